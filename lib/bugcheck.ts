@@ -1,0 +1,51 @@
+/**
+ * Bug checks: misuse that stops Windows stops the simulated machine. The host process survives;
+ * every later routine call throws the same `BugCheck` until `machine.reboot()`.
+ *
+ * @module
+ */
+
+/** Bug check codes the model raises, with their names (bugcodes.h). */
+export const BUGCHECK_NAMES: Readonly<Record<number, string>> = {
+  0x09: "IRQL_NOT_GREATER_OR_EQUAL",
+  0x0a: "IRQL_NOT_LESS_OR_EQUAL",
+  0x93: "INVALID_KERNEL_HANDLE",
+  0xc4: "DRIVER_VERIFIER_DETECTED_VIOLATION",
+  0xc9: "DRIVER_VERIFIER_IOMANAGER_VIOLATION",
+  0xca: "PNP_DETECTED_FATAL_ERROR",
+  0x139: "KERNEL_SECURITY_CHECK_FAILURE",
+};
+
+/**
+ * A bug check. Thrown out of the routine that caused it and out of every routine called afterwards.
+ *
+ * @example
+ * ```ts
+ * import { BugCheck } from "./bugcheck.ts";
+ * import assert from "node:assert/strict";
+ * const b = new BugCheck(0xCA, [0x3, 0, 0, 1], "ID contains an illegal character");
+ * assert.equal(b.name, "PNP_DETECTED_FATAL_ERROR");
+ * assert.deepEqual(b.parameters, [3, 0, 0, 1]);
+ * ```
+ */
+export class BugCheck extends Error {
+  /** The bug check code, e.g. 0xCA. */
+  readonly code: number;
+  /** The four bug check parameters. */
+  readonly parameters: number[];
+  /** The verifier rule or documented condition that was broken, when there is one. */
+  readonly rule: string | undefined;
+
+  /** Creates a bug check; `message` says what happened in plain words. */
+  constructor(code: number, parameters: number[], message: string, rule?: string) {
+    const name = BUGCHECK_NAMES[code] ?? "BUGCHECK";
+    super(
+      `*** STOP: 0x${code.toString(16).toUpperCase().padStart(8, "0")} ${name}` +
+        ` (${parameters.map((p) => "0x" + p.toString(16).toUpperCase()).join(", ")}): ${message}`,
+    );
+    this.name = name;
+    this.code = code;
+    this.parameters = [...parameters, 0, 0, 0, 0].slice(0, 4);
+    this.rule = rule;
+  }
+}

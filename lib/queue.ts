@@ -1,0 +1,97 @@
+/**
+ * The PnP work queue. Windows' PnP worker threads become one FIFO queue of actions (enumerate a
+ * bus, start a device, deliver a notification, finish a removal); `settle()` runs actions until the
+ * queue is empty. A queue that keeps refilling itself is cut off with an error naming the action.
+ *
+ * @module
+ */
+
+/** One queued action. */
+export interface QueuedAction {
+  /** What the action does, in words the trace and errors show: `enumerate ROOT\\TOASTER\\0000`. */
+  readonly name: string;
+  /** Runs the action. */
+  readonly run: () => void;
+}
+
+/** Thrown by `settle()` when more actions ran than the bound allows: something keeps enqueueing work. */
+export class RunawayQueueError extends Error {
+  /** The action that repeated most. */
+  readonly action: string;
+  /** How many actions ran before the cut-off. */
+  readonly count: number;
+  /** Creates the error. */
+  constructor(action: string, count: number) {
+    super(
+      `Cannot settle the machine: ${count} queued PnP actions ran without the queue emptying; ` +
+        `'${action}' keeps being queued (raise maxQueuedActions if this is expected)`,
+    );
+    this.name = "RunawayQueueError";
+    this.action = action;
+    this.count = count;
+  }
+}
+
+/** The FIFO queue of PnP actions. */
+export class WorkQueue {
+  readonly #items: QueuedAction[] = [];
+  #head = 0;
+  /** At most this many actions in one `drain()`. */
+  limit: number;
+
+  /** Creates a queue with a bound on one drain. */
+  constructor(limit = 100_000) {
+    this.limit = limit;
+  }
+
+  /** Adds an action at the end. */
+  enqueue(action: QueuedAction): void {
+    this.#items.push(action);
+  }
+
+  /** The number of actions waiting. */
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  /** The names of the waiting actions, oldest first. */
+  pending(): string[] {
+    return this.#items.slice(this.#head).map((a) => a.name);
+  }
+
+  /** Takes the next action, or undefined when empty. */
+  shift(): QueuedAction | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const a = this.#items[this.#head++]!;
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return a;
+  }
+
+  /** Runs actions until none is left; `before` runs before each one (the clock tick). */
+  drain(before: (a: QueuedAction) => void = () => {}): number {
+    let count = 0;
+    const seen = new Map<string, number>();
+    for (let a = this.shift(); a; a = this.shift()) {
+      if (++count > this.limit) {
+        const top = [...seen.entries()].sort((x, y) => y[1] - x[1])[0];
+        this.#items.length = 0;
+        this.#head = 0;
+        throw new RunawayQueueError(top?.[0] ?? a.name, count - 1);
+      }
+      const family = a.name.replace(/\d+/g, "#");
+      seen.set(family, (seen.get(family) ?? 0) + 1);
+      before(a);
+      a.run();
+    }
+    return count;
+  }
+
+  /** Drops every waiting action (a reboot or a bug check). */
+  clear(): void {
+    this.#items.length = 0;
+    this.#head = 0;
+  }
+}

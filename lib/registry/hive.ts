@@ -1,0 +1,271 @@
+/**
+ * The configuration manager's tree of keys: names, values, volatility, security, links and
+ * last-write times. Routines (`Zw*`), handles and the host view are built on top of it.
+ *
+ * @module
+ */
+import { KEY_ALL_ACCESS, REG_LINK } from "../constants.ts";
+import type { RegData, RegValue } from "./data.ts";
+
+/** One mutation of the tree, as the trace records it. */
+export type HiveWrite =
+  | { op: "createKey"; path: string; volatile: boolean }
+  | { op: "deleteKey"; path: string }
+  | { op: "setValue"; path: string; name: string; type: number; data: RegData }
+  | { op: "deleteValue"; path: string; name: string };
+
+/** A registry key. Fields are the model's; routines read them, drivers only see handles. */
+export class KeyNode {
+  /** Case-preserved name of this component. */
+  name: string;
+  /** The parent key, or null for `\Registry`. */
+  parent: KeyNode | null;
+  /** Subkeys by upper-cased name. */
+  children: Map<string, KeyNode> | null = null;
+  /** Values by upper-cased name, in creation order. */
+  values: Map<string, RegValue> | null = null;
+  /** A volatile key lives in memory only. */
+  volatile: boolean;
+  /** The target of a link key (`\Registry\Machine\...`), or null for an ordinary key. */
+  link: string | null = null;
+  /** Simulated clock time of the last write. */
+  lastWrite: number;
+  /** The rights the key's security lets a caller be granted. */
+  allowed: number = KEY_ALL_ACCESS;
+  /** The class string given to ZwCreateKey. */
+  className = "";
+  /** Keys the configuration manager owns (hive roots, links): ZwDeleteKey says STATUS_CANNOT_DELETE. */
+  noDelete = false;
+  /** Set once ZwDeleteKey removed the key; handles to it then see STATUS_KEY_DELETED. */
+  deleted = false;
+  #sorted: KeyNode[] | null = null;
+
+  /** Creates a detached key. */
+  constructor(name: string, parent: KeyNode | null, volatile: boolean, time: number) {
+    this.name = name;
+    this.parent = parent;
+    this.volatile = volatile;
+    this.lastWrite = time;
+  }
+
+  /** Looks a subkey up by name, case-insensitively. */
+  child(name: string): KeyNode | undefined {
+    return this.children?.get(name.toUpperCase());
+  }
+
+  /** Subkeys in the order ZwEnumerateKey returns them: non-volatile sorted by upper-cased name, then volatile. */
+  sortedChildren(): KeyNode[] {
+    if (this.#sorted) return this.#sorted;
+    const all = this.children ? [...this.children.entries()] : [];
+    const order = (a: [string, KeyNode], b: [string, KeyNode]) =>
+      a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+    this.#sorted = [
+      ...all.filter(([, k]) => !k.volatile).sort(order),
+      ...all.filter(([, k]) => k.volatile).sort(order),
+    ].map(([, k]) => k);
+    return this.#sorted;
+  }
+
+  /** Adds a subkey. */
+  addChild(node: KeyNode): void {
+    (this.children ??= new Map()).set(node.name.toUpperCase(), node);
+    this.#sorted = null;
+  }
+
+  /** Removes a subkey. */
+  removeChild(node: KeyNode): void {
+    this.children?.delete(node.name.toUpperCase());
+    this.#sorted = null;
+  }
+
+  /** Looks a value up by name, case-insensitively ("" is the default value). */
+  value(name: string): RegValue | undefined {
+    return this.values?.get(name.toUpperCase());
+  }
+
+  /** Values in creation order. */
+  valueList(): RegValue[] {
+    return this.values ? [...this.values.values()] : [];
+  }
+
+  /** The kernel path, `\Registry\Machine\SYSTEM\ControlSet001\...`. */
+  get path(): string {
+    const parts: string[] = [this.name];
+    for (let k = this.parent; k; k = k.parent) parts.push(k.name);
+    return "\\" + parts.reverse().join("\\");
+  }
+}
+
+/** A path split into components, with whether it was given relative to a root handle. */
+export interface ParsedPath {
+  readonly components: string[];
+}
+
+/** Root abbreviations the host view and `.reg` files accept, mapped to kernel paths. */
+const ROOT_ALIASES: ReadonlyArray<[RegExp, string]> = [
+  [/^(HKLM|HKEY_LOCAL_MACHINE)(\\|$)/i, "\\Registry\\Machine$2"],
+  [/^(HKU|HKEY_USERS)(\\|$)/i, "\\Registry\\User$2"],
+  [
+    /^(HKCC|HKEY_CURRENT_CONFIG)(\\|$)/i,
+    "\\Registry\\Machine\\SYSTEM\\CurrentControlSet\\Hardware Profiles\\Current$2",
+  ],
+];
+
+/** Turns `HKLM\...`/`HKEY_LOCAL_MACHINE\...` into `\Registry\Machine\...`; other text is returned unchanged. */
+export function toKernelPath(path: string): string {
+  for (const [re, replacement] of ROOT_ALIASES) {
+    if (re.test(path)) return path.replace(re, replacement);
+  }
+  return path;
+}
+
+/** Splits a path at backslashes, dropping empty components (trailing or doubled backslashes are accepted, as Windows does). */
+export function splitPath(path: string): string[] {
+  return path.split("\\").filter((c) => c !== "");
+}
+
+/** The longest key name component Windows documents ("Registry element size limits"): 255 characters. */
+export const MAX_KEY_NAME_LENGTH = 255;
+/** The longest value name Windows documents: 16,383 characters. */
+export const MAX_VALUE_NAME_LENGTH = 16383;
+/** How many links one lookup may follow before it is a loop. */
+const MAX_LINK_DEPTH = 16;
+
+/** The outcome of walking a path. */
+export type Lookup =
+  | { found: KeyNode }
+  | { missing: { parent: KeyNode; name: string; rest: string[] } }
+  | { error: "loop" | "badLink" };
+
+/**
+ * The tree of keys. Every mutation goes through it, so each one reaches `onWrite` (the trace) and
+ * stamps the last-write time from the simulated clock.
+ */
+export class Hive {
+  /** `\Registry`. */
+  readonly root: KeyNode;
+  /** Called for every mutation. */
+  onWrite: (write: HiveWrite) => void = () => {};
+  /** The simulated clock. */
+  now: () => number = () => 0;
+  /** Friendly paths for the trace: `\Registry\Machine\` as `HKLM\`, the current control set as CurrentControlSet. */
+  friendly: (node: KeyNode) => string = (node) => node.path;
+
+  /** Creates a hive holding only `\Registry`. */
+  constructor() {
+    this.root = new KeyNode("REGISTRY", null, false, 0);
+    this.root.noDelete = true;
+  }
+
+  /**
+   * Walks `components` from `start`, following link keys (the last component's link too unless
+   * `openLink`). Returns the key, the first missing component, or a link error.
+   */
+  walk(start: KeyNode, components: readonly string[], openLink = false, depth = 0): Lookup {
+    let node = start;
+    for (let i = 0; i < components.length; i++) {
+      const name = components[i]!;
+      const next = node.child(name);
+      if (!next) return { missing: { parent: node, name, rest: components.slice(i + 1) } };
+      node = next;
+      if (node.link !== null && (i < components.length - 1 || !openLink)) {
+        if (depth >= MAX_LINK_DEPTH) return { error: "loop" };
+        if (node.link === "") return { error: "badLink" };
+        const target = this.walk(this.root, splitPath(node.link).slice(1), false, depth + 1);
+        if (!("found" in target)) return "error" in target ? target : { error: "badLink" };
+        node = target.found;
+      }
+    }
+    return { found: node };
+  }
+
+  /** Finds a key by absolute path (`\Registry\...` or `HKLM\...`), following links. */
+  find(path: string): KeyNode | undefined {
+    const components = splitPath(toKernelPath(path));
+    if (components[0]?.toUpperCase() !== "REGISTRY") return undefined;
+    const r = this.walk(this.root, components.slice(1));
+    return "found" in r ? r.found : undefined;
+  }
+
+  /** Creates a subkey (the caller has checked that it may). */
+  createChild(parent: KeyNode, name: string, volatile: boolean, className = ""): KeyNode {
+    const node = new KeyNode(name, parent, volatile, this.now());
+    node.className = className;
+    parent.addChild(node);
+    parent.lastWrite = this.now();
+    this.onWrite({ op: "createKey", path: this.friendly(node), volatile });
+    return node;
+  }
+
+  /** Creates every missing key of an absolute path, returning the last. Used by the system itself at boot and by PnP. */
+  ensure(path: string, options: { volatile?: boolean; allowed?: number } = {}): KeyNode {
+    const components = splitPath(toKernelPath(path)).slice(1);
+    let node = this.root;
+    for (const name of components) {
+      const r = this.walk(node, [name]);
+      if ("found" in r) {
+        node = r.found;
+        continue;
+      }
+      node = this.createChild(node, name, options.volatile ?? node.volatile);
+      if (options.allowed !== undefined) node.allowed = options.allowed;
+    }
+    return node;
+  }
+
+  /** Makes `node` a link key to `target` (a kernel path), as `REG_OPTION_CREATE_LINK` plus `SymbolicLinkValue` do. */
+  setLink(node: KeyNode, target: string): void {
+    node.link = target;
+    node.noDelete = true;
+    this.setValue(node, { name: "SymbolicLinkValue", type: REG_LINK, data: utf16NoNul(target) });
+  }
+
+  /** Sets (creates or replaces) a value; a replaced value keeps its place in the creation order. */
+  setValue(node: KeyNode, value: RegValue): void {
+    (node.values ??= new Map()).set(value.name.toUpperCase(), value);
+    node.lastWrite = this.now();
+    this.onWrite({
+      op: "setValue",
+      path: this.friendly(node),
+      name: value.name,
+      type: value.type,
+      data: value.data,
+    });
+  }
+
+  /** Deletes a value; returns false when there was none. */
+  deleteValue(node: KeyNode, name: string): boolean {
+    const key = name.toUpperCase();
+    const existing = node.values?.get(key);
+    if (!existing) return false;
+    node.values!.delete(key);
+    node.lastWrite = this.now();
+    this.onWrite({ op: "deleteValue", path: this.friendly(node), name: existing.name });
+    return true;
+  }
+
+  /** Deletes a key and, for the host and the system, its whole subtree (leaves first). */
+  deleteTree(node: KeyNode): void {
+    for (const child of [...node.sortedChildren()]) this.deleteTree(child);
+    const path = this.friendly(node);
+    node.parent?.removeChild(node);
+    if (node.parent) node.parent.lastWrite = this.now();
+    node.deleted = true;
+    this.onWrite({ op: "deleteKey", path });
+  }
+
+  /** Every key below (and including) `node`, depth first in enumeration order. */
+  *descendants(node: KeyNode): Generator<KeyNode> {
+    yield node;
+    for (const child of node.sortedChildren()) yield* this.descendants(child);
+  }
+}
+
+function utf16NoNul(s: string): Uint8Array {
+  const out = new Uint8Array(s.length * 2);
+  for (let i = 0; i < s.length; i++) {
+    out[i * 2] = s.charCodeAt(i) & 0xff;
+    out[i * 2 + 1] = s.charCodeAt(i) >>> 8;
+  }
+  return out;
+}

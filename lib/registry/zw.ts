@@ -1,0 +1,679 @@
+/**
+ * The Zw registry routines (wdm.h): ZwCreateKey, ZwOpenKey, ZwSetValueKey, ZwQueryValueKey,
+ * ZwEnumerateKey, ZwEnumerateValueKey, ZwQueryKey, ZwDeleteKey, ZwDeleteValueKey, ZwFlushKey and
+ * ZwClose, with the access checks and status codes their documentation gives.
+ *
+ * @module
+ */
+import {
+  DELETE,
+  GENERIC_ALL,
+  GENERIC_EXECUTE,
+  GENERIC_READ,
+  GENERIC_WRITE,
+  KEY_ALL_ACCESS,
+  KEY_CREATE_SUB_KEY,
+  KEY_ENUMERATE_SUB_KEYS,
+  KEY_EXECUTE,
+  KEY_QUERY_VALUE,
+  KEY_READ,
+  KEY_SET_VALUE,
+  KEY_WRITE,
+  KeyBasicInformation,
+  KeyFullInformation,
+  KeyNodeInformation,
+  KeyValueBasicInformation,
+  KeyValueFullInformation,
+  KeyValuePartialInformation,
+  MAXIMUM_ALLOWED,
+  OBJ_KERNEL_HANDLE,
+  OBJ_OPENLINK,
+  REG_CREATED_NEW_KEY,
+  REG_LINK,
+  REG_OPENED_EXISTING_KEY,
+  REG_OPTION_CREATE_LINK,
+  REG_OPTION_OPEN_LINK,
+  REG_OPTION_VOLATILE,
+} from "../constants.ts";
+import {
+  STATUS_ACCESS_DENIED,
+  STATUS_BUFFER_OVERFLOW,
+  STATUS_BUFFER_TOO_SMALL,
+  STATUS_CANNOT_DELETE,
+  STATUS_CHILD_MUST_BE_VOLATILE,
+  STATUS_INVALID_HANDLE,
+  STATUS_INVALID_PARAMETER,
+  STATUS_KEY_DELETED,
+  STATUS_NAME_TOO_LONG,
+  STATUS_NO_MORE_ENTRIES,
+  STATUS_OBJECT_NAME_COLLISION,
+  STATUS_OBJECT_NAME_INVALID,
+  STATUS_OBJECT_NAME_NOT_FOUND,
+  STATUS_OBJECT_PATH_NOT_FOUND,
+  STATUS_OBJECT_PATH_SYNTAX_BAD,
+  STATUS_OBJECT_TYPE_MISMATCH,
+  STATUS_SUCCESS,
+} from "../ntstatus.ts";
+import type { Handle, HandleEntry } from "../ob/handles.ts";
+import type { System } from "../system.ts";
+import { normalizeData, type RegData, type RegValue, valueBytes, valueSize } from "./data.ts";
+import {
+  type KeyNode,
+  MAX_KEY_NAME_LENGTH,
+  MAX_VALUE_NAME_LENGTH,
+  splitPath,
+  toKernelPath,
+} from "./hive.ts";
+
+/** `OBJECT_ATTRIBUTES` for registry opens: a name, optionally relative to an open key handle. */
+export interface OBJECT_ATTRIBUTES {
+  /** The key's name: a full path (`\Registry\Machine\...` or `HKLM\...`), or relative to `RootDirectory`. */
+  ObjectName: string;
+  /** An open key handle the name is relative to. */
+  RootDirectory?: Handle | null;
+  /** `OBJ_KERNEL_HANDLE`, `OBJ_OPENLINK`, `OBJ_CASE_INSENSITIVE` ... */
+  Attributes?: number;
+}
+
+/** `KEY_VALUE_BASIC_INFORMATION`. */
+export interface KEY_VALUE_BASIC_INFORMATION {
+  TitleIndex: number;
+  Type: number;
+  NameLength: number;
+  Name: string;
+}
+/** `KEY_VALUE_FULL_INFORMATION`; `Data` is partial bytes after STATUS_BUFFER_OVERFLOW. */
+export interface KEY_VALUE_FULL_INFORMATION {
+  TitleIndex: number;
+  Type: number;
+  DataOffset: number;
+  DataLength: number;
+  NameLength: number;
+  Name: string;
+  Data: RegData;
+}
+/** `KEY_VALUE_PARTIAL_INFORMATION`; `Data` is partial bytes after STATUS_BUFFER_OVERFLOW. */
+export interface KEY_VALUE_PARTIAL_INFORMATION {
+  TitleIndex: number;
+  Type: number;
+  DataLength: number;
+  Data: RegData;
+}
+/** Any KEY_VALUE_*_INFORMATION. */
+export type KeyValueInformation =
+  | KEY_VALUE_BASIC_INFORMATION
+  | KEY_VALUE_FULL_INFORMATION
+  | KEY_VALUE_PARTIAL_INFORMATION;
+
+/** `KEY_BASIC_INFORMATION`. */
+export interface KEY_BASIC_INFORMATION {
+  LastWriteTime: bigint;
+  TitleIndex: number;
+  NameLength: number;
+  Name: string;
+}
+/** `KEY_NODE_INFORMATION`. */
+export interface KEY_NODE_INFORMATION {
+  LastWriteTime: bigint;
+  TitleIndex: number;
+  ClassOffset: number;
+  ClassLength: number;
+  NameLength: number;
+  Name: string;
+  Class: string;
+}
+/** `KEY_FULL_INFORMATION`. */
+export interface KEY_FULL_INFORMATION {
+  LastWriteTime: bigint;
+  TitleIndex: number;
+  ClassOffset: number;
+  ClassLength: number;
+  SubKeys: number;
+  MaxNameLen: number;
+  MaxClassLen: number;
+  Values: number;
+  MaxValueNameLen: number;
+  MaxValueDataLen: number;
+  Class: string;
+}
+/** `KEY_NAME_INFORMATION` (KeyNameInformation, 3): the key's full kernel path. */
+export interface KEY_NAME_INFORMATION {
+  NameLength: number;
+  Name: string;
+}
+/** Any KEY_*_INFORMATION. */
+export type KeyInformation =
+  | KEY_BASIC_INFORMATION
+  | KEY_NODE_INFORMATION
+  | KEY_FULL_INFORMATION
+  | KEY_NAME_INFORMATION;
+
+/** `KeyNameInformation` (3), a KEY_INFORMATION_CLASS. */
+export const KeyNameInformation = 3;
+
+/** FILETIME of the simulated clock's zero: 2026-01-01T00:00:00Z. Each clock tick is one second. */
+const FILETIME_BASE = 134116992000000000n;
+/** A key's last-write time as a FILETIME. */
+export function lastWriteTime(node: KeyNode): bigint {
+  return FILETIME_BASE + BigInt(node.lastWrite) * 10_000_000n;
+}
+
+// ---- Access ----------------------------------------------------------------------------------------
+
+/** Maps GENERIC_* rights to the key rights they stand for (the key object type's generic mapping). */
+export function mapKeyAccess(desired: number): number {
+  let mask = desired & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL) >>> 0;
+  if (desired & GENERIC_READ) mask |= KEY_READ;
+  if (desired & GENERIC_WRITE) mask |= KEY_WRITE;
+  if (desired & GENERIC_EXECUTE) mask |= KEY_EXECUTE;
+  if (desired & GENERIC_ALL) mask |= KEY_ALL_ACCESS;
+  return mask >>> 0;
+}
+
+/**
+ * The access check against a key's security: the granted mask, or STATUS_ACCESS_DENIED when a right
+ * asked for is not one the key allows.
+ */
+export function accessCheck(
+  node: KeyNode,
+  desired: number,
+): { granted: number } | { status: number } {
+  const mapped = mapKeyAccess(desired);
+  if (mapped & MAXIMUM_ALLOWED) {
+    return { granted: (node.allowed | (mapped & ~MAXIMUM_ALLOWED & node.allowed)) >>> 0 };
+  }
+  if ((mapped & ~node.allowed) !== 0) return { status: STATUS_ACCESS_DENIED };
+  return { granted: mapped };
+}
+
+/**
+ * Looks up a key handle for the running caller. A handle of another process's table, or a kernel
+ * handle used from user mode, is STATUS_INVALID_HANDLE; a handle without `required` access is
+ * STATUS_ACCESS_DENIED; a handle to a deleted key is STATUS_KEY_DELETED (unless `allowDeleted`).
+ */
+export function referenceKey(
+  sys: System,
+  handle: unknown,
+  required: number,
+  allowDeleted = false,
+): { entry: HandleEntry<KeyNode> } | { status: number } {
+  const entry = sys.keyHandles.get(handle);
+  if (!entry) return { status: STATUS_INVALID_HANDLE };
+  const caller = sys.caller;
+  if (entry.kernel ? caller.previousMode === "UserMode" : entry.process !== caller.process) {
+    return { status: STATUS_INVALID_HANDLE };
+  }
+  if ((entry.granted & required) !== required) return { status: STATUS_ACCESS_DENIED };
+  if (entry.object.deleted && !allowDeleted) return { status: STATUS_KEY_DELETED };
+  return { entry };
+}
+
+// ---- Paths ---------------------------------------------------------------------------------------------
+
+interface Target {
+  start: KeyNode;
+  components: string[];
+  root: HandleEntry<KeyNode> | null;
+  attributes: number;
+}
+
+function resolveObjectAttributes(
+  sys: System,
+  objectAttributes: OBJECT_ATTRIBUTES | string,
+): Target | { status: number } {
+  const oa = typeof objectAttributes === "string"
+    ? { ObjectName: objectAttributes }
+    : objectAttributes;
+  if (!oa || typeof oa.ObjectName !== "string") return { status: STATUS_OBJECT_NAME_INVALID };
+  const attributes = oa.Attributes ?? 0;
+  if (oa.RootDirectory) {
+    const r = referenceKey(sys, oa.RootDirectory, 0);
+    if ("status" in r) return r;
+    if (oa.ObjectName.startsWith("\\")) return { status: STATUS_OBJECT_PATH_SYNTAX_BAD };
+    return {
+      start: r.entry.object,
+      components: splitPath(oa.ObjectName),
+      root: r.entry,
+      attributes,
+    };
+  }
+  const name = toKernelPath(oa.ObjectName);
+  if (!name.startsWith("\\")) return { status: STATUS_OBJECT_PATH_SYNTAX_BAD };
+  if (name === "\\") return { status: STATUS_OBJECT_TYPE_MISMATCH };
+  if (name.startsWith("\\\\")) return { status: STATUS_OBJECT_NAME_INVALID };
+  const components = splitPath(name);
+  if (components[0]?.toUpperCase() !== "REGISTRY") {
+    return {
+      status: components.length > 1 ? STATUS_OBJECT_PATH_NOT_FOUND : STATUS_OBJECT_NAME_NOT_FOUND,
+    };
+  }
+  return { start: sys.hive.root, components: components.slice(1), root: null, attributes };
+}
+
+function openHandle(
+  sys: System,
+  node: KeyNode,
+  granted: number,
+  attributes: number,
+  routine: string,
+): Handle {
+  const caller = sys.caller;
+  return sys.keyHandles.open({
+    object: node,
+    granted,
+    kernel: (attributes & OBJ_KERNEL_HANDLE) !== 0,
+    process: caller.process,
+    openedBy: caller.name,
+    driver: caller.driver,
+    routine,
+  });
+}
+
+/** Opens a key node the system already found, giving the running caller a handle (used by the PnP routines). */
+export function openKeyNode(
+  sys: System,
+  node: KeyNode,
+  desiredAccess: number,
+  routine: string,
+): { status: number; keyHandle?: Handle } {
+  const check = accessCheck(node, desiredAccess);
+  if ("status" in check) return { status: check.status };
+  return {
+    status: STATUS_SUCCESS,
+    keyHandle: openHandle(sys, node, check.granted, OBJ_KERNEL_HANDLE, routine),
+  };
+}
+
+// ---- Routines --------------------------------------------------------------------------------------
+
+/** `ZwCreateKey`: opens a key, or creates it as a direct child of an existing key. */
+export function ZwCreateKey(
+  sys: System,
+  DesiredAccess: number,
+  ObjectAttributes: OBJECT_ATTRIBUTES | string,
+  _TitleIndex: number,
+  Class: string | null | undefined,
+  CreateOptions: number,
+): { status: number; keyHandle?: Handle; disposition?: number } {
+  if ((CreateOptions & ~0xf) !== 0) return { status: STATUS_INVALID_PARAMETER };
+  const t = resolveObjectAttributes(sys, ObjectAttributes);
+  if ("status" in t) return t;
+  if (t.components.some((c) => c.length > MAX_KEY_NAME_LENGTH)) {
+    return { status: STATUS_INVALID_PARAMETER };
+  }
+  const openLink = (t.attributes & OBJ_OPENLINK) !== 0 ||
+    (CreateOptions & REG_OPTION_OPEN_LINK) !== 0;
+  const r = sys.hive.walk(t.start, t.components, openLink);
+  if ("error" in r) {
+    return { status: r.error === "loop" ? STATUS_NAME_TOO_LONG : STATUS_OBJECT_NAME_NOT_FOUND };
+  }
+  if ("found" in r) {
+    if (CreateOptions & REG_OPTION_CREATE_LINK) return { status: STATUS_OBJECT_NAME_COLLISION };
+    const check = accessCheck(r.found, DesiredAccess);
+    if ("status" in check) return check;
+    return {
+      status: STATUS_SUCCESS,
+      keyHandle: openHandle(sys, r.found, check.granted, t.attributes, "ZwCreateKey"),
+      disposition: REG_OPENED_EXISTING_KEY,
+    };
+  }
+  const { parent, name, rest } = r.missing;
+  // "The new key must be a direct child of the key RootDirectory or the path names" (ZwCreateKey):
+  // a missing intermediate key is not created.
+  if (rest.length > 0) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
+  const canCreate = t.root && parent === t.root.object && t.components.length === 1
+    ? (t.root.granted & KEY_CREATE_SUB_KEY) !== 0
+    : (parent.allowed & KEY_CREATE_SUB_KEY) !== 0;
+  if (!canCreate) return { status: STATUS_ACCESS_DENIED };
+  const volatile = (CreateOptions & REG_OPTION_VOLATILE) !== 0;
+  if (parent.volatile && !volatile) return { status: STATUS_CHILD_MUST_BE_VOLATILE };
+  // A new key inherits its parent's security.
+  const check = accessCheck(parent, DesiredAccess);
+  if ("status" in check) return check;
+  const node = sys.hive.createChild(parent, name, volatile, Class ?? "");
+  node.allowed = parent.allowed;
+  if (CreateOptions & REG_OPTION_CREATE_LINK) node.link = "";
+  return {
+    status: STATUS_SUCCESS,
+    keyHandle: openHandle(sys, node, check.granted, t.attributes, "ZwCreateKey"),
+    disposition: REG_CREATED_NEW_KEY,
+  };
+}
+
+/** `ZwOpenKey`: opens an existing key. */
+export function ZwOpenKey(
+  sys: System,
+  DesiredAccess: number,
+  ObjectAttributes: OBJECT_ATTRIBUTES | string,
+): { status: number; keyHandle?: Handle } {
+  const t = resolveObjectAttributes(sys, ObjectAttributes);
+  if ("status" in t) return t;
+  const r = sys.hive.walk(t.start, t.components, (t.attributes & OBJ_OPENLINK) !== 0);
+  if ("error" in r) {
+    return { status: r.error === "loop" ? STATUS_NAME_TOO_LONG : STATUS_OBJECT_NAME_NOT_FOUND };
+  }
+  if ("missing" in r) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
+  const check = accessCheck(r.found, DesiredAccess);
+  if ("status" in check) return check;
+  return {
+    status: STATUS_SUCCESS,
+    keyHandle: openHandle(sys, r.found, check.granted, t.attributes, "ZwOpenKey"),
+  };
+}
+
+function valueName(name: unknown): string | undefined {
+  if (name === null || name === undefined) return "";
+  if (typeof name !== "string" || name.length > MAX_VALUE_NAME_LENGTH) return undefined;
+  return name.replace(/\0+$/, "");
+}
+
+/** `ZwSetValueKey`: creates or replaces a value; needs KEY_SET_VALUE. */
+export function ZwSetValueKey(
+  sys: System,
+  KeyHandle: unknown,
+  ValueName: string | null | undefined,
+  _TitleIndex: number,
+  Type: number,
+  Data: unknown,
+  DataSize?: number,
+): number {
+  const r = referenceKey(sys, KeyHandle, KEY_SET_VALUE);
+  if ("status" in r) return r.status;
+  const name = valueName(ValueName);
+  if (name === undefined) return STATUS_INVALID_PARAMETER;
+  if (!Number.isInteger(Type) || Type < 0 || Type > 0xffffffff) return STATUS_INVALID_PARAMETER;
+  const node = r.entry.object;
+  if (node.link !== null) {
+    // A link key (opened with OBJ_OPENLINK) holds only its target (test_symlinks in Wine's reg.c).
+    if (name.toUpperCase() !== "SYMBOLICLINKVALUE" || Type !== REG_LINK) {
+      return STATUS_ACCESS_DENIED;
+    }
+  }
+  const n = normalizeData(Type, Data, DataSize);
+  if (!n.value) return STATUS_INVALID_PARAMETER;
+  const value: RegValue = n.value.raw
+    ? { name, type: Type, data: n.value.data, raw: n.value.raw }
+    : { name, type: Type, data: n.value.data };
+  sys.hive.setValue(node, value);
+  if (node.link !== null) node.link = linkTarget(valueBytes(value));
+  return STATUS_SUCCESS;
+}
+
+function linkTarget(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i + 1 < bytes.length; i += 2) {
+    s += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
+  }
+  return s;
+}
+
+const align4 = (n: number) => (n + 3) & ~3;
+
+/**
+ * Builds a KEY_VALUE_*_INFORMATION for `length` bytes of buffer: below the fixed header,
+ * STATUS_BUFFER_TOO_SMALL with nothing; below the full size, STATUS_BUFFER_OVERFLOW with the header
+ * and what fits; `resultLength` is always the full size (Wine's test_NtQueryValueKey, run on Windows).
+ */
+export function valueInformation(
+  value: RegValue,
+  infoClass: number,
+  length: number | undefined,
+): { status: number; keyValueInformation?: KeyValueInformation; resultLength: number } {
+  const nameBytes = value.name.length * 2;
+  const dataLength = valueSize(value);
+  const room = length ?? Number.POSITIVE_INFINITY;
+  let fixed: number;
+  let total: number;
+  let dataOffset = 0;
+  switch (infoClass) {
+    case KeyValueBasicInformation:
+      fixed = 12;
+      total = 12 + nameBytes;
+      break;
+    case KeyValueFullInformation:
+      fixed = 20;
+      dataOffset = dataLength > 0 ? align4(20 + nameBytes) : 0xffffffff;
+      total = dataLength > 0 ? dataOffset + dataLength : 20 + nameBytes;
+      break;
+    case KeyValuePartialInformation:
+      fixed = 12;
+      total = 12 + dataLength;
+      break;
+    default:
+      return { status: STATUS_INVALID_PARAMETER, resultLength: 0 };
+  }
+  if (room < fixed) return { status: STATUS_BUFFER_TOO_SMALL, resultLength: total };
+  const fits = room >= total;
+  const partialName = fits
+    ? value.name
+    : value.name.slice(0, Math.max(0, Math.floor((room - fixed) / 2)));
+  const data = (start: number): RegData =>
+    fits ? value.data : valueBytes(value).slice(0, Math.max(0, Math.min(dataLength, room - start)));
+  let info: KeyValueInformation;
+  if (infoClass === KeyValueBasicInformation) {
+    info = { TitleIndex: 0, Type: value.type, NameLength: nameBytes, Name: partialName };
+  } else if (infoClass === KeyValueFullInformation) {
+    info = {
+      TitleIndex: 0,
+      Type: value.type,
+      DataOffset: dataOffset,
+      DataLength: dataLength,
+      NameLength: nameBytes,
+      Name: partialName,
+      Data: dataLength > 0 ? data(dataOffset) : value.data,
+    };
+  } else {
+    info = { TitleIndex: 0, Type: value.type, DataLength: dataLength, Data: data(12) };
+  }
+  return {
+    status: fits ? STATUS_SUCCESS : STATUS_BUFFER_OVERFLOW,
+    keyValueInformation: info,
+    resultLength: total,
+  };
+}
+
+/** Builds a KEY_*_INFORMATION with the same buffer rules as `valueInformation`. */
+export function keyInformation(
+  node: KeyNode,
+  infoClass: number,
+  length: number | undefined,
+): { status: number; keyInformation?: KeyInformation; resultLength: number } {
+  const room = length ?? Number.POSITIVE_INFINITY;
+  const nameBytes = node.name.length * 2;
+  const classBytes = node.className.length * 2;
+  let fixed: number;
+  let total: number;
+  let info: KeyInformation;
+  const LastWriteTime = lastWriteTime(node);
+  switch (infoClass) {
+    case KeyBasicInformation:
+      fixed = 16;
+      total = 16 + nameBytes;
+      info = { LastWriteTime, TitleIndex: 0, NameLength: nameBytes, Name: node.name };
+      break;
+    case KeyNodeInformation:
+      fixed = 24;
+      total = 24 + nameBytes + classBytes;
+      info = {
+        LastWriteTime,
+        TitleIndex: 0,
+        ClassOffset: classBytes ? 24 + nameBytes : 0xffffffff,
+        ClassLength: classBytes,
+        NameLength: nameBytes,
+        Name: node.name,
+        Class: node.className,
+      };
+      break;
+    case KeyFullInformation: {
+      fixed = 44;
+      total = 44 + classBytes;
+      const children = node.sortedChildren();
+      const values = node.valueList();
+      info = {
+        LastWriteTime,
+        TitleIndex: 0,
+        ClassOffset: classBytes ? 44 : 0xffffffff,
+        ClassLength: classBytes,
+        SubKeys: children.length,
+        MaxNameLen: Math.max(0, ...children.map((c) => c.name.length * 2)),
+        MaxClassLen: Math.max(0, ...children.map((c) => c.className.length * 2)),
+        Values: values.length,
+        MaxValueNameLen: Math.max(0, ...values.map((v) => v.name.length * 2)),
+        MaxValueDataLen: Math.max(0, ...values.map((v) => valueSize(v))),
+        Class: node.className,
+      };
+      break;
+    }
+    case KeyNameInformation: {
+      const path = node.path;
+      fixed = 4;
+      total = 4 + path.length * 2;
+      info = { NameLength: path.length * 2, Name: path };
+      break;
+    }
+    default:
+      return { status: STATUS_INVALID_PARAMETER, resultLength: 0 };
+  }
+  if (room < fixed) return { status: STATUS_BUFFER_TOO_SMALL, resultLength: total };
+  if (room < total) {
+    const chars = Math.max(0, Math.floor((room - fixed) / 2));
+    if ("Name" in info) info = { ...info, Name: info.Name.slice(0, chars) };
+    if ("Class" in info && infoClass === KeyFullInformation) {
+      info = { ...info, Class: info.Class.slice(0, chars) };
+    }
+    return { status: STATUS_BUFFER_OVERFLOW, keyInformation: info, resultLength: total };
+  }
+  return { status: STATUS_SUCCESS, keyInformation: info, resultLength: total };
+}
+
+/** `ZwQueryValueKey`: one value's information; needs KEY_QUERY_VALUE. */
+export function ZwQueryValueKey(
+  sys: System,
+  KeyHandle: unknown,
+  ValueName: string | null | undefined,
+  KeyValueInformationClass: number,
+  Length?: number,
+): { status: number; keyValueInformation?: KeyValueInformation; resultLength?: number } {
+  const r = referenceKey(sys, KeyHandle, KEY_QUERY_VALUE);
+  if ("status" in r) return r;
+  if (
+    ![KeyValueBasicInformation, KeyValueFullInformation, KeyValuePartialInformation].includes(
+      KeyValueInformationClass,
+    )
+  ) {
+    return { status: STATUS_INVALID_PARAMETER };
+  }
+  const name = valueName(ValueName);
+  const value = name === undefined ? undefined : r.entry.object.value(name);
+  if (!value) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
+  return valueInformation(value, KeyValueInformationClass, Length);
+}
+
+/** `ZwEnumerateValueKey`: the value at an index (creation order); needs KEY_QUERY_VALUE. */
+export function ZwEnumerateValueKey(
+  sys: System,
+  KeyHandle: unknown,
+  Index: number,
+  KeyValueInformationClass: number,
+  Length?: number,
+): { status: number; keyValueInformation?: KeyValueInformation; resultLength?: number } {
+  const r = referenceKey(sys, KeyHandle, KEY_QUERY_VALUE);
+  if ("status" in r) return r;
+  if (
+    ![KeyValueBasicInformation, KeyValueFullInformation, KeyValuePartialInformation].includes(
+      KeyValueInformationClass,
+    )
+  ) {
+    return { status: STATUS_INVALID_PARAMETER };
+  }
+  const value = r.entry.object.valueList()[Index];
+  if (!value) return { status: STATUS_NO_MORE_ENTRIES };
+  return valueInformation(value, KeyValueInformationClass, Length);
+}
+
+/** `ZwEnumerateKey`: the subkey at an index; needs KEY_ENUMERATE_SUB_KEYS. */
+export function ZwEnumerateKey(
+  sys: System,
+  KeyHandle: unknown,
+  Index: number,
+  KeyInformationClass: number,
+  Length?: number,
+): { status: number; keyInformation?: KeyInformation; resultLength?: number } {
+  const r = referenceKey(sys, KeyHandle, KEY_ENUMERATE_SUB_KEYS);
+  if ("status" in r) return r;
+  if (
+    ![KeyBasicInformation, KeyNodeInformation, KeyFullInformation].includes(KeyInformationClass)
+  ) {
+    return { status: STATUS_INVALID_PARAMETER };
+  }
+  const child = r.entry.object.sortedChildren()[Index];
+  if (!child) return { status: STATUS_NO_MORE_ENTRIES };
+  return keyInformation(child, KeyInformationClass, Length);
+}
+
+/** `ZwQueryKey`: the key's own information; needs KEY_QUERY_VALUE except for KeyNameInformation. */
+export function ZwQueryKey(
+  sys: System,
+  KeyHandle: unknown,
+  KeyInformationClass: number,
+  Length?: number,
+): { status: number; keyInformation?: KeyInformation; resultLength?: number } {
+  const r = referenceKey(
+    sys,
+    KeyHandle,
+    KeyInformationClass === KeyNameInformation ? 0 : KEY_QUERY_VALUE,
+  );
+  if ("status" in r) return r;
+  return keyInformation(r.entry.object, KeyInformationClass, Length);
+}
+
+/**
+ * `ZwDeleteKey`: deletes a key that has no subkeys; needs DELETE. Other handles to the key then see
+ * STATUS_KEY_DELETED; deleting an already deleted key succeeds (Wine's test_NtDeleteKey).
+ */
+export function ZwDeleteKey(sys: System, KeyHandle: unknown): number {
+  const r = referenceKey(sys, KeyHandle, DELETE, true);
+  if ("status" in r) return r.status;
+  const node = r.entry.object;
+  if (node.deleted) return STATUS_SUCCESS;
+  if (node.noDelete || (node.children?.size ?? 0) > 0) return STATUS_CANNOT_DELETE;
+  sys.hive.deleteTree(node);
+  return STATUS_SUCCESS;
+}
+
+/** `ZwDeleteValueKey`: deletes a value; needs KEY_SET_VALUE. */
+export function ZwDeleteValueKey(
+  sys: System,
+  KeyHandle: unknown,
+  ValueName: string | null | undefined,
+): number {
+  const r = referenceKey(sys, KeyHandle, KEY_SET_VALUE);
+  if ("status" in r) return r.status;
+  const name = valueName(ValueName);
+  if (name === undefined || !sys.hive.deleteValue(r.entry.object, name)) {
+    return STATUS_OBJECT_NAME_NOT_FOUND;
+  }
+  return STATUS_SUCCESS;
+}
+
+/** `ZwFlushKey`: writes the key's whole hive to the machine's hive file, if it has one. */
+export function ZwFlushKey(sys: System, KeyHandle: unknown): number {
+  const r = referenceKey(sys, KeyHandle, 0);
+  if ("status" in r) return r.status;
+  sys.trace.push({ kind: "reg", op: "flush", path: sys.hive.friendly(r.entry.object) });
+  sys.flush();
+  return STATUS_SUCCESS;
+}
+
+/** `ZwClose`: closes a key handle (a handle to a deleted key still has to be closed). */
+export function ZwClose(sys: System, Handle: unknown): number {
+  const r = referenceKey(sys, Handle, 0, true);
+  if ("status" in r) return r.status;
+  sys.keyHandles.close(Handle as Handle);
+  return STATUS_SUCCESS;
+}
+
+/** Reads a value's data in its JS form (for system code that already holds the node). */
+export function readValue(node: KeyNode | undefined, name: string): RegData | undefined {
+  return node?.value(name)?.data;
+}

@@ -1,0 +1,181 @@
+/**
+ * The machine's internals shared by every subsystem: clock, trace, registry tree, handle table,
+ * the stack of callers, IRQL and the halted state after a bug check. Routines receive it; users see
+ * it only through `Machine` and `Kernel`.
+ *
+ * @module
+ */
+import { BugCheck } from "./bugcheck.ts";
+import { PASSIVE_LEVEL } from "./constants.ts";
+import { ROUTINE_IRQL } from "./irql.ts";
+import { Handle, HandleTable } from "./ob/handles.ts";
+import { regTypeName } from "./registry/data.ts";
+import { Hive, type KeyNode } from "./registry/hive.ts";
+import { Trace } from "./trace/trace.ts";
+
+/** Who is running: the host, the PnP manager, or a driver routine; with its process, mode and IRQL. */
+export interface CallerFrame {
+  /** `host`, `PnP`, `toaster!AddDevice`, `app:notify` ... */
+  readonly name: string;
+  /** The driver whose code runs, or null for the host and the system. */
+  readonly driver: string | null;
+  /** The process context: `System` for system threads, an application's name for its requests. */
+  readonly process: string;
+  /** KernelMode for drivers and the system; UserMode for requests coming from an application. */
+  readonly previousMode: "KernelMode" | "UserMode";
+  /** The current IRQL of this context. */
+  irql: number;
+}
+
+/** The host: a test, a scenario or the REPL acting like an administrator's tools, in a system thread. */
+export const HOST_FRAME_NAME = "host";
+
+/** Options that change the machine's behaviour. */
+export interface SystemOptions {
+  verifier: "strict" | "warn" | "off";
+  safeMode: boolean;
+}
+
+/** The shared internals of one machine. */
+export class System {
+  /** Simulated clock, advanced by each PnP action and host step. */
+  clock = 0;
+  /** The trace. */
+  readonly trace: Trace = new Trace();
+  /** The registry tree. */
+  hive: Hive = new Hive();
+  /** Key handles (kernel and per process). */
+  readonly keyHandles: HandleTable<KeyNode> = new HandleTable<KeyNode>();
+  /** The stack of callers; the last one is running. */
+  readonly callers: CallerFrame[] = [];
+  /** Set once a bug check has stopped the machine. */
+  halted: BugCheck | null = null;
+  /** The options the machine was booted with. */
+  options: SystemOptions;
+  /** Where ZwFlushKey and saves write the hive, if the machine has a hive file. */
+  hiveFile: string | null = null;
+
+  /** Called by ZwFlushKey: the machine writes its hive file, if it has one. */
+  onFlush: () => void = () => {};
+
+  /** Creates the internals with the host as the first caller. */
+  constructor(options: SystemOptions) {
+    this.options = options;
+    this.callers.push({
+      name: HOST_FRAME_NAME,
+      driver: null,
+      process: "System",
+      previousMode: "KernelMode",
+      irql: PASSIVE_LEVEL,
+    });
+    this.trace.now = () => this.clock;
+    this.trace.caller = () => this.caller.name;
+  }
+
+  /** Wires a (new) hive to the clock and the trace. */
+  attachHive(hive: Hive): void {
+    this.hive = hive;
+    hive.now = () => this.clock;
+    hive.friendly = (node) => friendlyPath(node.path);
+    hive.onWrite = (w) => {
+      switch (w.op) {
+        case "createKey":
+          this.trace.push({ kind: "reg", op: w.op, path: w.path, volatile: w.volatile });
+          break;
+        case "deleteKey":
+          this.trace.push({ kind: "reg", op: w.op, path: w.path });
+          break;
+        case "setValue":
+          this.trace.push({
+            kind: "reg",
+            op: w.op,
+            path: w.path,
+            name: w.name,
+            type: regTypeName(w.type),
+            data: jsonData(w.data),
+          });
+          break;
+        case "deleteValue":
+          this.trace.push({ kind: "reg", op: w.op, path: w.path, name: w.name });
+          break;
+      }
+    };
+  }
+
+  /** Flushes the hive (ZwFlushKey). */
+  flush(): void {
+    this.onFlush();
+  }
+
+  /** The running caller. */
+  get caller(): CallerFrame {
+    return this.callers[this.callers.length - 1]!;
+  }
+
+  /** Runs `fn` as `frame` (a driver routine, the PnP manager ...), restoring the previous caller after. */
+  as<T>(frame: Omit<CallerFrame, "irql"> & { irql?: number }, fn: () => T): T {
+    this.callers.push({ ...frame, irql: frame.irql ?? PASSIVE_LEVEL });
+    try {
+      return fn();
+    } finally {
+      this.callers.pop();
+    }
+  }
+
+  /** Throws the machine's bug check if it has stopped. */
+  checkRunning(): void {
+    if (this.halted) throw this.halted;
+  }
+
+  /** Stops the machine with a bug check: records it, remembers it, throws it. */
+  bugCheck(code: number, parameters: number[], message: string, rule?: string): never {
+    const b = new BugCheck(code, parameters, message, rule);
+    this.trace.push({
+      kind: "bugcheck",
+      code,
+      name: b.name,
+      parameters: b.parameters,
+      message,
+      ...(rule ? { rule } : {}),
+    });
+    this.halted = b;
+    throw b;
+  }
+
+  /**
+   * Checks a routine's IRQL requirement: above it, bug check 0xC4 with the DDI rule's code where the
+   * documentation names one, else 0xA IRQL_NOT_LESS_OR_EQUAL (what touching pageable code does).
+   */
+  checkIrql(routine: string): void {
+    const req = ROUTINE_IRQL[routine];
+    const irql = this.caller.irql;
+    if (!req || irql <= req.max) return;
+    const message = `${routine} called at IRQL ${irql}; it requires IRQL <= ${req.max}`;
+    if (req.ruleCode !== undefined) {
+      this.bugCheck(0xc4, [req.ruleCode, irql, 0, 0], message, req.rule);
+    }
+    this.bugCheck(0x0a, [0, irql, 0, 0], message);
+  }
+}
+
+/** `\Registry\Machine\SYSTEM\ControlSet001\X` as `HKLM\SYSTEM\CurrentControlSet\X` (what ProcMon and regedit users read). */
+export function friendlyPath(kernelPath: string): string {
+  return kernelPath
+    .replace(/^\\REGISTRY\\MACHINE(?=\\|$)/i, "HKLM")
+    .replace(/^\\REGISTRY\\USER(?=\\|$)/i, "HKU")
+    .replace(/^HKLM\\SYSTEM\\ControlSet001(?=\\|$)/i, "HKLM\\SYSTEM\\CurrentControlSet");
+}
+
+function jsonData(data: unknown): unknown {
+  if (typeof data === "bigint") return "0x" + data.toString(16);
+  if (data instanceof Uint8Array) {
+    return [...data].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+  }
+  if (Array.isArray(data)) return [...data];
+  return data;
+}
+
+/** True for a handle object (any kind). */
+export function isHandle(x: unknown): x is Handle {
+  return x instanceof Handle;
+}

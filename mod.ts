@@ -1,0 +1,41 @@
+/**
+ * pnplab: the Windows kernel Plug and Play manager as a program you can script, step through and
+ * test. `boot()` gives a machine; `machine.kernel` has the WDK routines; `machine.registry` is the
+ * administrator's view of the registry; `machine.trace` records everything that happens.
+ *
+ * @example
+ * ```ts
+ * import { boot, KEY_READ, KEY_SET_VALUE, REG_DWORD, STATUS_ACCESS_DENIED } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * const k = boot().kernel;
+ * const { keyHandle } = k.ZwCreateKey(KEY_READ, "\\Registry\\Machine\\Software\\Contoso");
+ * // The handle was opened for reading only: setting a value needs KEY_SET_VALUE.
+ * assert.equal(k.ZwSetValueKey(keyHandle, "Value", 0, REG_DWORD, 109), STATUS_ACCESS_DENIED);
+ * ```
+ *
+ * @module
+ */
+export * from "./lib/ntstatus.ts";
+export * from "./lib/constants.ts";
+export { BugCheck, BUGCHECK_NAMES } from "./lib/bugcheck.ts";
+export { boot, type BootOptions, type Finding, HiveLoadError, Machine } from "./lib/machine.ts";
+export { Kernel } from "./lib/kernel.ts";
+export type {
+  KEY_BASIC_INFORMATION,
+  KEY_FULL_INFORMATION,
+  KEY_NAME_INFORMATION,
+  KEY_NODE_INFORMATION,
+  KEY_VALUE_BASIC_INFORMATION,
+  KEY_VALUE_FULL_INFORMATION,
+  KEY_VALUE_PARTIAL_INFORMATION,
+  KeyInformation,
+  KeyValueInformation,
+  OBJECT_ATTRIBUTES,
+} from "./lib/registry/zw.ts";
+export { KeyNameInformation } from "./lib/registry/zw.ts";
+export type { RTL_QUERY_REGISTRY_TABLE } from "./lib/registry/rtl.ts";
+export type { RegData } from "./lib/registry/data.ts";
+export { type HostValue, RegistryView } from "./lib/registry/view.ts";
+export { Handle } from "./lib/ob/handles.ts";
+export { RunawayQueueError } from "./lib/queue.ts";
+export type * from "./lib/trace/trace.ts";
