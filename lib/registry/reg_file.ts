@@ -1,0 +1,842 @@
+/**
+ * The `.reg` text format that regedit imports and exports: `Windows Registry Editor Version 5.00`
+ * files (and `REGEDIT4` ones on import). Pure functions from text to registry operations and back;
+ * nothing here touches a registry.
+ *
+ * The rules follow regedit as pinned down by Wine's conformance tests, which run against Windows
+ * (wine-mirror/wine `programs/reg/tests/import.c` and `export.c`), and Wine's regedit source
+ * (`programs/regedit/regproc.c`). Where regedit silently skips a malformed line, this parser
+ * reports it instead: the caller applies nothing when any error exists.
+ *
+ * @module
+ */
+
+/**
+ * Registry data in its JS form: REG_DWORD a number (unsigned 32-bit), REG_QWORD a bigint, REG_SZ
+ * and REG_EXPAND_SZ a string, REG_MULTI_SZ a string[], every other type a Uint8Array of the raw
+ * bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { RegData } from "./reg_file.ts";
+ *
+ * const hardwareIds: RegData = ["ROOT\\TOASTER", "*TOASTER"];
+ * assert.ok(Array.isArray(hardwareIds));
+ * ```
+ */
+export type RegData = number | bigint | string | string[] | Uint8Array;
+
+/**
+ * One value of a key: its name (`""` is the default value, written `@`), type number and data.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatRegFile, type RegFileValue } from "./reg_file.ts";
+ *
+ * const start: RegFileValue = { name: "Start", type: 4, data: 3 };
+ * const text = formatRegFile([{ path: "HKEY_LOCAL_MACHINE\\X", values: [start] }]);
+ * assert.match(text, /"Start"=dword:00000003/);
+ * ```
+ */
+export interface RegFileValue {
+  /** The value name; `""` is the key's default value. */
+  name: string;
+  /** The value type: REG_SZ 1, REG_DWORD 4, REG_MULTI_SZ 7, or any other number. */
+  type: number;
+  /** The data in the JS form of `type` (see {@linkcode RegData}). */
+  data: RegData;
+}
+
+/**
+ * One instruction of a `.reg` file, in file order, with the 1-based line it starts on. Key paths
+ * begin with a long root name (`HKEY_LOCAL_MACHINE\...`) whatever abbreviation the file used.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseRegFile, type RegFileOperation } from "./reg_file.ts";
+ *
+ * const { operations } = parseRegFile('REGEDIT4\n[-HKLM\\SYSTEM\\Old]\n');
+ * const path = "HKEY_LOCAL_MACHINE\\SYSTEM\\Old";
+ * const expected: RegFileOperation = { op: "deleteKey", path, line: 2 };
+ * assert.deepEqual(operations, [expected]);
+ * ```
+ */
+export type RegFileOperation =
+  | { op: "createKey"; path: string; line: number }
+  | { op: "deleteKey"; path: string; line: number }
+  | { op: "setValue"; path: string; value: RegFileValue; line: number }
+  | { op: "deleteValue"; path: string; name: string; line: number };
+
+/**
+ * A problem in a `.reg` file: 1-based line and column of the offending character (columns count
+ * UTF-16 code units; a leading byte order mark is not counted) and a sentence-case message.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseRegFile, type RegFileError } from "./reg_file.ts";
+ *
+ * const expected: RegFileError = { line: 1, column: 1, message: "Value outside any key" };
+ * assert.deepEqual(parseRegFile('"Orphan"="x"').errors[1], expected);
+ * ```
+ */
+export interface RegFileError {
+  /** 1-based line number. */
+  line: number;
+  /** 1-based column of the offending character. */
+  column: number;
+  /** What is wrong, quoting the bad text. */
+  message: string;
+}
+
+/**
+ * A key to export: its full path (starting with a long root name) and its values in order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatRegFile, type RegFileKey } from "./reg_file.ts";
+ *
+ * const key: RegFileKey = { path: "HKEY_LOCAL_MACHINE\\SYSTEM\\Setup", values: [] };
+ * assert.match(formatRegFile([key]), /\[HKEY_LOCAL_MACHINE\\SYSTEM\\Setup\]/);
+ * ```
+ */
+export interface RegFileKey {
+  /** The full key path, such as `HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\pci`. */
+  path: string;
+  /** The key's values, written in this order. */
+  values: RegFileValue[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+const HEADER_V5 = "Windows Registry Editor Version 5.00";
+const HEADER_V4 = "REGEDIT4";
+
+/**
+ * The accepted first lines and whether the file's hex(1), hex(2) and hex(7) strings are ANSI bytes
+ * (REGEDIT4) rather than UTF-16LE. regedit compares the header case-sensitively after skipping
+ * leading blanks.
+ */
+const HEADERS: ReadonlyMap<string, { ansi: boolean }> = new Map([
+  [HEADER_V5, { ansi: false }],
+  [HEADER_V4, { ansi: true }],
+]);
+
+/** Root key names (upper case) and the long name a path is rewritten to; regedit ignores case. */
+const ROOT_KEYS: ReadonlyMap<string, string> = new Map([
+  ["HKEY_LOCAL_MACHINE", "HKEY_LOCAL_MACHINE"],
+  ["HKLM", "HKEY_LOCAL_MACHINE"],
+  ["HKEY_CURRENT_USER", "HKEY_CURRENT_USER"],
+  ["HKCU", "HKEY_CURRENT_USER"],
+  ["HKEY_CLASSES_ROOT", "HKEY_CLASSES_ROOT"],
+  ["HKCR", "HKEY_CLASSES_ROOT"],
+  ["HKEY_USERS", "HKEY_USERS"],
+  ["HKU", "HKEY_USERS"],
+  ["HKEY_CURRENT_CONFIG", "HKEY_CURRENT_CONFIG"],
+  ["HKCC", "HKEY_CURRENT_CONFIG"],
+]);
+
+/** The outcome of turning registry bytes into a JS form. */
+type Decoded = { ok: true; data: RegData } | { ok: false; message: string };
+
+/** How one JS form of data travels between registry bytes and JS. */
+interface DataForm {
+  /** The JS form, for messages ("a number"). */
+  readonly expected: string;
+  /** Whether `data` is in this form and fits it (a DWORD in range, a list of NUL-free strings). */
+  readonly accepts: (data: RegData) => boolean;
+  /** Registry bytes to the JS form; `ansi` means single-byte strings (REGEDIT4 files). */
+  readonly decode: (bytes: Uint8Array, ansi: boolean, typeName: string) => Decoded;
+  /** The JS form to registry bytes, as regedit writes them after `hex(N):`. */
+  readonly encode: (data: RegData) => Uint8Array;
+}
+
+const BYTES: DataForm = {
+  expected: "a Uint8Array",
+  accepts: (data) => data instanceof Uint8Array,
+  decode: (bytes) => ({ ok: true, data: bytes }),
+  encode: (data) => data as Uint8Array,
+};
+
+const STRING: DataForm = {
+  expected: "a string",
+  accepts: (data) => typeof data === "string",
+  decode: (bytes, ansi, typeName) => {
+    const text = decodeText(bytes, ansi, typeName);
+    if (!text.ok) return text;
+    // Readers stop at the first NUL: the terminator, or an embedded NUL that ends the string.
+    const nul = text.data.indexOf("\0");
+    return { ok: true, data: nul < 0 ? text.data : text.data.slice(0, nul) };
+  },
+  encode: (data) => utf16le(`${data as string}\0`),
+};
+
+const STRINGS: DataForm = {
+  expected: "an array of non-empty strings without NULs",
+  accepts: (data) =>
+    Array.isArray(data) &&
+    data.every((s) => typeof s === "string" && s !== "" && !s.includes("\0")),
+  decode: (bytes, ansi, typeName) => {
+    const text = decodeText(bytes, ansi, typeName);
+    if (!text.ok) return text;
+    // An empty string ends the list (the double NUL); a missing final terminator is tolerated.
+    const list: string[] = [];
+    for (const part of text.data.split("\0")) {
+      if (part === "") break;
+      list.push(part);
+    }
+    return { ok: true, data: list };
+  },
+  // Each string with its NUL, then the list's closing NUL: an empty list is the lone NUL 00,00.
+  encode: (data) => utf16le((data as string[]).map((s) => `${s}\0`).join("") + "\0"),
+};
+
+const DWORD: DataForm = {
+  expected: "an integer from 0 to 0xffffffff",
+  accepts: (data) =>
+    typeof data === "number" && Number.isInteger(data) && data >= 0 && data <= 0xffffffff,
+  decode: (bytes, _ansi, typeName) =>
+    bytes.length === 4
+      ? { ok: true, data: new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) }
+      : { ok: false, message: `${typeName} data needs 4 bytes, found ${bytes.length}` },
+  encode: (data) => {
+    const out = new Uint8Array(4);
+    new DataView(out.buffer).setUint32(0, data as number, true);
+    return out;
+  },
+};
+
+const QWORD: DataForm = {
+  expected: "a bigint from 0 to 2^64-1",
+  accepts: (data) => typeof data === "bigint" && data >= 0n && data <= 0xffffffffffffffffn,
+  decode: (bytes, _ansi, typeName) =>
+    bytes.length === 8
+      ? { ok: true, data: new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true) }
+      : { ok: false, message: `${typeName} data needs 8 bytes, found ${bytes.length}` },
+  encode: (data) => {
+    const out = new Uint8Array(8);
+    new DataView(out.buffer).setBigUint64(0, data as bigint, true);
+    return out;
+  },
+};
+
+/** How regedit writes a type when it does not use `hex(N):` bytes. */
+type InlineWriter = (data: RegData) => string | undefined;
+
+/** The value types: name, JS form and, for REG_SZ and REG_DWORD, regedit's inline text form. */
+const VALUE_TYPES: ReadonlyMap<number, { name: string; form: DataForm; inline?: InlineWriter }> =
+  new Map([
+    [0, { name: "REG_NONE", form: BYTES }],
+    [1, { name: "REG_SZ", form: STRING, inline: quotedStringData }],
+    [2, { name: "REG_EXPAND_SZ", form: STRING }],
+    [3, { name: "REG_BINARY", form: BYTES }],
+    [4, { name: "REG_DWORD", form: DWORD, inline: dwordData }],
+    [5, { name: "REG_DWORD_BIG_ENDIAN", form: BYTES }],
+    [6, { name: "REG_LINK", form: BYTES }],
+    [7, { name: "REG_MULTI_SZ", form: STRINGS }],
+    [8, { name: "REG_RESOURCE_LIST", form: BYTES }],
+    [9, { name: "REG_FULL_RESOURCE_DESCRIPTOR", form: BYTES }],
+    [10, { name: "REG_RESOURCE_REQUIREMENTS_LIST", form: BYTES }],
+    [11, { name: "REG_QWORD", form: QWORD }],
+  ]);
+
+const REG_BINARY = 3;
+
+function valueType(type: number): { name: string; form: DataForm; inline?: InlineWriter } {
+  return VALUE_TYPES.get(type) ?? { name: `type 0x${type.toString(16)}`, form: BYTES };
+}
+
+/**
+ * regedit wraps hex data once a line reaches 77 characters, counting the `"name"=hex(7):` prefix,
+ * then ends it with `\` and indents the next line by two spaces; continuation lines carry 25 bytes.
+ * (Wine `regproc.c` MAX_HEX_CHARS; matches the Windows output in Wine's `reg/tests/export.c`.)
+ */
+const WRAP_WIDTH = 77;
+
+// ---------------------------------------------------------------------------------------------
+// Bytes and text
+
+function utf16le(text: string): Uint8Array {
+  const out = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    out[i * 2] = unit & 0xff;
+    out[i * 2 + 1] = unit >>> 8;
+  }
+  return out;
+}
+
+function decodeText(
+  bytes: Uint8Array,
+  ansi: boolean,
+  typeName: string,
+): { ok: true; data: string } | { ok: false; message: string } {
+  if (ansi) {
+    // REGEDIT4 strings are in the ANSI code page; Latin-1 is the model's code page.
+    let text = "";
+    for (const byte of bytes) text += String.fromCharCode(byte);
+    return { ok: true, data: text };
+  }
+  if (bytes.length % 2 !== 0) {
+    return {
+      ok: false,
+      message: `${typeName} data needs an even number of bytes, found ${bytes.length}`,
+    };
+  }
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 2) {
+    text += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
+  }
+  return { ok: true, data: text };
+}
+
+function hexByte(byte: number): string {
+  return byte.toString(16).padStart(2, "0");
+}
+
+/** `\` and `"` are the only characters regedit escapes inside quotes. */
+function escapeQuoted(text: string): string {
+  return text.replaceAll("\\", "\\\\").replaceAll('"', '\\"');
+}
+
+function quote(text: string): string {
+  return `'${text.length > 40 ? `${text.slice(0, 37)}...` : text}'`;
+}
+
+function isBlank(ch: string | undefined): boolean {
+  return ch === " " || ch === "\t";
+}
+
+function isHexDigit(ch: string | undefined): boolean {
+  return ch !== undefined && /^[0-9a-fA-F]$/.test(ch);
+}
+
+function skipBlanks(line: string, index: number): number {
+  let i = index;
+  while (isBlank(line[i])) i++;
+  return i;
+}
+
+/** Whether a line ends with a continuation `\` (blanks and a `;` comment may follow it). */
+function continues(line: string): boolean {
+  const comment = line.indexOf(";");
+  return (comment < 0 ? line : line.slice(0, comment)).trimEnd().endsWith("\\");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+/**
+ * regedit writes a REG_SZ as a quoted string up to its first NUL (Wine `reg/tests/export.c`,
+ * embedded_null_test). A string with a line break cannot sit inside quotes, so it goes out as
+ * `hex(1):` bytes, which regedit imports as REG_SZ.
+ */
+function quotedStringData(data: RegData): string | undefined {
+  const text = (data as string).split("\0")[0]!;
+  return /[\r\n]/.test(text) ? undefined : `"${escapeQuoted(text)}"`;
+}
+
+function dwordData(data: RegData): string {
+  return `dword:${(data as number).toString(16).padStart(8, "0")}`;
+}
+
+/** `"name"=hex(N):` followed by the bytes, wrapped the way regedit wraps them. */
+function hexDataLines(head: string, type: number, bytes: Uint8Array): string[] {
+  const lines: string[] = [];
+  let line = head + (type === REG_BINARY ? "hex:" : `hex(${type.toString(16)}):`);
+  bytes.forEach((byte, index) => {
+    line += hexByte(byte);
+    if (index === bytes.length - 1) return;
+    line += ",";
+    if (line.length >= WRAP_WIDTH) {
+      lines.push(`${line}\\`);
+      line = "  ";
+    }
+  });
+  lines.push(line);
+  return lines;
+}
+
+function formatValue(value: RegFileValue, path: string): string[] {
+  const { name, type, data } = value;
+  if (!Number.isInteger(type) || type < 0 || type > 0xffffffff) {
+    throw new RangeError(
+      `Value '${name}' of key '${path}' has type ${type}, not a 32-bit type number`,
+    );
+  }
+  if (/[\r\n]/.test(name)) {
+    throw new RangeError(`Value name ${quote(name)} of key '${path}' has a line break`);
+  }
+  const head = name === "" ? "@=" : `"${escapeQuoted(name)}"=`;
+  // Bytes are the one form every type takes: written as they are, after hex: or hex(N):.
+  if (data instanceof Uint8Array) return hexDataLines(head, type, data);
+  const { name: typeName, form, inline } = valueType(type);
+  if (!form.accepts(data)) {
+    throw new TypeError(
+      `Value '${name}' of key '${path}' is ${typeName}, whose data must be ${form.expected}`,
+    );
+  }
+  const text = inline?.(data);
+  return text === undefined ? hexDataLines(head, type, form.encode(data)) : [head + text];
+}
+
+/**
+ * Formats keys as regedit exports them: the `Windows Registry Editor Version 5.00` header, a blank
+ * line, then each key as `[path]`, its values in the given order and a blank line, with CRLF line
+ * endings. REG_SZ is a quoted string (`\\` and `\"` escaped, cut at its first NUL as regedit does),
+ * REG_DWORD is `dword:` with 8 lowercase hex digits, REG_BINARY is `hex:`, every other type
+ * `hex(N):` (N in lowercase hex) with its bytes: UTF-16LE with NULs for REG_EXPAND_SZ and
+ * REG_MULTI_SZ (an empty list is `00,00`), 8 little-endian bytes for REG_QWORD. Hex data wraps
+ * like regedit's: a line is broken with `\` once it reaches 77 characters, prefix included, and
+ * continues indented by two spaces. Uint8Array data is written as bytes whatever the type.
+ *
+ * The text is a JS string; encoding it on disk (regedit uses UTF-16LE with a BOM) is the caller's
+ * business.
+ *
+ * @throws {TypeError} when a value's data is not in the JS form of its type.
+ * @throws {RangeError} when a type is not a 32-bit number, or a value name or key path has a line
+ * break.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatRegFile } from "./reg_file.ts";
+ *
+ * const text = formatRegFile([{
+ *   path: "HKEY_LOCAL_MACHINE\\SYSTEM\\ControlSet001\\Services\\Toaster",
+ *   values: [
+ *     { name: "Start", type: 4, data: 3 },
+ *     { name: "ImagePath", type: 2, data: "\\SystemRoot\\toaster.sys" },
+ *   ],
+ * }]);
+ * assert.equal(
+ *   text,
+ *   "Windows Registry Editor Version 5.00\r\n\r\n" +
+ *     "[HKEY_LOCAL_MACHINE\\SYSTEM\\ControlSet001\\Services\\Toaster]\r\n" +
+ *     '"Start"=dword:00000003\r\n' +
+ *     '"ImagePath"=hex(2):5c,00,53,00,79,00,73,00,74,00,65,00,6d,00,52,00,6f,00,6f,00,\\\r\n' +
+ *     "  74,00,5c,00,74,00,6f,00,61,00,73,00,74,00,65,00,72,00,2e,00,73,00,79,00,73,\\\r\n" +
+ *     "  00,00,00\r\n\r\n",
+ * );
+ * ```
+ */
+export function formatRegFile(keys: RegFileKey[]): string {
+  const lines = [HEADER_V5, ""];
+  for (const key of keys) {
+    if (/[\r\n]/.test(key.path)) {
+      throw new RangeError(`Key path ${quote(key.path)} has a line break`);
+    }
+    lines.push(`[${key.path}]`);
+    for (const value of key.values) lines.push(...formatValue(value, key.path));
+    lines.push("");
+  }
+  return lines.join("\r\n") + "\r\n";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+/** Where values go: an open key, no key yet, a key being deleted, or a key line in error. */
+type KeyContext =
+  | { kind: "open"; path: string }
+  | { kind: "none" }
+  | { kind: "deleted" }
+  | { kind: "invalid" };
+
+class RegFileParser {
+  readonly operations: RegFileOperation[] = [];
+  readonly errors: RegFileError[] = [];
+  readonly #lines: string[];
+  #ansi = false;
+  #key: KeyContext = { kind: "none" };
+  /** The line being parsed; value parsing moves it past continuation lines. */
+  #index = 0;
+
+  constructor(text: string) {
+    this.#lines = (text.startsWith("\uFEFF") ? text.slice(1) : text).split(/\r\n|\r|\n/);
+  }
+
+  parse(): void {
+    const first = this.#lines[0]!;
+    const header = HEADERS.get(first.slice(skipBlanks(first, 0)));
+    if (header) {
+      this.#ansi = header.ansi;
+      this.#index = 1;
+    } else {
+      this.#error(0, 0, `Missing header '${HEADER_V5}'`);
+      // A file that simply lacks the header still gets its first line checked; a garbled header
+      // line does not, so that it is reported once.
+      const start = first[skipBlanks(first, 0)];
+      this.#index = start === undefined || `["@;#`.includes(start) ? 0 : 1;
+    }
+    for (; this.#index < this.#lines.length; this.#index++) this.#parseLine();
+  }
+
+  #error(lineIndex: number, index: number, message: string): void {
+    this.errors.push({ line: lineIndex + 1, column: index + 1, message });
+  }
+
+  #parseLine(): void {
+    const line = this.#lines[this.#index]!;
+    const start = skipBlanks(line, 0);
+    const ch = line[start];
+    // regedit ignores blank lines and lines starting with ';' or '#' (Wine reg/tests/import.c).
+    if (ch === undefined || ch === ";" || ch === "#") return;
+    if (ch === "[") return this.#parseKeyLine(start);
+    if (ch === '"' || ch === "@") return this.#parseValueLine(start);
+    this.#error(
+      this.#index,
+      start,
+      `Unexpected text ${
+        quote(line.slice(start).trimEnd())
+      } (a line starts with '[', '"', '@' or ';')`,
+    );
+  }
+
+  #parseKeyLine(start: number): void {
+    const lineIndex = this.#index;
+    const line = this.#lines[lineIndex]!;
+    this.#key = { kind: "invalid" };
+    // regedit takes the key name up to the last ']' on the line.
+    const close = line.lastIndexOf("]");
+    if (close < 0) return this.#error(lineIndex, start, "Missing ']' at the end of the key name");
+    const restOk = this.#checkRest(lineIndex, close + 1, "after the key name");
+    const deleting = line[start + 1] === "-";
+    const nameStart = start + (deleting ? 2 : 1);
+    const name = line.slice(nameStart, close);
+    if (name === "") {
+      return this.#error(lineIndex, nameStart, "Missing key name between '[' and ']'");
+    }
+    if (isBlank(name[0])) {
+      return this.#error(lineIndex, nameStart, "Unexpected blank before the key name");
+    }
+    const slash = name.indexOf("\\");
+    const root = slash < 0 ? name : name.slice(0, slash);
+    const longRoot = ROOT_KEYS.get(root.toUpperCase());
+    if (longRoot === undefined) {
+      return this.#error(lineIndex, nameStart, `Unknown root key ${quote(root)}`);
+    }
+    const path = longRoot + name.slice(root.length);
+    if (deleting && (slash < 0 || slash === name.length - 1)) {
+      return this.#error(lineIndex, nameStart, `Cannot delete the root key ${quote(root)}`);
+    }
+    if (!restOk) return;
+    if (deleting) {
+      this.operations.push({ op: "deleteKey", path, line: lineIndex + 1 });
+      this.#key = { kind: "deleted" };
+    } else {
+      this.operations.push({ op: "createKey", path, line: lineIndex + 1 });
+      this.#key = { kind: "open", path };
+    }
+  }
+
+  #parseValueLine(start: number): void {
+    const lineIndex = this.#index;
+    const line = this.#lines[lineIndex]!;
+    let name = "";
+    let i = start + 1;
+    if (line[start] === '"') {
+      const quoted = this.#readQuoted(lineIndex, start);
+      if (quoted === undefined) return;
+      name = quoted.text;
+      i = quoted.end;
+    }
+    i = skipBlanks(line, i);
+    if (line[i] !== "=") return this.#error(lineIndex, i, "Expected '=' after the value name");
+    i = skipBlanks(line, i + 1);
+
+    let path: string | undefined;
+    if (this.#key.kind === "open") path = this.#key.path;
+    else if (this.#key.kind === "none") this.#error(lineIndex, start, "Value outside any key");
+    else if (this.#key.kind === "deleted") {
+      // regedit sets nothing after [-key] until the next key line.
+      this.#error(lineIndex, start, "Value outside any key (the key line above deletes its key)");
+    }
+
+    const ch = line[i];
+    if (ch === undefined || ch === ";") {
+      return this.#error(lineIndex, i, "Missing value data after '='");
+    }
+    let value: RegFileValue | undefined;
+    if (ch === "-") {
+      if (!this.#checkRest(lineIndex, i + 1, "after '-'")) return;
+      if (path !== undefined) {
+        this.operations.push({ op: "deleteValue", path, name, line: lineIndex + 1 });
+      }
+      return;
+    }
+    if (ch === '"') {
+      const quoted = this.#readQuoted(lineIndex, i);
+      if (quoted === undefined || !this.#checkRest(lineIndex, quoted.end, "after the string")) {
+        return;
+      }
+      value = { name, type: 1, data: quoted.text };
+    } else {
+      value = this.#readTypedData(lineIndex, i, name);
+    }
+    if (value !== undefined && path !== undefined) {
+      this.operations.push({ op: "setValue", path, value, line: lineIndex + 1 });
+    }
+  }
+
+  /** A `"..."` string at `start`: `\\` and `\"` are its only escapes, and it ends on its line. */
+  #readQuoted(lineIndex: number, start: number): { text: string; end: number } | undefined {
+    const line = this.#lines[lineIndex]!;
+    let text = "";
+    let ok = true;
+    for (let i = start + 1; i < line.length; i++) {
+      const ch = line[i]!;
+      if (ch === '"') return ok ? { text, end: i + 1 } : undefined;
+      if (ch !== "\\") {
+        text += ch;
+        continue;
+      }
+      const next = line[i + 1];
+      if (next === undefined) break;
+      if (next === "\\" || next === '"') {
+        text += next;
+      } else {
+        // regedit refuses "\0" (Wine reg/tests/import.c); other escapes are not part of the format.
+        this.#error(lineIndex, i, `Unknown escape '\\${next}' (write '\\\\' for a backslash)`);
+        ok = false;
+      }
+      i++;
+    }
+    this.#error(lineIndex, start, "Unterminated string");
+    return undefined;
+  }
+
+  /** `dword:`, `hex:` or `hex(N):` data at `start`. */
+  #readTypedData(lineIndex: number, start: number, name: string): RegFileValue | undefined {
+    const line = this.#lines[lineIndex]!;
+    let end = start;
+    while (end < line.length && !":;\t ".includes(line[end]!)) end++;
+    const tag = line.slice(start, end);
+    if (line[end] !== ":") {
+      this.#error(
+        lineIndex,
+        start,
+        `Expected a quoted string, 'dword:', 'hex:' or 'hex(N):' after '=', found ${quote(tag)}`,
+      );
+      return undefined;
+    }
+    if (tag === "dword") return this.#readDword(lineIndex, end + 1, name);
+    // The type number is hexadecimal and at most 0xffffffff; "hex(0x2):" is refused by regedit.
+    const typed = /^hex\(0*([0-9a-fA-F]{1,8})\)$/.exec(tag);
+    if (tag !== "hex" && typed === null) {
+      this.#error(lineIndex, start, `Unknown value type ${quote(tag)}`);
+      this.#skipContinuation(lineIndex);
+      return undefined;
+    }
+    const type = typed === null ? REG_BINARY : parseInt(typed[1]!, 16);
+    const bytes = this.#readHexBytes(lineIndex, end + 1);
+    if (bytes === undefined) return undefined;
+    const { name: typeName, form } = valueType(type);
+    const decoded = form.decode(Uint8Array.from(bytes), this.#ansi, typeName);
+    if (!decoded.ok) {
+      this.#error(lineIndex, start, decoded.message);
+      return undefined;
+    }
+    return { name, type, data: decoded.data };
+  }
+
+  #readDword(lineIndex: number, start: number, name: string): RegFileValue | undefined {
+    const line = this.#lines[lineIndex]!;
+    const i = skipBlanks(line, start);
+    let end = i;
+    while (end < line.length && !";\t ".includes(line[end]!)) end++;
+    const digits = line.slice(i, end);
+    if (digits === "") {
+      this.#error(lineIndex, i, "Missing hex digits after 'dword:'");
+      return undefined;
+    }
+    // regedit takes 1 to 8 hex digits, no "0x" and no more leading zeros (Wine reg/tests/import.c).
+    if (!/^[0-9a-fA-F]{1,8}$/.test(digits)) {
+      this.#error(lineIndex, i, `Bad DWORD ${quote(digits)}: expected 1 to 8 hex digits`);
+      return undefined;
+    }
+    if (!this.#checkRest(lineIndex, end, "after the DWORD")) return undefined;
+    return { name, type: 4, data: parseInt(digits, 16) };
+  }
+
+  /**
+   * Comma-separated hex bytes from `start`, following `\` continuations. As in regedit, a `\` may
+   * stand where a byte is expected (after the type or a comma), blank lines and `;` comment lines
+   * between continuation lines are skipped, a trailing comma is allowed, and a `;` comment may end
+   * any line. Returns undefined after reporting errors.
+   */
+  #readHexBytes(startLine: number, start: number): number[] | undefined {
+    const bytes: number[] = [];
+    let ok = true;
+    let lineIndex = startLine;
+    let line = this.#lines[lineIndex]!;
+    let i = start;
+    let expectByte = true;
+    for (;;) {
+      i = skipBlanks(line, i);
+      const ch = line[i];
+      if (ch === undefined || ch === ";") break;
+      if (ch === "\\") {
+        const after = skipBlanks(line, i + 1);
+        if (after < line.length && line[after] !== ";") {
+          this.#error(
+            lineIndex,
+            after,
+            `Unexpected text ${
+              quote(line.slice(after).trimEnd())
+            } after the line continuation '\\'`,
+          );
+          return undefined;
+        }
+        const next = this.#nextContinuationLine(lineIndex);
+        // A continuation at the end of the file ends the data (regedit keeps what it read).
+        if (next === undefined) break;
+        lineIndex = next;
+        this.#index = next;
+        line = this.#lines[next]!;
+        i = skipBlanks(line, 0);
+        if (!isHexDigit(line[i])) {
+          this.#error(
+            lineIndex,
+            i,
+            `Expected hex bytes after the line continuation, found ${
+              quote(line.slice(i).trimEnd())
+            }`,
+          );
+          this.#skipContinuation(lineIndex);
+          return undefined;
+        }
+        continue;
+      }
+      if (ch === ",") {
+        if (expectByte) {
+          this.#error(lineIndex, i, "Expected a hex byte before ','");
+          ok = false;
+        }
+        expectByte = true;
+        i++;
+        continue;
+      }
+      let end = i;
+      while (end < line.length && !",;\\\t ".includes(line[end]!)) end++;
+      const token = line.slice(i, end);
+      if (/^[0-9a-fA-F]{1,2}$/.test(token)) {
+        bytes.push(parseInt(token, 16));
+      } else {
+        this.#error(lineIndex, i, `Bad hex byte ${quote(token)}`);
+        ok = false;
+      }
+      expectByte = false;
+      i = skipBlanks(line, end);
+      const after = line[i];
+      if (after === undefined || after === "," || after === ";") continue;
+      if (after === "\\") {
+        // regedit needs the comma before the backslash: "45\" on its own is refused.
+        this.#error(lineIndex, i, "Expected ',' before the line continuation '\\'");
+      } else {
+        this.#error(
+          lineIndex,
+          i,
+          `Unexpected text ${quote(line.slice(i).trimEnd())} after the hex bytes`,
+        );
+      }
+      this.#skipContinuation(lineIndex);
+      return undefined;
+    }
+    return ok ? bytes : undefined;
+  }
+
+  /** The next line holding data after a `\`: blank lines and `;` comment lines are skipped. */
+  #nextContinuationLine(lineIndex: number): number | undefined {
+    for (let next = lineIndex + 1; next < this.#lines.length; next++) {
+      const line = this.#lines[next]!;
+      const ch = line[skipBlanks(line, 0)];
+      if (ch !== undefined && ch !== ";") return next;
+    }
+    return undefined;
+  }
+
+  /** After an error, steps over the rest of a wrapped value so its lines are not parsed anew. */
+  #skipContinuation(lineIndex: number): void {
+    let current = lineIndex;
+    while (continues(this.#lines[current]!)) {
+      const next = this.#nextContinuationLine(current);
+      if (next === undefined) break;
+      const line = this.#lines[next]!;
+      if (!isHexDigit(line[skipBlanks(line, 0)])) break;
+      current = next;
+    }
+    this.#index = Math.max(this.#index, current);
+  }
+
+  /** Only blanks or a `;` comment may follow `index`; reports anything else. */
+  #checkRest(lineIndex: number, index: number, where: string): boolean {
+    const line = this.#lines[lineIndex]!;
+    const i = skipBlanks(line, index);
+    if (i >= line.length || line[i] === ";") return true;
+    this.#error(lineIndex, i, `Unexpected text ${quote(line.slice(i).trimEnd())} ${where}`);
+    return false;
+  }
+}
+
+/**
+ * Parses the text of a `.reg` file into the operations it asks for, in file order, and every
+ * problem it has. The first line must be `Windows Registry Editor Version 5.00` or `REGEDIT4`
+ * (whose hex(1), hex(2) and hex(7) strings are single-byte); a leading BOM is skipped and lines
+ * may end in CRLF, LF or CR. `[path]` creates or opens a key and `[-path]` deletes it with its
+ * subtree; the root may be abbreviated (HKLM, HKCU, HKCR, HKU, HKCC) and is rewritten to its long
+ * name. `"name"=` or `@=` sets a value from a quoted string (REG_SZ), `dword:` (1 to 8 hex
+ * digits), `hex:` (REG_BINARY) or `hex(N):` bytes (type N), decoded to the JS form of the type;
+ * `=-` deletes the value. Blank lines and lines starting with `;` or `#` are ignored, and a `;`
+ * comment may end a line.
+ *
+ * Every problem is reported with its line and column; the caller should apply nothing when
+ * `errors` is not empty. Operations are still listed for the lines that parsed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseRegFile } from "./reg_file.ts";
+ *
+ * const text = [
+ *   "Windows Registry Editor Version 5.00",
+ *   "",
+ *   "[HKLM\\SYSTEM\\ControlSet001\\Enum\\ROOT\\SYSTEM\\0001]",
+ *   '"HardwareID"=hex(7):72,00,6f,00,6f,00,74,00,5c,00,74,00,6f,00,61,00,73,00,74,00,\\',
+ *   "  65,00,72,00,00,00,00,00",
+ *   '"ConfigFlags"=dword:00000000',
+ *   '"Stale"=-',
+ * ].join("\r\n");
+ * const path = "HKEY_LOCAL_MACHINE\\SYSTEM\\ControlSet001\\Enum\\ROOT\\SYSTEM\\0001";
+ * assert.deepEqual(parseRegFile(text), {
+ *   operations: [
+ *     { op: "createKey", path, line: 3 },
+ *     {
+ *       op: "setValue",
+ *       path,
+ *       value: { name: "HardwareID", type: 7, data: ["root\\toaster"] },
+ *       line: 4,
+ *     },
+ *     { op: "setValue", path, value: { name: "ConfigFlags", type: 4, data: 0 }, line: 6 },
+ *     { op: "deleteValue", path, name: "Stale", line: 7 },
+ *   ],
+ *   errors: [],
+ * });
+ *
+ * assert.deepEqual(parseRegFile('REGEDIT4\n[HKLM\\X]\n"A"=hex(zz):01').errors, [
+ *   { line: 3, column: 5, message: "Unknown value type 'hex(zz)'" },
+ * ]);
+ * ```
+ */
+export function parseRegFile(
+  text: string,
+): { operations: RegFileOperation[]; errors: RegFileError[] } {
+  const parser = new RegFileParser(text);
+  parser.parse();
+  return { operations: parser.operations, errors: parser.errors };
+}
