@@ -538,6 +538,8 @@ export const CM_PROB_FAILED_INSTALL = 28;
 export const CM_PROB_FAILED_ADD = 31;
 /** `CM_PROB_FAILED_DRIVER_ENTRY` (37): DriverEntry failed. */
 export const CM_PROB_FAILED_DRIVER_ENTRY = 37;
+/** `CM_PROB_DRIVER_FAILED_LOAD` (39): the driver (or a filter) could not be loaded. */
+export const CM_PROB_DRIVER_FAILED_LOAD = 39;
 /** `CM_PROB_HELD_FOR_EJECT` (47): prepared for ejection, waiting to be removed. */
 export const CM_PROB_HELD_FOR_EJECT = 47;
 /** Problem code names by value. */
@@ -548,6 +550,7 @@ export const CM_PROB_NAMES: Readonly<Record<number, string>> = {
   28: "CM_PROB_FAILED_INSTALL",
   31: "CM_PROB_FAILED_ADD",
   37: "CM_PROB_FAILED_DRIVER_ENTRY",
+  39: "CM_PROB_DRIVER_FAILED_LOAD",
   47: "CM_PROB_HELD_FOR_EJECT",
 };
 

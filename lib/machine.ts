@@ -4,7 +4,14 @@
  *
  * @module
  */
+import type { DeviceSpec } from "./bus/virtual_bus.ts";
+import { CM_PROB_NAMES, CONFIGFLAG_DISABLED, REG_DWORD } from "./constants.ts";
+import type { DeviceObject, DriverObject, DriverSpec } from "./io/objects.ts";
 import { Kernel } from "./kernel.ts";
+import { NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST } from "./ntstatus.ts";
+import type { DevNode, DevNodeState } from "./pnp/devnode.ts";
+import { enumPath } from "./pnp/devreg.ts";
+import { loadDriver, PnpManager } from "./pnp/pnpmgr.ts";
 import { WorkQueue } from "./queue.ts";
 import {
   deserializeHive,
@@ -37,6 +44,24 @@ export interface BootOptions {
   hiveFile?: string;
   /** How many queued PnP actions one `settle()` may run before it reports a runaway queue. Default 100,000. */
   maxQueuedActions?: number;
+}
+
+/** A snapshot of a device node, as `!devnode` shows it. */
+export interface DevNodeInfo {
+  instanceId: string;
+  state: DevNodeState;
+  problem: number;
+  problemName?: string;
+  service: string | null;
+  parent: string | null;
+  children: string[];
+  hardwareIds: string[];
+  compatibleIds: string[];
+  description: string;
+  /** The stack from the top down: each device object, its driver and its role. */
+  stack: { device: string; driver: string; role: string }[];
+  /** How many opens (application handles and kernel file objects) the device has. */
+  opens: number;
 }
 
 /** A verifier finding. */
@@ -85,6 +110,7 @@ export class Machine {
   /** The hardware profiles, in order. */
   readonly hardwareProfiles: readonly HardwareProfile[];
   readonly #findings: Finding[] = [];
+  readonly #driverSpecs: DriverSpec[] = [];
 
   /** Creates a machine from prepared internals; use `boot()`. */
   constructor(sys: System, profiles: readonly HardwareProfile[], queue: WorkQueue) {
@@ -93,6 +119,147 @@ export class Machine {
     this.registry = new RegistryView(sys);
     this.queue = queue;
     this.hardwareProfiles = profiles;
+  }
+
+  /** The PnP manager (internal). */
+  get _pnp(): PnpManager {
+    return this._sys.pnp;
+  }
+
+  /** Loads a driver: creates `Services\<name>`, calls DriverEntry, and lets PnP use it for devices whose IDs it lists. */
+  loadDriver(spec: DriverSpec): DriverObject {
+    this._sys.checkRunning();
+    const driver = this._sys.as(HOST_LOADER, () => loadDriver(this._sys, spec));
+    this.#driverSpecs.push(spec);
+    return driver;
+  }
+
+  /**
+   * Plugs a device into a virtual bus (the parent's, or the root enumerator's): PnP enumerates it,
+   * installs and starts it; returns its PDO once the machine has settled. A string is a hardware ID.
+   */
+  plugIn(spec: DeviceSpec | string, parent?: DeviceObject): DeviceObject {
+    this._sys.checkRunning();
+    const s = typeof spec === "string" ? { hardwareIds: [spec] } : spec;
+    if (!s || !Array.isArray(s.hardwareIds) || s.hardwareIds.length === 0) {
+      throw new TypeError("Cannot plug in a device without hardware IDs");
+    }
+    const pnp = this._sys.pnp;
+    const parentNode = parent ? pnp.nodeOf(parent) : pnp.root;
+    if (!parentNode) {
+      throw new TypeError(`Cannot plug into '${parent}': PnP does not know that device`);
+    }
+    const child = pnp.plugIn(s, parentNode);
+    this.settle();
+    if (!child.pdo) {
+      throw new TypeError(
+        `Cannot plug in '${
+          s.hardwareIds[0]
+        }': its parent '${parentNode.instanceId}' is not started, so nothing enumerated it`,
+      );
+    }
+    return child.pdo;
+  }
+
+  /** Pulls a device out of its bus without warning (surprise removal), settled. */
+  unplug(pdo: DeviceObject): void {
+    this._sys.pnp.unplug(this.#node(pdo, "unplug"));
+    this.settle();
+  }
+
+  /** Orderly removal ("safely remove"): query-remove over the subtree, then remove or cancel. */
+  requestRemoval(pdo: DeviceObject): number {
+    const node = this.#node(pdo, "remove");
+    const status = this._sys.as(PNP_HOST, () => this._sys.pnp.queryAndRemove(node).status);
+    this.settle();
+    return status;
+  }
+
+  /** Ejects a device (IoRequestDeviceEject from the eject button): returns the eject's status. */
+  eject(pdo: DeviceObject): number {
+    const node = this.#node(pdo, "eject");
+    this._sys.pnp.requestEject(node);
+    this.settle();
+    return this._sys.pnp.lastEjectStatus;
+  }
+
+  /** Stops a device to rebalance resources (QUERY_STOP, STOP, START); `failRestart` makes the restart fail. */
+  rebalance(pdo: DeviceObject, options: { failRestart?: boolean } = {}): number {
+    const node = this.#node(pdo, "rebalance");
+    const status = this._sys.as(PNP_HOST, () => this._sys.pnp.rebalance(node, options));
+    this.settle();
+    return status;
+  }
+
+  /** Disables a device as Device Manager does: query-remove and remove, CONFIGFLAG_DISABLED, problem CM_PROB_DISABLED. */
+  disable(pdo: DeviceObject): number {
+    const node = this.#node(pdo, "disable");
+    const status = this._sys.as(
+      PNP_HOST,
+      () => this._sys.pnp.queryAndRemove(node, { disable: true }).status,
+    );
+    if (NT_SUCCESS(status)) {
+      const flags = this.registry.getValue(enumPath(node.instanceId), "ConfigFlags")?.data;
+      this.registry.setValue(
+        enumPath(node.instanceId),
+        "ConfigFlags",
+        REG_DWORD,
+        (Number(flags ?? 0) | CONFIGFLAG_DISABLED) >>> 0,
+      );
+    }
+    this.settle();
+    return status;
+  }
+
+  /** Enables a disabled device (clears CONFIGFLAG_DISABLED) and starts it again. */
+  enable(pdo: DeviceObject): number {
+    const node = this.#node(pdo, "enable");
+    const flags = Number(
+      this.registry.getValue(enumPath(node.instanceId), "ConfigFlags")?.data ?? 0,
+    );
+    this.registry.setValue(
+      enumPath(node.instanceId),
+      "ConfigFlags",
+      REG_DWORD,
+      (flags & ~CONFIGFLAG_DISABLED) >>> 0,
+    );
+    this._sys.as(PNP_HOST, () => this._sys.pnp.restart(node));
+    this.settle();
+    return node.state === "Started" ? 0 : STATUS_INVALID_DEVICE_REQUEST;
+  }
+
+  /** Restarts a device: removes it (if started) and configures it again. */
+  restart(pdo: DeviceObject): void {
+    const node = this.#node(pdo, "restart");
+    this._sys.as(PNP_HOST, () => this._sys.pnp.restart(node));
+    this.settle();
+  }
+
+  /** The PDO of a present device by instance ID (case-insensitive), or undefined. */
+  device(instanceId: string): DeviceObject | undefined {
+    return this._sys.pnp.find(instanceId)?.pdo;
+  }
+
+  /** Every present device's instance ID, in tree order. */
+  devices(): string[] {
+    return this._sys.pnp.all().map((n) => n.instanceId);
+  }
+
+  /** A snapshot of a device node (by PDO or instance ID). */
+  devnode(device: DeviceObject | string): DevNodeInfo | undefined {
+    const pnp = this._sys.pnp;
+    const node = typeof device === "string" ? pnp.find(device) : pnp.nodeOf(device);
+    if (!node) return undefined;
+    return nodeInfo(node);
+  }
+
+  #node(pdo: DeviceObject, verb: string): DevNode {
+    this._sys.checkRunning();
+    const node = this._sys.pnp.nodeOf(pdo);
+    if (!node || node.state === "Absent") {
+      throw new TypeError(`Cannot ${verb} '${pdo}': it is not a present device`);
+    }
+    return node;
   }
 
   /** Every event so far, oldest first: plain JSON-serialisable objects. */
@@ -148,6 +315,26 @@ export class Machine {
     sys.trace.push({ kind: "info", what: "reboot", detail: { safeMode: sys.options.safeMode } });
     sys.attachHive(loaded.hive);
     buildVolatileKeys(loaded.hive);
+    // The hardware stays plugged in; the software starts again: drivers reload and every present
+    // device is enumerated from the root.
+    const hardware = sys.pnp.rootBus;
+    resetBus(hardware);
+    sys.io.reset();
+    sys.pnp = new PnpManager(sys, this.queue, hardware);
+    this.#wire();
+    const specs = [...this.#driverSpecs];
+    for (const spec of specs) sys.as(HOST_LOADER, () => loadDriver(sys, spec));
+    sys.pnp.requestEnumeration(sys.pnp.root);
+    this.settle();
+  }
+
+  /** @internal Connects the PnP manager to the machine's other parts. */
+  _wire(): void {
+    this.#wire();
+  }
+
+  #wire(): void {
+    this._sys.kernel = this.kernel;
   }
 
   /** @internal Records a verifier finding (the verifier calls this). */
@@ -206,7 +393,9 @@ export function boot(options: BootOptions = {}): Machine {
   sys.clock = clock;
   sys.attachHive(hive);
   const queue = new WorkQueue(options.maxQueuedActions);
+  sys.pnp = new PnpManager(sys, queue);
   const machine = new Machine(sys, profiles, queue);
+  machine._wire();
   sys.onFlush = () => {
     if (sys.hiveFile) machine.saveHive();
   };
@@ -216,4 +405,53 @@ export function boot(options: BootOptions = {}): Machine {
     detail: { safeMode: sys.options.safeMode, profile: profiles[current]!.id },
   });
   return machine;
+}
+
+/** The host loading drivers (as the service control manager would). */
+const HOST_LOADER = {
+  name: "host",
+  driver: null,
+  process: "System",
+  previousMode: "KernelMode",
+} as const;
+/** The host asking PnP for a device action (as Device Manager would, through the PnP manager). */
+const PNP_HOST = {
+  name: "PnP",
+  driver: null,
+  process: "System",
+  previousMode: "KernelMode",
+} as const;
+
+function resetBus(bus: import("./bus/virtual_bus.ts").BusChild): void {
+  for (const c of bus.children) {
+    c.pdo = null;
+    c.reportedMissing = false;
+    resetBus(c);
+  }
+}
+
+/** A plain snapshot of a devnode. */
+export function nodeInfo(node: DevNode): DevNodeInfo {
+  const stack: DevNodeInfo["stack"] = [];
+  for (let d: DeviceObject | null = node.top; d; d = d.lower) {
+    stack.push({
+      device: d.name ?? `#${d.serial}`,
+      driver: d.DriverObject.DriverName,
+      role: d.role ?? "device",
+    });
+  }
+  return {
+    instanceId: node.instanceId,
+    state: node.state,
+    problem: node.problem,
+    ...(node.problem ? { problemName: CM_PROB_NAMES[node.problem] ?? String(node.problem) } : {}),
+    service: node.service,
+    parent: node.parent?.instanceId ?? null,
+    children: node.children.map((c) => c.instanceId),
+    hardwareIds: [...node.hardwareIds],
+    compatibleIds: [...node.compatibleIds],
+    description: node.description,
+    stack,
+    opens: node.opens.size,
+  };
 }

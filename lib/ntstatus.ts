@@ -67,6 +67,11 @@ export const NTSTATUS_TABLE: readonly NtStatusInfo[] = [
     value: 0xc0000003,
     meaning: "The information class is not valid for this call",
   },
+  {
+    name: "STATUS_ACCESS_VIOLATION",
+    value: 0xc0000005,
+    meaning: "Invalid memory access (a driver routine raised an exception)",
+  },
   { name: "STATUS_INVALID_HANDLE", value: 0xc0000008, meaning: "The handle is not valid" },
   { name: "STATUS_INVALID_PARAMETER", value: 0xc000000d, meaning: "A parameter is not valid" },
   { name: "STATUS_NO_SUCH_DEVICE", value: 0xc000000e, meaning: "The device does not exist" },
@@ -242,6 +247,8 @@ export const STATUS_UNSUCCESSFUL = 0xc0000001;
 export const STATUS_NOT_IMPLEMENTED = 0xc0000002;
 /** `STATUS_INVALID_INFO_CLASS` (0xC0000003). */
 export const STATUS_INVALID_INFO_CLASS = 0xc0000003;
+/** `STATUS_ACCESS_VIOLATION` (0xC0000005). */
+export const STATUS_ACCESS_VIOLATION = 0xc0000005;
 /** `STATUS_INVALID_HANDLE` (0xC0000008). */
 export const STATUS_INVALID_HANDLE = 0xc0000008;
 /** `STATUS_INVALID_PARAMETER` (0xC000000D). */

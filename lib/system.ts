@@ -8,6 +8,10 @@
 import { BugCheck } from "./bugcheck.ts";
 import { PASSIVE_LEVEL } from "./constants.ts";
 import { ROUTINE_IRQL } from "./irql.ts";
+import { IoManager } from "./io/iomgr.ts";
+import type { DeviceObject, Irp } from "./io/objects.ts";
+import type { Kernel } from "./kernel.ts";
+import type { PnpManager } from "./pnp/pnpmgr.ts";
 import { Handle, HandleTable } from "./ob/handles.ts";
 import { regTypeName } from "./registry/data.ts";
 import { Hive, type KeyNode } from "./registry/hive.ts";
@@ -55,6 +59,20 @@ export class System {
   /** Where ZwFlushKey and saves write the hive, if the machine has a hive file. */
   hiveFile: string | null = null;
 
+  /** The I/O manager's state. */
+  readonly io: IoManager = new IoManager();
+  /** The PnP manager. */
+  pnp!: PnpManager;
+  /** The kernel routines drivers are handed. */
+  kernel!: Kernel;
+  /** Called when a device object is deleted (PnP and the verifier watch this). */
+  onDeviceDeleted: (device: DeviceObject) => void = () => {};
+  /** The device instance ID of a PDO's devnode, or "" before PnP knows it. */
+  instanceOf: (pdo: DeviceObject) => string = () => "";
+  /** Called after a dispatch routine returns (the verifier checks the IRP rules here). */
+  afterDispatch: (device: DeviceObject, irp: Irp, status: number) => void = () => {};
+  /** Called when a driver completes an IRP, before completion routines run. */
+  beforeComplete: (irp: Irp) => void = () => {};
   /** Called by ZwFlushKey: the machine writes its hive file, if it has one. */
   onFlush: () => void = () => {};
 

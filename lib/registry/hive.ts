@@ -220,16 +220,24 @@ export class Hive {
     this.setValue(node, { name: "SymbolicLinkValue", type: REG_LINK, data: utf16NoNul(target) });
   }
 
-  /** Sets (creates or replaces) a value; a replaced value keeps its place in the creation order. */
+  /**
+   * Sets (creates or replaces) a value; a replaced value keeps its place in the creation order and
+   * the name it was created with (only its type and data change, as with keys: case-preserving).
+   */
   setValue(node: KeyNode, value: RegValue): void {
-    (node.values ??= new Map()).set(value.name.toUpperCase(), value);
+    const key = value.name.toUpperCase();
+    const existing = node.values?.get(key);
+    const stored = existing && existing.name !== value.name
+      ? { ...value, name: existing.name }
+      : value;
+    (node.values ??= new Map()).set(key, stored);
     node.lastWrite = this.now();
     this.onWrite({
       op: "setValue",
       path: this.friendly(node),
-      name: value.name,
-      type: value.type,
-      data: value.data,
+      name: stored.name,
+      type: stored.type,
+      data: stored.data,
     });
   }
 

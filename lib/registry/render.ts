@@ -23,9 +23,11 @@ export function regQueryData(value: RegValue): string {
       if (typeof d === "number" || typeof d === "bigint") return "0x" + d.toString(16);
       break;
     case REG_DWORD_BIG_ENDIAN: {
+      // reg.exe prints the four bytes as a native (little-endian) DWORD: REG_DWORD_BIG_ENDIAN
+      // "behaves like an ordinary REG_DWORD" in every Windows version (Wine's reg add/query tests).
       const b = valueBytes(value);
       if (b.length === 4) {
-        return "0x" + new DataView(b.buffer, b.byteOffset, 4).getUint32(0, false).toString(16);
+        return "0x" + new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true).toString(16);
       }
       break;
     }
@@ -40,31 +42,29 @@ export function regQueryData(value: RegValue): string {
   return [...valueBytes(value)].map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join("");
 }
 
-function block(node: KeyNode, shown: string): string[] {
-  const lines = ["", shown];
-  for (const v of node.valueList()) {
-    lines.push(
-      `    ${v.name === "" ? "(Default)" : v.name}    ${regTypeName(v.type)}    ${regQueryData(v)}`,
-    );
-  }
-  return lines;
+function valueLines(node: KeyNode): string[] {
+  return node.valueList().map((v) =>
+    `    ${v.name === "" ? "(Default)" : v.name}    ${regTypeName(v.type)}    ${regQueryData(v)}`
+  );
 }
 
-/** `reg query` of one key (its values, then its subkeys' paths) or, with `/s`, of its whole subtree. */
+/**
+ * `reg query` of one key or, with `/s`, of its whole subtree, laid out as reg.exe does (the outputs
+ * Wine's `reg query` conformance tests expect on Windows): a blank line first; the key's path, its
+ * values and a blank line only when it has values (always for keys reached by `/s`); then, without
+ * `/s`, one line per subkey path. Link keys are not followed below the queried key. Lines end with
+ * `\n` (reg.exe writes `\r\n`).
+ */
 export function renderRegQuery(node: KeyNode, shown: string, recursive: boolean): string {
-  const lines: string[] = [];
-  if (recursive) {
-    const visit = (k: KeyNode, path: string) => {
-      lines.push(...block(k, path));
-      for (const child of k.sortedChildren()) {
-        if (child.link === null) visit(child, `${path}\\${child.name}`);
-      }
-    };
-    visit(node, shown);
-  } else {
-    lines.push(...block(node, shown));
-    lines.push("");
-    for (const child of node.sortedChildren()) lines.push(`${shown}\\${child.name}`);
-  }
+  const lines: string[] = [""];
+  const visit = (k: KeyNode, path: string, recursing: boolean) => {
+    const values = valueLines(k);
+    if (values.length || recursing) lines.push(path, ...values, "");
+    for (const child of k.sortedChildren()) {
+      if (!recursive) lines.push(`${path}\\${child.name}`);
+      else if (child.link === null) visit(child, `${path}\\${child.name}`, true);
+    }
+  };
+  visit(node, shown, false);
   return lines.join("\n") + "\n";
 }

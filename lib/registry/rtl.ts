@@ -39,9 +39,9 @@ import {
   STATUS_SUCCESS,
 } from "../ntstatus.ts";
 import type { System } from "../system.ts";
-import type { RegData } from "./data.ts";
+import { dataSize, type RegData, valueSize } from "./data.ts";
 import type { KeyNode } from "./hive.ts";
-import { referenceKey, ZwCreateKey, ZwDeleteValueKey, ZwSetValueKey } from "./zw.ts";
+import { accessCheck, referenceKey, ZwCreateKey, ZwDeleteValueKey, ZwSetValueKey } from "./zw.ts";
 
 /** The key each RTL_REGISTRY_* relative-to value names. */
 const RELATIVE_BASES: Readonly<Record<number, string>> = {
@@ -110,7 +110,11 @@ function resolveKey(
   const full = basePath(RelativeTo & ~RTL_REGISTRY_OPTIONAL, Path);
   if (full === undefined) return { status: STATUS_INVALID_PARAMETER };
   const node = sys.hive.find(full);
-  if (node) return { node };
+  if (node) {
+    // The routine opens the key for what it needs, so the key's security applies.
+    const check = accessCheck(node, access);
+    return "status" in check ? check : { node };
+  }
   if (!create) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
   const r = ZwCreateKey(sys, access, full, 0, null, REG_OPTION_NON_VOLATILE);
   if (!NT_SUCCESS(r.status) || !r.keyHandle) return { status: r.status };
@@ -186,14 +190,6 @@ function expand(s: string, env: Readonly<Record<string, string>>): string {
     const hit = Object.keys(env).find((k) => k.toUpperCase() === name.toUpperCase());
     return hit === undefined ? m : env[hit]!;
   });
-}
-
-function byteLength(type: number, data: RegData): number {
-  if (data instanceof Uint8Array) return data.length;
-  if (typeof data === "number") return 4;
-  if (typeof data === "bigint") return 8;
-  if (typeof data === "string") return (data.length + 1) * 2;
-  return type === REG_MULTI_SZ ? (data.reduce((n, s) => n + s.length + 1, 1)) * 2 : 0;
 }
 
 /**
@@ -290,7 +286,9 @@ export function RtlQueryRegistryValues(
             ? [[1, expand(data, env)]]
             : [[type, data]];
         for (const [t, d] of calls) {
-          const s = row.QueryRoutine(name, t, d, byteLength(t, d), Context, row.EntryContext);
+          // ValueLength is the stored size for data passed as stored, the string's size otherwise.
+          const length = stored && d === data ? valueSize(stored) : dataSize(t, d);
+          const s = row.QueryRoutine(name, t, d, length, Context, row.EntryContext);
           if (!NT_SUCCESS(s) && s !== STATUS_BUFFER_TOO_SMALL) return s;
         }
       }

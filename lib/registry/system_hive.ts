@@ -73,7 +73,7 @@ export function buildSystemHive(
   });
   const root = hive.ensure(`${cs}\\Enum\\HTREE\\ROOT\\0`);
   set(hive, root, "ConfigFlags", REG_DWORD, 0);
-  hive.ensure(`${cs}\\Enum\\Root`);
+  hive.ensure(`${cs}\\Enum\\ROOT`);
 
   const sw = "\\REGISTRY\\MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion";
   hive.ensure(`${sw}\\RunOnce`);

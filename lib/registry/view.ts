@@ -6,7 +6,7 @@
  */
 import { REG_LINK } from "../constants.ts";
 import type { System } from "../system.ts";
-import { normalizeData, type RegData, type RegValue } from "./data.ts";
+import { normalizeData, type RegData, type RegValue, valueBytes } from "./data.ts";
 import { type KeyNode, splitPath, toKernelPath } from "./hive.ts";
 import { formatRegFile, parseRegFile, type RegFileKey, type RegFileValue } from "./reg_file.ts";
 import { renderRegQuery } from "./render.ts";
@@ -122,9 +122,16 @@ export class RegistryView {
     return this.#find(path) !== undefined;
   }
 
-  /** Whether a key is volatile (false when it does not exist). */
+  /**
+   * Whether a key is volatile (false when it does not exist). A link key named by the path's last
+   * component answers for itself: `CurrentControlSet` is a volatile link to the non-volatile
+   * `ControlSet001`.
+   */
   isVolatile(path: string): boolean {
-    return this.#find(path)?.volatile ?? false;
+    const components = splitPath(toKernelPath(path));
+    if (components[0]?.toUpperCase() !== "REGISTRY") return false;
+    const r = this.#sys.hive.walk(this.#sys.hive.root, components.slice(1), true);
+    return "found" in r ? r.found.volatile : false;
   }
 
   /** Deletes a key and its whole subtree, as regedit does. Keys the system owns cannot be deleted. */
@@ -275,7 +282,11 @@ export class RegistryView {
         values: k.valueList().map((v): RegFileValue => ({
           name: v.name,
           type: v.type,
-          data: copy(v.data),
+          // Stored bytes that differ from the natural encoding of the data (a DataSize other than
+          // the string's, an empty REG_MULTI_SZ's two NULs) are exported as they are, as regedit does.
+          data: v.raw || (Array.isArray(v.data) && v.data.length === 0)
+            ? valueBytes(v)
+            : copy(v.data),
         })),
       });
       // Link keys below the exported key are not followed (CurrentControlSet would repeat ControlSet001).

@@ -199,8 +199,9 @@ export function referenceKey(
 ): { entry: HandleEntry<KeyNode> } | { status: number } {
   const entry = sys.keyHandles.get(handle);
   if (!entry) return { status: STATUS_INVALID_HANDLE };
-  const caller = sys.caller;
-  if (entry.kernel ? caller.previousMode === "UserMode" : entry.process !== caller.process) {
+  // Zw routines run with previous mode KernelMode, so kernel handles work from any context; a
+  // process handle works only in the process whose table holds it (ZwClose, "Object Handles").
+  if (!entry.kernel && entry.process !== sys.caller.process) {
     return { status: STATUS_INVALID_HANDLE };
   }
   if ((entry.granted & required) !== required) return { status: STATUS_ACCESS_DENIED };

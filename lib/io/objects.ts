@@ -1,0 +1,310 @@
+/**
+ * I/O manager objects: driver objects, device objects, file objects and IRPs with their stack
+ * locations. Field names are the WDK's where a driver reads them.
+ *
+ * @module
+ */
+import { IRP_MJ_NAMES, IRP_MN_NAMES, RELATION_TYPE_NAMES } from "../constants.ts";
+import type { Kernel } from "../kernel.ts";
+import { traceDescription } from "../trace/describe.ts";
+
+/** A dispatch routine: `DRIVER_DISPATCH`. */
+export type DispatchRoutine = (k: Kernel, DeviceObject: DeviceObject, Irp: Irp) => number;
+/** `IO_COMPLETION_ROUTINE`. */
+export type CompletionRoutine = (
+  k: Kernel,
+  DeviceObject: DeviceObject | null,
+  Irp: Irp,
+  Context: unknown,
+) => number;
+
+/** What a driver is: its routines, the IDs it drives, and how it is installed. */
+export interface DriverSpec {
+  /** The service name: `Services\<name>`, `\Driver\<name>`. */
+  name: string;
+  /** Hardware or compatible IDs this driver is the function driver for. */
+  hardwareIds?: string[];
+  /** The setup class of the devices it drives (written to the Enum key's ClassGUID). Default: the system class for buses, else "Unknown". */
+  classGuid?: string;
+  /** The setup class name (the class key's default value and the Enum key's Class). */
+  className?: string;
+  /** Values an INF's `.HW` AddReg section writes to each device's hardware key (`Device Parameters`). */
+  deviceParameters?: Record<
+    string,
+    { type: number; data: number | bigint | string | string[] | Uint8Array }
+  >;
+  /** Upper filters an INF adds to the class key (`Control\Class\{guid}`, `UpperFilters`). */
+  classUpperFilters?: string[];
+  /** Lower filters an INF adds to the class key. */
+  classLowerFilters?: string[];
+  /** `DriverEntry`. Default: returns STATUS_SUCCESS. */
+  DriverEntry?(k: Kernel, driverObject: DriverObject, registryPath: string): number;
+  /** `AddDevice`. Default: create an FDO and attach it. */
+  AddDevice?(k: Kernel, driverObject: DriverObject, pdo: DeviceObject): number;
+  /** The IRP_MJ_PNP dispatch routine. Default: pass every PnP IRP down (detaching and deleting on REMOVE). */
+  DispatchPnp?(k: Kernel, deviceObject: DeviceObject, irp: Irp): number;
+  /** Other dispatch routines by major function (IRP_MJ_CREATE, IRP_MJ_CLOSE, IRP_MJ_DEVICE_CONTROL ...). */
+  MajorFunction?: Partial<Record<number, DispatchRoutine>>;
+  /** `DriverUnload`. */
+  Unload?(k: Kernel, driverObject: DriverObject): void;
+}
+
+/** `DRIVER_EXTENSION`. */
+export interface DRIVER_EXTENSION {
+  AddDevice: ((k: Kernel, driverObject: DriverObject, pdo: DeviceObject) => number) | null;
+}
+
+/** `DRIVER_OBJECT`. */
+export class DriverObject {
+  /** `\Driver\<name>`. */
+  readonly DriverName: string;
+  /** `DriverExtension.AddDevice`. */
+  readonly DriverExtension: DRIVER_EXTENSION = { AddDevice: null };
+  /** Dispatch routines by major function. */
+  readonly MajorFunction: Record<number, DispatchRoutine | undefined> = {};
+  /** `DriverUnload`. */
+  DriverUnload: ((k: Kernel, driverObject: DriverObject) => void) | null = null;
+  /** The service name. */
+  readonly name: string;
+  /** The spec it was loaded from. */
+  readonly spec: DriverSpec;
+  /** The driver's device objects, oldest first (`DeviceObject` chain). */
+  readonly devices: DeviceObject[] = [];
+  /** References besides devices: notification registrations. */
+  references = 0;
+  /** Whether DriverEntry succeeded and Unload has not run. */
+  loaded = false;
+  /** DriverEntry's status. */
+  entryStatus = 0;
+  /** Driver-wide state a driver keeps (its globals). */
+  readonly context: Record<string, unknown> = {};
+
+  /** Creates a driver object; the I/O manager does this when it loads a driver. */
+  constructor(spec: DriverSpec) {
+    this.spec = spec;
+    this.name = spec.name;
+    this.DriverName = `\\Driver\\${spec.name}`;
+  }
+
+  /** The first device object, as `DriverObject->DeviceObject`. */
+  get DeviceObject(): DeviceObject | null {
+    return this.devices[this.devices.length - 1] ?? null;
+  }
+
+  /** How the trace shows it. */
+  [traceDescription](): string {
+    return this.DriverName;
+  }
+}
+
+/** The role of a device object in its stack. */
+export type DeviceRole = "PDO" | "FDO" | "filter";
+
+/** `DEVICE_OBJECT`. */
+export class DeviceObject {
+  /** `IO_TYPE_DEVICE`. */
+  readonly Type = 3;
+  /** The driver that created it. */
+  readonly DriverObject: DriverObject;
+  /** The device attached above this one, or null at the top. */
+  AttachedDevice: DeviceObject | null = null;
+  /** `DO_*` flags. */
+  Flags: number;
+  /** `FILE_*` characteristics. */
+  Characteristics: number;
+  /** `FILE_DEVICE_*`. */
+  DeviceType: number;
+  /** Stack locations an IRP needs to reach this device and everything below it. */
+  StackSize = 1;
+  /** The driver's per-device context. */
+  DeviceExtension: Record<string, unknown> = {};
+  /** The object name (`\Device\00000003`), or null for an unnamed device. */
+  readonly name: string | null;
+  /** The device this one is attached to (`DEVOBJ_EXTENSION.AttachedTo`). */
+  lower: DeviceObject | null = null;
+  /** Set by IoDeleteDevice. */
+  deleted = false;
+  /** Object references (ObReferenceObject / ObDereferenceObject). */
+  references = 1;
+  /** For a PDO: the devnode PnP built for it, once it was reported. */
+  devnode: unknown = null;
+  /** The role PnP gave it when building the stack (PDO, FDO or filter). */
+  role: DeviceRole | null = null;
+  /** A serial number for names and the trace. */
+  readonly serial: number;
+
+  /** Creates a device object; IoCreateDevice does this. */
+  constructor(
+    driver: DriverObject,
+    name: string | null,
+    deviceType: number,
+    characteristics: number,
+    flags: number,
+    serial: number,
+  ) {
+    this.DriverObject = driver;
+    this.name = name;
+    this.DeviceType = deviceType;
+    this.Characteristics = characteristics;
+    this.Flags = flags;
+    this.serial = serial;
+  }
+
+  /** The top of the stack this device is in. */
+  get top(): DeviceObject {
+    let d: DeviceObject = this;
+    while (d.AttachedDevice) d = d.AttachedDevice;
+    return d;
+  }
+
+  /** The bottom (the PDO) of the stack this device is in. */
+  get bottom(): DeviceObject {
+    let d: DeviceObject = this;
+    while (d.lower) d = d.lower;
+    return d;
+  }
+
+  /** `\Device\00000003 (FDO toaster)`. */
+  toString(): string {
+    const label = this.name ?? `#${this.serial}`;
+    return `${label} (${this.role ?? "device"} ${this.DriverObject.name})`;
+  }
+
+  /** How the trace shows it. */
+  [traceDescription](): string {
+    return this.toString();
+  }
+}
+
+/** `FILE_OBJECT`: an open of a device, by an application handle or IoGetDeviceObjectPointer. */
+export class FileObject {
+  /** `IO_TYPE_FILE`. */
+  readonly Type = 5;
+  /** The device the open went to (the top of the stack at open time). */
+  readonly DeviceObject: DeviceObject;
+  /** The name opened. */
+  readonly FileName: string;
+  /** Object references; the open is closed when they reach zero. */
+  references = 1;
+  /** Who opened it. */
+  readonly openedBy: string;
+  /** Set once the last reference is gone. */
+  closed = false;
+  /** A serial number for the trace. */
+  readonly serial: number;
+
+  /** Creates a file object; opens do this. */
+  constructor(device: DeviceObject, fileName: string, openedBy: string, serial: number) {
+    this.DeviceObject = device;
+    this.FileName = fileName;
+    this.openedBy = openedBy;
+    this.serial = serial;
+  }
+
+  /** How the trace shows it. */
+  [traceDescription](): string {
+    return `FILE_OBJECT#${this.serial} (${this.FileName})`;
+  }
+}
+
+/** `IO_STATUS_BLOCK`. */
+export interface IO_STATUS_BLOCK {
+  Status: number;
+  Information: unknown;
+}
+
+/** `SL_INVOKE_ON_SUCCESS` and friends: when a completion routine runs. */
+export const SL_PENDING_RETURNED = 0x01;
+/** Run the completion routine when the IRP failed. */
+export const SL_INVOKE_ON_ERROR = 0x20;
+/** Run the completion routine when the IRP succeeded. */
+export const SL_INVOKE_ON_SUCCESS = 0x40;
+/** Run the completion routine when the IRP was cancelled. */
+export const SL_INVOKE_ON_CANCEL = 0x80;
+
+/** `IO_STACK_LOCATION`. */
+export interface IO_STACK_LOCATION {
+  MajorFunction: number;
+  MinorFunction: number;
+  /** Minor-specific parameters, named as in the WDK's `Parameters` union: `QueryDeviceRelations.Type`, `QueryId.IdType` ... */
+  Parameters: Record<string, Record<string, unknown>>;
+  DeviceObject: DeviceObject | null;
+  FileObject: FileObject | null;
+  CompletionRoutine: CompletionRoutine | null;
+  Context: unknown;
+  Control: number;
+}
+
+function emptyLocation(): IO_STACK_LOCATION {
+  return {
+    MajorFunction: 0,
+    MinorFunction: 0,
+    Parameters: {},
+    DeviceObject: null,
+    FileObject: null,
+    CompletionRoutine: null,
+    Context: null,
+    Control: 0,
+  };
+}
+
+/** `IRP`. Stack locations are numbered 1..StackCount; `CurrentLocation` counts down as the IRP goes down. */
+export class Irp {
+  /** `IoStatus`. */
+  readonly IoStatus: IO_STATUS_BLOCK;
+  /** The stack locations, index 1 is the lowest. */
+  readonly stack: IO_STACK_LOCATION[];
+  /** `StackCount`. */
+  readonly StackCount: number;
+  /** `CurrentLocation`: StackCount + 1 before the first IoCallDriver. */
+  CurrentLocation: number;
+  /** `PendingReturned`. */
+  PendingReturned = false;
+  /** Set when completion finished (no routine asked for more processing). */
+  completed = false;
+  /** A serial number for the trace. */
+  readonly id: number;
+  /** Called once the IRP is completed all the way up (the sender's wait). */
+  onComplete: ((irp: Irp) => void) | null = null;
+
+  /** Allocates an IRP with `stackSize` locations (IoAllocateIrp). */
+  constructor(stackSize: number, id: number, status: number) {
+    this.StackCount = stackSize;
+    this.stack = Array.from({ length: stackSize + 2 }, emptyLocation);
+    this.CurrentLocation = stackSize + 1;
+    this.id = id;
+    this.IoStatus = { Status: status, Information: null };
+  }
+
+  /** `Tail.Overlay.CurrentStackLocation`. */
+  get currentStackLocation(): IO_STACK_LOCATION {
+    return this.stack[this.CurrentLocation]!;
+  }
+
+  /** The location the next IoCallDriver will use. */
+  get nextStackLocation(): IO_STACK_LOCATION {
+    return this.stack[this.CurrentLocation - 1]!;
+  }
+
+  /** How the trace shows it. */
+  [traceDescription](): string {
+    const loc = this.stack[Math.min(this.CurrentLocation, this.StackCount)] ?? this.stack[1]!;
+    return `IRP#${this.id} ${describeIrp(loc.MajorFunction, loc.MinorFunction)}`;
+  }
+}
+
+/** `IRP_MJ_PNP/IRP_MN_START_DEVICE` style names. */
+export function describeIrp(major: number, minor: number): string {
+  return `${IRP_MJ_NAMES[major] ?? major}/${IRP_MN_NAMES[minor] ?? minor}`;
+}
+
+/** A readable form of a stack location's parameters for the trace. */
+export function describeParameters(loc: IO_STACK_LOCATION): Record<string, unknown> | undefined {
+  const p = loc.Parameters;
+  if (p.QueryDeviceRelations) {
+    return { Type: RELATION_TYPE_NAMES[p.QueryDeviceRelations.Type as number] };
+  }
+  if (p.QueryId) return { IdType: p.QueryId.IdType };
+  if (p.QueryDeviceText) return { DeviceTextType: p.QueryDeviceText.DeviceTextType };
+  return undefined;
+}

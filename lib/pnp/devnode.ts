@@ -1,0 +1,136 @@
+/**
+ * Device nodes: what the PnP manager knows about each device it was told about, and the
+ * documented state machine ("State Transitions for PnP Devices").
+ *
+ * @module
+ */
+import type { DeviceObject, FileObject } from "../io/objects.ts";
+
+/**
+ * Device states from the documentation's state diagram. A devnode that has left the tree (its
+ * device is gone and removed) is "Absent"; its Enum key stays, as for a non-present device.
+ */
+export type DevNodeState =
+  | "Enumerated"
+  | "DriversInitialized"
+  | "Added"
+  | "Started"
+  | "StopPending"
+  | "Stopped"
+  | "RemovePending"
+  | "SurpriseRemoved"
+  | "Removed"
+  | "Absent";
+
+/** `DEVICE_CAPABILITIES`, the fields the model uses. */
+export interface DeviceCapabilities {
+  Version: number;
+  Size: number;
+  LockSupported: boolean;
+  EjectSupported: boolean;
+  Removable: boolean;
+  DockDevice: boolean;
+  UniqueID: boolean;
+  SilentInstall: boolean;
+  RawDeviceOK: boolean;
+  SurpriseRemovalOK: boolean;
+  HardwareDisabled: boolean;
+  Address: number;
+  UINumber: number;
+}
+
+/** sizeof(DEVICE_CAPABILITIES) on x64. */
+export const DEVICE_CAPABILITIES_SIZE = 64;
+
+/** The capabilities buffer PnP sends: Version 1, Size set, every flag clear, Address and UINumber 0xFFFFFFFF (Wine's driver_pnp test). */
+export function emptyCapabilities(): DeviceCapabilities {
+  return {
+    Version: 1,
+    Size: DEVICE_CAPABILITIES_SIZE,
+    LockSupported: false,
+    EjectSupported: false,
+    Removable: false,
+    DockDevice: false,
+    UniqueID: false,
+    SilentInstall: false,
+    RawDeviceOK: false,
+    SurpriseRemovalOK: false,
+    HardwareDisabled: false,
+    Address: 0xffffffff,
+    UINumber: 0xffffffff,
+  };
+}
+
+/** A device node. */
+export class DevNode {
+  /** The device instance ID (`ROOT\TOASTER\0000`): device ID, `\`, instance ID. */
+  instanceId: string;
+  /** The PDO. */
+  pdo: DeviceObject;
+  /** The parent devnode (null for HTREE\ROOT\0). */
+  parent: DevNode | null;
+  /** Children in the order they were enumerated. */
+  readonly children: DevNode[] = [];
+  /** The current state. */
+  state: DevNodeState = "Enumerated";
+  /** A CM_PROB_* problem code, 0 for none. */
+  problem = 0;
+  /** The problem's status, when a routine's failure caused it. */
+  problemStatus = 0;
+  /** Depth in the tree: the root is 0. */
+  readonly level: number;
+  /** Capabilities from IRP_MN_QUERY_CAPABILITIES. */
+  capabilities: DeviceCapabilities = emptyCapabilities();
+  /** IDs from IRP_MN_QUERY_ID. */
+  deviceId = "";
+  hardwareIds: string[] = [];
+  compatibleIds: string[] = [];
+  /** Text from IRP_MN_QUERY_DEVICE_TEXT. */
+  description = "";
+  location = "";
+  /** The function driver's service name, when one was found. */
+  service: string | null = null;
+  /** Filter service names, lower then upper, in attach order. */
+  lowerFilters: string[] = [];
+  upperFilters: string[] = [];
+  /** The software key's name under Control\Class (`{guid}\0000`). */
+  driverKey: string | null = null;
+  /** Open file objects on this device (application handles and kernel references). */
+  readonly opens: Set<FileObject> = new Set();
+  /** Set while a query-remove or surprise removal is in progress (new opens fail). */
+  removalInProgress = false;
+  /** An enumeration of this node is queued. */
+  enumerationQueued = false;
+  /** REMOVE is waiting for the last open handle (after a surprise removal). */
+  removeWaitsForHandles = false;
+  /** Whether START has completed for the whole stack at least once since the last removal. */
+  startCompleted = false;
+  /** PNP_DEVICE_STATE flags from the last IRP_MN_QUERY_PNP_DEVICE_STATE. */
+  pnpDeviceState = 0;
+
+  /** Creates a devnode for a PDO. */
+  constructor(instanceId: string, pdo: DeviceObject, parent: DevNode | null) {
+    this.instanceId = instanceId;
+    this.pdo = pdo;
+    this.parent = parent;
+    this.level = parent ? parent.level + 1 : 0;
+  }
+
+  /** The top of the device stack. */
+  get top(): DeviceObject {
+    return this.pdo.top;
+  }
+
+  /** Every devnode below this one, children before their own children (pre-order). */
+  descendants(): DevNode[] {
+    const out: DevNode[] = [];
+    const visit = (n: DevNode) => {
+      for (const c of n.children) {
+        out.push(c);
+        visit(c);
+      }
+    };
+    visit(this);
+    return out;
+  }
+}

@@ -1,0 +1,878 @@
+/**
+ * The PnP manager: the device tree, enumeration on the virtual buses, driver installation and stack
+ * building, START, and every way a device leaves (orderly removal with vetoes, surprise removal,
+ * eject, failed start), plus stop/rebalance. PnP's asynchronous work goes through the machine's
+ * work queue; IRPs are sent synchronously through IoCallDriver and waited for by settling.
+ *
+ * @module
+ */
+import {
+  BusQueryCompatibleIDs,
+  BusQueryDeviceID,
+  BusQueryHardwareIDs,
+  BusQueryInstanceID,
+  BusRelations,
+  CM_PROB_DISABLED,
+  CM_PROB_DRIVER_FAILED_LOAD,
+  CM_PROB_FAILED_ADD,
+  CM_PROB_FAILED_INSTALL,
+  CM_PROB_FAILED_START,
+  CM_PROB_HELD_FOR_EJECT,
+  CM_PROB_NAMES,
+  CONFIGFLAG_DISABLED,
+  DeviceTextDescription,
+  DeviceTextLocationInformation,
+  DO_BUS_ENUMERATED_DEVICE,
+  DO_DEVICE_INITIALIZING,
+  EjectionRelations,
+  IRP_MJ_PNP,
+  IRP_MN_CANCEL_REMOVE_DEVICE,
+  IRP_MN_CANCEL_STOP_DEVICE,
+  IRP_MN_EJECT,
+  IRP_MN_NAMES,
+  IRP_MN_QUERY_CAPABILITIES,
+  IRP_MN_QUERY_DEVICE_RELATIONS,
+  IRP_MN_QUERY_DEVICE_TEXT,
+  IRP_MN_QUERY_ID,
+  IRP_MN_QUERY_PNP_DEVICE_STATE,
+  IRP_MN_QUERY_REMOVE_DEVICE,
+  IRP_MN_QUERY_STOP_DEVICE,
+  IRP_MN_REMOVE_DEVICE,
+  IRP_MN_START_DEVICE,
+  IRP_MN_STOP_DEVICE,
+  IRP_MN_SURPRISE_REMOVAL,
+  PNP_DEVICE_FAILED,
+  PNP_DEVICE_REMOVED,
+  RemovalRelations,
+} from "../constants.ts";
+import { BusChild, type DeviceSpec, virtualBusPdoDispatch } from "../bus/virtual_bus.ts";
+import { buildIrp, createDriverObject, IoCallDriver, runDriverRoutine } from "../io/iomgr.ts";
+import {
+  DeviceObject,
+  type DriverObject,
+  type DriverSpec,
+  FileObject,
+  type Irp,
+} from "../io/objects.ts";
+import {
+  NT_SUCCESS,
+  ntStatusName,
+  STATUS_NOT_SUPPORTED,
+  STATUS_SUCCESS,
+  STATUS_UNSUCCESSFUL,
+} from "../ntstatus.ts";
+import type { WorkQueue } from "../queue.ts";
+import type { System } from "../system.ts";
+import { DevNode, type DevNodeState, emptyCapabilities } from "./devnode.ts";
+import * as devreg from "./devreg.ts";
+
+/** The caller frame of the PnP manager's worker. */
+const PNP_FRAME = {
+  name: "PnP",
+  driver: null,
+  process: "System",
+  previousMode: "KernelMode",
+} as const;
+
+/** Thrown when a PnP IRP is never completed: the PnP manager would wait forever. */
+export class PnpHangError extends Error {
+  /** Creates the error. */
+  constructor(what: string) {
+    super(
+      `Cannot finish ${what}: the IRP was never completed, so the PnP manager would wait forever`,
+    );
+    this.name = "PnpHangError";
+  }
+}
+
+/** PNP_VETO_TYPE names (cfg.h), for the trace of a vetoed removal. */
+export const PNP_VETO_TYPES: Readonly<Record<string, number>> = {
+  PNP_VetoTypeUnknown: 0,
+  PNP_VetoLegacyDevice: 1,
+  PNP_VetoPendingClose: 2,
+  PNP_VetoWindowsApp: 3,
+  PNP_VetoWindowsService: 4,
+  PNP_VetoOutstandingOpen: 5,
+  PNP_VetoDevice: 6,
+  PNP_VetoDriver: 7,
+  PNP_VetoIllegalDeviceRequest: 8,
+  PNP_VetoInsufficientPower: 9,
+  PNP_VetoNonDisableable: 10,
+  PNP_VetoLegacyDriver: 11,
+  PNP_VetoInsufficientRights: 12,
+};
+
+/** Who vetoed a query-remove and how. */
+export interface Veto {
+  status: number;
+  vetoType: keyof typeof PNP_VETO_TYPES;
+  by: string;
+  instance: string;
+}
+
+/** The hooks the notification layer gives the PnP manager (lib/pnp/notify.ts fills them). */
+export interface RemovalNotifier {
+  /** Query-remove notifications to user mode, then kernel registrants; returns the first veto. */
+  queryRemove(nodes: DevNode[]): Veto | null;
+  /** After a cancelled query-remove: REMOVE_CANCELLED (after CANCEL_REMOVE completed). */
+  removeCancelled(nodes: DevNode[]): void;
+  /** REMOVE_COMPLETE for one device, before its IRP_MN_REMOVE_DEVICE (or after SURPRISE_REMOVAL). */
+  removeComplete(node: DevNode, surprise: boolean): void;
+  /** The device's stack has completed START: deliver held interface arrivals. */
+  started(node: DevNode): void;
+  /** The device is being removed: disable what its driver left enabled. */
+  disableLeftovers(node: DevNode): void;
+  /** The devnode left the tree. */
+  gone(node: DevNode): void;
+}
+
+/** The PnP manager of one machine. */
+export class PnpManager {
+  readonly #sys: System;
+  readonly #queue: WorkQueue;
+  /** `\Driver\PnpManager`: owns the root enumerator's PDOs. */
+  readonly pnpDriver: DriverObject;
+  /** The root devnode, HTREE\ROOT\0. */
+  readonly root: DevNode;
+  /** The root enumerator's bus: root-enumerated hardware. */
+  readonly rootBus: BusChild;
+  /** Present devnodes by upper-cased instance ID. */
+  readonly byInstance: Map<string, DevNode> = new Map();
+  /** The notification layer. */
+  notifier: RemovalNotifier = {
+    queryRemove: () => null,
+    removeCancelled: () => {},
+    removeComplete: () => {},
+    started: () => {},
+    disableLeftovers: () => {},
+    gone: () => {},
+  };
+  /** Called after a device is installed for the first time (RunOnce runs then). */
+  onInstalled: () => void = () => {};
+
+  /** Creates the PnP manager with the root devnode. */
+  constructor(sys: System, queue: WorkQueue, rootBus?: BusChild) {
+    this.#sys = sys;
+    this.#queue = queue;
+    this.pnpDriver = createDriverObject({ name: "PnpManager" });
+    this.pnpDriver.loaded = true;
+    this.pnpDriver.MajorFunction[IRP_MJ_PNP] = virtualBusPdoDispatch;
+    this.rootBus = rootBus ?? new BusChild({ hardwareIds: ["HTREE\\ROOT"] }, "0", null);
+    const pdo = new DeviceObject(
+      this.pnpDriver,
+      null,
+      0x2a,
+      0,
+      DO_BUS_ENUMERATED_DEVICE,
+      ++sys.io.deviceSerial,
+    );
+    pdo.role = "PDO";
+    pdo.DeviceExtension.busChild = this.rootBus;
+    this.rootBus.pdo = pdo;
+    this.root = new DevNode("HTREE\\ROOT\\0", pdo, null);
+    this.root.state = "Started";
+    this.root.startCompleted = true;
+    pdo.devnode = this.root;
+    this.byInstance.set("HTREE\\ROOT\\0", this.root);
+    sys.instanceOf = (d) => (d.devnode instanceof DevNode ? d.devnode.instanceId : "");
+  }
+
+  // ---- Helpers ------------------------------------------------------------------------------------
+
+  /** The devnode of a PDO PnP was told about, or undefined. */
+  nodeOf(device: unknown): DevNode | undefined {
+    return device instanceof DeviceObject && device.devnode instanceof DevNode
+      ? device.devnode
+      : undefined;
+  }
+
+  /** A present devnode by instance ID (case-insensitive). */
+  find(instanceId: string): DevNode | undefined {
+    return this.byInstance.get(instanceId.toUpperCase());
+  }
+
+  /** Every present devnode, in tree order (pre-order). */
+  all(): DevNode[] {
+    return [this.root, ...this.root.descendants()];
+  }
+
+  /** The driver object that owns a bus's child PDOs: the parent's function driver, else PnpManager. */
+  busDriverFor(bus: BusChild): DriverObject {
+    if (bus === this.rootBus) return this.pnpDriver;
+    const parent = bus.pdo ? this.nodeOf(bus.pdo) : undefined;
+    const service = parent?.service ? this.#sys.io.driver(parent.service) : undefined;
+    const driver = service ?? this.pnpDriver;
+    // Whatever driver owns them, the model's bus answers for virtual-bus PDOs.
+    return driver;
+  }
+
+  #setState(node: DevNode, to: DevNodeState, problem?: number): void {
+    const from = node.state;
+    node.state = to;
+    if (problem !== undefined) node.problem = problem;
+    this.#sys.trace.push({
+      kind: "state",
+      instance: node.instanceId,
+      from,
+      to,
+      ...(node.problem ? { problem: CM_PROB_NAMES[node.problem] ?? String(node.problem) } : {}),
+    });
+  }
+
+  #enqueue(name: string, run: () => void): void {
+    this.#queue.enqueue({ name, run: () => this.#sys.as(PNP_FRAME, run) });
+  }
+
+  /** Sends a PnP IRP to the top of a device's stack and waits for it (settling the queue while it is pending). */
+  sendIrp(
+    node: DevNode,
+    minor: number,
+    parameters: Record<string, Record<string, unknown>> = {},
+    options: { target?: DeviceObject; fileObject?: null } = {},
+  ): { status: number; information: unknown; irp: Irp } {
+    const sys = this.#sys;
+    return sys.as(PNP_FRAME, () => {
+      const target = options.target ?? node.top;
+      const irp = buildIrp(sys, target, IRP_MJ_PNP, minor, parameters, STATUS_NOT_SUPPORTED);
+      IoCallDriver(sys, target, irp);
+      while (!irp.completed) {
+        const action = this.#queue.shift();
+        if (!action) throw new PnpHangError(`${IRP_MN_NAMES[minor]} for ${node.instanceId}`);
+        sys.clock++;
+        action.run();
+      }
+      return { status: irp.IoStatus.Status, information: irp.IoStatus.Information, irp };
+    });
+  }
+
+  // ---- Enumeration ------------------------------------------------------------------------------------
+
+  /** Queues an enumeration of a device's children (IoInvalidateDeviceRelations(BusRelations)). */
+  requestEnumeration(node: DevNode): void {
+    if (node.enumerationQueued) return;
+    node.enumerationQueued = true;
+    this.#enqueue(`enumerate ${node.instanceId}`, () => this.enumerate(node));
+  }
+
+  /** Asks a started device for its BusRelations and reconciles the tree with the answer. */
+  enumerate(node: DevNode): void {
+    node.enumerationQueued = false;
+    if (node.state !== "Started" || !this.byInstance.has(node.instanceId.toUpperCase())) return;
+    const r = this.sendIrp(node, IRP_MN_QUERY_DEVICE_RELATIONS, {
+      QueryDeviceRelations: { Type: BusRelations },
+    });
+    if (!NT_SUCCESS(r.status)) return;
+    const list = Array.isArray(r.information) ? r.information as unknown[] : [];
+    const reported: DeviceObject[] = [];
+    for (const entry of list) {
+      if (!(entry instanceof DeviceObject)) {
+        this.#sys.bugCheck(
+          0xca,
+          [0x8, 0, 0, 0],
+          `${node.instanceId}'s BusRelations contains a NULL or non-device entry`,
+        );
+      }
+      if (entry.deleted) {
+        this.#sys.bugCheck(
+          0xca,
+          [0x4, entry.serial, 0, 0],
+          `A deleted PDO was reported in ${node.instanceId}'s BusRelations`,
+        );
+      }
+      reported.push(entry);
+    }
+    for (const child of [...node.children]) {
+      if (!reported.includes(child.pdo)) this.deviceGone(child);
+    }
+    for (const pdo of reported) {
+      // PnP releases the reference the bus driver took for the relations list.
+      pdo.references = Math.max(0, pdo.references - 1);
+      if (!this.nodeOf(pdo)) this.#identify(node, pdo);
+    }
+  }
+
+  /** Queries a new PDO's IDs, capabilities and text, builds its instance ID and writes its Enum key. */
+  #identify(parent: DevNode, pdo: DeviceObject): void {
+    const sys = this.#sys;
+    pdo.Flags |= DO_BUS_ENUMERATED_DEVICE;
+    pdo.role = "PDO";
+    // A provisional devnode so the IRPs are attributed; it becomes real once the instance ID is known.
+    const node = new DevNode("", pdo, parent);
+    const queryId = (IdType: number) =>
+      this.sendIrp(node, IRP_MN_QUERY_ID, { QueryId: { IdType } }, { target: pdo.top });
+    const deviceIdR = queryId(BusQueryDeviceID);
+    const deviceId = typeof deviceIdR.information === "string" ? deviceIdR.information : "";
+    this.#validateId(pdo, deviceId, 1, true);
+    const caps = emptyCapabilities();
+    this.sendIrp(node, IRP_MN_QUERY_CAPABILITIES, { DeviceCapabilities: { Capabilities: caps } }, {
+      target: pdo.top,
+    });
+    const instR = queryId(BusQueryInstanceID);
+    const instanceId = typeof instR.information === "string" ? instR.information : "";
+    this.#validateId(pdo, instanceId, 2, false);
+    const hw = queryId(BusQueryHardwareIDs).information;
+    const compat = queryId(BusQueryCompatibleIDs).information;
+    const hardwareIds = Array.isArray(hw) ? hw as string[] : [];
+    const compatibleIds = Array.isArray(compat) ? compat as string[] : [];
+    for (const id of hardwareIds) this.#validateId(pdo, id, 3, false);
+    for (const id of compatibleIds) this.#validateId(pdo, id, 4, false);
+    const text = (type: number) => {
+      const t = this.sendIrp(node, IRP_MN_QUERY_DEVICE_TEXT, {
+        QueryDeviceText: { DeviceTextType: type, LocaleId: 0x409 },
+      }, {
+        target: pdo.top,
+      });
+      return typeof t.information === "string" ? t.information : "";
+    };
+    const description = text(DeviceTextDescription);
+    const location = text(DeviceTextLocationInformation);
+
+    let instancePart = instanceId;
+    if (!caps.UniqueID) {
+      // "If UniqueID is FALSE, PnP adds parent information to the instance ID" (Instance IDs): the
+      // parent's ParentIdPrefix, kept in its Enum key.
+      const prefix = devreg.parentIdPrefix(sys, parent);
+      instancePart = instanceId ? `${prefix}&${instanceId}` : prefix;
+    }
+    const full = `${deviceId}\\${instancePart}`;
+    const limit = caps.UniqueID ? 199 : 172;
+    if (full.length >= 200 || deviceId.length + instanceId.length >= limit) {
+      sys.bugCheck(0xca, [0x3, pdo.serial, 0, 2], `Device instance ID '${full}' is too long`);
+    }
+    const existing = this.find(full);
+    if (existing) {
+      sys.bugCheck(
+        0xca,
+        [0x1, pdo.serial, existing.pdo.serial, 0],
+        `Duplicate PDO: '${full}' was reported twice`,
+      );
+    }
+    node.instanceId = full;
+    node.deviceId = deviceId;
+    node.capabilities = caps;
+    node.hardwareIds = hardwareIds;
+    node.compatibleIds = compatibleIds;
+    node.description = description;
+    node.location = location;
+    pdo.devnode = node;
+    parent.children.push(node);
+    this.byInstance.set(full.toUpperCase(), node);
+    devreg.writeEnumKey(sys, node);
+    sys.trace.push({ kind: "state", instance: full, from: "Absent", to: "Enumerated" });
+    this.#enqueue(`configure ${full}`, () => this.configure(node));
+  }
+
+  /** IDs may hold only 0x20-0x2B and 0x2D-0x7F (no comma); a device ID needs one `\`, an instance ID none. */
+  #validateId(pdo: DeviceObject, id: string, kind: 1 | 2 | 3 | 4, isDeviceId: boolean): void {
+    const bad = [...id].some((c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x20 || code > 0x7f || code === 0x2c;
+    });
+    const slashes = id.split("\\").length - 1;
+    const shape = isDeviceId ? slashes !== 1 : kind === 2 ? slashes !== 0 : slashes > 1;
+    if (bad || shape || id.length >= 200 || (isDeviceId && id === "")) {
+      const which = ["", "DeviceID", "InstanceID", "HardwareIDs", "CompatibleIDs"][kind];
+      this.#sys.bugCheck(
+        0xca,
+        [0x3, pdo.serial, 0, kind],
+        `Invalid ${which} '${id}' from ${pdo}: IDs allow only characters 0x20-0x2B and 0x2D-0x7F` +
+          (isDeviceId ? " and exactly one '\\'" : kind === 2 ? " and no '\\'" : ""),
+      );
+    }
+  }
+
+  /** Installs drivers for a new device, builds its stack (AddDevice) and starts it. */
+  configure(node: DevNode): void {
+    const sys = this.#sys;
+    if (
+      !this.byInstance.has(node.instanceId.toUpperCase()) ||
+      node.state !== "Enumerated" && node.state !== "Removed"
+    ) {
+      return;
+    }
+    const configFlags = devreg.configFlags(sys, node);
+    if (configFlags & CONFIGFLAG_DISABLED) {
+      this.#setState(node, "Removed", CM_PROB_DISABLED);
+      return;
+    }
+    node.problem = 0;
+    const match = devreg.matchDriver(sys, node);
+    if (!match && !node.capabilities.RawDeviceOK) {
+      this.#setState(node, node.state, CM_PROB_FAILED_INSTALL);
+      return;
+    }
+    const firstInstall = match ? devreg.install(sys, node, match) : false;
+    const filters = devreg.filters(sys, node);
+    const services = [...filters.lower, ...(match ? [match.name] : []), ...filters.upper];
+    const drivers: DriverObject[] = [];
+    for (const name of services) {
+      const d = sys.io.driver(name);
+      if (!d || !d.loaded) {
+        sys.trace.push({
+          kind: "info",
+          what: "driver not loaded",
+          detail: { service: name, instance: node.instanceId },
+        });
+        this.#setState(node, node.state, CM_PROB_DRIVER_FAILED_LOAD);
+        return;
+      }
+      drivers.push(d);
+    }
+    node.service = match?.name ?? null;
+    node.lowerFilters = filters.lower;
+    node.upperFilters = filters.upper;
+    this.#setState(node, "DriversInitialized");
+    const k = sys.kernel;
+    for (const [i, driver] of drivers.entries()) {
+      const before = node.top;
+      const add = driver.DriverExtension.AddDevice;
+      if (!add) continue;
+      const status = runDriverRoutine(sys, driver, "AddDevice", () => add(k, driver, node.pdo));
+      for (let d: DeviceObject | null = before.AttachedDevice; d; d = d.AttachedDevice) {
+        d.role ??= driver.name === node.service && i === filters.lower.length ? "FDO" : "filter";
+      }
+      if (!NT_SUCCESS(status)) {
+        sys.trace.push({
+          kind: "info",
+          what: "AddDevice failed",
+          detail: { driver: driver.name, status: ntStatusName(status) },
+        });
+        node.problemStatus = status;
+        if (node.top !== node.pdo) this.#sendRemove(node);
+        this.#setState(node, "Removed", CM_PROB_FAILED_ADD);
+        return;
+      }
+    }
+    for (let d: DeviceObject | null = node.pdo; d; d = d.AttachedDevice) {
+      if (d !== node.pdo && d.Flags & DO_DEVICE_INITIALIZING) {
+        sys.trace.push({
+          kind: "info",
+          what: "DO_DEVICE_INITIALIZING still set after AddDevice",
+          detail: { device: d.toString() },
+        });
+      }
+    }
+    this.#setState(node, "Added");
+    this.start(node, firstInstall);
+  }
+
+  /** Sends IRP_MN_START_DEVICE; on success the device is Started, its held arrivals go out and its children are enumerated. */
+  start(node: DevNode, firstInstall = false): void {
+    const r = this.sendIrp(node, IRP_MN_START_DEVICE, {
+      StartDevice: { AllocatedResources: null, AllocatedResourcesTranslated: null },
+    });
+    if (!NT_SUCCESS(r.status)) {
+      // "A failed START leads to REMOVE (Win2000+), and the devnode is marked failed start."
+      node.problemStatus = r.status;
+      this.#sendRemove(node);
+      this.#setState(node, "Removed", CM_PROB_FAILED_START);
+      return;
+    }
+    node.startCompleted = true;
+    node.removalInProgress = false;
+    this.#setState(node, "Started", 0);
+    this.notifier.started(node);
+    this.sendIrp(node, IRP_MN_QUERY_CAPABILITIES, {
+      DeviceCapabilities: { Capabilities: { ...node.capabilities } },
+    });
+    this.queryPnpDeviceState(node);
+    if (this.nodeOf(node.pdo) && node.state === "Started") this.requestEnumeration(node);
+    if (firstInstall) this.onInstalled();
+  }
+
+  /** IRP_MN_QUERY_PNP_DEVICE_STATE: records the flags; PNP_DEVICE_FAILED or _REMOVED starts a removal. */
+  queryPnpDeviceState(node: DevNode): void {
+    const r = this.sendIrp(node, IRP_MN_QUERY_PNP_DEVICE_STATE);
+    const flags = NT_SUCCESS(r.status) && typeof r.information === "number" ? r.information : 0;
+    node.pnpDeviceState = flags;
+    if (flags & (PNP_DEVICE_FAILED | PNP_DEVICE_REMOVED)) {
+      this.#enqueue(
+        `remove failed device ${node.instanceId}`,
+        () => this.#surpriseRemoveTree(node, false),
+      );
+    }
+  }
+
+  // ---- Leaving ----------------------------------------------------------------------------------------
+
+  #sendRemove(node: DevNode): void {
+    this.notifier.disableLeftovers(node);
+    this.sendIrp(node, IRP_MN_REMOVE_DEVICE);
+    node.startCompleted = false;
+  }
+
+  /** A child is no longer in its bus's BusRelations: surprise removal if it had drivers, then REMOVE once handles close. */
+  deviceGone(node: DevNode): void {
+    this.#surpriseRemoveTree(node, true);
+  }
+
+  #surpriseRemoveTree(node: DevNode, gone: boolean): void {
+    const order = [...node.descendants()].reverse();
+    order.push(node);
+    for (const n of order) {
+      if (n.state === "Absent") continue;
+      const hadStack = n.top !== n.pdo || n.state === "Started" || n.state === "Stopped";
+      if (hadStack && n.state !== "Removed" && n.state !== "SurpriseRemoved") {
+        n.removalInProgress = true;
+        this.sendIrp(n, IRP_MN_SURPRISE_REMOVAL);
+        this.#setState(n, "SurpriseRemoved");
+        this.notifier.disableLeftovers(n);
+        this.notifier.removeComplete(n, true);
+      }
+    }
+    for (const n of order) this.#finishRemoval(n, gone);
+  }
+
+  /** Sends the final REMOVE once no handle is open and every child is gone; then the devnode leaves the tree. */
+  #finishRemoval(node: DevNode, gone: boolean): void {
+    if (node.state === "Absent") return;
+    if (node.opens.size > 0 || node.children.some((c) => c.state !== "Absent")) {
+      if (!node.removeWaitsForHandles) {
+        node.removeWaitsForHandles = true;
+        this.#sys.trace.push({
+          kind: "info",
+          what: "REMOVE waits for open handles",
+          detail: { instance: node.instanceId, opens: node.opens.size },
+        });
+      }
+      return;
+    }
+    node.removeWaitsForHandles = false;
+    this.#sendRemove(node);
+    if (gone || !node.pdo.deleted) {
+      this.#setState(node, "Removed");
+    }
+    if (gone) this.#leaveTree(node);
+  }
+
+  #leaveTree(node: DevNode): void {
+    const parent = node.parent;
+    if (parent) {
+      const i = parent.children.indexOf(node);
+      if (i >= 0) parent.children.splice(i, 1);
+    }
+    this.byInstance.delete(node.instanceId.toUpperCase());
+    this.#setState(node, "Absent");
+    this.notifier.gone(node);
+    if (parent?.removeWaitsForHandles) this.#finishRemoval(parent, true);
+  }
+
+  /** The last open of a device closed: a REMOVE that was waiting goes out now (queued). */
+  opensClosed(node: DevNode): void {
+    if (node.removeWaitsForHandles && node.opens.size === 0) {
+      this.#enqueue(`remove ${node.instanceId}`, () => this.#finishRemoval(node, true));
+    }
+  }
+
+  /** The devices a query-remove covers: the device, its descendants, and its removal relations' subtrees. */
+  removalSet(node: DevNode, relation = RemovalRelations): DevNode[] {
+    const set: DevNode[] = [];
+    const add = (n: DevNode) => {
+      if (set.includes(n)) return;
+      set.push(n);
+      for (const c of n.children) add(c);
+    };
+    add(node);
+    if (node.state === "Started") {
+      const r = this.sendIrp(node, IRP_MN_QUERY_DEVICE_RELATIONS, {
+        QueryDeviceRelations: { Type: relation },
+      });
+      if (NT_SUCCESS(r.status) && Array.isArray(r.information)) {
+        for (const d of r.information as unknown[]) {
+          const rel = this.nodeOf(d);
+          if (d instanceof DeviceObject) d.references = Math.max(0, d.references - 1);
+          if (rel) add(rel);
+        }
+      }
+    }
+    return set;
+  }
+
+  /**
+   * Orderly removal ("safely remove"): query-remove notifications (user mode, then kernel) and
+   * QUERY_REMOVE IRPs over the whole set, children first; any veto, or an open handle left after the
+   * notifications, cancels every device already queried. Otherwise REMOVE_COMPLETE and REMOVE go
+   * out, children before parents.
+   */
+  queryAndRemove(
+    node: DevNode,
+    options: { eject?: boolean; disable?: boolean } = {},
+  ): { status: number; veto?: Veto } {
+    const sys = this.#sys;
+    const set = this.removalSet(node, options.eject ? EjectionRelations : RemovalRelations);
+    const order = set.filter((n) => n.state !== "Absent").sort((a, b) => b.level - a.level);
+    const veto = this.notifier.queryRemove(order);
+    if (veto) return this.#cancel(order, [], veto);
+    const queried: DevNode[] = [];
+    const previous = new Map<DevNode, DevNodeState>();
+    for (const n of order) {
+      if (n.state !== "Started" && n.state !== "Stopped") continue;
+      previous.set(n, n.state);
+      queried.push(n);
+      const r = this.sendIrp(n, IRP_MN_QUERY_REMOVE_DEVICE);
+      if (!NT_SUCCESS(r.status)) {
+        return this.#cancel(order, queried, {
+          status: r.status,
+          vetoType: "PNP_VetoDevice",
+          by: `driver stack of ${n.instanceId}`,
+          instance: n.instanceId,
+        }, previous);
+      }
+      n.removalInProgress = true;
+      this.#setState(n, "RemovePending");
+    }
+    // "Open handles are tracked by the OS, which fails the query itself if handles remain."
+    const open = order.find((n) => n.opens.size > 0);
+    if (open) {
+      const holders = [...open.opens].map((f) => f.openedBy).join(", ");
+      return this.#cancel(order, queried, {
+        status: STATUS_UNSUCCESSFUL,
+        vetoType: "PNP_VetoOutstandingOpen",
+        by: holders,
+        instance: open.instanceId,
+      }, previous);
+    }
+    for (const n of order) {
+      this.notifier.removeComplete(n, false);
+      if (n.state === "Absent") continue;
+      this.#sendRemove(n);
+      this.#setState(n, "Removed", options.disable && n === node ? CM_PROB_DISABLED : 0);
+      n.removalInProgress = false;
+    }
+    sys.trace.push({
+      kind: "info",
+      what: "removal complete",
+      detail: { instance: node.instanceId },
+    });
+    return { status: STATUS_SUCCESS };
+  }
+
+  #cancel(
+    order: DevNode[],
+    queried: DevNode[],
+    veto: Veto,
+    previous: Map<DevNode, DevNodeState> = new Map(),
+  ): { status: number; veto: Veto } {
+    this.#sys.trace.push({
+      kind: "info",
+      what: "query-remove vetoed",
+      detail: { ...veto, statusName: ntStatusName(veto.status) },
+    });
+    for (const n of [...queried].reverse()) {
+      this.sendIrp(n, IRP_MN_CANCEL_REMOVE_DEVICE);
+      n.removalInProgress = false;
+      this.#setState(n, previous.get(n) ?? "Started");
+    }
+    this.notifier.removeCancelled(order);
+    return { status: veto.status, veto };
+  }
+
+  /** IoRequestDeviceEject's work: query-remove and remove the subtree, then IRP_MN_EJECT to the PDO when EjectSupported. */
+  eject(node: DevNode, beforeRemove?: () => number, afterEject?: () => void): number {
+    if (beforeRemove) {
+      const s = beforeRemove();
+      if (!NT_SUCCESS(s)) return s;
+    }
+    const r = this.queryAndRemove(node, { eject: true });
+    if (!NT_SUCCESS(r.status)) {
+      this.#sys.trace.push({
+        kind: "info",
+        what: "eject failed",
+        detail: { instance: node.instanceId },
+      });
+      return r.status;
+    }
+    if (node.capabilities.EjectSupported) {
+      const e = this.sendIrp(node, IRP_MN_EJECT, {}, { target: node.pdo });
+      if (NT_SUCCESS(e.status) && node.parent) this.requestEnumeration(node.parent);
+    } else if (node.capabilities.Removable) {
+      this.#setState(node, "Removed", CM_PROB_HELD_FOR_EJECT);
+    }
+    afterEject?.();
+    return STATUS_SUCCESS;
+  }
+
+  /** Stop for rebalance: QUERY_STOP (a failure sends CANCEL_STOP and the device keeps running), STOP, then START with new resources. */
+  rebalance(node: DevNode, options: { failRestart?: boolean } = {}): number {
+    if (node.state !== "Started") return STATUS_UNSUCCESSFUL;
+    this.#setState(node, "StopPending");
+    const q = this.sendIrp(node, IRP_MN_QUERY_STOP_DEVICE);
+    if (!NT_SUCCESS(q.status)) {
+      this.sendIrp(node, IRP_MN_CANCEL_STOP_DEVICE);
+      this.#setState(node, "Started");
+      return q.status;
+    }
+    this.sendIrp(node, IRP_MN_STOP_DEVICE);
+    this.#setState(node, "Stopped");
+    const r = this.sendIrp(node, IRP_MN_START_DEVICE, {
+      StartDevice: { AllocatedResources: null, AllocatedResourcesTranslated: null },
+    });
+    if (!NT_SUCCESS(r.status) || options.failRestart) {
+      // "A failed restart after a rebalance leads to SURPRISE_REMOVAL, then REMOVE once all handles are closed."
+      node.problemStatus = r.status;
+      this.sendIrp(node, IRP_MN_SURPRISE_REMOVAL);
+      this.#setState(node, "SurpriseRemoved", CM_PROB_FAILED_START);
+      this.notifier.disableLeftovers(node);
+      this.notifier.removeComplete(node, true);
+      this.#finishRemoval(node, false);
+      return NT_SUCCESS(r.status) ? STATUS_UNSUCCESSFUL : r.status;
+    }
+    this.#setState(node, "Started");
+    return STATUS_SUCCESS;
+  }
+
+  /** IoInvalidateDeviceState's work: queue IRP_MN_QUERY_PNP_DEVICE_STATE. */
+  requestDeviceState(node: DevNode): void {
+    this.#enqueue(`query state ${node.instanceId}`, () => {
+      if (node.state === "Started") this.queryPnpDeviceState(node);
+    });
+  }
+
+  /** IoRequestDeviceEject's work, queued. */
+  requestEject(node: DevNode): void {
+    this.#enqueue(`eject ${node.instanceId}`, () => {
+      this.lastEjectStatus = this.eject(
+        node,
+        this.dockHooks(node).before,
+        this.dockHooks(node).after,
+      );
+    });
+  }
+
+  /** The status of the last eject the queue ran. */
+  lastEjectStatus = STATUS_SUCCESS;
+
+  /** Docking hooks: a dock's eject queries and then completes a hardware profile change (set by the machine). */
+  dockHooks: (node: DevNode) => { before?: () => number; after?: () => void } = () => ({});
+
+  /** Drops a reference; the last reference of a file object closes the open. */
+  dereference(object: unknown): void {
+    if (!object || typeof object !== "object" || !("references" in object)) return;
+    const o = object as { references: number };
+    o.references = Math.max(0, o.references - 1);
+    if (object instanceof FileObject && o.references === 0 && !object.closed) {
+      this.closeOpen(object);
+    }
+  }
+
+  /** An open of a device ends (CloseHandle, or the last ObDereferenceObject of a kernel file object). */
+  closeOpen(file: FileObject): void {
+    file.closed = true;
+    const node = this.nodeOf(file.DeviceObject.bottom);
+    if (!node) return;
+    node.opens.delete(file);
+    this.opensClosed(node);
+  }
+
+  // ---- Host verbs ----------------------------------------------------------------------------------
+
+  /** Adds hardware to a bus (the parent's, or the root enumerator's) and asks PnP to enumerate it. */
+  plugIn(spec: DeviceSpec, parent: DevNode): BusChild {
+    const bus = busChildOfNode(parent, this);
+    const deviceId = spec.deviceId ?? spec.hardwareIds[0] ?? "";
+    const instanceId = spec.instanceId ?? this.#freeInstanceId(deviceId);
+    const child = new BusChild(spec, instanceId, bus);
+    bus.children.push(child);
+    for (const c of spec.children ?? []) {
+      child.children.push(
+        new BusChild(
+          c,
+          c.instanceId ?? this.#freeInstanceId(c.deviceId ?? c.hardwareIds[0] ?? ""),
+          child,
+        ),
+      );
+    }
+    this.#sys.trace.push({
+      kind: "info",
+      what: "plug in",
+      detail: { deviceId, instanceId, parent: parent.instanceId },
+    });
+    this.requestEnumeration(parent);
+    return child;
+  }
+
+  #freeInstanceId(deviceId: string): string {
+    const used = new Set<string>();
+    const visit = (b: BusChild) => {
+      for (const c of b.children) {
+        if (c.present && c.deviceId.toUpperCase() === deviceId.toUpperCase()) {
+          used.add(c.instanceId);
+        }
+        visit(c);
+      }
+    };
+    visit(this.rootBus);
+    for (let i = 0;; i++) if (!used.has(String(i))) return String(i);
+  }
+
+  /** Marks the hardware gone from its bus and asks PnP to enumerate the bus (a surprise removal follows). */
+  unplug(node: DevNode): void {
+    const child = busChildOfPdo(node.pdo);
+    if (!child || !node.parent) {
+      throw new TypeError(`Cannot unplug '${node.instanceId}': it is not on a virtual bus`);
+    }
+    child.present = false;
+    this.#sys.trace.push({ kind: "info", what: "unplug", detail: { instance: node.instanceId } });
+    this.requestEnumeration(node.parent);
+  }
+
+  /** Reconfigures a removed (or failed) device that is still present: AddDevice and START again. */
+  restart(node: DevNode): void {
+    if (node.state === "Started") {
+      const r = this.queryAndRemove(node);
+      if (!NT_SUCCESS(r.status)) return;
+    }
+    this.#enqueue(`configure ${node.instanceId}`, () => this.configure(node));
+  }
+}
+
+function busChildOfPdo(pdo: DeviceObject): BusChild | undefined {
+  const c = pdo.DeviceExtension.busChild;
+  return c instanceof BusChild ? c : undefined;
+}
+
+/** The bus record of a devnode, creating one when a device that was not plugged in by the model becomes a parent. */
+function busChildOfNode(node: DevNode, pnp: PnpManager): BusChild {
+  const existing = busChildOfPdo(node.pdo);
+  if (existing) return existing;
+  if (node === pnp.root) return pnp.rootBus;
+  const record = new BusChild({ hardwareIds: node.hardwareIds }, "", null);
+  record.pdo = node.pdo;
+  node.pdo.DeviceExtension.busChild = record;
+  return record;
+}
+
+/** Loads a driver spec into the I/O manager: creates Services\<name> and calls DriverEntry. */
+export function loadDriver(sys: System, spec: DriverSpec): DriverObject {
+  if (!spec || typeof spec.name !== "string" || !/^[A-Za-z0-9_.-]+$/.test(spec.name)) {
+    throw new TypeError(
+      `Cannot load driver '${spec?.name}': a service name needs letters, digits, '_', '-' or '.'`,
+    );
+  }
+  const existing = sys.io.driver(spec.name);
+  if (existing?.loaded) {
+    throw new TypeError(`Cannot load driver '${spec.name}': it is already loaded`);
+  }
+  const driver = createDriverObject(spec);
+  sys.io.drivers.set(spec.name.toUpperCase(), driver);
+  const registryPath = devreg.createServiceKey(sys, spec);
+  sys.trace.push({
+    kind: "info",
+    what: "load driver",
+    detail: { driver: driver.DriverName, registryPath },
+  });
+  const entry = spec.DriverEntry?.bind(spec);
+  const status = entry
+    ? runDriverRoutine(sys, driver, "DriverEntry", () => entry(sys.kernel, driver, registryPath))
+    : STATUS_SUCCESS;
+  driver.entryStatus = status;
+  driver.loaded = NT_SUCCESS(status);
+  if (!driver.loaded) {
+    sys.trace.push({
+      kind: "info",
+      what: "DriverEntry failed",
+      detail: { driver: driver.DriverName, status: ntStatusName(status) },
+    });
+  }
+  return driver;
+}
