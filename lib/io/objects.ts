@@ -152,16 +152,12 @@ export class DeviceObject {
 
   /** The top of the stack this device is in. */
   get top(): DeviceObject {
-    let d: DeviceObject = this;
-    while (d.AttachedDevice) d = d.AttachedDevice;
-    return d;
+    return this.AttachedDevice ? this.AttachedDevice.top : this;
   }
 
   /** The bottom (the PDO) of the stack this device is in. */
   get bottom(): DeviceObject {
-    let d: DeviceObject = this;
-    while (d.lower) d = d.lower;
-    return d;
+    return this.lower ? this.lower.bottom : this;
   }
 
   /** `\Device\00000003 (FDO toaster)`. */

@@ -61,7 +61,7 @@ import type { KeyNode } from "../registry/hive.ts";
 import { CCS } from "../registry/system_hive.ts";
 import { openKeyNode } from "../registry/zw.ts";
 import type { System } from "../system.ts";
-import { DevNode } from "./devnode.ts";
+import type { DevNode } from "./devnode.ts";
 
 /** The rights PnP keys grant (plug-and-play-registry-routines: drivers must not ask for KEY_ALL_ACCESS). */
 export const PNP_KEY_ACCESS: number = KEY_READ | KEY_WRITE;
