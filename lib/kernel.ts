@@ -22,6 +22,11 @@ import type {
   Irp,
 } from "./io/objects.ts";
 import * as devreg from "./pnp/devreg.ts";
+import type {
+  NotificationCallback,
+  NotificationEntry,
+  TARGET_DEVICE_CUSTOM_NOTIFICATION,
+} from "./pnp/notify.ts";
 import { BusRelations, RELATION_TYPE_NAMES } from "./constants.ts";
 import { SL_PENDING_RETURNED as SL_PENDING } from "./io/objects.ts";
 import * as zw from "./registry/zw.ts";
@@ -527,6 +532,167 @@ export class Kernel {
       "IoGetDeviceProperty",
       { DeviceObject, DeviceProperty, BufferLength },
       () => devreg.IoGetDeviceProperty(this._sys, DeviceObject, DeviceProperty, BufferLength),
+    );
+  }
+
+  // ---- Device interfaces (lib/pnp/interfaces.ts) -------------------------------------------------------
+
+  /** `IoRegisterDeviceInterface`: registers an interface instance on a PDO (STATUS_OBJECT_NAME_EXISTS when already registered). */
+  IoRegisterDeviceInterface(
+    PhysicalDeviceObject: DeviceObject,
+    InterfaceClassGuid: string,
+    ReferenceString: string | null = null,
+  ): { status: number; symbolicLinkName?: string } {
+    return this.invoke(
+      "IoRegisterDeviceInterface",
+      { PhysicalDeviceObject, InterfaceClassGuid, ReferenceString },
+      () =>
+        this._sys.interfaces.register(PhysicalDeviceObject, InterfaceClassGuid, ReferenceString),
+    );
+  }
+
+  /** `IoSetDeviceInterfaceState`: enables or disables an interface; arrival and removal notifications are queued. */
+  IoSetDeviceInterfaceState(SymbolicLinkName: string, Enable: boolean): number {
+    return this.invoke("IoSetDeviceInterfaceState", { SymbolicLinkName, Enable }, () => {
+      const i = this._sys.interfaces.lookup(SymbolicLinkName);
+      if (i && !Enable && !i.enabled && i.disabledByPnp) {
+        this._sys.verifierFinding(
+          "PnpInterfaceDoubleDisable",
+          `${SymbolicLinkName} was disabled again after the PnP manager disabled it at removal`,
+          "IoSetDeviceInterfaceState",
+        );
+      }
+      return this._sys.interfaces.setState(
+        SymbolicLinkName,
+        Enable,
+        (x, a) => this._sys.notify.announce(x, a),
+      );
+    });
+  }
+
+  /** `IoGetDeviceInterfaces`: the symbolic links of a class (active only unless DEVICE_INTERFACE_INCLUDE_NONACTIVE). */
+  IoGetDeviceInterfaces(
+    InterfaceClassGuid: string,
+    PhysicalDeviceObject: DeviceObject | null,
+    Flags: number,
+  ): { status: number; symbolicLinkList?: string[] } {
+    return this.invoke(
+      "IoGetDeviceInterfaces",
+      { InterfaceClassGuid, PhysicalDeviceObject, Flags },
+      () => this._sys.interfaces.list(InterfaceClassGuid, PhysicalDeviceObject, Flags),
+    );
+  }
+
+  /** `IoGetDeviceInterfaceAlias`: the same device and reference string under another interface class. */
+  IoGetDeviceInterfaceAlias(
+    SymbolicLinkName: string,
+    AliasInterfaceClassGuid: string,
+  ): { status: number; aliasSymbolicLinkName?: string } {
+    return this.invoke(
+      "IoGetDeviceInterfaceAlias",
+      { SymbolicLinkName, AliasInterfaceClassGuid },
+      () => this._sys.interfaces.alias(SymbolicLinkName, AliasInterfaceClassGuid),
+    );
+  }
+
+  /** `IoOpenDeviceInterfaceRegistryKey`: the interface's `Device Parameters` key. */
+  IoOpenDeviceInterfaceRegistryKey(
+    SymbolicLinkName: string,
+    DesiredAccess: number,
+  ): { status: number; deviceInterfaceKey?: Handle } {
+    return this.invoke(
+      "IoOpenDeviceInterfaceRegistryKey",
+      { SymbolicLinkName, DesiredAccess },
+      () => this._sys.interfaces.openKey(SymbolicLinkName, DesiredAccess),
+    );
+  }
+
+  /** `IoGetDeviceObjectPointer`: opens an enabled interface from kernel mode; release with ObDereferenceObject(fileObject). */
+  IoGetDeviceObjectPointer(
+    ObjectName: string,
+    DesiredAccess: number,
+  ): { status: number; fileObject?: FileObject; deviceObject?: DeviceObject } {
+    return this.invoke("IoGetDeviceObjectPointer", { ObjectName, DesiredAccess }, () => {
+      const caller = this._sys.caller;
+      const r = this._sys.users.openFile(ObjectName, caller.name, caller.process);
+      if (!r.file) return { status: r.status };
+      return { status: r.status, fileObject: r.file, deviceObject: r.file.DeviceObject };
+    });
+  }
+
+  // ---- Notification (lib/pnp/notify.ts) ---------------------------------------------------------------
+
+  /** `IoRegisterPlugPlayNotification`: a callback for a category's events (the registration holds the driver loaded). */
+  IoRegisterPlugPlayNotification(
+    EventCategory: number,
+    EventCategoryFlags: number,
+    EventCategoryData: string | FileObject | null,
+    DriverObject: DriverObject,
+    CallbackRoutine: NotificationCallback,
+    Context: unknown = null,
+  ): { status: number; notificationEntry?: NotificationEntry } {
+    return this.invoke(
+      "IoRegisterPlugPlayNotification",
+      { EventCategory, EventCategoryFlags, EventCategoryData, DriverObject, CallbackRoutine },
+      () =>
+        this._sys.notify.register(
+          EventCategory,
+          EventCategoryFlags,
+          EventCategoryData,
+          DriverObject,
+          CallbackRoutine,
+          Context,
+        ),
+    );
+  }
+
+  /** `IoUnregisterPlugPlayNotification`: callbacks already queued may still arrive after it returns (documented). */
+  IoUnregisterPlugPlayNotification(NotificationEntry: NotificationEntry): number {
+    return this.invoke(
+      "IoUnregisterPlugPlayNotification",
+      { NotificationEntry },
+      () => this._sys.notify.unregister(NotificationEntry, false),
+    );
+  }
+
+  /** `IoUnregisterPlugPlayNotificationEx`: no callback runs after it returns. */
+  IoUnregisterPlugPlayNotificationEx(NotificationEntry: NotificationEntry): number {
+    return this.invoke(
+      "IoUnregisterPlugPlayNotificationEx",
+      { NotificationEntry },
+      () => this._sys.notify.unregister(NotificationEntry, true),
+    );
+  }
+
+  /** `IoReportTargetDeviceChange`: a custom event, delivered synchronously (user mode first, then kernel). */
+  IoReportTargetDeviceChange(
+    PhysicalDeviceObject: DeviceObject,
+    NotificationStructure: TARGET_DEVICE_CUSTOM_NOTIFICATION,
+  ): number {
+    return this.invoke(
+      "IoReportTargetDeviceChange",
+      { PhysicalDeviceObject, Event: NotificationStructure?.Event },
+      () => this._sys.notify.reportTargetDeviceChange(PhysicalDeviceObject, NotificationStructure),
+    );
+  }
+
+  /** `IoReportTargetDeviceChangeAsynchronous`: queues the custom event and returns STATUS_PENDING; Callback runs after delivery. */
+  IoReportTargetDeviceChangeAsynchronous(
+    PhysicalDeviceObject: DeviceObject,
+    NotificationStructure: TARGET_DEVICE_CUSTOM_NOTIFICATION,
+    Callback: ((Context: unknown) => void) | null = null,
+    Context: unknown = null,
+  ): number {
+    return this.invoke(
+      "IoReportTargetDeviceChangeAsynchronous",
+      { PhysicalDeviceObject, Event: NotificationStructure?.Event },
+      () =>
+        this._sys.notify.reportTargetDeviceChangeAsynchronous(
+          PhysicalDeviceObject,
+          NotificationStructure,
+          Callback,
+          Context,
+        ),
     );
   }
 }

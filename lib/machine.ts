@@ -12,6 +12,10 @@ import { NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST } from "./ntstatus.ts";
 import type { DevNode, DevNodeState } from "./pnp/devnode.ts";
 import { enumPath } from "./pnp/devreg.ts";
 import { loadDriver, PnpManager } from "./pnp/pnpmgr.ts";
+import { InterfaceManager } from "./pnp/interfaces.ts";
+import { type DuplicateReplay, Notifications } from "./pnp/notify.ts";
+import { type AppOptions, type UserApp, UserMode } from "./pnp/usermode.ts";
+import type { Handle } from "./ob/handles.ts";
 import { WorkQueue } from "./queue.ts";
 import {
   deserializeHive,
@@ -42,6 +46,11 @@ export interface BootOptions {
   verifier?: "strict" | "warn" | "off";
   /** A hive file to load at boot (when it exists) and to write on ZwFlushKey and `saveHive()`. */
   hiveFile?: string;
+  /**
+   * The documented double delivery of PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES: "never"
+   * (default), "always", or `{ seed }` for a reproducible random choice per replayed interface. Never three.
+   */
+  includeExistingDuplicates?: DuplicateReplay;
   /** How many queued PnP actions one `settle()` may run before it reports a runaway queue. Default 100,000. */
   maxQueuedActions?: number;
 }
@@ -109,11 +118,18 @@ export class Machine {
   readonly queue: WorkQueue;
   /** The hardware profiles, in order. */
   readonly hardwareProfiles: readonly HardwareProfile[];
-  readonly #findings: Finding[] = [];
   readonly #driverSpecs: DriverSpec[] = [];
 
   /** Creates a machine from prepared internals; use `boot()`. */
-  constructor(sys: System, profiles: readonly HardwareProfile[], queue: WorkQueue) {
+  readonly #duplicateReplay: DuplicateReplay;
+
+  constructor(
+    sys: System,
+    profiles: readonly HardwareProfile[],
+    queue: WorkQueue,
+    duplicateReplay: DuplicateReplay = "never",
+  ) {
+    this.#duplicateReplay = duplicateReplay;
     this._sys = sys;
     this.kernel = new Kernel(sys);
     this.registry = new RegistryView(sys);
@@ -269,7 +285,7 @@ export class Machine {
 
   /** The verifier's findings so far. */
   get verifier(): { readonly findings: readonly Finding[]; readonly mode: string } {
-    return { findings: this.#findings, mode: this._sys.options.verifier };
+    return { findings: this._sys.findings, mode: this._sys.options.verifier };
   }
 
   /** Whether a bug check has stopped the machine. */
@@ -334,12 +350,45 @@ export class Machine {
   }
 
   #wire(): void {
-    this._sys.kernel = this.kernel;
+    const sys = this._sys;
+    sys.kernel = this.kernel;
+    sys.interfaces = new InterfaceManager(sys);
+    sys.notify = new Notifications(sys, this.queue, sys.interfaces, this.#duplicateReplay);
+    sys.users = new UserMode(sys, sys.interfaces);
+    sys.notify.users = sys.users;
+    sys.pnp.notifier = sys.notify;
+    sys.onDeviceDeleted = (d) => sys.pnp.driverMayUnload(d.DriverObject);
   }
 
-  /** @internal Records a verifier finding (the verifier calls this). */
-  _addFinding(f: Finding): void {
-    this.#findings.push(f);
+  /** An application (created on first use): opens devices, registers for notifications, lists interfaces. */
+  app(name: string, options?: AppOptions): UserApp {
+    return this._sys.users.app(name, options);
+  }
+
+  /**
+   * A user-mode application's `CreateFile` on an enabled interface (the default application, "app").
+   * It closes its handle when told of a query-remove and reopens after a cancel, unless
+   * `closeOnQueryRemove` is false.
+   */
+  openDevice(
+    symbolicLinkName: string,
+    options: { closeOnQueryRemove?: boolean; app?: string } = {},
+  ): {
+    status: number;
+    handle?: Handle;
+  } {
+    this._sys.checkRunning();
+    const r = this.app(options.app ?? "app").openDevice(symbolicLinkName, options);
+    this.settle();
+    return r;
+  }
+
+  /** `CloseHandle` on a handle from `openDevice` (a REMOVE waiting for it goes out, settled). */
+  closeHandle(handle: Handle): number {
+    this._sys.checkRunning();
+    const status = this._sys.users.close(handle);
+    this.settle();
+    return status;
   }
 }
 
@@ -394,7 +443,7 @@ export function boot(options: BootOptions = {}): Machine {
   sys.attachHive(hive);
   const queue = new WorkQueue(options.maxQueuedActions);
   sys.pnp = new PnpManager(sys, queue);
-  const machine = new Machine(sys, profiles, queue);
+  const machine = new Machine(sys, profiles, queue, options.includeExistingDuplicates ?? "never");
   machine._wire();
   sys.onFlush = () => {
     if (sys.hiveFile) machine.saveHive();

@@ -12,6 +12,9 @@ import { IoManager } from "./io/iomgr.ts";
 import type { DeviceObject, Irp } from "./io/objects.ts";
 import type { Kernel } from "./kernel.ts";
 import type { PnpManager } from "./pnp/pnpmgr.ts";
+import type { InterfaceManager } from "./pnp/interfaces.ts";
+import type { Notifications } from "./pnp/notify.ts";
+import type { UserMode } from "./pnp/usermode.ts";
 import { Handle, HandleTable } from "./ob/handles.ts";
 import { regTypeName } from "./registry/data.ts";
 import { Hive, type KeyNode } from "./registry/hive.ts";
@@ -63,6 +66,12 @@ export class System {
   readonly io: IoManager = new IoManager();
   /** The PnP manager. */
   pnp!: PnpManager;
+  /** Device interfaces. */
+  interfaces!: InterfaceManager;
+  /** PnP notifications. */
+  notify!: Notifications;
+  /** User-mode applications. */
+  users!: UserMode;
   /** The kernel routines drivers are handed. */
   kernel!: Kernel;
   /** Called when a device object is deleted (PnP and the verifier watch this). */
@@ -118,6 +127,17 @@ export class System {
           break;
       }
     };
+  }
+
+  /** The verifier's findings. */
+  readonly findings: { rule: string; severity: string; message: string; doc?: string }[] = [];
+
+  /** Records a verifier finding (a warning: the machine goes on). */
+  verifierFinding(rule: string, message: string, doc?: string, severity = "warning"): void {
+    if (this.options.verifier === "off") return;
+    const f = { rule, severity, message, ...(doc ? { doc } : {}) };
+    this.findings.push(f);
+    this.trace.push({ kind: "finding", ...f });
   }
 
   /** Flushes the hive (ZwFlushKey). */

@@ -74,6 +74,10 @@ export class DriverObject {
   references = 0;
   /** Whether DriverEntry succeeded and Unload has not run. */
   loaded = false;
+  /** It had a device at some point (so losing the last one unloads it). */
+  hadDevices = false;
+  /** DriverEntry succeeded at least once. */
+  wasLoaded = false;
   /** DriverEntry's status. */
   entryStatus = 0;
   /** Driver-wide state a driver keeps (its globals). */

@@ -223,26 +223,100 @@ export class PnpManager {
     this.#queue.enqueue({ name, run: () => this.#sys.as(PNP_FRAME, run) });
   }
 
-  /** Sends a PnP IRP to the top of a device's stack and waits for it (settling the queue while it is pending). */
+  /**
+   * Sends an IRP (PnP unless `major` says otherwise) to the top of a device's stack, or `target`, and
+   * waits for it: while it is pending, the queue is settled. Runs as the PnP manager unless `frame`
+   * names another caller (an application's open runs in its process).
+   */
   sendIrp(
     node: DevNode,
     minor: number,
     parameters: Record<string, Record<string, unknown>> = {},
-    options: { target?: DeviceObject; fileObject?: null } = {},
+    options: {
+      target?: DeviceObject;
+      major?: number;
+      fileObject?: FileObject | null;
+      preset?: number;
+      frame?: { name: string; process: string };
+    } = {},
   ): { status: number; information: unknown; irp: Irp } {
     const sys = this.#sys;
-    return sys.as(PNP_FRAME, () => {
+    const frame = options.frame
+      ? {
+        name: options.frame.name,
+        driver: null,
+        process: options.frame.process,
+        previousMode: "UserMode" as const,
+      }
+      : PNP_FRAME;
+    return sys.as(frame, () => {
       const target = options.target ?? node.top;
-      const irp = buildIrp(sys, target, IRP_MJ_PNP, minor, parameters, STATUS_NOT_SUPPORTED);
+      const major = options.major ?? IRP_MJ_PNP;
+      const irp = buildIrp(
+        sys,
+        target,
+        major,
+        minor,
+        parameters,
+        options.preset ?? STATUS_NOT_SUPPORTED,
+        options.fileObject ?? null,
+      );
       IoCallDriver(sys, target, irp);
       while (!irp.completed) {
         const action = this.#queue.shift();
-        if (!action) throw new PnpHangError(`${IRP_MN_NAMES[minor]} for ${node.instanceId}`);
+        if (!action) {
+          throw new PnpHangError(
+            `${
+              major === IRP_MJ_PNP ? IRP_MN_NAMES[minor] : "an I/O request"
+            } for ${node.instanceId}`,
+          );
+        }
         sys.clock++;
         action.run();
       }
       return { status: irp.IoStatus.Status, information: irp.IoStatus.Information, irp };
     });
+  }
+
+  /** Unloads a driver whose last device is gone and that no notification registration holds (DriverUnload runs). */
+  driverMayUnload(driver: DriverObject): void {
+    if (
+      !driver.loaded || driver === this.pnpDriver || driver.devices.length > 0 ||
+      driver.references > 0
+    ) return;
+    if (!driver.hadDevices) return;
+    const unload = driver.DriverUnload;
+    if (unload) {
+      runDriverRoutine(this.#sys, driver, "DriverUnload", () => unload(this.#sys.kernel, driver));
+    }
+    driver.loaded = false;
+    driver.hadDevices = false;
+    this.#sys.trace.push({
+      kind: "info",
+      what: "unload driver",
+      detail: { driver: driver.DriverName },
+    });
+  }
+
+  /** Loads a driver again for a new device after it was unloaded (DriverEntry runs again). */
+  #reload(driver: DriverObject): boolean {
+    const entry = driver.spec.DriverEntry?.bind(driver.spec);
+    const registryPath = `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${driver.name}`;
+    this.#sys.trace.push({
+      kind: "info",
+      what: "load driver",
+      detail: { driver: driver.DriverName, registryPath },
+    });
+    const status = entry
+      ? runDriverRoutine(
+        this.#sys,
+        driver,
+        "DriverEntry",
+        () => entry(this.#sys.kernel, driver, registryPath),
+      )
+      : STATUS_SUCCESS;
+    driver.loaded = NT_SUCCESS(status);
+    return driver.loaded;
   }
 
   // ---- Enumeration ------------------------------------------------------------------------------------
@@ -407,6 +481,7 @@ export class PnpManager {
     const drivers: DriverObject[] = [];
     for (const name of services) {
       const d = sys.io.driver(name);
+      if (d && !d.loaded && NT_SUCCESS(d.entryStatus) && d.wasLoaded) this.#reload(d);
       if (!d || !d.loaded) {
         sys.trace.push({
           kind: "info",
@@ -867,6 +942,7 @@ export function loadDriver(sys: System, spec: DriverSpec): DriverObject {
     : STATUS_SUCCESS;
   driver.entryStatus = status;
   driver.loaded = NT_SUCCESS(status);
+  driver.wasLoaded = driver.loaded;
   if (!driver.loaded) {
     sys.trace.push({
       kind: "info",

@@ -148,8 +148,28 @@ export class Hive {
   onWrite: (write: HiveWrite) => void = () => {};
   /** The simulated clock. */
   now: () => number = () => 0;
-  /** Friendly paths for the trace: `\Registry\Machine\` as `HKLM\`, the current control set as CurrentControlSet. */
-  friendly: (node: KeyNode) => string = (node) => node.path;
+  #friendlyOf: (node: KeyNode) => string = (node) => node.path;
+  #friendlyCache = new WeakMap<KeyNode, string>();
+  /**
+   * Friendly paths for the trace: `\Registry\Machine\` as `HKLM\`, the current control set as
+   * CurrentControlSet. Each key's is computed once (a key's path never changes), since every write
+   * records it.
+   */
+  get friendly(): (node: KeyNode) => string {
+    return this.#cachedFriendly;
+  }
+  set friendly(fn: (node: KeyNode) => string) {
+    this.#friendlyOf = fn;
+    this.#friendlyCache = new WeakMap();
+  }
+  readonly #cachedFriendly = (node: KeyNode): string => {
+    let path = this.#friendlyCache.get(node);
+    if (path === undefined) {
+      path = this.#friendlyOf(node);
+      this.#friendlyCache.set(node, path);
+    }
+    return path;
+  };
 
   /** Creates a hive holding only `\Registry`. */
   constructor() {

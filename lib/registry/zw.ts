@@ -365,7 +365,7 @@ export function ZwOpenKey(
 function valueName(name: unknown): string | undefined {
   if (name === null || name === undefined) return "";
   if (typeof name !== "string" || name.length > MAX_VALUE_NAME_LENGTH) return undefined;
-  return name.replace(/\0+$/, "");
+  return name.endsWith("\0") ? name.replace(/\0+$/, "") : name;
 }
 
 /** `ZwSetValueKey`: creates or replaces a value; needs KEY_SET_VALUE. */

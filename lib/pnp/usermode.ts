@@ -1,0 +1,425 @@
+/**
+ * A small model of user-mode applications: CreateFile/CloseHandle on device interfaces,
+ * CM_Register_Notification-style registrations for interface classes and device handles, the
+ * DBT_* / CM_NOTIFY_ACTION_* events they receive, the documented reaction to a query-remove (close
+ * the handle, reopen after a cancel), and SetupDiGetClassDevs-style listing.
+ *
+ * @module
+ */
+import {
+  DEVICE_INTERFACE_INCLUDE_NONACTIVE,
+  IRP_MJ_CLEANUP,
+  IRP_MJ_CLOSE,
+  IRP_MJ_CREATE,
+} from "../constants.ts";
+import { newFileObject } from "../io/iomgr.ts";
+import type { FileObject } from "../io/objects.ts";
+import {
+  NT_SUCCESS,
+  STATUS_DELETE_PENDING,
+  STATUS_INVALID_HANDLE,
+  STATUS_INVALID_PARAMETER,
+  STATUS_NO_SUCH_DEVICE,
+  STATUS_OBJECT_NAME_NOT_FOUND,
+  STATUS_SUCCESS,
+  STATUS_UNSUCCESSFUL,
+} from "../ntstatus.ts";
+import { Handle, HandleTable } from "../ob/handles.ts";
+import type { System } from "../system.ts";
+import type { DevNode } from "./devnode.ts";
+import { type DeviceInterface, type InterfaceManager, normalizeGuid } from "./interfaces.ts";
+import type { TARGET_DEVICE_CUSTOM_NOTIFICATION } from "./notify.ts";
+import type { Veto } from "./pnpmgr.ts";
+
+/** dbt.h message codes (WM_DEVICECHANGE wParam). */
+export const DBT = {
+  DBT_DEVNODES_CHANGED: 0x0007,
+  DBT_QUERYCHANGECONFIG: 0x0017,
+  DBT_CONFIGCHANGED: 0x0018,
+  DBT_CONFIGCHANGECANCELED: 0x0019,
+  DBT_DEVICEARRIVAL: 0x8000,
+  DBT_DEVICEQUERYREMOVE: 0x8001,
+  DBT_DEVICEQUERYREMOVEFAILED: 0x8002,
+  DBT_DEVICEREMOVEPENDING: 0x8003,
+  DBT_DEVICEREMOVECOMPLETE: 0x8004,
+  DBT_CUSTOMEVENT: 0x8006,
+} as const;
+
+/** cfgmgr32.h CM_NOTIFY_ACTION values, the same events for CM_Register_Notification callers. */
+export const CM_NOTIFY_ACTION = {
+  CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL: 0,
+  CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL: 1,
+  CM_NOTIFY_ACTION_DEVICEQUERYREMOVE: 2,
+  CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED: 3,
+  CM_NOTIFY_ACTION_DEVICEREMOVEPENDING: 4,
+  CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE: 5,
+  CM_NOTIFY_ACTION_DEVICECUSTOMEVENT: 6,
+} as const;
+
+/** `DIGCF_PRESENT` (0x2): SetupDiGetClassDevs lists only active interfaces. */
+export const DIGCF_PRESENT = 0x00000002;
+/** `DIGCF_DEVICEINTERFACE` (0x10). */
+export const DIGCF_DEVICEINTERFACE = 0x00000010;
+
+/** One message an application received. */
+export interface AppMessage {
+  /** `DBT_DEVICEARRIVAL` ... */
+  dbt: keyof typeof DBT;
+  /** The CM_NOTIFY_ACTION_* a CM_Register_Notification caller would see, where there is one. */
+  action?: keyof typeof CM_NOTIFY_ACTION;
+  /** `dbcc_name` (interface events) or the handle's interface (handle events). */
+  name?: string;
+  /** The custom event GUID of a DBT_CUSTOMEVENT. */
+  eventGuid?: string;
+}
+
+/** An application's open handle. */
+interface AppHandle {
+  readonly link: string;
+  file: FileObject | null;
+  readonly closeOnQueryRemove: boolean;
+  /** CM_Register_Notification(CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE) on it. */
+  registered: boolean;
+  /** Closed because of a query-remove (reopen on QUERYREMOVEFAILED). */
+  closedForQuery: boolean;
+  readonly app: UserApp;
+}
+
+/** Behaviour knobs of an application. */
+export interface AppOptions {
+  /** Answer DBT_DEVICEQUERYREMOVE with BROADCAST_QUERY_DENY (a veto). */
+  vetoQueryRemove?: boolean;
+  /** Answer DBT_QUERYCHANGECONFIG with BROADCAST_QUERY_DENY. */
+  vetoProfileChange?: boolean;
+}
+
+/** One application. */
+export class UserApp {
+  /** Its name (the trace shows `app:<name>`). */
+  readonly name: string;
+  /** What it received, in order. */
+  readonly messages: AppMessage[] = [];
+  /** Interface classes it registered for. */
+  readonly interfaceClasses: Set<string> = new Set();
+  /** Behaviour. */
+  options: AppOptions;
+  readonly #user: UserMode;
+
+  /** Creates an application (use `machine.app(name)`). */
+  constructor(user: UserMode, name: string, options: AppOptions = {}) {
+    this.#user = user;
+    this.name = name;
+    this.options = options;
+  }
+
+  /** `CreateFile` on an interface, with a CM_Register_Notification on the handle. */
+  openDevice(
+    symbolicLinkName: string,
+    options: { closeOnQueryRemove?: boolean } = {},
+  ): { status: number; handle?: Handle } {
+    return this.#user.open(this, symbolicLinkName, options.closeOnQueryRemove ?? true);
+  }
+
+  /** `CloseHandle`. */
+  closeHandle(handle: Handle): number {
+    return this.#user.close(handle);
+  }
+
+  /** `CM_Register_Notification(CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE)` for a class. */
+  registerInterfaceNotification(classGuid: string): number {
+    const guid = normalizeGuid(classGuid);
+    if (!guid) return STATUS_INVALID_PARAMETER;
+    this.interfaceClasses.add(guid);
+    this.#user.log(this, "CM_Register_Notification", {
+      filter: "CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE",
+      classGuid: guid,
+    });
+    return STATUS_SUCCESS;
+  }
+
+  /** `CM_Unregister_Notification` for a class. */
+  unregisterInterfaceNotification(classGuid: string): number {
+    const guid = normalizeGuid(classGuid);
+    if (!guid || !this.interfaceClasses.delete(guid)) return STATUS_INVALID_PARAMETER;
+    this.#user.log(this, "CM_Unregister_Notification", { classGuid: guid });
+    return STATUS_SUCCESS;
+  }
+
+  /** `SetupDiGetClassDevs(guid, NULL, NULL, DIGCF_DEVICEINTERFACE [| DIGCF_PRESENT])`: interface paths in user form. */
+  getClassDevs(classGuid: string, flags: number = DIGCF_PRESENT | DIGCF_DEVICEINTERFACE): string[] {
+    const r = this.#user.interfaces.list(
+      classGuid,
+      null,
+      flags & DIGCF_PRESENT ? 0 : DEVICE_INTERFACE_INCLUDE_NONACTIVE,
+    );
+    return (r.symbolicLinkList ?? []).map((l) => "\\\\?\\" + l.slice(4));
+  }
+}
+
+/** Every application of one machine. */
+export class UserMode {
+  readonly #sys: System;
+  /** The interfaces (for opens and listings). */
+  readonly interfaces: InterfaceManager;
+  /** Applications by name. */
+  readonly apps: Map<string, UserApp> = new Map();
+  readonly #handles: HandleTable<AppHandle> = new HandleTable<AppHandle>();
+
+  /** Creates the user-mode model. */
+  constructor(sys: System, interfaces: InterfaceManager) {
+    this.#sys = sys;
+    this.interfaces = interfaces;
+  }
+
+  /** The application with a name (created on first use). */
+  app(name: string, options?: AppOptions): UserApp {
+    let a = this.apps.get(name);
+    if (!a) {
+      a = new UserApp(this, name, options);
+      this.apps.set(name, a);
+    } else if (options) a.options = { ...a.options, ...options };
+    return a;
+  }
+
+  /** Records an application action in the trace. */
+  log(app: UserApp, action: string, detail?: Record<string, unknown>): void {
+    this.#sys.trace.push({ kind: "app", app: app.name, action, ...(detail ? { detail } : {}) });
+  }
+
+  #message(app: UserApp, m: AppMessage): void {
+    app.messages.push(m);
+    this.#sys.trace.push({
+      kind: "app",
+      app: app.name,
+      action: m.dbt,
+      detail: {
+        ...(m.action ? { action: m.action } : {}),
+        ...(m.name ? { name: m.name } : {}),
+        ...(m.eventGuid ? { eventGuid: m.eventGuid } : {}),
+      },
+    });
+  }
+
+  /** Opens an interface for an application or a driver: IRP_MJ_CREATE down the stack; the open then counts against removal. */
+  openFile(link: string, openedBy: string, process: string): { status: number; file?: FileObject } {
+    const i = this.interfaces.lookup(link);
+    if (!i || !i.enabled) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
+    const node = this.interfaces.nodeOf(i);
+    if (!node) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
+    // Creates fail until START has completed for the whole stack, and once removal has begun.
+    if (!i.announced || node.state === "SurpriseRemoved") return { status: STATUS_NO_SUCH_DEVICE };
+    if (node.state === "RemovePending" || node.removalInProgress) {
+      return { status: STATUS_DELETE_PENDING };
+    }
+    const file = newFileObject(this.#sys, node.top, i.symbolicLinkName, openedBy);
+    const r = this.#sys.pnp.sendIrp(node, 0, {}, {
+      major: IRP_MJ_CREATE,
+      fileObject: file,
+      preset: STATUS_SUCCESS,
+      frame: { name: openedBy, process },
+    });
+    if (!NT_SUCCESS(r.status)) return { status: r.status };
+    node.opens.add(file);
+    return { status: STATUS_SUCCESS, file };
+  }
+
+  /** Ends an open: IRP_MJ_CLEANUP and IRP_MJ_CLOSE, then PnP may finish a waiting removal. */
+  closeFile(file: FileObject, process: string): void {
+    const node = this.#sys.pnp.nodeOf(file.DeviceObject.bottom);
+    if (node && !file.DeviceObject.deleted && !file.DeviceObject.bottom.deleted) {
+      for (const major of [IRP_MJ_CLEANUP, IRP_MJ_CLOSE]) {
+        if (file.DeviceObject.deleted) break;
+        this.#sys.pnp.sendIrp(node, 0, {}, {
+          major,
+          fileObject: file,
+          preset: STATUS_SUCCESS,
+          target: file.DeviceObject,
+          frame: { name: file.openedBy, process },
+        });
+      }
+    }
+    this.#sys.pnp.closeOpen(file);
+  }
+
+  /** An application's CreateFile (plus the handle registration). */
+  open(
+    app: UserApp,
+    link: string,
+    closeOnQueryRemove: boolean,
+  ): { status: number; handle?: Handle } {
+    const r = this.openFile(link, `app:${app.name}`, app.name);
+    this.log(app, "CreateFile", { name: link, status: r.status });
+    if (!r.file) return { status: r.status };
+    const handle = this.#handles.open({
+      object: {
+        link,
+        file: r.file,
+        closeOnQueryRemove,
+        registered: true,
+        closedForQuery: false,
+        app,
+      },
+      granted: 0,
+      kernel: false,
+      process: app.name,
+      openedBy: `app:${app.name}`,
+      driver: null,
+      routine: "CreateFile",
+    });
+    return { status: STATUS_SUCCESS, handle };
+  }
+
+  /** An application's CloseHandle. */
+  close(handle: Handle): number {
+    const entry = this.#handles.get(handle);
+    if (!entry) return STATUS_INVALID_HANDLE;
+    const h = entry.object;
+    this.#handles.close(handle);
+    this.log(h.app, "CloseHandle", { name: h.link });
+    if (h.file && !h.file.closed) this.closeFile(h.file, h.app.name);
+    h.file = null;
+    return STATUS_SUCCESS;
+  }
+
+  #handlesOn(node: DevNode): [Handle, AppHandle][] {
+    return this.#handles.entries()
+      .filter(([, e]) =>
+        e.object.registered && e.object.file &&
+        this.#sys.pnp.nodeOf(e.object.file.DeviceObject.bottom) === node
+      )
+      .map(([h, e]) => [h, e.object]);
+  }
+
+  /** DBT_DEVICEQUERYREMOVE to each registered handle on the device: well-behaved applications close it. */
+  queryRemove(node: DevNode): Veto | null {
+    for (const [, h] of this.#handlesOn(node)) {
+      this.#message(h.app, {
+        dbt: "DBT_DEVICEQUERYREMOVE",
+        action: "CM_NOTIFY_ACTION_DEVICEQUERYREMOVE",
+        name: h.link,
+      });
+      if (h.app.options.vetoQueryRemove) {
+        this.log(h.app, "BROADCAST_QUERY_DENY", { name: h.link });
+        return {
+          status: STATUS_UNSUCCESSFUL,
+          vetoType: "PNP_VetoWindowsApp",
+          by: `app:${h.app.name}`,
+          instance: node.instanceId,
+        };
+      }
+      if (h.closeOnQueryRemove && h.file) {
+        this.log(h.app, "CloseHandle", { name: h.link, reason: "query-remove" });
+        this.closeFile(h.file, h.app.name);
+        h.file = null;
+        h.closedForQuery = true;
+      }
+    }
+    return null;
+  }
+
+  /** DBT_DEVICEQUERYREMOVEFAILED: applications that closed for the query reopen the device (the registration stays). */
+  removeCancelled(node: DevNode): void {
+    for (const [, e] of this.#handles.entries()) {
+      const h = e.object;
+      if (!h.registered) continue;
+      const onNode = h.file
+        ? this.#sys.pnp.nodeOf(h.file.DeviceObject.bottom) === node
+        : h.closedForQuery &&
+          this.interfaces.nodeOf(this.interfaces.lookup(h.link)!) === node;
+      if (!onNode) continue;
+      this.#message(h.app, {
+        dbt: "DBT_DEVICEQUERYREMOVEFAILED",
+        action: "CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED",
+        name: h.link,
+      });
+      if (h.closedForQuery) {
+        h.closedForQuery = false;
+        const r = this.openFile(h.link, `app:${h.app.name}`, h.app.name);
+        this.log(h.app, "CreateFile", {
+          name: h.link,
+          status: r.status,
+          reason: "reopen after cancelled removal",
+        });
+        h.file = r.file ?? null;
+      }
+    }
+  }
+
+  /** DBT_DEVICEREMOVECOMPLETE to each registered handle: the application unregisters and closes (a legacy one holds on). */
+  removeComplete(node: DevNode, surprise: boolean): void {
+    for (const [handle, e] of this.#handles.entries()) {
+      const h = e.object;
+      if (!h.registered) continue;
+      const onNode = (h.file && this.#sys.pnp.nodeOf(h.file.DeviceObject.bottom) === node) ||
+        (!h.file && h.closedForQuery &&
+          this.interfaces.lookup(h.link)?.instanceId.toUpperCase() ===
+            node.instanceId.toUpperCase());
+      if (!onNode) continue;
+      this.#message(h.app, {
+        dbt: "DBT_DEVICEREMOVECOMPLETE",
+        action: "CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE",
+        name: h.link,
+      });
+      h.registered = false;
+      this.log(h.app, "CM_Unregister_Notification", { name: h.link });
+      if (h.closeOnQueryRemove || !surprise) {
+        this.close(handle);
+      }
+    }
+  }
+
+  /** Interface arrival or removal to applications registered for the class (dbcc_name keeps the kernel's case). */
+  interfaceEvent(i: DeviceInterface, arrival: boolean): void {
+    for (const app of this.apps.values()) {
+      if (!app.interfaceClasses.has(i.classGuid)) continue;
+      this.#message(app, {
+        dbt: arrival ? "DBT_DEVICEARRIVAL" : "DBT_DEVICEREMOVECOMPLETE",
+        action: arrival
+          ? "CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL"
+          : "CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL",
+        name: "\\\\?\\" + i.symbolicLinkName.slice(4),
+      });
+    }
+  }
+
+  /** DBT_CUSTOMEVENT to each registered handle on the device. */
+  customEvent(node: DevNode, n: TARGET_DEVICE_CUSTOM_NOTIFICATION): void {
+    for (const [, h] of this.#handlesOn(node)) {
+      this.#message(h.app, {
+        dbt: "DBT_CUSTOMEVENT",
+        action: "CM_NOTIFY_ACTION_DEVICECUSTOMEVENT",
+        name: h.link,
+        eventGuid: n.Event.toLowerCase(),
+      });
+    }
+  }
+
+  /** DBT_QUERYCHANGECONFIG to every application; one that denies vetoes. */
+  profileQuery(): Veto | null {
+    for (const app of this.apps.values()) {
+      this.#message(app, { dbt: "DBT_QUERYCHANGECONFIG" });
+      if (app.options.vetoProfileChange) {
+        this.log(app, "BROADCAST_QUERY_DENY", {});
+        return {
+          status: STATUS_UNSUCCESSFUL,
+          vetoType: "PNP_VetoWindowsApp",
+          by: `app:${app.name}`,
+          instance: "",
+        };
+      }
+    }
+    return null;
+  }
+
+  /** DBT_CONFIGCHANGED or DBT_CONFIGCHANGECANCELED to every application. */
+  profileDone(complete: boolean): void {
+    for (const app of this.apps.values()) {
+      this.#message(app, { dbt: complete ? "DBT_CONFIGCHANGED" : "DBT_CONFIGCHANGECANCELED" });
+    }
+  }
+
+  /** Whether a handle belongs to this user-mode model. */
+  owns(handle: unknown): boolean {
+    return handle instanceof Handle && this.#handles.get(handle) !== undefined;
+  }
+}
