@@ -39,3 +39,39 @@ export { type HostValue, RegistryView } from "./lib/registry/view.ts";
 export { Handle } from "./lib/ob/handles.ts";
 export { RunawayQueueError } from "./lib/queue.ts";
 export type * from "./lib/trace/trace.ts";
+export type { DevNodeInfo } from "./lib/machine.ts";
+export type { DeviceSpec } from "./lib/bus/virtual_bus.ts";
+export {
+  type CompletionRoutine,
+  DeviceObject,
+  type DispatchRoutine,
+  DriverObject,
+  type DriverSpec,
+  FileObject,
+  type IO_STACK_LOCATION,
+  type IO_STATUS_BLOCK,
+  Irp,
+} from "./lib/io/objects.ts";
+export type { DevNodeState } from "./lib/pnp/devnode.ts";
+export {
+  type DEVICE_INTERFACE_CHANGE_NOTIFICATION,
+  type HWPROFILE_CHANGE_NOTIFICATION,
+  type NotificationCallback,
+  NotificationEntry,
+  type NotificationStructure,
+  type TARGET_DEVICE_CUSTOM_NOTIFICATION,
+  type TARGET_DEVICE_REMOVAL_NOTIFICATION,
+} from "./lib/pnp/notify.ts";
+export {
+  type AppMessage,
+  type AppOptions,
+  CM_NOTIFY_ACTION,
+  DBT,
+  DIGCF_DEVICEINTERFACE,
+  DIGCF_PRESENT,
+  UserApp,
+} from "./lib/pnp/usermode.ts";
+export { PnpHangError } from "./lib/pnp/pnpmgr.ts";
+export type { RunOnceCommand } from "./lib/pnp/runonce.ts";
+export type { HardwareProfile } from "./lib/registry/system_hive.ts";
+export * from "./lib/examples/example_machine.ts";

@@ -16,6 +16,9 @@ import { InterfaceManager } from "./pnp/interfaces.ts";
 import { type DuplicateReplay, Notifications } from "./pnp/notify.ts";
 import { type AppOptions, type UserApp, UserMode } from "./pnp/usermode.ts";
 import type { Handle } from "./ob/handles.ts";
+import * as profiles from "./pnp/profiles.ts";
+import { processRunOnce, type RunOnceCommand } from "./pnp/runonce.ts";
+import { busChildOf } from "./bus/virtual_bus.ts";
 import { WorkQueue } from "./queue.ts";
 import {
   deserializeHive,
@@ -167,6 +170,12 @@ export class Machine {
     }
     const child = pnp.plugIn(s, parentNode);
     this.settle();
+    if (
+      s.dockDevice && s.dockedProfile !== undefined && child.pdo &&
+      pnp.nodeOf(child.pdo)?.state === "Started"
+    ) {
+      this.changeHardwareProfile(s.dockedProfile);
+    }
     if (!child.pdo) {
       throw new TypeError(
         `Cannot plug in '${
@@ -342,6 +351,8 @@ export class Machine {
     for (const spec of specs) sys.as(HOST_LOADER, () => loadDriver(sys, spec));
     sys.pnp.requestEnumeration(sys.pnp.root);
     this.settle();
+    processRunOnce(sys, this.runOnceCommands, "boot");
+    this.settle();
   }
 
   /** @internal Connects the PnP manager to the machine's other parts. */
@@ -358,6 +369,51 @@ export class Machine {
     sys.notify.users = sys.users;
     sys.pnp.notifier = sys.notify;
     sys.onDeviceDeleted = (d) => sys.pnp.driverMayUnload(d.DriverObject);
+    sys.pnp.onInstalled = () =>
+      this.queue.enqueue({
+        name: "RunOnce after install",
+        run: () => processRunOnce(sys, this.runOnceCommands, "install"),
+      });
+    sys.pnp.dockHooks = (node) => {
+      const spec = busChildOf(node.pdo)?.spec;
+      if (!spec?.dockDevice || spec.undockedProfile === undefined) return {};
+      const index = profiles.findProfile(this.hardwareProfiles, spec.undockedProfile);
+      if (index < 0) return {};
+      return {
+        before: () => profiles.queryProfileChange(sys),
+        after: () => profiles.commitProfileChange(sys, this.hardwareProfiles, index),
+      };
+    };
+  }
+
+  /** RunOnce command handlers by program name (lower case, without `.exe`). */
+  readonly runOnceCommands: Map<string, RunOnceCommand> = new Map();
+
+  /** Registers a RunOnce command handler for a program name (`rundll32`, `setup.exe` ...). */
+  registerCommand(program: string, handler: RunOnceCommand): void {
+    this.runOnceCommands.set(program.toLowerCase().replace(/\.exe$/, ""), handler);
+  }
+
+  /** Runs the RunOnce entries now (boot does this; so does each first device install). */
+  runOnce(reason: "boot" | "install" = "boot"): void {
+    this._sys.checkRunning();
+    processRunOnce(this._sys, this.runOnceCommands, reason);
+  }
+
+  /** Changes the hardware profile: GUID_HWPROFILE_QUERY_CHANGE (a veto cancels), then complete or cancel. */
+  changeHardwareProfile(nameOrId: string): number {
+    this._sys.checkRunning();
+    const status = this._sys.as(
+      PNP_HOST,
+      () => profiles.changeHardwareProfile(this._sys, this.hardwareProfiles, nameOrId),
+    );
+    this.settle();
+    return status;
+  }
+
+  /** The current hardware profile. */
+  get currentProfile(): HardwareProfile {
+    return this.hardwareProfiles[profiles.currentProfile(this._sys)] ?? this.hardwareProfiles[0]!;
   }
 
   /** An application (created on first use): opens devices, registers for notifications, lists interfaces. */

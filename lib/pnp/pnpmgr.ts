@@ -571,9 +571,9 @@ export class PnpManager {
   // ---- Leaving ----------------------------------------------------------------------------------------
 
   #sendRemove(node: DevNode): void {
-    this.notifier.disableLeftovers(node);
     this.sendIrp(node, IRP_MN_REMOVE_DEVICE);
     node.startCompleted = false;
+    this.notifier.disableLeftovers(node);
   }
 
   /** A child is no longer in its bus's BusRelations: surprise removal if it had drivers, then REMOVE once handles close. */
