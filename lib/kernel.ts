@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { describe } from "./trace/describe.ts";
+import { describe, describeArgs } from "./trace/describe.ts";
 import type { CallEvent } from "./trace/trace.ts";
 import type { Handle } from "./ob/handles.ts";
 import { ntStatusName } from "./ntstatus.ts";
@@ -68,17 +68,23 @@ export class Kernel {
     const event: CallEvent = sys.trace.push<CallEvent>({
       kind: "call",
       routine,
-      args: describe(args) as Record<string, unknown>,
+      args: describeArgs(args),
     } as CallEvent);
     const result = fn();
     if (typeof result === "number") {
       event.status = result;
       event.statusName = ntStatusName(result);
-    } else if (result && typeof result === "object" && "status" in result) {
-      const { status, ...outs } = result as { status: number };
+    } else if (result !== null && typeof result === "object" && "status" in result) {
+      const r = result as Record<string, unknown>;
+      const status = r.status as number;
       event.status = status;
       event.statusName = ntStatusName(status);
-      if (Object.keys(outs).length) event.result = describe(outs);
+      let outs: Record<string, unknown> | undefined;
+      for (const key in r) {
+        if (key === "status" || r[key] === undefined) continue;
+        (outs ??= {})[key] = describe(r[key], 1);
+      }
+      if (outs) event.result = outs;
     } else if (result !== undefined) {
       event.result = describe(result);
     }

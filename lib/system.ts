@@ -16,7 +16,6 @@ import type { InterfaceManager } from "./pnp/interfaces.ts";
 import type { Notifications } from "./pnp/notify.ts";
 import type { UserMode } from "./pnp/usermode.ts";
 import { Handle, HandleTable } from "./ob/handles.ts";
-import { regTypeName } from "./registry/data.ts";
 import { Hive, type KeyNode } from "./registry/hive.ts";
 import { Trace } from "./trace/trace.ts";
 
@@ -105,27 +104,7 @@ export class System {
     hive.now = () => this.clock;
     hive.friendly = (node) => friendlyPath(node.path);
     hive.onWrite = (w) => {
-      switch (w.op) {
-        case "createKey":
-          this.trace.push({ kind: "reg", op: w.op, path: w.path, volatile: w.volatile });
-          break;
-        case "deleteKey":
-          this.trace.push({ kind: "reg", op: w.op, path: w.path });
-          break;
-        case "setValue":
-          this.trace.push({
-            kind: "reg",
-            op: w.op,
-            path: w.path,
-            name: w.name,
-            type: regTypeName(w.type),
-            data: jsonData(w.data),
-          });
-          break;
-        case "deleteValue":
-          this.trace.push({ kind: "reg", op: w.op, path: w.path, name: w.name });
-          break;
-      }
+      this.trace.push(w);
     };
   }
 
@@ -185,8 +164,9 @@ export class System {
    * documentation names one, else 0xA IRQL_NOT_LESS_OR_EQUAL (what touching pageable code does).
    */
   checkIrql(routine: string): void {
+    const irql = this.callers[this.callers.length - 1]!.irql;
+    if (irql === 0) return;
     const req = ROUTINE_IRQL[routine];
-    const irql = this.caller.irql;
     if (!req || irql <= req.max) return;
     const message = `${routine} called at IRQL ${irql}; it requires IRQL <= ${req.max}`;
     if (req.ruleCode !== undefined) {
@@ -202,15 +182,6 @@ export function friendlyPath(kernelPath: string): string {
     .replace(/^\\REGISTRY\\MACHINE(?=\\|$)/i, "HKLM")
     .replace(/^\\REGISTRY\\USER(?=\\|$)/i, "HKU")
     .replace(/^HKLM\\SYSTEM\\ControlSet001(?=\\|$)/i, "HKLM\\SYSTEM\\CurrentControlSet");
-}
-
-function jsonData(data: unknown): unknown {
-  if (typeof data === "bigint") return "0x" + data.toString(16);
-  if (data instanceof Uint8Array) {
-    return [...data].map((b) => b.toString(16).padStart(2, "0")).join(" ");
-  }
-  if (Array.isArray(data)) return [...data];
-  return data;
 }
 
 /** True for a handle object (any kind). */

@@ -388,6 +388,16 @@ export class Notifications implements RemovalNotifier {
       name: `notify interface ${what} ${i.symbolicLinkName}`,
       run: () =>
         this.#sys.as(PNP_WORKER, () => {
+          // The announcement itself, whoever listens.
+          this.#sys.trace.push({
+            kind: "notify",
+            event: arrival ? GUID_DEVICE_INTERFACE_ARRIVAL : GUID_DEVICE_INTERFACE_REMOVAL,
+            eventName: arrival ? "GUID_DEVICE_INTERFACE_ARRIVAL" : "GUID_DEVICE_INTERFACE_REMOVAL",
+            target: "(broadcast)",
+            category: "EventCategoryDeviceInterfaceChange",
+            symbolicLinkName: i.symbolicLinkName,
+            instance: i.instanceId,
+          });
           for (const reg of [...this.registrations]) {
             if (
               reg.category !== EventCategoryDeviceInterfaceChange || reg.classGuid !== i.classGuid

@@ -5,14 +5,28 @@
  * @module
  */
 import { KEY_ALL_ACCESS, REG_LINK } from "../constants.ts";
-import type { RegData, RegValue } from "./data.ts";
+import { type RegData, regTypeName, type RegValue } from "./data.ts";
 
-/** One mutation of the tree, as the trace records it. */
-export type HiveWrite =
-  | { op: "createKey"; path: string; volatile: boolean }
-  | { op: "deleteKey"; path: string }
-  | { op: "setValue"; path: string; name: string; type: number; data: RegData }
-  | { op: "deleteValue"; path: string; name: string };
+/** One mutation of the tree, ready for the trace (a `reg` event without seq, time and caller). */
+export interface HiveWrite {
+  kind: "reg";
+  op: "createKey" | "deleteKey" | "setValue" | "deleteValue";
+  path: string;
+  name?: string;
+  type?: string;
+  data?: unknown;
+  volatile?: boolean;
+}
+
+/** Registry data as the trace shows it: numbers and strings as they are, bigints and bytes as hex. */
+export function traceData(data: RegData): unknown {
+  if (typeof data === "number" || typeof data === "string") return data;
+  if (typeof data === "bigint") return "0x" + data.toString(16);
+  if (data instanceof Uint8Array) {
+    return [...data].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+  }
+  return [...data];
+}
 
 /** A registry key. Fields are the model's; routines read them, drivers only see handles. */
 export class KeyNode {
@@ -213,7 +227,7 @@ export class Hive {
     node.className = className;
     parent.addChild(node);
     parent.lastWrite = this.now();
-    this.onWrite({ op: "createKey", path: this.friendly(node), volatile });
+    this.onWrite({ kind: "reg", op: "createKey", path: this.friendly(node), volatile });
     return node;
   }
 
@@ -253,11 +267,12 @@ export class Hive {
     (node.values ??= new Map()).set(key, stored);
     node.lastWrite = this.now();
     this.onWrite({
+      kind: "reg",
       op: "setValue",
       path: this.friendly(node),
       name: stored.name,
-      type: stored.type,
-      data: stored.data,
+      type: regTypeName(stored.type),
+      data: traceData(stored.data),
     });
   }
 
@@ -268,7 +283,12 @@ export class Hive {
     if (!existing) return false;
     node.values!.delete(key);
     node.lastWrite = this.now();
-    this.onWrite({ op: "deleteValue", path: this.friendly(node), name: existing.name });
+    this.onWrite({
+      kind: "reg",
+      op: "deleteValue",
+      path: this.friendly(node),
+      name: existing.name,
+    });
     return true;
   }
 
@@ -279,7 +299,7 @@ export class Hive {
     node.parent?.removeChild(node);
     if (node.parent) node.parent.lastWrite = this.now();
     node.deleted = true;
-    this.onWrite({ op: "deleteKey", path });
+    this.onWrite({ kind: "reg", op: "deleteKey", path });
   }
 
   /** Every key below (and including) `node`, depth first in enumeration order. */

@@ -148,6 +148,13 @@ export type KeyInformation =
   | KEY_FULL_INFORMATION
   | KEY_NAME_INFORMATION;
 
+const VALUE_CLASSES = new Set([
+  KeyValueBasicInformation,
+  KeyValueFullInformation,
+  KeyValuePartialInformation,
+]);
+const KEY_CLASSES = new Set([KeyBasicInformation, KeyNodeInformation, KeyFullInformation]);
+
 /** `KeyNameInformation` (3), a KEY_INFORMATION_CLASS. */
 export const KeyNameInformation = 3;
 
@@ -558,9 +565,7 @@ export function ZwQueryValueKey(
   const r = referenceKey(sys, KeyHandle, KEY_QUERY_VALUE);
   if ("status" in r) return r;
   if (
-    ![KeyValueBasicInformation, KeyValueFullInformation, KeyValuePartialInformation].includes(
-      KeyValueInformationClass,
-    )
+    !VALUE_CLASSES.has(KeyValueInformationClass)
   ) {
     return { status: STATUS_INVALID_PARAMETER };
   }
@@ -581,9 +586,7 @@ export function ZwEnumerateValueKey(
   const r = referenceKey(sys, KeyHandle, KEY_QUERY_VALUE);
   if ("status" in r) return r;
   if (
-    ![KeyValueBasicInformation, KeyValueFullInformation, KeyValuePartialInformation].includes(
-      KeyValueInformationClass,
-    )
+    !VALUE_CLASSES.has(KeyValueInformationClass)
   ) {
     return { status: STATUS_INVALID_PARAMETER };
   }
@@ -603,7 +606,7 @@ export function ZwEnumerateKey(
   const r = referenceKey(sys, KeyHandle, KEY_ENUMERATE_SUB_KEYS);
   if ("status" in r) return r;
   if (
-    ![KeyBasicInformation, KeyNodeInformation, KeyFullInformation].includes(KeyInformationClass)
+    !KEY_CLASSES.has(KeyInformationClass)
   ) {
     return { status: STATUS_INVALID_PARAMETER };
   }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Handle } from "../ob/handles.ts";
 
 /** A model object implements this to say how the trace shows it. */
 export const traceDescription: unique symbol = Symbol.for("pnplab.traceDescription");
@@ -16,36 +17,56 @@ export interface Describable {
 
 /** The JSON form of a value for the trace. */
 export function describe(value: unknown, depth = 0): unknown {
-  if (
-    value === null || typeof value === "number" || typeof value === "string" ||
-    typeof value === "boolean"
-  ) {
-    return value;
+  switch (typeof value) {
+    case "number":
+    case "string":
+    case "boolean":
+    case "undefined":
+      return value;
+    case "bigint":
+      return "0x" + value.toString(16);
+    case "function":
+      return `<${value.name || "function"}>`;
+    case "symbol":
+      return value.toString();
   }
-  if (value === undefined) return undefined;
-  if (typeof value === "bigint") return "0x" + value.toString(16);
-  if (typeof value === "function") return `<${value.name || "function"}>`;
-  if (typeof value === "symbol") return value.toString();
+  if (value === null) return null;
+  if (value instanceof Handle) return value.value;
   if (value instanceof Uint8Array) {
     const hex = [...value.subarray(0, 32)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
     return value.length > 32 ? `${hex} ... (${value.length} bytes)` : hex;
   }
   const obj = value as Record<PropertyKey, unknown>;
+  const proto = (value as { constructor?: unknown }).constructor === Object
+    ? Object.prototype
+    : Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    if (depth > 3) return "...";
+    const out: Record<string, unknown> = {};
+    for (const k in obj) {
+      const v = obj[k];
+      if (v !== undefined) out[k] = describe(v, depth + 1);
+    }
+    return out;
+  }
+  if (Array.isArray(value)) return depth > 3 ? "..." : value.map((v) => describe(v, depth + 1));
   if (typeof obj[traceDescription] === "function") {
     return (obj as unknown as Describable)[traceDescription]();
   }
   if (typeof (obj as { toJSON?: unknown }).toJSON === "function") {
     return (obj as { toJSON(): unknown }).toJSON();
   }
-  if (depth > 3) return "...";
-  if (Array.isArray(value)) return value.map((v) => describe(v, depth + 1));
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) {
-    return `<${proto?.constructor?.name ?? "object"}>`;
+  return `<${proto?.constructor?.name ?? "object"}>`;
+}
+
+/** Describes a routine's fresh argument object in place (primitives stay; undefined values are left out of JSON). */
+export function describeArgs(args: Record<string, unknown>): Record<string, unknown> {
+  for (const k in args) {
+    const v = args[k];
+    const t = typeof v;
+    if ((t === "object" && v !== null) || t === "bigint" || t === "function" || t === "symbol") {
+      args[k] = describe(v, 1);
+    }
   }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (v !== undefined) out[k] = describe(v, depth + 1);
-  }
-  return out;
+  return args;
 }

@@ -149,9 +149,11 @@ export class Trace {
 
   /** Appends an event and returns it (so a call event can receive its status later). */
   push<E extends NewTraceEvent>(event: E): E & TraceEventBase {
-    const full = { seq: ++this.#seq, time: this.now(), caller: this.caller(), ...event } as
-      & E
-      & TraceEventBase;
+    // The producer's object is fresh: stamp it rather than copy it (this is the hottest path of the model).
+    const full = event as E & TraceEventBase;
+    full.seq = ++this.#seq;
+    full.time = this.now();
+    full.caller = this.caller();
     this.events.push(full as TraceEvent);
     if (this.limit > 0 && this.events.length > this.limit * 2) {
       this.events.splice(0, this.events.length - this.limit);

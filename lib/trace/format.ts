@@ -1,0 +1,69 @@
+/**
+ * One-line text for trace events: what failure messages quote, what `.trace` in the REPL and
+ * `--trace` in the scenario runner print.
+ *
+ * @module
+ */
+import type { TraceEvent } from "./trace.ts";
+
+function json(v: unknown): string {
+  return JSON.stringify(v);
+}
+
+/**
+ * A trace event as one line: `#42 t3 toaster!DispatchPnp  irp  IRP_MN_START_DEVICE -> \Device\00000002 (PDO busenum)`.
+ *
+ * @example
+ * ```ts
+ * import { formatEvent } from "./format.ts";
+ * import assert from "node:assert/strict";
+ * const line = formatEvent({ seq: 1, time: 0, caller: "host", kind: "info", what: "boot" });
+ * assert.match(line, /boot/);
+ * ```
+ */
+export function formatEvent(e: TraceEvent): string {
+  const head = `#${e.seq} t${e.time} ${e.caller.padEnd(28)} `;
+  switch (e.kind) {
+    case "call":
+      return head + `call ${e.routine}(${Object.values(e.args).map((a) => json(a)).join(", ")})` +
+        (e.statusName
+          ? ` = ${e.statusName}`
+          : e.result !== undefined
+          ? ` = ${json(e.result)}`
+          : "");
+    case "irp":
+      return head +
+        (e.phase === "dispatch"
+          ? `irp  ${e.minor ?? e.major} -> ${e.device}`
+          : `irp  ${e.minor ?? e.major} completed by ${e.device}: ${e.statusName}`) +
+        (e.params ? ` ${json(e.params)}` : "") + (e.instance ? `  [${e.instance}]` : "");
+    case "reg":
+      return head + `reg  ${e.op} ${e.path}` + (e.name !== undefined ? ` "${e.name}"` : "") +
+        (e.type ? ` ${e.type} ${json(e.data)}` : "") + (e.volatile ? " (volatile)" : "");
+    case "notify":
+      return head + `notify ${e.eventName} -> ${e.target}` +
+        (e.symbolicLinkName ? ` ${e.symbolicLinkName}` : "") +
+        (e.instance ? ` [${e.instance}]` : "") + (e.statusName ? ` = ${e.statusName}` : "") +
+        (e.note ? ` (${e.note})` : "");
+    case "state":
+      return head + `state ${e.instance}: ${e.from} -> ${e.to}` +
+        (e.problem ? ` (${e.problem})` : "");
+    case "bugcheck":
+      return head +
+        `BUGCHECK 0x${e.code.toString(16).toUpperCase()} ${e.name} (${
+          e.parameters.map((p) => "0x" + p.toString(16)).join(", ")
+        }): ${e.message}`;
+    case "finding":
+      return head + `verifier ${e.rule} (${e.severity}): ${e.message}`;
+    case "app":
+      return head + `app:${e.app} ${e.action}` + (e.detail ? ` ${json(e.detail)}` : "");
+    case "info":
+      return head + `${e.what}` + (e.detail ? ` ${json(e.detail)}` : "");
+  }
+}
+
+/** Several events as lines, the last `limit` of them. */
+export function formatTrace(events: readonly TraceEvent[], limit = Infinity): string {
+  const slice = limit === Infinity ? events : events.slice(-limit);
+  return slice.map(formatEvent).join("\n");
+}

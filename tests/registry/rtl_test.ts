@@ -1,0 +1,480 @@
+/**
+ * The Rtl registry helpers against their documentation (DDI nf-wdm-rtlwriteregistryvalue.md,
+ * nf-wdm-rtlqueryregistryvalues.md, and "Registry Run-Time Library Routines"). Each test names the
+ * rule it checks.
+ */
+import assert from "node:assert/strict";
+import {
+  boot,
+  BugCheck,
+  DISPATCH_LEVEL,
+  KEY_READ,
+  KEY_SET_VALUE,
+  KeyValuePartialInformation,
+  REG_BINARY,
+  REG_DWORD,
+  REG_EXPAND_SZ,
+  REG_MULTI_SZ,
+  REG_NONE,
+  REG_SZ,
+  RTL_QUERY_REGISTRY_DELETE,
+  RTL_QUERY_REGISTRY_DIRECT,
+  RTL_QUERY_REGISTRY_NOEXPAND,
+  RTL_QUERY_REGISTRY_NOVALUE,
+  RTL_QUERY_REGISTRY_REQUIRED,
+  RTL_QUERY_REGISTRY_SUBKEY,
+  type RTL_QUERY_REGISTRY_TABLE,
+  RTL_QUERY_REGISTRY_TOPKEY,
+  RTL_QUERY_REGISTRY_TYPECHECK,
+  RTL_QUERY_REGISTRY_TYPECHECK_SHIFT,
+  RTL_REGISTRY_ABSOLUTE,
+  RTL_REGISTRY_CONTROL,
+  RTL_REGISTRY_HANDLE,
+  RTL_REGISTRY_SERVICES,
+  RTL_REGISTRY_USER,
+  STATUS_ACCESS_DENIED,
+  STATUS_BUFFER_TOO_SMALL,
+  STATUS_INVALID_PARAMETER,
+  STATUS_OBJECT_NAME_NOT_FOUND,
+  STATUS_OBJECT_TYPE_MISMATCH,
+  STATUS_SUCCESS,
+  STATUS_UNSUCCESSFUL,
+} from "../../mod.ts";
+import type { KEY_VALUE_PARTIAL_INFORMATION, RegData } from "../../mod.ts";
+import { assertStatus, CCS, openKey, withTempDir } from "./_helpers.ts";
+
+const SERVICES = "HKLM\\SYSTEM\\CurrentControlSet\\Services";
+
+/** One call a QueryRoutine received. */
+interface Seen {
+  name: string;
+  type: number;
+  data: RegData;
+  length: number;
+}
+
+/** A QueryRoutine that records its calls and returns `status`. */
+function recorder(
+  seen: Seen[],
+  status = STATUS_SUCCESS,
+): NonNullable<RTL_QUERY_REGISTRY_TABLE["QueryRoutine"]> {
+  return (name, type, data, length) => {
+    seen.push({ name, type, data, length });
+    return status;
+  };
+}
+
+/** A machine with `Services\Toaster` holding a few values. */
+function toasterMachine(): ReturnType<typeof boot> {
+  const m = boot();
+  m.registry.setValue(`${SERVICES}\\Toaster`, "Start", REG_DWORD, 3);
+  m.registry.setValue(
+    `${SERVICES}\\Toaster`,
+    "ImagePath",
+    REG_EXPAND_SZ,
+    "%SystemRoot%\\toaster.sys",
+  );
+  m.registry.setValue(`${SERVICES}\\Toaster`, "DependOnService", REG_MULTI_SZ, ["Beep", "Null"]);
+  m.registry.setValue(`${SERVICES}\\Toaster\\Parameters`, "Speed", REG_DWORD, 9);
+  return m;
+}
+
+// ---- RtlWriteRegistryValue -------------------------------------------------------------------------
+
+Deno.test("RtlWriteRegistryValue with RTL_REGISTRY_SERVICES writes under CurrentControlSet\\Services, creating the missing key, with Windows byte sizes (RtlWriteRegistryValue)", () => {
+  const m = boot();
+  const k = m.kernel;
+  assertStatus(
+    k.RtlWriteRegistryValue(RTL_REGISTRY_SERVICES, "Toaster", "DisplayName", REG_SZ, "Toaster"),
+    STATUS_SUCCESS,
+  );
+  assertStatus(
+    k.RtlWriteRegistryValue(RTL_REGISTRY_SERVICES, "Toaster", "Ids", REG_MULTI_SZ, ["A", "BC"]),
+    STATUS_SUCCESS,
+  );
+  assert.deepEqual(m.registry.getValue(`${SERVICES}\\Toaster`, "DisplayName"), {
+    type: REG_SZ,
+    data: "Toaster",
+  });
+  assert.equal(m.registry.exists("HKLM\\SYSTEM\\ControlSet001\\Services\\Toaster"), true);
+  const h = openKey(k, `${CCS}\\Services\\Toaster`, KEY_READ);
+  const sz = k.ZwQueryValueKey(h, "DisplayName", KeyValuePartialInformation);
+  assert.equal((sz.keyValueInformation as KEY_VALUE_PARTIAL_INFORMATION).DataLength, 16);
+  const multi = k.ZwQueryValueKey(h, "Ids", KeyValuePartialInformation);
+  assert.equal((multi.keyValueInformation as KEY_VALUE_PARTIAL_INFORMATION).DataLength, 12);
+});
+
+Deno.test("RtlWriteRegistryValue creates only the last key of Path: a missing intermediate key is STATUS_OBJECT_NAME_NOT_FOUND (RtlWriteRegistryValue: creates a direct child only)", () => {
+  const m = boot();
+  assertStatus(
+    m.kernel.RtlWriteRegistryValue(
+      RTL_REGISTRY_SERVICES,
+      "Missing\\Parameters",
+      "V",
+      REG_DWORD,
+      1,
+    ),
+    STATUS_OBJECT_NAME_NOT_FOUND,
+  );
+  assert.equal(m.registry.exists(`${SERVICES}\\Missing`), false);
+});
+
+Deno.test("RtlWriteRegistryValue with RTL_REGISTRY_HANDLE writes through the handle, which needs KEY_SET_VALUE (RtlWriteRegistryValue: RTL_REGISTRY_HANDLE)", () => {
+  const m = toasterMachine();
+  const k = m.kernel;
+  const reader = openKey(k, `${CCS}\\Services\\Toaster`, KEY_READ);
+  assertStatus(
+    k.RtlWriteRegistryValue(RTL_REGISTRY_HANDLE, reader, "Start", REG_DWORD, 4),
+    STATUS_ACCESS_DENIED,
+  );
+  assert.equal(m.registry.getValue(`${SERVICES}\\Toaster`, "Start")?.data, 3);
+  const writer = openKey(k, `${CCS}\\Services\\Toaster`, KEY_SET_VALUE);
+  assertStatus(
+    k.RtlWriteRegistryValue(RTL_REGISTRY_HANDLE, writer, "Start", REG_DWORD, 4),
+    STATUS_SUCCESS,
+  );
+  assert.equal(m.registry.getValue(`${SERVICES}\\Toaster`, "Start")?.data, 4);
+  // The handle stays the caller's: the routine does not close it.
+  assertStatus(k.ZwClose(writer), STATUS_SUCCESS);
+});
+
+Deno.test("RtlWriteRegistryValue on a key whose security does not allow KEY_SET_VALUE is STATUS_ACCESS_DENIED; reading it still works (the routine opens the key, so its security applies)", async () => {
+  await withTempDir((dir) => {
+    const file = `${dir}/system.hive`;
+    const first = boot({ hiveFile: file });
+    first.registry.setValue(`${SERVICES}\\Locked`, "Start", REG_DWORD, 3);
+    first.saveHive();
+    const json = JSON.parse(Deno.readTextFileSync(file));
+    json.keys.find((key: { path: string }) => /\\Services\\Locked$/i.test(key.path)).allowed =
+      KEY_READ;
+    Deno.writeTextFileSync(file, JSON.stringify(json));
+
+    const m = boot({ hiveFile: file });
+    assertStatus(
+      m.kernel.RtlWriteRegistryValue(RTL_REGISTRY_SERVICES, "Locked", "Start", REG_DWORD, 4),
+      STATUS_ACCESS_DENIED,
+    );
+    assertStatus(
+      m.kernel.RtlDeleteRegistryValue(RTL_REGISTRY_SERVICES, "Locked", "Start"),
+      STATUS_ACCESS_DENIED,
+    );
+    assert.equal(m.registry.getValue(`${SERVICES}\\Locked`, "Start")?.data, 3);
+    const out: { value?: RegData } = {};
+    assertStatus(
+      m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Locked", [
+        { Flags: RTL_QUERY_REGISTRY_DIRECT, Name: "Start", EntryContext: out },
+      ]),
+      STATUS_SUCCESS,
+    );
+    assert.equal(out.value, 3);
+  });
+});
+
+Deno.test("each Rtl call opens and closes its own handle: the trace shows the Rtl call and its registry write, no Zw calls (Registry Run-Time Library Routines)", () => {
+  const m = boot();
+  const start = m.trace.length;
+  m.kernel.RtlWriteRegistryValue(RTL_REGISTRY_CONTROL, "IDConfigDB", "Extra", REG_DWORD, 1);
+  const events = m.trace.slice(start);
+  assert.deepEqual(
+    events.map((e) => e.kind === "call" ? e.routine : e.kind === "reg" ? `reg ${e.op}` : e.kind),
+    ["RtlWriteRegistryValue", "reg setValue"],
+  );
+  const call = events[0]!;
+  assert.ok(call.kind === "call" && call.statusName === "STATUS_SUCCESS");
+});
+
+// ---- RtlQueryRegistryValues -----------------------------------------------------------------------------
+
+Deno.test("RtlQueryRegistryValues with RTL_QUERY_REGISTRY_DIRECT stores each value in its EntryContext (RtlQueryRegistryValues: DIRECT)", () => {
+  const m = toasterMachine();
+  const start: { value?: RegData; type?: number } = {};
+  const missing: { value?: RegData } = { value: "untouched" };
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
+      { Flags: RTL_QUERY_REGISTRY_DIRECT, Name: "Start", EntryContext: start },
+      { Flags: RTL_QUERY_REGISTRY_DIRECT, Name: "NotThere", EntryContext: missing },
+      { Flags: 0, Name: null, QueryRoutine: null },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.equal(start.value, 3);
+  assert.equal(start.type, REG_DWORD);
+  assert.equal(missing.value, "untouched");
+});
+
+Deno.test("RtlQueryRegistryValues calls a row whose Name is NULL once for every value of the key, in order, with its byte length (RtlQueryRegistryValues: QueryRoutine)", () => {
+  const m = toasterMachine();
+  const seen: Seen[] = [];
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
+      { QueryRoutine: recorder(seen), Flags: RTL_QUERY_REGISTRY_NOEXPAND, Name: null },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.deepEqual(seen, [
+    { name: "Start", type: REG_DWORD, data: 3, length: 4 },
+    { name: "ImagePath", type: REG_EXPAND_SZ, data: "%SystemRoot%\\toaster.sys", length: 50 },
+    { name: "DependOnService", type: REG_MULTI_SZ, data: ["Beep", "Null"], length: 22 },
+  ]);
+});
+
+Deno.test("without RTL_QUERY_REGISTRY_NOEXPAND a REG_EXPAND_SZ is expanded and reported as REG_SZ, and a REG_MULTI_SZ gives one call per string (RtlQueryRegistryValues: NOEXPAND)", () => {
+  const m = toasterMachine();
+  const seen: Seen[] = [];
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(
+      RTL_REGISTRY_SERVICES,
+      "Toaster",
+      [
+        { QueryRoutine: recorder(seen), Flags: 0, Name: "ImagePath" },
+        { QueryRoutine: recorder(seen), Flags: 0, Name: "DependOnService" },
+      ],
+      null,
+      { SystemRoot: "C:\\Windows" },
+    ),
+    STATUS_SUCCESS,
+  );
+  assert.deepEqual(seen, [
+    { name: "ImagePath", type: REG_SZ, data: "C:\\Windows\\toaster.sys", length: 46 },
+    { name: "DependOnService", type: REG_SZ, data: "Beep", length: 10 },
+    { name: "DependOnService", type: REG_SZ, data: "Null", length: 10 },
+  ]);
+});
+
+Deno.test("a missing value with RTL_QUERY_REGISTRY_REQUIRED is STATUS_OBJECT_NAME_NOT_FOUND, and so is a missing Path (RtlQueryRegistryValues)", () => {
+  const m = toasterMachine();
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
+      {
+        Flags: RTL_QUERY_REGISTRY_DIRECT | RTL_QUERY_REGISTRY_REQUIRED,
+        Name: "Nope",
+        EntryContext: {},
+      },
+    ]),
+    STATUS_OBJECT_NAME_NOT_FOUND,
+  );
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "NoSuchService", [
+      { Flags: RTL_QUERY_REGISTRY_DIRECT, Name: "Start", EntryContext: {} },
+    ]),
+    STATUS_OBJECT_NAME_NOT_FOUND,
+  );
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE, "\\Registry\\Machine\\Nowhere", [
+      { Flags: RTL_QUERY_REGISTRY_DIRECT, Name: "Start", EntryContext: {} },
+    ]),
+    STATUS_OBJECT_NAME_NOT_FOUND,
+  );
+});
+
+Deno.test("a missing value without REQUIRED uses DefaultType and DefaultData; with DefaultType REG_NONE the row is skipped (RtlQueryRegistryValues: defaults)", () => {
+  const m = toasterMachine();
+  const timeout: { value?: RegData } = {};
+  const seen: Seen[] = [];
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
+      {
+        Flags: RTL_QUERY_REGISTRY_DIRECT,
+        Name: "Timeout",
+        EntryContext: timeout,
+        DefaultType: REG_DWORD,
+        DefaultData: 30,
+        DefaultLength: 4,
+      },
+      {
+        QueryRoutine: recorder(seen),
+        Flags: 0,
+        Name: "Other",
+        DefaultType: REG_NONE,
+        DefaultData: 1,
+      },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.equal(timeout.value, 30);
+  assert.deepEqual(seen, []);
+});
+
+Deno.test("RTL_QUERY_REGISTRY_SUBKEY moves the following rows to a subkey and RTL_QUERY_REGISTRY_TOPKEY moves them back (RtlQueryRegistryValues)", () => {
+  const m = toasterMachine();
+  const speed: { value?: RegData } = {};
+  const start: { value?: RegData } = {};
+  const noStartThere: { value?: RegData } = {};
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
+      { Flags: RTL_QUERY_REGISTRY_SUBKEY, Name: "Parameters" },
+      { Flags: RTL_QUERY_REGISTRY_DIRECT, Name: "Speed", EntryContext: speed },
+      { Flags: RTL_QUERY_REGISTRY_DIRECT, Name: "Start", EntryContext: noStartThere },
+      { Flags: RTL_QUERY_REGISTRY_TOPKEY, QueryRoutine: () => STATUS_SUCCESS, Name: "x" },
+      { Flags: RTL_QUERY_REGISTRY_DIRECT, Name: "Start", EntryContext: start },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.equal(speed.value, 9);
+  assert.equal(noStartThere.value, undefined);
+  assert.equal(start.value, 3);
+});
+
+Deno.test("an error from a QueryRoutine stops the walk and is returned, except STATUS_BUFFER_TOO_SMALL, which is ignored (RtlQueryRegistryValues)", () => {
+  const m = toasterMachine();
+  const seen: Seen[] = [];
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
+      {
+        QueryRoutine: recorder(seen, STATUS_BUFFER_TOO_SMALL),
+        Flags: RTL_QUERY_REGISTRY_NOEXPAND,
+        Name: "Start",
+      },
+      {
+        QueryRoutine: recorder(seen, STATUS_UNSUCCESSFUL),
+        Flags: RTL_QUERY_REGISTRY_NOEXPAND,
+        Name: "ImagePath",
+      },
+      { QueryRoutine: recorder(seen), Flags: RTL_QUERY_REGISTRY_NOEXPAND, Name: "DependOnService" },
+    ]),
+    STATUS_UNSUCCESSFUL,
+  );
+  assert.deepEqual(seen.map((s) => s.name), ["Start", "ImagePath"]);
+});
+
+Deno.test("RTL_QUERY_REGISTRY_TYPECHECK with another stored type is STATUS_OBJECT_TYPE_MISMATCH (RtlQueryRegistryValues: TYPECHECK)", () => {
+  const m = toasterMachine();
+  const out: { value?: RegData } = {};
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
+      {
+        Flags: RTL_QUERY_REGISTRY_DIRECT | RTL_QUERY_REGISTRY_TYPECHECK,
+        Name: "Start",
+        EntryContext: out,
+        DefaultType: (REG_SZ << RTL_QUERY_REGISTRY_TYPECHECK_SHIFT) | REG_NONE,
+      },
+    ]),
+    STATUS_OBJECT_TYPE_MISMATCH,
+  );
+  assert.equal(out.value, undefined);
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
+      {
+        Flags: RTL_QUERY_REGISTRY_DIRECT | RTL_QUERY_REGISTRY_TYPECHECK,
+        Name: "Start",
+        EntryContext: out,
+        DefaultType: (REG_DWORD << RTL_QUERY_REGISTRY_TYPECHECK_SHIFT) | REG_NONE,
+      },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.equal(out.value, 3);
+});
+
+Deno.test("RTL_QUERY_REGISTRY_DELETE deletes the value after it was queried (RtlQueryRegistryValues: DELETE)", () => {
+  const m = toasterMachine();
+  const out: { value?: RegData } = {};
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
+      {
+        Flags: RTL_QUERY_REGISTRY_DIRECT | RTL_QUERY_REGISTRY_DELETE,
+        Name: "Start",
+        EntryContext: out,
+      },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.equal(out.value, 3);
+  assert.equal(m.registry.getValue(`${SERVICES}\\Toaster`, "Start"), undefined);
+});
+
+Deno.test("RTL_QUERY_REGISTRY_NOVALUE calls the routine once with no value (RtlQueryRegistryValues: NOVALUE)", () => {
+  const m = toasterMachine();
+  const seen: Seen[] = [];
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
+      { QueryRoutine: recorder(seen), Flags: RTL_QUERY_REGISTRY_NOVALUE, Name: "Anything" },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0]!.type, REG_NONE);
+  assert.equal(seen[0]!.length, 0);
+});
+
+Deno.test("RTL_QUERY_REGISTRY_DIRECT without RTL_QUERY_REGISTRY_TYPECHECK on an untrusted hive bug checks 0x139 KERNEL_SECURITY_CHECK_FAILURE (RtlQueryRegistryValues, Windows 8 and later)", () => {
+  const m = boot();
+  const k = m.kernel;
+  assertStatus(
+    k.RtlWriteRegistryValue(RTL_REGISTRY_USER, "Untrusted", "Data", REG_BINARY, new Uint8Array(64)),
+    STATUS_SUCCESS,
+  );
+  assert.throws(
+    () =>
+      k.RtlQueryRegistryValues(RTL_REGISTRY_USER, "Untrusted", [
+        { Flags: RTL_QUERY_REGISTRY_DIRECT, Name: "Data", EntryContext: {} },
+      ]),
+    (e: unknown) => e instanceof BugCheck && e.code === 0x139,
+  );
+  assert.equal(m.halted, true);
+  m.reboot();
+  // With TYPECHECK the same query is allowed.
+  const out: { value?: RegData } = {};
+  assertStatus(
+    k.RtlQueryRegistryValues(RTL_REGISTRY_USER, "Untrusted", [
+      {
+        Flags: RTL_QUERY_REGISTRY_DIRECT | RTL_QUERY_REGISTRY_TYPECHECK,
+        Name: "Data",
+        EntryContext: out,
+        DefaultType: REG_BINARY << RTL_QUERY_REGISTRY_TYPECHECK_SHIFT,
+      },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.equal((out.value as Uint8Array).length, 64);
+});
+
+Deno.test("a SUBKEY row without a name is STATUS_INVALID_PARAMETER (RtlQueryRegistryValues: bad table entry)", () => {
+  const m = toasterMachine();
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
+      { Flags: RTL_QUERY_REGISTRY_SUBKEY, Name: null, QueryRoutine: () => STATUS_SUCCESS },
+    ]),
+    STATUS_INVALID_PARAMETER,
+  );
+});
+
+// ---- RtlCheckRegistryKey, RtlCreateRegistryKey, RtlDeleteRegistryValue -------------------------------------
+
+Deno.test("RtlCheckRegistryKey is STATUS_SUCCESS for an existing key and STATUS_OBJECT_NAME_NOT_FOUND otherwise; RtlCreateRegistryKey creates it (Registry Run-Time Library Routines)", () => {
+  const m = boot();
+  const k = m.kernel;
+  assertStatus(k.RtlCheckRegistryKey(RTL_REGISTRY_CONTROL, "IDConfigDB"), STATUS_SUCCESS);
+  assertStatus(k.RtlCheckRegistryKey(RTL_REGISTRY_SERVICES, "Fresh"), STATUS_OBJECT_NAME_NOT_FOUND);
+  assertStatus(k.RtlCreateRegistryKey(RTL_REGISTRY_SERVICES, "Fresh"), STATUS_SUCCESS);
+  assertStatus(k.RtlCheckRegistryKey(RTL_REGISTRY_SERVICES, "Fresh"), STATUS_SUCCESS);
+  assert.equal(m.registry.exists(`${SERVICES}\\Fresh`), true);
+  assertStatus(k.RtlCreateRegistryKey(RTL_REGISTRY_SERVICES, "A\\B"), STATUS_OBJECT_NAME_NOT_FOUND);
+});
+
+Deno.test("RtlDeleteRegistryValue deletes one value; a missing value is STATUS_OBJECT_NAME_NOT_FOUND (RtlDeleteRegistryValue)", () => {
+  const m = toasterMachine();
+  const k = m.kernel;
+  assertStatus(k.RtlDeleteRegistryValue(RTL_REGISTRY_SERVICES, "Toaster", "Start"), STATUS_SUCCESS);
+  assert.deepEqual(m.registry.valueNames(`${SERVICES}\\Toaster`), ["ImagePath", "DependOnService"]);
+  assertStatus(
+    k.RtlDeleteRegistryValue(RTL_REGISTRY_SERVICES, "Toaster", "Start"),
+    STATUS_OBJECT_NAME_NOT_FOUND,
+  );
+});
+
+Deno.test("Rtl registry routines above PASSIVE_LEVEL bug check 0xC4 (Registry Run-Time Library Routines: IRQL = PASSIVE_LEVEL)", () => {
+  const m = boot();
+  const k = m.kernel;
+  k.KeRaiseIrql(DISPATCH_LEVEL);
+  assert.throws(
+    () => k.RtlWriteRegistryValue(RTL_REGISTRY_SERVICES, "Toaster", "Start", REG_DWORD, 3),
+    (e: unknown) => e instanceof BugCheck && e.code === 0xc4 && e.parameters[1] === DISPATCH_LEVEL,
+  );
+  assert.equal(m.registry.exists(`${SERVICES}\\Toaster`), false);
+  m.reboot();
+  assertStatus(
+    k.RtlWriteRegistryValue(RTL_REGISTRY_SERVICES, "Toaster", "Start", REG_DWORD, 3),
+    STATUS_SUCCESS,
+  );
+});

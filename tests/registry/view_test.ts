@@ -1,0 +1,358 @@
+/**
+ * The host view `machine.registry`: what regedit and reg.exe show an administrator, with `.reg`
+ * import and export as regedit does them ("How to add, modify, or delete registry subkeys and values
+ * by using a .reg file"; Wine's regedit import/export tests, which run on Windows). Each test names
+ * the rule it checks.
+ */
+import assert from "node:assert/strict";
+import {
+  boot,
+  KEY_ALL_ACCESS,
+  KeyValuePartialInformation,
+  REG_BINARY,
+  REG_DWORD,
+  REG_EXPAND_SZ,
+  REG_MULTI_SZ,
+  REG_QWORD,
+  REG_SZ,
+  STATUS_KEY_DELETED,
+  STATUS_SUCCESS,
+} from "../../mod.ts";
+import type { KEY_VALUE_PARTIAL_INFORMATION } from "../../mod.ts";
+import { parseRegFile } from "../../lib/registry/reg_file.ts";
+import { assertStatus, createKey, openKey, SOFTWARE } from "./_helpers.ts";
+
+const REG_HEADER = "Windows Registry Editor Version 5.00\r\n\r\n";
+const FIXTURE = new URL("../fixtures/realistic.reg", import.meta.url);
+
+function fixtureText(): string | undefined {
+  try {
+    return Deno.readTextFileSync(FIXTURE);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+}
+
+// ---- Lookups -----------------------------------------------------------------------------------------
+
+Deno.test("the host view accepts HKLM\\, HKEY_LOCAL_MACHINE\\ and \\Registry\\Machine\\ paths, looks up case-insensitively and keeps the case names were created with (registry names are case-insensitive, case-preserving)", () => {
+  const m = boot();
+  const r = m.registry;
+  r.setValue("HKLM\\SOFTWARE\\Contoso\\Widget", "Level", REG_DWORD, 3);
+  for (
+    const path of [
+      "HKLM\\SOFTWARE\\Contoso\\Widget",
+      "hklm\\software\\contoso\\WIDGET",
+      "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Widget",
+      "\\Registry\\Machine\\Software\\Contoso\\Widget",
+      "\\REGISTRY\\MACHINE\\SOFTWARE\\CONTOSO\\WIDGET\\",
+    ]
+  ) {
+    assert.deepEqual(r.getValue(path, "LEVEL"), { type: REG_DWORD, data: 3 }, path);
+    assert.equal(r.exists(path), true, path);
+  }
+  assert.deepEqual(r.subkeys("HKLM\\SOFTWARE\\CONTOSO"), ["Widget"]);
+  assert.deepEqual(r.valueNames("HKLM\\SOFTWARE\\Contoso\\Widget"), ["Level"]);
+  assert.equal(r.getValue("HKLM\\SOFTWARE\\Contoso\\Widget", "Missing"), undefined);
+  assert.equal(r.getValue("HKLM\\SOFTWARE\\NoSuchKey", "Level"), undefined);
+  assert.equal(r.exists("HKLM\\SOFTWARE\\NoSuchKey"), false);
+  assert.deepEqual(r.subkeys("HKLM\\SOFTWARE\\NoSuchKey"), []);
+  assert.deepEqual(r.valueNames("HKLM\\SOFTWARE\\NoSuchKey"), []);
+});
+
+Deno.test("CurrentControlSet shows ControlSet001; CurrentControlSet and Hardware Profiles\\Current are volatile link keys to non-volatile keys (HKLM\\SYSTEM\\CurrentControlSet tree)", () => {
+  const m = boot();
+  const r = m.registry;
+  r.setValue("HKLM\\SYSTEM\\CurrentControlSet\\Services\\Toaster", "Start", REG_DWORD, 3);
+  assert.deepEqual(r.getValue("HKLM\\SYSTEM\\ControlSet001\\Services\\Toaster", "Start"), {
+    type: REG_DWORD,
+    data: 3,
+  });
+  assert.deepEqual(
+    r.subkeys("HKLM\\SYSTEM\\CurrentControlSet"),
+    r.subkeys("HKLM\\SYSTEM\\ControlSet001"),
+  );
+  assert.equal(r.isVolatile("HKLM\\SYSTEM\\CurrentControlSet"), true);
+  assert.equal(r.isVolatile("HKLM\\SYSTEM\\ControlSet001"), false);
+  assert.equal(r.isVolatile("HKLM\\SYSTEM\\CurrentControlSet\\Services"), false);
+  assert.equal(r.isVolatile("HKLM\\SYSTEM\\CurrentControlSet\\Hardware Profiles\\Current"), true);
+  assert.equal(r.isVolatile("HKLM\\SYSTEM\\CurrentControlSet\\Hardware Profiles\\0001"), false);
+  assert.equal(r.isVolatile("HKLM\\HARDWARE"), true);
+  assert.equal(r.isVolatile("HKLM\\SOFTWARE\\NoSuchKey"), false);
+  // Enumeration lists non-volatile keys first, so the link comes after ControlSet001 and Select.
+  assert.deepEqual(r.subkeys("HKLM\\SYSTEM"), ["ControlSet001", "Select", "CurrentControlSet"]);
+});
+
+// ---- Writes ------------------------------------------------------------------------------------------
+
+Deno.test("setValue creates missing keys as reg add does, and keys created under a volatile key are volatile (REG_OPTION_VOLATILE: a volatile key's children are volatile)", () => {
+  const m = boot();
+  const r = m.registry;
+  r.setValue("HKLM\\SOFTWARE\\A\\B\\C", "V", REG_SZ, "x");
+  assert.deepEqual(r.subkeys("HKLM\\SOFTWARE\\A\\B"), ["C"]);
+  assert.equal(r.isVolatile("HKLM\\SOFTWARE\\A\\B\\C"), false);
+  r.setValue("HKLM\\HARDWARE\\DEVICEMAP\\Serial", "COM1", REG_SZ, "\\Device\\Serial0");
+  assert.equal(r.isVolatile("HKLM\\HARDWARE\\DEVICEMAP\\Serial"), true);
+  r.createKey("HKLM\\SOFTWARE\\A\\Fleeting", { volatile: true });
+  r.createKey("HKLM\\SOFTWARE\\A\\Fleeting\\Below");
+  assert.equal(r.isVolatile("HKLM\\SOFTWARE\\A\\Fleeting\\Below"), true);
+});
+
+Deno.test("setValue stores each type in its JS form and the kernel sees the Windows byte sizes (Registry value types)", () => {
+  const m = boot();
+  const r = m.registry;
+  const path = "HKLM\\SOFTWARE\\Types";
+  r.setValue(path, "sz", REG_SZ, "abc");
+  r.setValue(path, "expand", REG_EXPAND_SZ, "%windir%");
+  r.setValue(path, "multi", REG_MULTI_SZ, ["a", "b"]);
+  r.setValue(path, "none", REG_MULTI_SZ, []);
+  r.setValue(path, "dword", REG_DWORD, 0xffffffff);
+  r.setValue(path, "qword", REG_QWORD, 2n ** 63n);
+  r.setValue(path, "bin", REG_BINARY, new Uint8Array([9, 8]));
+  const k = m.kernel;
+  const h = openKey(k, `${SOFTWARE}\\Types`, KEY_ALL_ACCESS);
+  const size = (name: string) =>
+    (k.ZwQueryValueKey(h, name, KeyValuePartialInformation)
+      .keyValueInformation as KEY_VALUE_PARTIAL_INFORMATION).DataLength;
+  assert.deepEqual(
+    ["sz", "expand", "multi", "none", "dword", "qword", "bin"].map(size),
+    [8, 18, 10, 4, 4, 8, 2],
+  );
+  assert.deepEqual(r.getValue(path, "qword"), { type: REG_QWORD, data: 2n ** 63n });
+  assert.deepEqual(r.getValue(path, "none"), { type: REG_MULTI_SZ, data: [] });
+});
+
+Deno.test("setValue with data that is not its type's JS form throws a TypeError naming the value, and writes nothing (contract: registry data in JS)", () => {
+  const m = boot();
+  const r = m.registry;
+  assert.throws(() => r.setValue("HKLM\\SOFTWARE\\Bad", "Dword", REG_DWORD, "3"), (e: unknown) => {
+    assert.ok(e instanceof TypeError);
+    assert.match(e.message, /'Dword'/);
+    return true;
+  });
+  assert.throws(
+    () => r.setValue("HKLM\\SOFTWARE\\Bad", "Multi", REG_MULTI_SZ, ["a", ""]),
+    TypeError,
+  );
+  assert.equal(r.exists("HKLM\\SOFTWARE\\Bad"), false);
+});
+
+Deno.test("getValue returns a copy: changing what it returns does not change the registry (host view)", () => {
+  const m = boot();
+  const r = m.registry;
+  r.setValue("HKLM\\SOFTWARE\\Copy", "List", REG_MULTI_SZ, ["a"]);
+  r.setValue("HKLM\\SOFTWARE\\Copy", "Bytes", REG_BINARY, new Uint8Array([1]));
+  (r.getValue("HKLM\\SOFTWARE\\Copy", "List")!.data as string[]).push("b");
+  (r.getValue("HKLM\\SOFTWARE\\Copy", "Bytes")!.data as Uint8Array)[0] = 99;
+  assert.deepEqual(r.getValue("HKLM\\SOFTWARE\\Copy", "List")!.data, ["a"]);
+  assert.deepEqual(r.getValue("HKLM\\SOFTWARE\\Copy", "Bytes")!.data, new Uint8Array([1]));
+});
+
+Deno.test("deleteKey removes a whole subtree as regedit does; keys the system owns cannot be deleted; a missing key is an error (host view)", () => {
+  const m = boot();
+  const r = m.registry;
+  r.setValue("HKLM\\SOFTWARE\\Tree\\A\\B", "V", REG_DWORD, 1);
+  r.createKey("HKLM\\SOFTWARE\\Tree\\C");
+  r.deleteKey("HKLM\\SOFTWARE\\Tree");
+  assert.equal(r.exists("HKLM\\SOFTWARE\\Tree"), false);
+  assert.equal(r.exists("HKLM\\SOFTWARE\\Tree\\A\\B"), false);
+  assert.throws(() => r.deleteKey("HKLM\\SOFTWARE"), TypeError);
+  assert.throws(() => r.deleteKey("HKLM\\SYSTEM"), /belongs to the system/);
+  assert.throws(() => r.deleteKey("HKLM\\SOFTWARE\\Tree"), /does not exist/);
+  assert.equal(r.exists("HKLM\\SYSTEM\\CurrentControlSet\\Services"), true);
+  assert.equal(
+    r.deleteValue("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", "ProductName"),
+    true,
+  );
+  assert.equal(
+    r.deleteValue("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", "ProductName"),
+    false,
+  );
+});
+
+Deno.test("a handle open on a key the host deletes sees STATUS_KEY_DELETED (ZwDeleteKey: every handle becomes invalid)", () => {
+  const m = boot();
+  const k = m.kernel;
+  const h = createKey(k, `${SOFTWARE}\\HostDeletes`);
+  m.registry.deleteKey("HKLM\\SOFTWARE\\HostDeletes");
+  assertStatus(k.ZwSetValueKey(h, "V", 0, REG_DWORD, 1), STATUS_KEY_DELETED);
+  assertStatus(k.ZwClose(h), STATUS_SUCCESS);
+});
+
+Deno.test("host view writes reach the trace, made by the host (trace: every registry write)", () => {
+  const m = boot();
+  const start = m.trace.length;
+  m.registry.setValue("HKLM\\SOFTWARE\\Traced", "V", REG_SZ, "x");
+  m.registry.deleteKey("HKLM\\SOFTWARE\\Traced");
+  const events = m.trace.slice(start);
+  assert.deepEqual(
+    events.map((e) => e.kind === "reg" ? `${e.op} ${e.path}` : e.kind),
+    [
+      "createKey HKLM\\SOFTWARE\\Traced",
+      "setValue HKLM\\SOFTWARE\\Traced",
+      "deleteKey HKLM\\SOFTWARE\\Traced",
+    ],
+  );
+  assert.ok(events.every((e) => e.caller === "host"));
+});
+
+// ---- .reg import ---------------------------------------------------------------------------------------
+
+Deno.test('importReg applies keys, values, the default value, key deletions [-key] and value deletions "name"=- in file order (.reg file syntax)', () => {
+  const m = boot();
+  const r = m.registry;
+  r.setValue("HKLM\\SOFTWARE\\Old", "V", REG_DWORD, 1);
+  const text = REG_HEADER +
+    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Imported]\r\n" +
+    '"Start"=dword:00000003\r\n' +
+    '"Name"="Toaster"\r\n' +
+    '@="default"\r\n' +
+    '"Ids"=hex(7):41,00,00,00,42,00,00,00,00,00\r\n' +
+    '"Gone"="soon"\r\n' +
+    "\r\n" +
+    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Imported\\Sub]\r\n" +
+    '"Q"=hex(b):01,00,00,00,00,00,00,00\r\n' +
+    "\r\n" +
+    "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Old]\r\n" +
+    "\r\n" +
+    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Imported]\r\n" +
+    '"Gone"=-\r\n';
+  assert.deepEqual(r.importReg(text), { errors: [] });
+  assert.deepEqual(r.valueNames("HKLM\\SOFTWARE\\Imported"), ["Start", "Name", "", "Ids"]);
+  assert.deepEqual(r.getValue("HKLM\\SOFTWARE\\Imported", "Ids"), {
+    type: REG_MULTI_SZ,
+    data: ["A", "B"],
+  });
+  assert.deepEqual(r.getValue("HKLM\\SOFTWARE\\Imported", ""), { type: REG_SZ, data: "default" });
+  assert.deepEqual(r.getValue("HKLM\\SOFTWARE\\Imported\\Sub", "Q"), { type: REG_QWORD, data: 1n });
+  assert.equal(r.exists("HKLM\\SOFTWARE\\Old"), false);
+});
+
+Deno.test("importReg of malformed input returns every error with its line and applies nothing, not even the lines before the first error (.reg import is all or nothing)", () => {
+  const m = boot();
+  const r = m.registry;
+  r.setValue("HKLM\\SOFTWARE\\Existing", "Keep", REG_DWORD, 1);
+  const before = r.exportReg("HKLM");
+  const traceLength = m.trace.length;
+  const text = REG_HEADER +
+    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Good]\r\n" + // line 3
+    '"A"=dword:00000001\r\n' + // line 4
+    '"B"=dword:xyz\r\n' + // line 5: bad DWORD
+    "\r\n" +
+    "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Existing]\r\n" + // line 7
+    "[HKEY_LOCAL_MACHINE\\HARDWARE\\New]\r\n" + // line 8: non-volatile under volatile
+    "[HKEY_CURRENT_USER\\Software\\X]\r\n" + // line 9: a root the model does not have
+    '"Q"=hex(b):01,02\r\n'; // line 10: a QWORD needs 8 bytes
+  const result = r.importReg(text);
+  assert.deepEqual(result.errors.map((e) => e.line), [5, 8, 9, 10]);
+  for (const error of result.errors) {
+    assert.ok(error.message.length > 0);
+    assert.ok(error.column >= 1);
+  }
+  assert.match(result.errors[0]!.message, /xyz/);
+  assert.equal(r.exportReg("HKLM"), before);
+  assert.equal(r.exists("HKLM\\SOFTWARE\\Good"), false);
+  assert.equal(r.exists("HKLM\\SOFTWARE\\Existing"), true);
+  assert.equal(m.trace.length, traceLength);
+});
+
+Deno.test("importReg without the regedit header is an error on line 1 and applies nothing (.reg file header)", () => {
+  const m = boot();
+  const result = m.registry.importReg('[HKEY_LOCAL_MACHINE\\SOFTWARE\\NoHeader]\r\n"A"="x"\r\n');
+  assert.equal(result.errors.length > 0, true);
+  assert.equal(result.errors[0]!.line, 1);
+  assert.equal(m.registry.exists("HKLM\\SOFTWARE\\NoHeader"), false);
+});
+
+Deno.test("importReg cannot delete a key the system owns; the whole file is refused (host view: system keys)", () => {
+  const m = boot();
+  const text = REG_HEADER +
+    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Fine]\r\n\r\n[-HKEY_LOCAL_MACHINE\\SYSTEM]\r\n";
+  const result = m.registry.importReg(text);
+  assert.deepEqual(result.errors.map((e) => e.line), [5]);
+  assert.equal(m.registry.exists("HKLM\\SOFTWARE\\Fine"), false);
+  assert.equal(m.registry.exists("HKLM\\SYSTEM\\CurrentControlSet\\Services"), true);
+});
+
+// ---- .reg export -----------------------------------------------------------------------------------------
+
+Deno.test("exportReg writes regedit's format: the version 5 header, CRLF lines, one [key] block per key in enumeration order, and link keys are not followed (regedit export)", () => {
+  const m = boot();
+  const r = m.registry;
+  r.setValue("HKLM\\SOFTWARE\\Export", "Start", REG_DWORD, 3);
+  r.setValue("HKLM\\SOFTWARE\\Export", "", REG_SZ, "default");
+  r.setValue("HKLM\\SOFTWARE\\Export\\b", "Path", REG_EXPAND_SZ, "%SystemRoot%");
+  r.createKey("HKLM\\SOFTWARE\\Export\\A");
+  const text = r.exportReg("HKLM\\SOFTWARE\\Export");
+  assert.equal(
+    text,
+    REG_HEADER +
+      "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Export]\r\n" +
+      '"Start"=dword:00000003\r\n' +
+      '@="default"\r\n' +
+      "\r\n" +
+      "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Export\\A]\r\n" +
+      "\r\n" +
+      "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Export\\b]\r\n" +
+      '"Path"=hex(2):25,00,53,00,79,00,73,00,74,00,65,00,6d,00,52,00,6f,00,6f,00,74,\\\r\n' +
+      "  00,25,00,00,00\r\n" +
+      "\r\n",
+  );
+  const system = r.exportReg("HKLM\\SYSTEM");
+  assert.match(system, /\[HKEY_LOCAL_MACHINE\\SYSTEM\\ControlSet001\\Services\]/);
+  assert.doesNotMatch(system, /\[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet/);
+  assert.doesNotMatch(system, /Hardware Profiles\\Current\]/);
+  assert.throws(() => r.exportReg("HKLM\\SOFTWARE\\Nope"), /does not exist/);
+});
+
+Deno.test("exportReg writes the bytes Windows stores when they differ from the natural encoding: an empty REG_MULTI_SZ is two NULs, a REG_SZ set with a larger DataSize keeps its padding (regedit exports stored bytes)", () => {
+  const m = boot();
+  const k = m.kernel;
+  const h = createKey(k, `${SOFTWARE}\\Bytes`);
+  k.ZwSetValueKey(h, "Empty", 0, REG_MULTI_SZ, []);
+  k.ZwSetValueKey(h, "Padded", 0, REG_SZ, "a", 8);
+  const text = m.registry.exportReg("HKLM\\SOFTWARE\\Bytes");
+  assert.match(text, /"Empty"=hex\(7\):00,00,00,00\r\n/);
+  assert.match(text, /"Padded"=hex\(1\):61,00,00,00,00,00,00,00\r\n/);
+  // The empty list imports back as the same four bytes.
+  const other = boot();
+  assert.deepEqual(other.registry.importReg(text), { errors: [] });
+  const oh = openKey(other.kernel, `${SOFTWARE}\\Bytes`, KEY_ALL_ACCESS);
+  const q = other.kernel.ZwQueryValueKey(oh, "Empty", KeyValuePartialInformation);
+  assert.equal((q.keyValueInformation as KEY_VALUE_PARTIAL_INFORMATION).DataLength, 4);
+});
+
+Deno.test("a realistic SYSTEM subtree imports whole, and export -> import -> export gives the same text and the same values (regedit round trip)", () => {
+  const text = fixtureText();
+  if (text === undefined) return;
+  const m = boot();
+  assert.deepEqual(m.registry.importReg(text), { errors: [] });
+  // Every value of the file is in the registry as the file states it.
+  const parsed = parseRegFile(text);
+  assert.deepEqual(parsed.errors, []);
+  let values = 0;
+  for (const op of parsed.operations) {
+    if (op.op !== "setValue") continue;
+    values++;
+    assert.deepEqual(
+      m.registry.getValue(op.path, op.value.name),
+      { type: op.value.type, data: op.value.data },
+      `${op.path} ${op.value.name}`,
+    );
+  }
+  assert.ok(values > 100);
+
+  const exported = m.registry.exportReg("HKLM\\SYSTEM\\ControlSet001");
+  const fresh = boot();
+  assert.deepEqual(fresh.registry.importReg(exported), { errors: [] });
+  assert.equal(fresh.registry.exportReg("HKLM\\SYSTEM\\ControlSet001"), exported);
+  // And again through CurrentControlSet, the name regedit users know.
+  assert.equal(
+    fresh.registry.exportReg("HKLM\\SYSTEM\\CurrentControlSet").replaceAll(
+      "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet",
+      "[HKEY_LOCAL_MACHINE\\SYSTEM\\ControlSet001",
+    ),
+    exported,
+  );
+});
