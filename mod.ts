@@ -75,3 +75,18 @@ export { PnpHangError } from "./lib/pnp/pnpmgr.ts";
 export type { RunOnceCommand } from "./lib/pnp/runonce.ts";
 export type { HardwareProfile } from "./lib/registry/system_hive.ts";
 export * from "./lib/examples/example_machine.ts";
+export {
+  DeviceBuilder,
+  type DeviceOptions,
+  InterfaceBuilder,
+  ListenerBuilder,
+  scenario,
+  ScenarioContext,
+  type ScenarioOptions,
+} from "./dsl/fluent.ts";
+export { type Failure, Runner, runScenarioData, type ScenarioResult } from "./dsl/runner.ts";
+export { parseScenario, runScenarioFile, type ScenarioError } from "./dsl/yaml.ts";
+export { type ScenarioData, type Step, STEP_DEFINITIONS, type StepDef } from "./dsl/steps.ts";
+export { declarativeDriver, type DriverDecl } from "./dsl/drivers.ts";
+export { guidName, resolveGuid, WELL_KNOWN_GUIDS } from "./dsl/guids.ts";
+export { formatEvent, formatTrace } from "./lib/trace/format.ts";

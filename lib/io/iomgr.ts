@@ -102,6 +102,9 @@ export function runDriverRoutine<T>(
       return fn();
     } catch (e) {
       if (e instanceof BugCheck || e instanceof RunawayQueueError || sys.halted) throw e;
+      // A deadlock the model detected (lib/pnp's PnpHangError, matched by name: lib/io does not
+      // import lib/pnp) is a hang, not an exception in the driver's code.
+      if (e instanceof Error && e.name === "PnpHangError") throw e;
       const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       return sys.bugCheck(
         0x7e,

@@ -134,6 +134,8 @@ export interface Registration {
   lateUntil: number;
   /** True while IoRegisterPlugPlayNotification is replaying existing interfaces to it. */
   replaying: boolean;
+  /** Replayed interfaces still owed their documented second delivery (a concurrent arrival pays it). */
+  duplicatesPending: Set<DeviceInterface>;
 }
 
 /** Options for the documented include-existing duplicate. */
@@ -249,6 +251,7 @@ export class Notifications implements RemovalNotifier {
       state: "active",
       lateUntil: 0,
       replaying: false,
+      duplicatesPending: new Set(),
     };
     this.registrations.push(reg);
     // "This call increments the reference count on DriverObject."
@@ -261,11 +264,14 @@ export class Notifications implements RemovalNotifier {
           this.#deliver(reg, this.#interfaceStructure(i, true), "include-existing replay");
           if (this.#replayTwice()) {
             const seq = ++this.#eventSeq;
+            reg.duplicatesPending.add(i);
             this.#queue.enqueue({
               name: `notify ${reg.entry.id} duplicate arrival`,
               run: () =>
                 this.#sys.as(PNP_WORKER, () => {
-                  if (this.#deliverable(reg, seq)) {
+                  // "Never more than twice": an arrival already queued when the registration
+                  // replayed this interface was its second delivery.
+                  if (reg.duplicatesPending.delete(i) && this.#deliverable(reg, seq)) {
                     this.#deliver(
                       reg,
                       this.#interfaceStructure(i, true),
@@ -305,6 +311,7 @@ export class Notifications implements RemovalNotifier {
       throw new PnpHangError(
         `IoUnregisterPlugPlayNotificationEx(NotificationEntry#${reg.entry.id}) from its own callback while ` +
           `IoRegisterPlugPlayNotification is still replaying existing interfaces (the documented deadlock)`,
+        "the unregistration waits for the callback to return, and the callback waits for the unregistration",
       );
     }
     if (ex) {
@@ -410,6 +417,7 @@ export class Notifications implements RemovalNotifier {
                 ? "late callback after IoUnregisterPlugPlayNotification"
                 : undefined,
             );
+            if (arrival && reg.duplicatesPending.size) reg.duplicatesPending.delete(i);
           }
           this.users?.interfaceEvent(i, arrival);
         }),
@@ -570,6 +578,7 @@ export class Notifications implements RemovalNotifier {
       );
       throw new PnpHangError(
         "IoReportTargetDeviceChange inside a notification callback (deadlock)",
+        "the report waits for every callback to return, and this callback waits for the report",
       );
     }
     this.#deliverCustom(node as DevNode, n);

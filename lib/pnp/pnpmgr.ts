@@ -74,13 +74,14 @@ const PNP_FRAME = {
   previousMode: "KernelMode",
 } as const;
 
-/** Thrown when a PnP IRP is never completed: the PnP manager would wait forever. */
+/** Thrown when the PnP manager would wait forever: an IRP never completed, or a documented deadlock. */
 export class PnpHangError extends Error {
-  /** Creates the error. */
-  constructor(what: string) {
-    super(
-      `Cannot finish ${what}: the IRP was never completed, so the PnP manager would wait forever`,
-    );
+  /** Creates the error; `why` says what would wait for what. */
+  constructor(
+    what: string,
+    why = "the IRP was never completed, so the PnP manager would wait forever",
+  ) {
+    super(`Cannot finish ${what}: ${why}`);
     this.name = "PnpHangError";
   }
 }
@@ -372,6 +373,7 @@ export class PnpManager {
     pdo.role = "PDO";
     // A provisional devnode so the IRPs are attributed; it becomes real once the instance ID is known.
     const node = new DevNode("", pdo, parent);
+    const firstSeq = sys.trace.count + 1;
     const queryId = (IdType: number) =>
       this.sendIrp(node, IRP_MN_QUERY_ID, { QueryId: { IdType } }, { target: pdo.top });
     const deviceIdR = queryId(BusQueryDeviceID);
@@ -422,6 +424,12 @@ export class PnpManager {
       );
     }
     node.instanceId = full;
+    // The identification IRPs went out before the instance ID was known; attribute them now.
+    for (let i = sys.trace.events.length - 1; i >= 0; i--) {
+      const e = sys.trace.events[i]!;
+      if (e.seq < firstSeq) break;
+      if (e.kind === "irp" && e.instance === "") e.instance = full;
+    }
     node.deviceId = deviceId;
     node.capabilities = caps;
     node.hardwareIds = hardwareIds;
@@ -733,7 +741,9 @@ export class PnpManager {
       what: "query-remove vetoed",
       detail: { ...veto, statusName: ntStatusName(veto.status) },
     });
-    for (const n of [...queried].reverse()) {
+    // Every device already queried, the one that failed included, in query order: children before
+    // parents, as the removal itself would have gone (Wine/ReactOS notes §12.3).
+    for (const n of queried) {
       this.sendIrp(n, IRP_MN_CANCEL_REMOVE_DEVICE);
       n.removalInProgress = false;
       this.#setState(n, previous.get(n) ?? "Started");

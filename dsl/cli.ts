@@ -1,0 +1,101 @@
+/**
+ * `deno task scenario <file|dir>...`: runs scenario files with a readable report (each scenario, its
+ * result, the failures with file:line:column and the trace lines that matter) and a closing
+ * `N passed, M failed` line. `--trace` prints each scenario's whole trace, `--json` the results as
+ * JSON. The exit code is 0 only when every scenario passes.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { formatEvent } from "../lib/trace/format.ts";
+import { runScenarioData, type ScenarioResult } from "./runner.ts";
+import { parseScenario } from "./yaml.ts";
+
+/** Every .yaml/.yml file under the paths, sorted (directories are walked). */
+export async function scenarioFiles(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (p: string) => {
+    const info = await Deno.stat(p);
+    if (info.isDirectory) {
+      const entries: string[] = [];
+      for await (const e of Deno.readDir(p)) entries.push(e.name);
+      for (const name of entries.sort()) await walk(`${p.replace(/\/$/, "")}/${name}`);
+    } else if (/\.ya?ml$/.test(p)) out.push(p);
+  };
+  for (const p of paths) await walk(p);
+  return out;
+}
+
+const color = !Deno.noColor && Deno.stdout.isTerminal();
+const paint = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+
+/** Runs the files and prints the report; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      trace: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help || positionals.length === 0) {
+    console.log(
+      "Usage: deno task scenario <file|dir>... [--trace] [--json]\n" +
+        "  Runs pnplab scenario files and reports each one; exits 0 only when all pass.",
+    );
+    return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+  const files = await scenarioFiles(positionals);
+  const results: (ScenarioResult & { file: string })[] = [];
+  for (const file of files) {
+    const parsed = parseScenario(await Deno.readTextFile(file), file);
+    if (parsed.errors.length) {
+      results.push({
+        file,
+        title: file,
+        passed: false,
+        failures: parsed.errors.map((e) => ({
+          message: e.message,
+          file,
+          line: e.line,
+          column: e.column,
+        })),
+        trace: [],
+      });
+      continue;
+    }
+    for (const s of parsed.scenarios) results.push({ file, ...runScenarioData(s) });
+  }
+  const passed = results.filter((r) => r.passed).length;
+  const failed = results.length - passed;
+  if (values.json) {
+    console.log(JSON.stringify(
+      results.map((r) => ({
+        file: r.file,
+        title: r.title,
+        passed: r.passed,
+        failures: r.failures,
+        ...(values.trace ? { trace: r.trace } : {}),
+      })),
+      null,
+      1,
+    ));
+  } else {
+    for (const r of results) {
+      console.log(
+        `${r.passed ? paint(32, "PASS") : paint(31, "FAIL")} ${r.title}  ${paint(90, r.file)}`,
+      );
+      for (const f of r.failures) {
+        const where = f.file ? `${f.file}${f.line ? `:${f.line}:${f.column ?? 1}` : ""}: ` : "";
+        console.log("  " + where + f.message.split("\n").join("\n  "));
+      }
+      if (values.trace) { for (const e of r.trace) console.log("    " + formatEvent(e)); }
+    }
+    console.log(`${passed} passed, ${failed} failed`);
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,413 @@
+/**
+ * The fluent DSL: `scenario(title, body)` boots a machine and hands the body a context whose verbs
+ * are named after what a driver author does. Each verb records a step (the same plain data a YAML
+ * file compiles to) and runs it at once, so the machine always shows the state so far. Builders are
+ * typed so that a wrong chain does not compile: `device(...).enable()` has no interface to enable.
+ *
+ * @example
+ * ```ts
+ * import { scenario } from "./fluent.ts";
+ * import assert from "node:assert/strict";
+ * const result = await scenario("Interface arrival", ({ device }) => {
+ *   device("PCI\\VEN_1").registerInterface("GUID_DEVINTERFACE_DISK").enable().expectArrival();
+ * });
+ * assert.equal(result.passed, true);
+ * ```
+ *
+ * @module
+ */
+import type { DeviceObject, DriverSpec } from "../lib/io/objects.ts";
+import type { Machine } from "../lib/machine.ts";
+import type { RegData } from "../lib/registry/data.ts";
+import type { DriverDecl } from "./drivers.ts";
+import { bootFor, Runner, type ScenarioResult } from "./runner.ts";
+import type { ScenarioData, Step } from "./steps.ts";
+
+/** Device capabilities and IDs for `device()` and `child()`. */
+export interface DeviceOptions {
+  hardwareIds?: string[];
+  compatibleIds?: string[];
+  deviceId?: string;
+  instanceId?: string;
+  uniqueId?: boolean;
+  rawDeviceOk?: boolean;
+  description?: string;
+  location?: string;
+  removable?: boolean;
+  ejectSupported?: boolean;
+  surpriseRemovalOk?: boolean;
+  dockDevice?: boolean;
+  dockedProfile?: string;
+  undockedProfile?: string;
+  /** A name for later steps (default d1, d2 ...). */
+  id?: string;
+}
+
+/** A plugged-in device. */
+export class DeviceBuilder {
+  /** The device's name in the scenario. */
+  readonly id: string;
+  readonly #ctx: ScenarioContext;
+
+  /** Created by `ctx.device()`. */
+  constructor(ctx: ScenarioContext, id: string) {
+    this.#ctx = ctx;
+    this.id = id;
+  }
+
+  /** Its PDO. */
+  get pdo(): DeviceObject {
+    return this.#ctx.runner.pdo(this.id);
+  }
+
+  /** Its device instance ID. */
+  get instanceId(): string {
+    return this.#ctx.runner.instanceOf(this.id);
+  }
+
+  /** IoRegisterDeviceInterface on its PDO; returns the interface to enable. */
+  registerInterface(guid: string, refString?: string): InterfaceBuilder {
+    const id = this.#ctx.runner.nextId("i");
+    this.#ctx.run({
+      step: "registerInterface",
+      device: this.id,
+      guid,
+      id,
+      ...(refString !== undefined ? { refString } : {}),
+    });
+    return new InterfaceBuilder(this.#ctx, id);
+  }
+
+  /** A device plugged into this one's bus. */
+  child(hardwareIdOrSpec: string | DeviceOptions): DeviceBuilder {
+    return this.#ctx.device(hardwareIdOrSpec, this);
+  }
+
+  /** Pulls it out without warning. */
+  unplug(): this {
+    this.#ctx.run({ step: "unplug", device: this.id });
+    return this;
+  }
+
+  /** Presses its eject button. */
+  eject(): this {
+    this.#ctx.run({ step: "eject", device: this.id });
+    return this;
+  }
+
+  /** Safely removes it. */
+  requestRemoval(): this {
+    this.#ctx.run({ step: "requestRemoval", device: this.id });
+    return this;
+  }
+
+  /** Removes its drivers and starts it again. */
+  restart(): this {
+    this.#ctx.run({ step: "restart", device: this.id });
+    return this;
+  }
+
+  /** Disables it as Device Manager does. */
+  disable(): this {
+    this.#ctx.run({ step: "disableDevice", device: this.id });
+    return this;
+  }
+
+  /** Enables it after `disable()`. */
+  enableDevice(): this {
+    this.#ctx.run({ step: "enableDevice", device: this.id });
+    return this;
+  }
+
+  /** Stops it to rebalance resources. */
+  rebalance(options: { failRestart?: boolean } = {}): this {
+    this.#ctx.run({ step: "rebalance", device: this.id, ...options });
+    return this;
+  }
+
+  /** Expects these IRPs at its stack, in order (since the last expectIrps for it). */
+  expectIrps(irps: string[], options: { exact?: boolean } = {}): this {
+    this.#ctx.run({ step: "expectIrps", device: this.id, irps, ...options });
+    return this;
+  }
+
+  /** Expects its PnP state (and problem code, e.g. "CM_PROB_FAILED_START"). */
+  expectState(state: string, problem?: string): this {
+    this.#ctx.run({ step: "expectState", device: this.id, state, ...(problem ? { problem } : {}) });
+    return this;
+  }
+
+  /** Raises a custom target-device event for it. */
+  customEvent(guid: string, options: { asynchronous?: boolean } = {}): this {
+    this.#ctx.run({ step: "customEvent", device: this.id, guid, ...options });
+    return this;
+  }
+}
+
+/** A registered interface. */
+export class InterfaceBuilder {
+  /** The interface's name in the scenario. */
+  readonly id: string;
+  readonly #ctx: ScenarioContext;
+
+  /** Created by `registerInterface()`. */
+  constructor(ctx: ScenarioContext, id: string) {
+    this.#ctx = ctx;
+    this.id = id;
+  }
+
+  /** Its symbolic link. */
+  get symbolicLinkName(): string {
+    return this.#ctx.runner.link(this.id);
+  }
+
+  /** IoSetDeviceInterfaceState(TRUE). */
+  enable(): this {
+    this.#ctx.run({ step: "enable", interface: this.id });
+    return this;
+  }
+
+  /** IoSetDeviceInterfaceState(FALSE). */
+  disable(): this {
+    this.#ctx.run({ step: "disable", interface: this.id });
+    return this;
+  }
+
+  /** Expects PnP to have announced its arrival. */
+  expectArrival(): this {
+    this.#ctx.run({ step: "expectArrival", interface: this.id });
+    return this;
+  }
+
+  /** Expects PnP to have announced its removal. */
+  expectRemoval(): this {
+    this.#ctx.run({ step: "expectRemoval", interface: this.id });
+    return this;
+  }
+
+  /** An application opens it; returns the handle's name for `close`. */
+  open(options: { app?: string; closeOnQueryRemove?: boolean; id?: string } = {}): string {
+    const id = options.id ?? this.#ctx.runner.nextId("h");
+    this.#ctx.run({ step: "open", interface: this.id, id, ...options });
+    return id;
+  }
+}
+
+/** A kernel listener. */
+export class ListenerBuilder {
+  /** The listener's name. */
+  readonly id: string;
+  readonly #ctx: ScenarioContext;
+
+  /** Created by `listen.*()`. */
+  constructor(ctx: ScenarioContext, id: string) {
+    this.#ctx = ctx;
+    this.id = id;
+  }
+
+  /** Expects exactly these events since the last check (ARRIVAL, QUERY_REMOVE, ... or full GUID names). */
+  expect(events: string[]): this {
+    this.#ctx.run({ step: "expectNotifications", listener: this.id, events });
+    return this;
+  }
+
+  /** Expects nothing more since the last check. */
+  expectNoMore(): this {
+    this.#ctx.run({ step: "expectNoMore", listener: this.id });
+    return this;
+  }
+
+  /** IoUnregisterPlugPlayNotificationEx (or, with `{ ex: false }`, the non-Ex form). */
+  unregister(options: { ex?: boolean } = {}): this {
+    this.#ctx.run({ step: "unlisten", listener: this.id, ...options });
+    return this;
+  }
+}
+
+/** What a scenario body receives. */
+export class ScenarioContext {
+  /** The runner (names, steps, failures). */
+  readonly runner: Runner;
+
+  /** Created by `scenario()`. */
+  constructor(runner: Runner) {
+    this.runner = runner;
+  }
+
+  /** The machine. */
+  get machine(): Machine {
+    return this.runner.machine;
+  }
+
+  /** Every step recorded so far. */
+  get steps(): Step[] {
+    return this.runner.steps;
+  }
+
+  /** Records and runs one step. */
+  run(step: Step): void {
+    this.runner.run(step);
+  }
+
+  /** Plugs in a device (a hardware ID string or options); it gets a pass-through driver unless one matches. */
+  device = (hardwareIdOrSpec: string | DeviceOptions, parent?: DeviceBuilder): DeviceBuilder => {
+    const spec = typeof hardwareIdOrSpec === "string"
+      ? { hardwareId: hardwareIdOrSpec }
+      : { ...hardwareIdOrSpec };
+    const id = (spec as DeviceOptions).id ?? this.runner.nextId("d");
+    this.run({ step: "plugIn", ...spec, id, ...(parent ? { parent: parent.id } : {}) });
+    return new DeviceBuilder(this, id);
+  };
+
+  /** Plugs a device into a parent's bus. */
+  child = (parent: DeviceBuilder, hardwareIdOrSpec: string | DeviceOptions): DeviceBuilder =>
+    this.device(hardwareIdOrSpec, parent);
+
+  /** Loads a driver: declared behaviours, and WDM routines that replace the generated ones. */
+  driver = (spec: DriverDecl & Partial<Omit<DriverSpec, "name" | "hardwareIds">>): void => {
+    const { DriverEntry, AddDevice, DispatchPnp, MajorFunction, Unload, ...decl } = spec;
+    const hooks: Partial<DriverSpec> = {};
+    if (DriverEntry) hooks.DriverEntry = DriverEntry;
+    if (AddDevice) hooks.AddDevice = AddDevice;
+    if (DispatchPnp) hooks.DispatchPnp = DispatchPnp;
+    if (MajorFunction) hooks.MajorFunction = MajorFunction;
+    if (Unload) hooks.Unload = Unload;
+    this.run({ step: "driver", ...decl, ...(Object.keys(hooks).length ? { hooks } : {}) });
+  };
+
+  /** Kernel listeners (IoRegisterPlugPlayNotification). */
+  listen = {
+    /** Interface arrivals and removals of a class. */
+    interfaces: (
+      guid: string,
+      options: { includeExisting?: boolean; id?: string } = {},
+    ): ListenerBuilder => {
+      const id = options.id ?? this.runner.nextId("l");
+      this.run({
+        step: "listen",
+        id,
+        interfaces: guid,
+        ...(options.includeExisting ? { includeExisting: true } : {}),
+      });
+      return new ListenerBuilder(this, id);
+    },
+    /** A device's target events (the listener opens its interface). */
+    target: (
+      device: DeviceBuilder,
+      options: { veto?: boolean; holdHandle?: boolean; id?: string } = {},
+    ): ListenerBuilder => {
+      const id = options.id ?? this.runner.nextId("l");
+      this.run({
+        step: "listen",
+        id,
+        target: device.id,
+        ...(options.veto ? { veto: true } : {}),
+        ...(options.holdHandle ? { holdHandle: true } : {}),
+      });
+      return new ListenerBuilder(this, id);
+    },
+    /** Hardware profile changes. */
+    profiles: (options: { veto?: boolean; id?: string } = {}): ListenerBuilder => {
+      const id = options.id ?? this.runner.nextId("l");
+      this.run({ step: "listen", id, profiles: true, ...(options.veto ? { veto: true } : {}) });
+      return new ListenerBuilder(this, id);
+    },
+  };
+
+  /** A user-mode application. */
+  app = (
+    name: string,
+    options: { interfaces?: string; vetoQueryRemove?: boolean; vetoProfileChange?: boolean } = {},
+  ): { expectMessages(messages: string[]): void; close(handle: string): void } => {
+    this.run({ step: "app", id: name, ...options });
+    return {
+      expectMessages: (messages: string[]) =>
+        this.run({ step: "expectMessages", app: name, messages }),
+      close: (handle: string) => this.run({ step: "close", handle }),
+    };
+  };
+
+  /** The registry as an administrator sees it. */
+  registry = {
+    /** Sets a value (REG_* type number or name). */
+    set: (path: string, name: string, type: number | string, data: RegData): void =>
+      this.run({ step: "setValue", path, name, type, data }),
+    /** Reads a value. */
+    get: (path: string, name: string): RegData | undefined =>
+      this.machine.registry.getValue(path, name)?.data,
+    /** Expects a key or value. */
+    expect: (
+      path: string,
+      name?: string,
+      options: { type?: string; data?: RegData; exists?: boolean; volatile?: boolean } = {},
+    ): void =>
+      this.run({
+        step: "expectRegistry",
+        path,
+        ...(name !== undefined ? { name } : {}),
+        ...options,
+      }),
+  };
+
+  /** Imports `.reg` text. */
+  importReg = (text: string): void => this.run({ step: "importReg", text });
+
+  /** Hardware profiles. */
+  profile = {
+    /** Changes the hardware profile (query, then complete or cancel). */
+    change: (profile: string): void => this.run({ step: "changeProfile", profile }),
+  };
+
+  /** Reboots. */
+  reboot = (options: { safeMode?: boolean } = {}): void => this.run({ step: "reboot", ...options });
+
+  /** Provides a RunOnce command. */
+  command = (program: string, succeeds = true): void =>
+    this.run({ step: "command", program, succeeds });
+
+  /** Runs queued PnP work. */
+  settle = (): void => this.run({ step: "settle" });
+
+  /** Expects the last step's status. */
+  expectStatus = (status: string | number): void => this.run({ step: "expectStatus", status });
+
+  /** Expects a bug check. */
+  expectBugCheck = (code: number, parameter1?: number): void =>
+    this.run({ step: "expectBugCheck", code, ...(parameter1 !== undefined ? { parameter1 } : {}) });
+
+  /** Expects IoGetDeviceInterfaces to list this many interfaces of a class. */
+  expectInterfaces = (
+    guid: string,
+    count: number,
+    options: { includeNonActive?: boolean } = {},
+  ): void => this.run({ step: "expectInterfaces", guid, count, ...options });
+
+  /** Expects a verifier finding. */
+  expectFinding = (rule: string): void => this.run({ step: "expectFinding", rule });
+}
+
+/** Options of `scenario()`: boot() options plus `example` for the bundled example machine. */
+export type ScenarioOptions = NonNullable<ScenarioData["boot"]>;
+
+/**
+ * Boots a fresh machine, runs `body`, settles, and returns the result with every failed expectation.
+ * It never throws for a failed expectation.
+ */
+export async function scenario(
+  title: string,
+  body: (ctx: ScenarioContext) => void | Promise<void>,
+  options: ScenarioOptions = {},
+): Promise<ScenarioResult> {
+  const runner = new Runner(bootFor(options));
+  const ctx = new ScenarioContext(runner);
+  try {
+    await body(ctx);
+  } catch (e) {
+    runner.failures.push({
+      message: `The scenario body raised ${
+        e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+      }`,
+    });
+  }
+  return runner.finish(title);
+}

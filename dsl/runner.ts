@@ -1,0 +1,925 @@
+/**
+ * The one runner both front ends use: executes steps on a machine, keeps the names scenarios give
+ * devices, interfaces, listeners, applications and handles, and checks expectations against the
+ * trace, collecting failures (each quoting the trace lines that matter) instead of throwing.
+ *
+ * @module
+ */
+import { BugCheck } from "../lib/bugcheck.ts";
+import {
+  CM_PROB_NAMES,
+  DEVICE_INTERFACE_INCLUDE_NONACTIVE,
+  EventCategoryDeviceInterfaceChange,
+  EventCategoryHardwareProfileChange,
+  EventCategoryTargetDeviceChange,
+  GUID_HWPROFILE_QUERY_CHANGE,
+  GUID_TARGET_DEVICE_QUERY_REMOVE,
+  GUID_TARGET_DEVICE_REMOVE_CANCELLED,
+  GUID_TARGET_DEVICE_REMOVE_COMPLETE,
+  PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES,
+  REG_TYPE_NAMES,
+} from "../lib/constants.ts";
+import { exampleMachine } from "../lib/examples/example_machine.ts";
+import type { DeviceObject, DriverObject, DriverSpec, FileObject } from "../lib/io/objects.ts";
+import { boot, type BootOptions, type Machine } from "../lib/machine.ts";
+import {
+  NTSTATUS_TABLE,
+  ntStatusName,
+  STATUS_SUCCESS,
+  STATUS_UNSUCCESSFUL,
+} from "../lib/ntstatus.ts";
+import type { Handle } from "../lib/ob/handles.ts";
+import type { NotificationEntry, NotificationStructure } from "../lib/pnp/notify.ts";
+import { PnpHangError } from "../lib/pnp/pnpmgr.ts";
+import { RunawayQueueError } from "../lib/queue.ts";
+import { dataEqual, type RegData } from "../lib/registry/data.ts";
+import { formatEvent } from "../lib/trace/format.ts";
+import type { IrpEvent, NotifyEvent, TraceEvent } from "../lib/trace/trace.ts";
+import { declarativeDriver, type DriverDecl } from "./drivers.ts";
+import * as constants from "../lib/constants.ts";
+import * as statuses from "../lib/ntstatus.ts";
+import { resolveGuid } from "./guids.ts";
+import type { ScenarioData, Step } from "./steps.ts";
+
+/** One failure: what was expected, what the trace shows, and where the step was written. */
+export interface Failure {
+  message: string;
+  step?: number;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** The outcome of a scenario. */
+export interface ScenarioResult {
+  title: string;
+  passed: boolean;
+  failures: Failure[];
+  trace: TraceEvent[];
+}
+
+/** A kernel listener the scenario registered. */
+interface Listener {
+  driver: DriverObject;
+  entry: NotificationEntry | null;
+  cursor: number;
+  file: FileObject | null;
+}
+
+/** WDK constant names a scenario may use as arguments. */
+const CONSTANTS: Readonly<Record<string, unknown>> = { ...constants, ...statuses };
+
+/** Thrown inside the runner to stop the current step with a failure message. */
+class StepError extends Error {}
+
+/** The boot options of a scenario. */
+export function bootFor(data: ScenarioData["boot"]): Machine {
+  const { example, ...rest } = data ?? {};
+  const options: BootOptions = {};
+  if (rest.hardwareProfiles) options.hardwareProfiles = rest.hardwareProfiles;
+  if (rest.currentProfile) options.currentProfile = rest.currentProfile;
+  if (rest.safeMode !== undefined) options.safeMode = rest.safeMode;
+  if (rest.verifier) options.verifier = rest.verifier;
+  if (rest.includeExistingDuplicates) {
+    options.includeExistingDuplicates = rest.includeExistingDuplicates;
+  }
+  return example ? exampleMachine(options) : boot(options);
+}
+
+/** Runs steps on one machine, one at a time. */
+export class Runner {
+  /** The machine. */
+  machine: Machine;
+  /** Every step run so far (the REPL saves these). */
+  readonly steps: Step[] = [];
+  /** Failures so far. */
+  readonly failures: Failure[] = [];
+  /** The last step's NTSTATUS. */
+  lastStatus: number = STATUS_SUCCESS;
+  readonly #devices = new Map<string, { instanceId: string; pdo: DeviceObject }>();
+  readonly #interfaces = new Map<string, string>();
+  readonly #listeners = new Map<string, Listener>();
+  readonly #handles = new Map<string, Handle>();
+  readonly #irpCursor = new Map<string, number>();
+  readonly #messageCursor = new Map<string, number>();
+  readonly #results = new Map<string, unknown>();
+  #bugCheck: BugCheck | null = null;
+  #bugCheckExpected = false;
+  #passthru: DriverSpec | null = null;
+  #autoId = 0;
+
+  /** Creates a runner on a machine. */
+  constructor(machine: Machine) {
+    this.machine = machine;
+  }
+
+  /** The names the scenario has given, for completion and messages. */
+  get names(): { devices: string[]; interfaces: string[]; listeners: string[]; handles: string[] } {
+    return {
+      devices: [...this.#devices.keys()],
+      interfaces: [...this.#interfaces.keys()],
+      listeners: [...this.#listeners.keys()],
+      handles: [...this.#handles.keys()],
+    };
+  }
+
+  /** A fresh name (`d1`, `d2` ...) for the fluent DSL. */
+  nextId(prefix: string): string {
+    return `${prefix}${++this.#autoId}`;
+  }
+
+  /** The PDO of a named device (present, or the last one it had). */
+  pdo(id: string): DeviceObject {
+    const d = this.#devices.get(id);
+    if (!d) throw new StepError(`Unknown device '${id}'${this.#suggest(id, this.#devices.keys())}`);
+    return this.machine.device(d.instanceId) ?? d.pdo;
+  }
+
+  /** The instance ID of a named device. */
+  instanceOf(id: string): string {
+    this.pdo(id);
+    return this.#devices.get(id)!.instanceId;
+  }
+
+  /** The symbolic link of a named interface. */
+  link(id: string): string {
+    const l = this.#interfaces.get(id);
+    if (!l) {
+      throw new StepError(`Unknown interface '${id}'${this.#suggest(id, this.#interfaces.keys())}`);
+    }
+    return l;
+  }
+
+  #suggest(name: string, known: Iterable<string>): string {
+    const list = [...known];
+    return list.length ? ` (known: ${list.join(", ")})` : "";
+  }
+
+  /** Runs one step: actions change the machine, expectations check the trace. Never throws for a failed expectation. */
+  run(step: Step): void {
+    this.steps.push(step);
+    const index = this.steps.length;
+    try {
+      if (this.#bugCheck && step.step !== "expectBugCheck" && step.step !== "reboot") {
+        if (!step.step.startsWith("expect")) return;
+      }
+      this.#run(step);
+    } catch (e) {
+      if (e instanceof BugCheck) {
+        this.#bugCheck = e;
+        this.lastStatus = STATUS_UNSUCCESSFUL;
+        return;
+      }
+      const message =
+        e instanceof StepError || e instanceof TypeError || e instanceof PnpHangError ||
+          e instanceof RunawayQueueError
+          ? e.message
+          : `The step raised ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+      this.fail(step, index, message);
+    }
+  }
+
+  /** Records a failure for a step. */
+  fail(step: Step, index: number, message: string): void {
+    this.failures.push({
+      message: `Step ${index} (${step.step}): ${message}`,
+      step: index,
+      ...(step.source?.file ? { file: step.source.file } : {}),
+      ...(step.source?.line ? { line: step.source.line, column: step.source.column ?? 1 } : {}),
+    });
+  }
+
+  /** Finishes: settles, and reports an unexpected bug check. */
+  finish(title: string): ScenarioResult {
+    try {
+      if (!this.machine.halted) this.machine.settle();
+    } catch (e) {
+      if (e instanceof BugCheck) this.#bugCheck = e;
+      else this.failures.push({ message: `Settling at the end raised ${(e as Error).message}` });
+    }
+    if (this.#bugCheck && !this.#bugCheckExpected) {
+      this.failures.push({
+        message: `The machine stopped with an unexpected bug check: ${this.#bugCheck.message}\n` +
+          this.#excerpt((e) => e.kind === "bugcheck" || e.kind === "call", 6),
+      });
+    }
+    return {
+      title,
+      passed: this.failures.length === 0,
+      failures: [...this.failures],
+      trace: this.machine.trace,
+    };
+  }
+
+  #excerpt(filter: (e: TraceEvent) => boolean, n = 8): string {
+    const lines = this.machine.trace.filter(filter).slice(-n).map((e) => "    " + formatEvent(e));
+    return lines.length ? "  trace:\n" + lines.join("\n") : "  (nothing relevant in the trace)";
+  }
+
+  #status(s: number): void {
+    this.lastStatus = s >>> 0;
+  }
+
+  #run(step: Step): void {
+    const m = this.machine;
+    const str = (k: string) => step[k] as string;
+    switch (step.step) {
+      case "driver": {
+        const { step: _s, source: _src, hooks, ...decl } = step as Step & {
+          hooks?: Partial<DriverSpec>;
+        };
+        const d = decl as unknown as DriverDecl;
+        const spec = declarativeDriver(
+          { ...d, ...(d.interfaces ? { interfaces: d.interfaces.map((g) => this.#guid(g)) } : {}) },
+          hooks ?? {},
+        );
+        m.loadDriver(spec);
+        m.settle();
+        return;
+      }
+      case "plugIn": {
+        const hardwareIds = (step.hardwareIds as string[] | undefined) ??
+          (step.hardwareId ? [str("hardwareId")] : undefined);
+        if (!hardwareIds?.length) throw new StepError("plugIn needs hardwareIds or hardwareId");
+        const spec: Record<string, unknown> = { hardwareIds };
+        for (
+          const k of [
+            "compatibleIds",
+            "deviceId",
+            "instanceId",
+            "uniqueId",
+            "rawDeviceOk",
+            "description",
+            "location",
+            "removable",
+            "ejectSupported",
+            "surpriseRemovalOk",
+            "dockDevice",
+            "dockedProfile",
+            "undockedProfile",
+          ]
+        ) if (step[k] !== undefined) spec[k] = step[k];
+        if (!step.driver && !step.rawDeviceOk) {
+          this.#ensureDriver(hardwareIds, (step.compatibleIds as string[]) ?? []);
+        }
+        const parent = step.parent ? this.pdo(str("parent")) : undefined;
+        const pdo = m.plugIn(spec as unknown as Parameters<Machine["plugIn"]>[0], parent);
+        const id = (step.id as string | undefined) ?? hardwareIds[0]!;
+        this.#devices.set(id, { instanceId: m.devnode(pdo)!.instanceId, pdo });
+        return;
+      }
+      case "name": {
+        const pdo = m.device(str("instance"));
+        if (!pdo) {
+          throw new StepError(
+            `No present device '${str("instance")}' (devices: ${m.devices().join(", ")})`,
+          );
+        }
+        this.#devices.set(str("id"), { instanceId: m.devnode(pdo)!.instanceId, pdo });
+        return;
+      }
+      case "unplug":
+        m.unplug(this.pdo(str("device")));
+        return;
+      case "eject":
+        this.#status(m.eject(this.pdo(str("device"))));
+        return;
+      case "requestRemoval":
+        this.#status(m.requestRemoval(this.pdo(str("device"))));
+        return;
+      case "restart":
+        m.restart(this.pdo(str("device")));
+        return;
+      case "disableDevice":
+        this.#status(m.disable(this.pdo(str("device"))));
+        return;
+      case "enableDevice":
+        this.#status(m.enable(this.pdo(str("device"))));
+        return;
+      case "rebalance":
+        this.#status(
+          m.rebalance(this.pdo(str("device")), { failRestart: step.failRestart === true }),
+        );
+        return;
+      case "registerInterface": {
+        const r = m.kernel.IoRegisterDeviceInterface(
+          this.pdo(str("device")),
+          this.#guid(str("guid")),
+          (step.refString as string | undefined) ?? null,
+        );
+        this.#status(r.status);
+        if (r.symbolicLinkName) {
+          this.#interfaces.set(
+            (step.id as string | undefined) ?? r.symbolicLinkName,
+            r.symbolicLinkName,
+          );
+        }
+        m.settle();
+        return;
+      }
+      case "enable":
+      case "disable":
+        this.#status(
+          m.kernel.IoSetDeviceInterfaceState(this.link(str("interface")), step.step === "enable"),
+        );
+        m.settle();
+        return;
+      case "listen":
+        this.#listen(step);
+        return;
+      case "unlisten": {
+        const l = this.#listener(str("listener"));
+        if (!l.entry) throw new StepError(`Listener '${str("listener")}' is not registered`);
+        const ex = step.ex !== false;
+        this.#status(
+          ex
+            ? m.kernel.IoUnregisterPlugPlayNotificationEx(l.entry)
+            : m.kernel.IoUnregisterPlugPlayNotification(l.entry),
+        );
+        l.entry = null;
+        m.settle();
+        return;
+      }
+      case "app": {
+        const app = m.app(str("id"), {
+          ...(step.vetoQueryRemove !== undefined
+            ? { vetoQueryRemove: step.vetoQueryRemove as boolean }
+            : {}),
+          ...(step.vetoProfileChange !== undefined
+            ? { vetoProfileChange: step.vetoProfileChange as boolean }
+            : {}),
+        });
+        if (step.interfaces) {
+          this.#status(app.registerInterfaceNotification(this.#guid(str("interfaces"))));
+        }
+        return;
+      }
+      case "open": {
+        const r = m.openDevice(this.link(str("interface")), {
+          app: (step.app as string | undefined) ?? "app",
+          ...(step.closeOnQueryRemove !== undefined
+            ? { closeOnQueryRemove: step.closeOnQueryRemove as boolean }
+            : {}),
+        });
+        this.#status(r.status);
+        if (r.handle) {
+          this.#handles.set((step.id as string | undefined) ?? str("interface"), r.handle);
+        }
+        return;
+      }
+      case "close": {
+        const h = this.#handles.get(str("handle"));
+        if (!h) throw new StepError(`Unknown handle '${str("handle")}'`);
+        this.#status(m.closeHandle(h));
+        return;
+      }
+      case "setValue":
+        m.registry.setValue(
+          str("path"),
+          str("name"),
+          this.#regType(step.type),
+          this.#data(step.data, this.#regType(step.type)),
+        );
+        return;
+      case "deleteKey":
+        m.registry.deleteKey(str("path"));
+        return;
+      case "importReg": {
+        const r = m.registry.importReg(str("text"));
+        if (r.errors.length) {
+          throw new StepError(
+            `The .reg text has errors:\n${
+              r.errors.map((e) => `  line ${e.line}: ${e.message}`).join("\n")
+            }`,
+          );
+        }
+        return;
+      }
+      case "changeProfile":
+        this.#status(m.changeHardwareProfile(str("profile")));
+        return;
+      case "reboot":
+        this.#bugCheck = null;
+        m.reboot({ safeMode: step.safeMode === true });
+        this.#reattachListenersAfterReboot();
+        return;
+      case "command": {
+        const succeeds = step.succeeds !== false;
+        m.registerCommand(str("program"), () => succeeds);
+        return;
+      }
+      case "customEvent": {
+        const n = {
+          Version: 1,
+          Size: 36,
+          Event: this.#guid(str("guid")),
+          FileObject: null,
+          NameBufferOffset: -1,
+          CustomDataBuffer: new Uint8Array(),
+        };
+        const pdo = this.pdo(str("device"));
+        this.#status(
+          step.asynchronous
+            ? m.kernel.IoReportTargetDeviceChangeAsynchronous(pdo, n)
+            : m.kernel.IoReportTargetDeviceChange(pdo, n),
+        );
+        m.settle();
+        return;
+      }
+      case "call":
+        this.#call(step);
+        return;
+      case "settle":
+        m.settle();
+        return;
+      default:
+        if (step.step.startsWith("expect")) {
+          this.#expect(step);
+          return;
+        }
+        throw new StepError(`Unknown step '${step.step}'`);
+    }
+  }
+
+  /** A kernel routine call from a scenario: names become objects, constant names their values. */
+  #call(step: Step): void {
+    const routine = step.routine as string;
+    const k = this.machine.kernel as unknown as Record<string, unknown>;
+    const fn = k[routine];
+    if (typeof fn !== "function" || !/^(Zw|Io|Rtl|Ke|Ob)[A-Z]/.test(routine)) {
+      throw new StepError(`Unknown kernel routine '${routine}'`);
+    }
+    const args = (Array.isArray(step.args) ? step.args : step.args === undefined ? [] : [step.args])
+      .map((a) => this.#arg(a));
+    const result = (fn as (...a: unknown[]) => unknown).apply(this.machine.kernel, args);
+    if (typeof result === "number") this.#status(result);
+    else if (result && typeof result === "object" && "status" in result) {
+      this.#status((result as { status: number }).status);
+    }
+    if (step.id) this.#results.set(step.id as string, result);
+    if (!this.machine.halted) this.machine.settle();
+  }
+
+  #arg(a: unknown): unknown {
+    if (Array.isArray(a)) return a.map((x) => this.#arg(x));
+    if (typeof a !== "string") return a;
+    if (this.#devices.has(a)) return this.pdo(a);
+    if (this.#interfaces.has(a)) return this.#interfaces.get(a);
+    if (this.#results.has(a)) return this.#results.get(a);
+    const dot = a.indexOf(".");
+    if (dot > 0 && this.#results.has(a.slice(0, dot))) {
+      return (this.#results.get(a.slice(0, dot)) as Record<string, unknown> | null)
+        ?.[a.slice(dot + 1)];
+    }
+    if (a in CONSTANTS) return CONSTANTS[a];
+    const guid = resolveGuid(a);
+    return guid ?? a;
+  }
+
+  #guid(g: string): string {
+    const v = resolveGuid(g);
+    if (!v) throw new StepError(`'${g}' is not a GUID or a known GUID name`);
+    return v;
+  }
+
+  #regType(t: unknown): number {
+    if (typeof t === "number") return t;
+    const hit = Object.entries(REG_TYPE_NAMES).find(([, name]) => name === t);
+    if (!hit) throw new StepError(`Unknown registry type '${String(t)}'`);
+    return Number(hit[0]);
+  }
+
+  #data(data: unknown, type: number): RegData {
+    if (type === 11 && (typeof data === "number" || typeof data === "string")) return BigInt(data);
+    if ((type === 3 || type === 0) && typeof data === "string") {
+      return new Uint8Array((data.match(/[0-9a-f]{2}/gi) ?? []).map((h) => parseInt(h, 16)));
+    }
+    return data as RegData;
+  }
+
+  /** A device whose driver the scenario does not name gets a default pass-through function driver, so it starts. */
+  #ensureDriver(hardwareIds: string[], compatibleIds: string[]): void {
+    const ids = [...hardwareIds, ...compatibleIds].map((i) => i.toUpperCase());
+    const sys = this.machine._sys;
+    for (const d of sys.io.drivers.values()) {
+      if (d.spec.hardwareIds?.some((h) => ids.includes(h.toUpperCase()))) return;
+    }
+    if (!this.#passthru) {
+      this.#passthru = { name: "passthru", hardwareIds: [] };
+      this.machine.loadDriver(this.#passthru);
+    }
+    this.#passthru.hardwareIds!.push(hardwareIds[0]!);
+  }
+
+  #listener(id: string): Listener {
+    const l = this.#listeners.get(id);
+    if (!l) {
+      throw new StepError(`Unknown listener '${id}'${this.#suggest(id, this.#listeners.keys())}`);
+    }
+    return l;
+  }
+
+  /** A kernel client: its own driver object, registered for one category, behaving like toastmon. */
+  #listen(step: Step): void {
+    const m = this.machine;
+    const k = m.kernel;
+    const id = step.id as string;
+    if (this.#listeners.has(id)) throw new StepError(`A listener named '${id}' exists already`);
+    const veto = step.veto === true;
+    const driver = m.loadDriver({ name: `listener_${id.replace(/[^A-Za-z0-9_.-]/g, "_")}` });
+    const listener: Listener = { driver, entry: null, cursor: m.trace.length, file: null };
+    this.#listeners.set(id, listener);
+    const callback = (n: NotificationStructure): number => {
+      if (
+        veto &&
+        (n.Event === GUID_TARGET_DEVICE_QUERY_REMOVE || n.Event === GUID_HWPROFILE_QUERY_CHANGE)
+      ) {
+        return STATUS_UNSUCCESSFUL;
+      }
+      if (step.target !== undefined && listener.file) {
+        if (n.Event === GUID_TARGET_DEVICE_QUERY_REMOVE && !step.holdHandle) {
+          k.ObDereferenceObject(listener.file);
+          listener.file = null;
+        }
+      }
+      if (
+        n.Event === GUID_TARGET_DEVICE_REMOVE_CANCELLED && !listener.file &&
+        step.target !== undefined
+      ) {
+        // Reopen after a cancelled removal, as the documentation asks.
+        const link = this.#targetLink(step.target as string);
+        if (link) listener.file = k.IoGetDeviceObjectPointer(link, 0).fileObject ?? null;
+      }
+      if (n.Event === GUID_TARGET_DEVICE_REMOVE_COMPLETE && listener.file) {
+        k.ObDereferenceObject(listener.file);
+        listener.file = null;
+      }
+      return STATUS_SUCCESS;
+    };
+    let r: { status: number; notificationEntry?: NotificationEntry };
+    if (step.interfaces !== undefined) {
+      r = k.IoRegisterPlugPlayNotification(
+        EventCategoryDeviceInterfaceChange,
+        step.includeExisting ? PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES : 0,
+        this.#guid(step.interfaces as string),
+        driver,
+        callback,
+      );
+    } else if (step.target !== undefined) {
+      const link = this.#targetLink(step.target as string);
+      if (!link) throw new StepError(`Device '${step.target}' has no enabled interface to open`);
+      const open = k.IoGetDeviceObjectPointer(link, 0);
+      if (!open.fileObject) {
+        throw new StepError(`Cannot open '${link}': ${ntStatusName(open.status)}`);
+      }
+      listener.file = open.fileObject;
+      r = k.IoRegisterPlugPlayNotification(
+        EventCategoryTargetDeviceChange,
+        0,
+        open.fileObject,
+        driver,
+        callback,
+      );
+    } else if (step.profiles) {
+      r = k.IoRegisterPlugPlayNotification(
+        EventCategoryHardwareProfileChange,
+        0,
+        null,
+        driver,
+        callback,
+      );
+    } else {
+      throw new StepError("listen needs one of interfaces, target or profiles");
+    }
+    this.#status(r.status);
+    listener.entry = r.notificationEntry ?? null;
+    m.settle();
+  }
+
+  /** An enabled interface of a device (or the interface itself when the name is an interface). */
+  #targetLink(name: string): string | undefined {
+    if (this.#interfaces.has(name)) return this.#interfaces.get(name);
+    const instance = this.instanceOf(name).toUpperCase();
+    return [...this.machine._sys.interfaces.byLink.values()].find((i) =>
+      i.instanceId.toUpperCase() === instance && i.enabled
+    )
+      ?.symbolicLinkName;
+  }
+
+  #reattachListenersAfterReboot(): void {
+    // A reboot ends every registration: the drivers start again from DriverEntry.
+    for (const l of this.#listeners.values()) {
+      l.entry = null;
+      l.file = null;
+    }
+  }
+
+  // ---- Expectations ----------------------------------------------------------------------------------
+
+  #expect(step: Step): void {
+    const m = this.machine;
+    const str = (k: string) => step[k] as string;
+    if (step.step !== "expectBugCheck" && !m.halted) m.settle();
+    switch (step.step) {
+      case "expectArrival":
+      case "expectRemoval": {
+        const link = this.link(str("interface"));
+        const name = step.step === "expectArrival"
+          ? "GUID_DEVICE_INTERFACE_ARRIVAL"
+          : "GUID_DEVICE_INTERFACE_REMOVAL";
+        const seen = m.trace.some((e) =>
+          e.kind === "notify" && e.eventName === name && e.symbolicLinkName === link
+        );
+        if (!seen) {
+          throw new StepError(
+            `Expected PnP to announce ${name} for ${link}, but the trace has none\n` +
+              this.#excerpt((e) =>
+                (e.kind === "notify" || e.kind === "call") &&
+                JSON.stringify(e).includes(link.slice(4, 30))
+              ),
+          );
+        }
+        return;
+      }
+      case "expectIrps": {
+        const device = str("device");
+        const instance = this.instanceOf(device);
+        const from = this.#irpCursor.get(device) ?? 0;
+        // Each IRP once, where it first reached the stack (its top), if that was after the cursor.
+        const irps: IrpEvent[] = [];
+        const seen = new Set<number>();
+        for (const e of m.trace) {
+          if (
+            e.kind !== "irp" || e.phase !== "dispatch" || e.instance !== instance || seen.has(e.irp)
+          ) continue;
+          seen.add(e.irp);
+          if (e.seq > from) irps.push(e);
+        }
+        const expected = (step.irps as string[]).map((x) =>
+          x.startsWith("IRP_M") ? x : `IRP_MN_${x}`
+        );
+        // Only PnP IRPs count unless the expectation names other major functions too.
+        if (expected.every((x) => x.startsWith("IRP_MN_"))) {
+          for (let n = irps.length - 1; n >= 0; n--) {
+            if (irps[n]!.minor === undefined) irps.splice(n, 1);
+          }
+        }
+        const actual = irps.map((e) => e.minor ?? e.major);
+        let ok: boolean;
+        let lastSeq = from;
+        if (step.exact) {
+          ok = actual.length === expected.length && actual.every((a, i) => a === expected[i]);
+          lastSeq = irps[irps.length - 1]?.seq ?? from;
+        } else {
+          let j = 0;
+          for (const e of irps) {
+            if (j < expected.length && (e.minor ?? e.major) === expected[j]) {
+              j++;
+              lastSeq = e.seq;
+            }
+          }
+          ok = j === expected.length;
+        }
+        if (!ok) {
+          throw new StepError(
+            `Expected IRPs ${expected.join(", ")}${
+              step.exact ? " (exactly)" : " (in order)"
+            } for ${instance}, ` +
+              `but its stack received: ${actual.join(", ") || "(none)"}\n` +
+              irps.slice(-10).map((e) => "    " + formatEvent(e)).join("\n"),
+          );
+        }
+        this.#irpCursor.set(device, lastSeq);
+        return;
+      }
+      case "expectNotifications":
+      case "expectNoMore": {
+        const id = str("listener");
+        const l = this.#listener(id);
+        const target = `${l.driver.name}!NotificationCallback`;
+        const got = m.trace.filter((e): e is NotifyEvent =>
+          e.kind === "notify" && e.seq > l.cursor && e.target === target
+        );
+        const actual = got.map((e) => e.eventName);
+        const expected = step.step === "expectNoMore"
+          ? []
+          : (step.events as string[]).map(eventName);
+        const ok = actual.length === expected.length && actual.every((a, i) => a === expected[i]);
+        if (!ok) {
+          throw new StepError(
+            `Expected listener '${id}' to receive ${
+              expected.join(", ") || "nothing more"
+            }, but it received ` +
+              `${actual.join(", ") || "nothing"}\n` + got.slice(-10).map((e) =>
+                "    " + formatEvent(e)
+              ).join("\n"),
+          );
+        }
+        l.cursor = got[got.length - 1]?.seq ?? l.cursor;
+        return;
+      }
+      case "expectMessages": {
+        const appName = str("app");
+        const app = m.app(appName);
+        const from = this.#messageCursor.get(appName) ?? 0;
+        const actual = app.messages.slice(from).map((x) => x.dbt as string);
+        const expected = step.messages as string[];
+        const ok = actual.length === expected.length && actual.every((a, i) => a === expected[i]);
+        if (!ok) {
+          throw new StepError(
+            `Expected application '${appName}' to receive ${
+              expected.join(", ") || "nothing"
+            }, but it received ` +
+              `${actual.join(", ") || "nothing"}\n` + this.#excerpt((e) =>
+                e.kind === "app" && e.app === appName
+              ),
+          );
+        }
+        this.#messageCursor.set(appName, app.messages.length);
+        return;
+      }
+      case "expectStatus": {
+        const want = statusValue(step.status);
+        if (want === undefined) throw new StepError(`Unknown status '${String(step.status)}'`);
+        if (this.lastStatus !== want) {
+          throw new StepError(
+            `Expected ${ntStatusName(want)}, got ${ntStatusName(this.lastStatus)}\n` +
+              this.#excerpt(
+                (e) => e.kind === "call" || (e.kind === "info" && /veto|fail/.test(e.what)),
+                4,
+              ),
+          );
+        }
+        return;
+      }
+      case "expectRegistry": {
+        const path = str("path");
+        const exists = step.exists !== false;
+        if (step.name === undefined) {
+          if (m.registry.exists(path) !== exists) {
+            throw new StepError(
+              `Expected key '${path}' ${exists ? "to exist" : "not to exist"}${
+                this.#regExcerpt(path)
+              }`,
+            );
+          }
+          if (step.volatile !== undefined && m.registry.isVolatile(path) !== step.volatile) {
+            throw new StepError(
+              `Expected key '${path}' to be ${step.volatile ? "volatile" : "non-volatile"}`,
+            );
+          }
+          return;
+        }
+        const v = m.registry.getValue(path, str("name"));
+        if (!exists) {
+          if (v) {
+            throw new StepError(
+              `Expected no value '${str("name")}' in '${path}', found ${
+                JSON.stringify(String(v.data))
+              }`,
+            );
+          }
+          return;
+        }
+        if (!v) {
+          throw new StepError(
+            `Expected value '${str("name")}' in '${path}', but there is none${
+              this.#regExcerpt(path)
+            }`,
+          );
+        }
+        if (step.type !== undefined && v.type !== this.#regType(step.type)) {
+          throw new StepError(
+            `Expected '${str("name")}' to be ${String(step.type)}, it is ${REG_TYPE_NAMES[v.type]}`,
+          );
+        }
+        if (step.data !== undefined && !dataEqual(v.data, this.#data(step.data, v.type))) {
+          throw new StepError(
+            `Expected '${str("name")}' = ${JSON.stringify(step.data)}, it is ${
+              JSON.stringify(typeof v.data === "bigint" ? String(v.data) : v.data)
+            }`,
+          );
+        }
+        return;
+      }
+      case "expectState": {
+        const device = str("device");
+        const d = this.#devices.get(device);
+        if (!d) throw new StepError(`Unknown device '${device}'`);
+        const node = m.devnode(d.instanceId) ?? m.devnode(d.pdo);
+        const state = node?.state ?? "Absent";
+        const problem = node?.problem
+          ? CM_PROB_NAMES[node.problem] ?? String(node.problem)
+          : "none";
+        const wantProblem = step.problem as string | undefined;
+        if (state !== step.state || (wantProblem !== undefined && wantProblem !== problem)) {
+          throw new StepError(
+            `Expected ${d.instanceId} to be ${step.state}${
+              wantProblem ? ` (${wantProblem})` : ""
+            }, it is ${state} (${problem})\n` +
+              this.#excerpt((e) => e.kind === "state" && e.instance === d.instanceId, 6),
+          );
+        }
+        return;
+      }
+      case "expectBugCheck": {
+        const code = Number(step.code);
+        const b = this.#bugCheck;
+        if (
+          !b || b.code !== code ||
+          (step.parameter1 !== undefined && b.parameters[0] !== Number(step.parameter1))
+        ) {
+          throw new StepError(
+            `Expected bug check 0x${code.toString(16).toUpperCase()}${
+              step.parameter1 !== undefined
+                ? ` with parameter 1 = 0x${Number(step.parameter1).toString(16)}`
+                : ""
+            }, ${b ? `got ${b.message}` : "but the machine is running"}`,
+          );
+        }
+        this.#bugCheckExpected = true;
+        return;
+      }
+      case "expectInterfaces": {
+        const r = m.kernel.IoGetDeviceInterfaces(
+          this.#guid(str("guid")),
+          null,
+          step.includeNonActive ? DEVICE_INTERFACE_INCLUDE_NONACTIVE : 0,
+        );
+        const list = r.symbolicLinkList ?? [];
+        if (list.length !== Number(step.count)) {
+          throw new StepError(
+            `Expected ${step.count} interface(s) of ${
+              str("guid")
+            }, IoGetDeviceInterfaces lists ${list.length}: ${list.join(", ") || "(none)"}`,
+          );
+        }
+        return;
+      }
+      case "expectFinding": {
+        const rule = str("rule");
+        if (!m.verifier.findings.some((f) => f.rule === rule)) {
+          throw new StepError(
+            `Expected a verifier finding '${rule}', the findings are: ${
+              m.verifier.findings.map((f) => f.rule).join(", ") || "(none)"
+            }`,
+          );
+        }
+        return;
+      }
+      default:
+        throw new StepError(`Unknown expectation '${step.step}'`);
+    }
+  }
+
+  #regExcerpt(path: string): string {
+    const tail = path.split("\\").slice(-2).join("\\");
+    return "\n" + this.#excerpt((e) => e.kind === "reg" && e.path.includes(tail), 5);
+  }
+}
+
+/** A status name or number as a number. */
+export function statusValue(s: unknown): number | undefined {
+  if (typeof s === "number") return s >>> 0;
+  if (typeof s !== "string") return undefined;
+  if (/^0x[0-9a-f]+$/i.test(s)) return parseInt(s, 16) >>> 0;
+  return NTSTATUS_TABLE.find((x) => x.name === s)?.value;
+}
+
+/** `ARRIVAL` → `GUID_DEVICE_INTERFACE_ARRIVAL`, `QUERY_REMOVE` → `GUID_TARGET_DEVICE_QUERY_REMOVE` ... */
+export function eventName(short: string): string {
+  if (short.startsWith("GUID_")) return short;
+  const map: Record<string, string> = {
+    ARRIVAL: "GUID_DEVICE_INTERFACE_ARRIVAL",
+    REMOVAL: "GUID_DEVICE_INTERFACE_REMOVAL",
+    QUERY_REMOVE: "GUID_TARGET_DEVICE_QUERY_REMOVE",
+    REMOVE_CANCELLED: "GUID_TARGET_DEVICE_REMOVE_CANCELLED",
+    REMOVE_COMPLETE: "GUID_TARGET_DEVICE_REMOVE_COMPLETE",
+    QUERY_CHANGE: "GUID_HWPROFILE_QUERY_CHANGE",
+    CHANGE_COMPLETE: "GUID_HWPROFILE_CHANGE_COMPLETE",
+    CHANGE_CANCELLED: "GUID_HWPROFILE_CHANGE_CANCELLED",
+    CUSTOM: "custom event",
+  };
+  return map[short] ?? short;
+}
+
+/** Runs a scenario's steps on a fresh machine. */
+export function runScenarioData(data: ScenarioData): ScenarioResult {
+  let machine: Machine;
+  try {
+    machine = bootFor(data.boot);
+  } catch (e) {
+    return {
+      title: data.title,
+      passed: false,
+      failures: [{
+        message: `Cannot boot: ${(e as Error).message}`,
+        ...(data.file ? { file: data.file } : {}),
+      }],
+      trace: [],
+    };
+  }
+  const runner = new Runner(machine);
+  for (const step of data.steps) runner.run(step);
+  return runner.finish(data.title);
+}

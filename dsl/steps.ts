@@ -1,0 +1,506 @@
+/**
+ * The step representation both front ends compile to: plain data, one object per step, named by its
+ * `step` field. One table (`STEP_DEFINITIONS`) says what each step takes; the YAML loader validates
+ * against it, the JSON Schema is generated from it, and the fluent DSL builds the same objects.
+ *
+ * @module
+ */
+
+/** Where a step came from, for messages (YAML files have line and column). */
+export interface StepSource {
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** One step: its name and its arguments, plus where it came from. */
+export interface Step {
+  /** The step name, a key of STEP_DEFINITIONS. */
+  step: string;
+  /** Where the step was written. */
+  source?: StepSource;
+  /** The step's arguments, as STEP_DEFINITIONS describes them. */
+  [field: string]: unknown;
+}
+
+/** The type of one field. */
+export type FieldType =
+  | "string"
+  | "number"
+  | "boolean"
+  | "guid"
+  | "status"
+  | "regType"
+  | "strings"
+  | "data"
+  | "id"
+  | "object"
+  | "driver"
+  | "device";
+
+/** A field of a step. */
+export interface FieldDef {
+  type: FieldType;
+  required?: boolean;
+  doc: string;
+  /** For "string" fields with a fixed set of values. */
+  values?: readonly string[];
+}
+
+/** A step's definition. */
+export interface StepDef {
+  /** What the step does, in a sentence (the schema's description and the REPL's help). */
+  doc: string;
+  /** Its fields. */
+  fields: Readonly<Record<string, FieldDef>>;
+  /** The field a scalar value stands for: `unplug: t1` means `{ device: t1 }`. */
+  shorthand?: string;
+  /** An expectation (checked against the trace) rather than an action. */
+  expectation?: boolean;
+}
+
+const device: FieldDef = { type: "id", required: true, doc: "The device's id (given at plugIn)" };
+const iface: FieldDef = {
+  type: "id",
+  required: true,
+  doc: "The interface's id (given at registerInterface)",
+};
+const listener: FieldDef = {
+  type: "id",
+  required: true,
+  doc: "The listener's id (given at listen)",
+};
+
+/** Device fields shared by plugIn and a driver-less `device`. */
+const DEVICE_FIELDS: Readonly<Record<string, FieldDef>> = {
+  id: { type: "string", doc: "A name later steps use for this device" },
+  hardwareIds: { type: "strings", doc: "Hardware IDs, most specific first" },
+  hardwareId: { type: "string", doc: "A single hardware ID (instead of hardwareIds)" },
+  compatibleIds: { type: "strings", doc: "Compatible IDs" },
+  deviceId: { type: "string", doc: "The device ID (default: the first hardware ID)" },
+  instanceId: { type: "string", doc: "The instance ID the bus reports (default 0, 1, ...)" },
+  uniqueId: {
+    type: "boolean",
+    doc: "DEVICE_CAPABILITIES.UniqueID (default true; false adds the ParentIdPrefix)",
+  },
+  rawDeviceOk: {
+    type: "boolean",
+    doc: "DEVICE_CAPABILITIES.RawDeviceOK: starts without a function driver",
+  },
+  description: { type: "string", doc: "IRP_MN_QUERY_DEVICE_TEXT description" },
+  location: { type: "string", doc: "IRP_MN_QUERY_DEVICE_TEXT location" },
+  removable: { type: "boolean", doc: "DEVICE_CAPABILITIES.Removable" },
+  ejectSupported: { type: "boolean", doc: "DEVICE_CAPABILITIES.EjectSupported" },
+  surpriseRemovalOk: { type: "boolean", doc: "DEVICE_CAPABILITIES.SurpriseRemovalOK" },
+  dockDevice: { type: "boolean", doc: "DEVICE_CAPABILITIES.DockDevice" },
+  dockedProfile: {
+    type: "string",
+    doc: "A dock: the hardware profile to switch to when it arrives",
+  },
+  undockedProfile: {
+    type: "string",
+    doc: "A dock: the hardware profile to switch to when it is ejected",
+  },
+  parent: {
+    type: "id",
+    doc: "The device whose bus it is plugged into (default: the root enumerator)",
+  },
+  driver: {
+    type: "string",
+    doc: "The driver to use; default: a matching loaded driver, else a pass-through driver",
+  },
+};
+
+/**
+ * Every step. Actions first, then expectations.
+ *
+ * @example
+ * ```ts
+ * import { STEP_DEFINITIONS } from "./steps.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(STEP_DEFINITIONS.unplug?.shorthand, "device");
+ * ```
+ */
+export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
+  driver: {
+    doc:
+      "Load a driver: its IDs, and what it does (registers interfaces in AddDevice, enables them on start, vetoes query-remove, fails start ...)",
+    fields: {
+      name: { type: "string", required: true, doc: "Service name (Services\\<name>)" },
+      hardwareIds: { type: "strings", doc: "IDs it is the function driver for" },
+      classGuid: { type: "guid", doc: "Setup class of its devices" },
+      className: { type: "string", doc: "Setup class name" },
+      interfaces: {
+        type: "strings",
+        doc: "Interface classes it registers in AddDevice (GUIDs or names)",
+      },
+      enableOnStart: {
+        type: "boolean",
+        doc: "Enable its interfaces when START completes (default true)",
+      },
+      disableOnRemove: {
+        type: "boolean",
+        doc: "Disable them on SURPRISE_REMOVAL or REMOVE (default true); false leaves it to PnP",
+      },
+      vetoQueryRemove: { type: "boolean", doc: "Fail IRP_MN_QUERY_REMOVE_DEVICE (a driver veto)" },
+      failStart: {
+        type: "boolean",
+        doc: "Fail IRP_MN_START_DEVICE with STATUS_INSUFFICIENT_RESOURCES",
+      },
+      failQueryStop: {
+        type: "boolean",
+        doc: "Fail IRP_MN_QUERY_STOP_DEVICE (the device takes no part in a rebalance)",
+      },
+      upperFilters: { type: "strings", doc: "Class upper filters its INF adds" },
+      lowerFilters: { type: "strings", doc: "Class lower filters its INF adds" },
+      deviceParameters: {
+        type: "object",
+        doc: "Values its INF writes to each device's hardware key: name → {type, data}",
+      },
+      raiseIrqlInAddDevice: {
+        type: "boolean",
+        doc: "Misuse: raise IRQL to DISPATCH_LEVEL in AddDevice before calling IoCreateDevice",
+      },
+    },
+  },
+  plugIn: {
+    doc:
+      "Plug a device into a bus (the parent's or the root enumerator's); PnP enumerates, installs and starts it",
+    fields: DEVICE_FIELDS,
+    shorthand: "hardwareId",
+  },
+  name: {
+    doc: "Give a name to a device that is already present (a device of the example machine)",
+    fields: {
+      id: { type: "string", required: true, doc: "The name" },
+      instance: { type: "string", required: true, doc: "Its device instance ID" },
+    },
+  },
+  unplug: {
+    doc: "Pull a device out without warning (surprise removal)",
+    fields: { device },
+    shorthand: "device",
+  },
+  eject: {
+    doc: "Press the eject button (IoRequestDeviceEject): query-remove, remove, IRP_MN_EJECT",
+    fields: { device },
+    shorthand: "device",
+  },
+  requestRemoval: {
+    doc: "Safely remove a device: query-remove over its subtree, then remove or cancel",
+    fields: { device },
+    shorthand: "device",
+  },
+  restart: {
+    doc: "Remove a device's drivers and start it again",
+    fields: { device },
+    shorthand: "device",
+  },
+  disableDevice: {
+    doc: "Disable a device as Device Manager does (query-remove, remove, CONFIGFLAG_DISABLED)",
+    fields: { device },
+    shorthand: "device",
+  },
+  enableDevice: { doc: "Enable a disabled device again", fields: { device }, shorthand: "device" },
+  rebalance: {
+    doc: "Stop a device to rebalance resources: QUERY_STOP, STOP, START",
+    fields: {
+      device,
+      failRestart: { type: "boolean", doc: "Make the restart fail (surprise removal follows)" },
+    },
+    shorthand: "device",
+  },
+  registerInterface: {
+    doc: "IoRegisterDeviceInterface on a device's PDO",
+    fields: {
+      device,
+      guid: { type: "guid", required: true, doc: "Interface class GUID or well-known name" },
+      refString: { type: "string", doc: "Reference string" },
+      id: { type: "string", doc: "A name for the interface" },
+    },
+  },
+  enable: {
+    doc: "IoSetDeviceInterfaceState(TRUE) on an interface",
+    fields: { interface: iface },
+    shorthand: "interface",
+  },
+  disable: {
+    doc: "IoSetDeviceInterfaceState(FALSE) on an interface",
+    fields: { interface: iface },
+    shorthand: "interface",
+  },
+  listen: {
+    doc:
+      "A kernel client registers for notifications: interface arrivals of a class, a device's target events, or profile changes",
+    fields: {
+      id: { type: "string", required: true, doc: "The listener's name" },
+      interfaces: { type: "guid", doc: "EventCategoryDeviceInterfaceChange for this class" },
+      includeExisting: {
+        type: "boolean",
+        doc: "PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES",
+      },
+      target: {
+        type: "id",
+        doc: "EventCategoryTargetDeviceChange on a device (the listener opens its interface)",
+      },
+      profiles: { type: "boolean", doc: "EventCategoryHardwareProfileChange" },
+      veto: {
+        type: "boolean",
+        doc: "Answer QUERY_REMOVE / HWPROFILE_QUERY_CHANGE with STATUS_UNSUCCESSFUL",
+      },
+      holdHandle: {
+        type: "boolean",
+        doc:
+          "A target listener that keeps its file object on query-remove (vetoes as an open handle)",
+      },
+    },
+  },
+  unlisten: {
+    doc:
+      "IoUnregisterPlugPlayNotificationEx (or the non-Ex form, after which a late callback may still arrive)",
+    fields: { listener, ex: { type: "boolean", doc: "Use the Ex form (default true)" } },
+    shorthand: "listener",
+  },
+  app: {
+    doc: "A user-mode application",
+    fields: {
+      id: { type: "string", required: true, doc: "Its name" },
+      interfaces: { type: "guid", doc: "CM_Register_Notification for this interface class" },
+      vetoQueryRemove: {
+        type: "boolean",
+        doc: "Answer DBT_DEVICEQUERYREMOVE with BROADCAST_QUERY_DENY",
+      },
+      vetoProfileChange: {
+        type: "boolean",
+        doc: "Answer DBT_QUERYCHANGECONFIG with BROADCAST_QUERY_DENY",
+      },
+    },
+    shorthand: "id",
+  },
+  open: {
+    doc: "An application opens an interface (CreateFile) and registers for its handle's events",
+    fields: {
+      app: { type: "string", doc: "The application (default 'app')" },
+      interface: iface,
+      id: { type: "string", doc: "A name for the handle" },
+      closeOnQueryRemove: {
+        type: "boolean",
+        doc: "Close on DBT_DEVICEQUERYREMOVE as documented (default true)",
+      },
+    },
+    shorthand: "interface",
+  },
+  close: {
+    doc: "CloseHandle",
+    fields: { handle: { type: "id", required: true, doc: "The handle's id" } },
+    shorthand: "handle",
+  },
+  setValue: {
+    doc: "Set a registry value as an administrator (regedit)",
+    fields: {
+      path: { type: "string", required: true, doc: "HKLM\\... or \\Registry\\Machine\\..." },
+      name: { type: "string", required: true, doc: "Value name ('' for the default value)" },
+      type: { type: "regType", required: true, doc: "REG_SZ, REG_DWORD, ..." },
+      data: { type: "data", required: true, doc: "Data in the type's form" },
+    },
+  },
+  deleteKey: {
+    doc: "Delete a registry key and its subtree",
+    fields: { path: { type: "string", required: true, doc: "The key" } },
+    shorthand: "path",
+  },
+  importReg: {
+    doc: "Import .reg text (regedit's format)",
+    fields: { text: { type: "string", required: true, doc: "The file's text" } },
+    shorthand: "text",
+  },
+  changeProfile: {
+    doc: "Change the hardware profile (query, then complete or cancel)",
+    fields: { profile: { type: "string", required: true, doc: "Friendly name or id" } },
+    shorthand: "profile",
+  },
+  reboot: {
+    doc: "Reboot: non-volatile registry kept, drivers and devices start again, RunOnce runs",
+    fields: { safeMode: { type: "boolean", doc: "Boot in safe mode" } },
+  },
+  command: {
+    doc: "Provide a RunOnce command handler",
+    fields: {
+      program: { type: "string", required: true, doc: "Program name (rundll32, setup.exe ...)" },
+      succeeds: { type: "boolean", doc: "Whether it succeeds (default true)" },
+    },
+  },
+  customEvent: {
+    doc: "IoReportTargetDeviceChange(Asynchronous) with a custom event",
+    fields: {
+      device,
+      guid: { type: "guid", required: true, doc: "The custom event GUID" },
+      asynchronous: { type: "boolean", doc: "Use IoReportTargetDeviceChangeAsynchronous" },
+    },
+  },
+  call: {
+    doc:
+      "Call a kernel routine as a driver would: arguments may name devices, interfaces, earlier results (`h.devInstRegKey`) and WDK constants (KEY_READ, REG_DWORD)",
+    fields: {
+      routine: { type: "string", required: true, doc: "The routine, e.g. IoOpenDeviceRegistryKey" },
+      args: { type: "data", doc: "The arguments, in the WDK's order, minus out-parameters" },
+      id: { type: "string", doc: "A name for the result, for later arguments" },
+    },
+  },
+  settle: { doc: "Run queued PnP work until none is left", fields: {} },
+
+  expectArrival: {
+    doc: "PnP announced GUID_DEVICE_INTERFACE_ARRIVAL for the interface",
+    fields: { interface: iface },
+    shorthand: "interface",
+    expectation: true,
+  },
+  expectRemoval: {
+    doc: "PnP announced GUID_DEVICE_INTERFACE_REMOVAL for the interface",
+    fields: { interface: iface },
+    shorthand: "interface",
+    expectation: true,
+  },
+  expectIrps: {
+    doc: "These IRPs went to the device's stack, in this order (since the last expectIrps for it)",
+    fields: {
+      device,
+      irps: {
+        type: "strings",
+        required: true,
+        doc: "Minor function names, with or without IRP_MN_",
+      },
+      exact: {
+        type: "boolean",
+        doc: "No other IRPs in between (default false: in order, others allowed)",
+      },
+    },
+    expectation: true,
+  },
+  expectNotifications: {
+    doc: "These events reached the listener, in this order (since the last check)",
+    fields: {
+      listener,
+      events: {
+        type: "strings",
+        required: true,
+        doc: "Event names: ARRIVAL, QUERY_REMOVE, GUID_TARGET_DEVICE_REMOVE_COMPLETE ...",
+      },
+    },
+    expectation: true,
+  },
+  expectMessages: {
+    doc: "These DBT_* messages reached the application, in this order (since the last check)",
+    fields: {
+      app: { type: "string", required: true, doc: "The application" },
+      messages: { type: "strings", required: true, doc: "DBT_DEVICEARRIVAL ..." },
+    },
+    expectation: true,
+  },
+  expectStatus: {
+    doc: "The last step's NTSTATUS",
+    fields: { status: { type: "status", required: true, doc: "A status name or number" } },
+    shorthand: "status",
+    expectation: true,
+  },
+  expectRegistry: {
+    doc: "A registry key or value as expected",
+    fields: {
+      path: { type: "string", required: true, doc: "The key" },
+      name: { type: "string", doc: "A value name" },
+      type: { type: "regType", doc: "The value's type" },
+      data: { type: "data", doc: "The value's data" },
+      exists: { type: "boolean", doc: "Whether the key (or value) exists (default true)" },
+      volatile: { type: "boolean", doc: "Whether the key is volatile" },
+    },
+    expectation: true,
+  },
+  expectState: {
+    doc: "A device's PnP state (Started, Removed, SurpriseRemoved, Absent ...) and problem code",
+    fields: {
+      device,
+      state: { type: "string", required: true, doc: "The state" },
+      problem: { type: "string", doc: "CM_PROB_* name, or none" },
+    },
+    expectation: true,
+  },
+  expectBugCheck: {
+    doc: "The machine stopped with this bug check",
+    fields: {
+      code: { type: "number", required: true, doc: "The code, e.g. 0xCA" },
+      parameter1: { type: "number", doc: "Bug check parameter 1" },
+    },
+    shorthand: "code",
+    expectation: true,
+  },
+  expectNoMore: {
+    doc: "No further events reached the listener since the last check",
+    fields: { listener },
+    shorthand: "listener",
+    expectation: true,
+  },
+  expectInterfaces: {
+    doc: "IoGetDeviceInterfaces for a class lists this many interfaces",
+    fields: {
+      guid: { type: "guid", required: true, doc: "The class" },
+      count: { type: "number", required: true, doc: "How many" },
+      includeNonActive: { type: "boolean", doc: "DEVICE_INTERFACE_INCLUDE_NONACTIVE" },
+    },
+    expectation: true,
+  },
+  expectFinding: {
+    doc: "The verifier reported this rule",
+    fields: { rule: { type: "string", required: true, doc: "The rule name" } },
+    shorthand: "rule",
+    expectation: true,
+  },
+};
+
+/** A scenario as data: what both front ends produce. */
+export interface ScenarioData {
+  title: string;
+  /** What it teaches (prose shown by the REPL and notebooks). */
+  teaches?: string;
+  /** boot() options, plus `example` to start from the bundled example machine. */
+  boot?: {
+    hardwareProfiles?: string[];
+    currentProfile?: string;
+    safeMode?: boolean;
+    verifier?: "strict" | "warn" | "off";
+    example?: boolean;
+    includeExistingDuplicates?: "never" | "always" | { seed: number };
+  };
+  steps: Step[];
+  /** The file it came from. */
+  file?: string;
+}
+
+/** Levenshtein distance, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => [i, ...Array(b.length).fill(0)] as number[],
+  );
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The closest known name, when it is close enough to be a likely misspelling. */
+export function didYouMean(name: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const dist = editDistance(name, k);
+    if (dist < bestD) {
+      bestD = dist;
+      best = k;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
