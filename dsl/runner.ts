@@ -123,6 +123,11 @@ export class Runner {
     };
   }
 
+  /** The result a `call` step stored under a name. */
+  result(id: string): unknown {
+    return this.#results.get(id);
+  }
+
   /** A fresh name (`d1`, `d2` ...) for the fluent DSL. */
   nextId(prefix: string): string {
     return `${prefix}${++this.#autoId}`;
@@ -229,8 +234,22 @@ export class Runner {
           hooks?: Partial<DriverSpec>;
         };
         const d = decl as unknown as DriverDecl;
+        // GUID names and REG_* type names become values here, as they do in every other step.
+        const params = d.deviceParameters
+          ? Object.fromEntries(
+            Object.entries(d.deviceParameters).map(([name, v]) => {
+              const type = this.#regType(v.type);
+              return [name, { type, data: this.#data(v.data, type) }];
+            }),
+          )
+          : undefined;
         const spec = declarativeDriver(
-          { ...d, ...(d.interfaces ? { interfaces: d.interfaces.map((g) => this.#guid(g)) } : {}) },
+          {
+            ...d,
+            ...(d.interfaces ? { interfaces: d.interfaces.map((g) => this.#guid(g)) } : {}),
+            ...(d.classGuid ? { classGuid: this.#guid(d.classGuid) } : {}),
+            ...(params ? { deviceParameters: params } : {}),
+          },
           hooks ?? {},
         );
         m.loadDriver(spec);
@@ -867,15 +886,87 @@ export class Runner {
         }
         return;
       }
+      case "expectStack": {
+        const device = str("device");
+        const d = this.#devices.get(device);
+        if (!d) throw new StepError(`Unknown device '${device}'`);
+        const node = m.devnode(d.instanceId) ?? m.devnode(d.pdo);
+        const actual = (node?.stack ?? []).map((s) => s.driver.replace(/^\\Driver\\/i, ""));
+        const expected = (step.drivers as string[]).map((s) => s.replace(/^\\Driver\\/i, ""));
+        const ok = actual.length === expected.length &&
+          actual.every((a, i) => a.toLowerCase() === expected[i]!.toLowerCase());
+        if (!ok) {
+          throw new StepError(
+            `Expected the stack of ${d.instanceId} (top first) to be ${expected.join(" > ")}, ` +
+              `it is ${actual.join(" > ") || "(no stack)"}\n` +
+              this.#excerpt(
+                (e) => e.kind === "call" && e.routine === "IoAttachDeviceToDeviceStack",
+                6,
+              ),
+          );
+        }
+        return;
+      }
+      case "expectResult": {
+        const path = str("result");
+        const dot = path.indexOf(".");
+        const id = dot > 0 ? path.slice(0, dot) : path;
+        if (!this.#results.has(id)) {
+          throw new StepError(
+            `No call named '${id}'${this.#suggest(id, this.#results.keys())} (give the call an id)`,
+          );
+        }
+        let value: unknown = this.#results.get(id);
+        for (const field of dot > 0 ? path.slice(dot + 1).split(".") : []) {
+          value = value && typeof value === "object"
+            ? (value as Record<string, unknown>)[field]
+            : undefined;
+        }
+        const exists = step.exists !== false;
+        if (!exists) {
+          if (value !== undefined) {
+            throw new StepError(
+              `Expected the call to leave '${path}' unset, it is ${plainJson(value)}`,
+            );
+          }
+          return;
+        }
+        if (value === undefined) {
+          throw new StepError(
+            `Expected '${path}' to be set, but the call left it unset (status ${
+              ntStatusName(this.#statusOf(this.#results.get(id)))
+            })`,
+          );
+        }
+        if (step.data !== undefined && plainJson(value) !== plainJson(this.#arg(step.data))) {
+          throw new StepError(
+            `Expected '${path}' = ${plainJson(step.data)}, it is ${plainJson(value)}`,
+          );
+        }
+        return;
+      }
       default:
         throw new StepError(`Unknown expectation '${step.step}'`);
     }
+  }
+
+  #statusOf(result: unknown): number {
+    if (typeof result === "number") return result;
+    return (result as { status?: number } | null)?.status ?? STATUS_SUCCESS;
   }
 
   #regExcerpt(path: string): string {
     const tail = path.split("\\").slice(-2).join("\\");
     return "\n" + this.#excerpt((e) => e.kind === "reg" && e.path.includes(tail), 5);
   }
+}
+
+/** JSON for comparing results: bigints as strings, byte arrays as number lists. */
+function plainJson(v: unknown): string {
+  return JSON.stringify(
+    v,
+    (_k, x) => typeof x === "bigint" ? String(x) : x instanceof Uint8Array ? Array.from(x) : x,
+  ) ?? "undefined";
 }
 
 /** A status name or number as a number. */

@@ -454,6 +454,34 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
     shorthand: "rule",
     expectation: true,
   },
+  expectStack: {
+    doc: "The device's stack now, from the top down to the PDO, by driver (service) name",
+    fields: {
+      device,
+      drivers: {
+        type: "strings",
+        required: true,
+        doc: "Driver names, top first, ending with the PDO's (bus) driver",
+      },
+    },
+    expectation: true,
+  },
+  expectResult: {
+    doc: "An out-parameter of an earlier call (by the call's id), e.g. `q.resultLength`",
+    fields: {
+      result: {
+        type: "string",
+        required: true,
+        doc: "The call's id, a dot, and the field (`q.resultLength`, `a.aliasSymbolicLinkName`)",
+      },
+      data: { type: "data", doc: "The value it should have" },
+      exists: {
+        type: "boolean",
+        doc: "Whether the routine set it at all (default true; false: nothing was written)",
+      },
+    },
+    expectation: true,
+  },
 };
 
 /** A scenario as data: what both front ends produce. */

@@ -36,6 +36,9 @@ import type { System } from "./system.ts";
 export type { KeyInformation, KeyValueInformation, OBJECT_ATTRIBUTES } from "./registry/zw.ts";
 export type { RTL_QUERY_REGISTRY_TABLE } from "./registry/rtl.ts";
 
+/** Routines whose C return value is not an NTSTATUS (the trace records it as a result). */
+const NOT_NTSTATUS = new Set(["KeRaiseIrql", "KeLowerIrql", "KeGetCurrentIrql"]);
+
 /**
  * The kernel routines of one machine. Get it from `machine.kernel`; drivers receive it as `k`.
  *
@@ -64,14 +67,15 @@ export class Kernel {
   protected invoke<T>(routine: string, args: Record<string, unknown>, fn: () => T): T {
     const sys = this._sys;
     sys.checkRunning();
-    sys.checkIrql(routine);
     const event: CallEvent = sys.trace.push<CallEvent>({
       kind: "call",
       routine,
       args: describeArgs(args),
     } as CallEvent);
+    // Recorded first, so that a bug check's analysis can name the offending call.
+    sys.checkIrql(routine);
     const result = fn();
-    if (typeof result === "number") {
+    if (typeof result === "number" && !NOT_NTSTATUS.has(routine)) {
       event.status = result;
       event.statusName = ntStatusName(result);
     } else if (result !== null && typeof result === "object" && "status" in result) {

@@ -142,8 +142,10 @@ export function configFlags(sys: System, node: DevNode): number {
 
 /** INF-like matching: each hardware ID, most specific first, then each compatible ID, against the loaded drivers. */
 export function matchDriver(sys: System, node: DevNode): DriverObject | undefined {
+  // An installed driver that unloaded after its last device left still matches: PnP loads it again
+  // for the next device ("Unload ... may be called any time after all of the driver's devices are removed").
   const drivers = [...sys.io.drivers.values()].filter((d) =>
-    d.loaded && d.spec.hardwareIds?.length
+    (d.loaded || d.wasLoaded) && d.spec.hardwareIds?.length
   );
   for (const id of [...node.hardwareIds, ...node.compatibleIds]) {
     const hit = drivers.find((d) =>

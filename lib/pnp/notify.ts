@@ -156,6 +156,8 @@ export class Notifications implements RemovalNotifier {
   #random: () => number;
   /** Depth of notification callbacks running (a synchronous report from inside one deadlocks). */
   inCallback = 0;
+  /** Target registrations told QUERY_REMOVE by the current query: they, and only they, hear REMOVE_CANCELLED. */
+  readonly #queried: Set<Registration> = new Set();
 
   /** Creates the layer. */
   constructor(
@@ -443,6 +445,7 @@ export class Notifications implements RemovalNotifier {
 
   /** Query-remove: applications on every device of the set first, then kernel registrants; the first failure vetoes. */
   queryRemove(nodes: DevNode[]): Veto | null {
+    this.#queried.clear();
     for (const node of nodes) {
       const veto = this.users?.queryRemove(node);
       if (veto) return veto;
@@ -450,6 +453,7 @@ export class Notifications implements RemovalNotifier {
     for (const node of nodes) {
       for (const reg of this.#targets(node)) {
         if (reg.state !== "active") continue;
+        this.#queried.add(reg);
         const status = this.#deliver(
           reg,
           this.#targetStructure(reg, GUID_TARGET_DEVICE_QUERY_REMOVE),
@@ -467,15 +471,20 @@ export class Notifications implements RemovalNotifier {
     return null;
   }
 
-  /** REMOVE_CANCELLED: kernel registrants, then applications (which reopen). */
+  /**
+   * REMOVE_CANCELLED: kernel registrants, then applications (which reopen). Only registrants that
+   * were told QUERY_REMOVE: a callback closes its file object on the query and reopens on the
+   * cancel (toastmon), so a cancel it was never queried for would make it open a second time.
+   */
   removeCancelled(nodes: DevNode[]): void {
     for (const node of nodes) {
       for (const reg of this.#targets(node)) {
-        if (reg.state === "active") {
+        if (reg.state === "active" && this.#queried.has(reg)) {
           this.#deliver(reg, this.#targetStructure(reg, GUID_TARGET_DEVICE_REMOVE_CANCELLED));
         }
       }
     }
+    this.#queried.clear();
     for (const node of nodes) this.users?.removeCancelled(node);
   }
 

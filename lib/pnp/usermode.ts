@@ -145,14 +145,18 @@ export class UserApp {
     return STATUS_SUCCESS;
   }
 
-  /** `SetupDiGetClassDevs(guid, NULL, NULL, DIGCF_DEVICEINTERFACE [| DIGCF_PRESENT])`: interface paths in user form. */
+  /**
+   * `SetupDiGetClassDevs(guid, NULL, NULL, DIGCF_DEVICEINTERFACE [| DIGCF_PRESENT])`: each interface's
+   * `SetupDiGetDeviceInterfaceDetail` DevicePath, which is lower-cased (`\\?\wine#test#1#{...}` in
+   * Wine's test_pnp_devices, run on Windows), unlike a broadcast's dbcc_name.
+   */
   getClassDevs(classGuid: string, flags: number = DIGCF_PRESENT | DIGCF_DEVICEINTERFACE): string[] {
     const r = this.#user.interfaces.list(
       classGuid,
       null,
       flags & DIGCF_PRESENT ? 0 : DEVICE_INTERFACE_INCLUDE_NONACTIVE,
     );
-    return (r.symbolicLinkList ?? []).map((l) => "\\\\?\\" + l.slice(4));
+    return (r.symbolicLinkList ?? []).map((l) => ("\\\\?\\" + l.slice(4)).toLowerCase());
   }
 }
 

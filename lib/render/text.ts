@@ -1,0 +1,210 @@
+/**
+ * Text pictures of a machine, in the style Windows driver developers know from WinDbg: the device
+ * tree (`!devnode 0 1`), a device stack (`!devstack`), a driver object (`!drvobj`), recent IRPs
+ * (`!irp`) and a bug check analysis (`!analyze -v`). Pure functions of the machine and its trace.
+ *
+ * @module
+ */
+import { BUGCHECK_NAMES } from "../bugcheck.ts";
+import { CM_PROB_NAMES } from "../constants.ts";
+import type { DeviceObject } from "../io/objects.ts";
+import type { Machine } from "../machine.ts";
+import type { DevNode } from "../pnp/devnode.ts";
+import type { BugCheckEvent, CallEvent, IrpEvent, TraceEvent } from "../trace/trace.ts";
+import { formatEvent } from "../trace/format.ts";
+
+/** The WinDbg name of each model state (`PNP_DEVNODE_STATE`). */
+export const DEVNODE_STATE_NAMES: Readonly<Record<string, string>> = {
+  Enumerated: "DeviceNodeInitialized",
+  DriversInitialized: "DeviceNodeInitialized",
+  Added: "DeviceNodeDriversAdded",
+  Started: "DeviceNodeStarted",
+  StopPending: "DeviceNodeQueryStopped",
+  Stopped: "DeviceNodeStopped",
+  RemovePending: "DeviceNodeQueryRemoved",
+  SurpriseRemoved: "DeviceNodeRemovePendingCloses",
+  Removed: "DeviceNodeRemoved",
+  Absent: "DeviceNodeDeleted",
+};
+
+function problem(node: DevNode): string {
+  return node.problem
+    ? `  Problem: ${CM_PROB_NAMES[node.problem] ?? node.problem} (${node.problem})`
+    : "";
+}
+
+/**
+ * The device tree, one devnode a line, indented by depth (like `!devnode 0 1`).
+ *
+ * @example
+ * ```ts
+ * import { boot } from "../machine.ts";
+ * import { renderDeviceTree } from "./text.ts";
+ * import assert from "node:assert/strict";
+ * assert.match(renderDeviceTree(boot()), /HTREE\\ROOT\\0/);
+ * ```
+ */
+export function renderDeviceTree(machine: Machine, from?: string): string {
+  const pnp = machine._sys.pnp;
+  const start = from ? pnp.find(from) : pnp.root;
+  if (!start) return `No present device '${from}'\n`;
+  const lines: string[] = [];
+  const visit = (n: DevNode, depth: number) => {
+    lines.push(
+      `${"  ".repeat(depth)}DevNode ${n.instanceId}  ${n.state}` +
+        (n.service ? `  Service: ${n.service}` : "") + problem(n) +
+        (n.opens.size ? `  Opens: ${n.opens.size}` : ""),
+    );
+    for (const c of n.children) visit(c, depth + 1);
+  };
+  visit(start, 0);
+  return lines.join("\n") + "\n";
+}
+
+function label(d: DeviceObject): string {
+  return d.name ?? `#${d.serial}`;
+}
+
+/** One device's stack, top first, with its devnode (like `!devstack`). */
+export function renderDevStack(machine: Machine, device: DeviceObject | string): string {
+  const pnp = machine._sys.pnp;
+  const node = typeof device === "string" ? pnp.find(device) : pnp.nodeOf(device.bottom);
+  if (!node) return `No present device '${String(device)}'\n`;
+  const rows: string[] = ["  !DevObj                 !DrvObj                    Role"];
+  for (let d: DeviceObject | null = node.top; d; d = d.lower) {
+    rows.push(
+      `${d === node.top ? ">" : " "} ${label(d).padEnd(24)}${d.DriverObject.DriverName.padEnd(27)}${
+        d.role ?? "device"
+      }`,
+    );
+  }
+  rows.push(`!DevNode for PDO ${label(node.pdo)}:`);
+  rows.push(`  DeviceInst is "${node.instanceId}"`);
+  if (node.service) rows.push(`  ServiceName is "${node.service}"`);
+  rows.push(`  State = ${node.state} (${DEVNODE_STATE_NAMES[node.state]})${problem(node)}`);
+  return rows.join("\n") + "\n";
+}
+
+/** A driver object: its devices, references and routines (like `!drvobj <name> 3`). */
+export function renderDrvObj(machine: Machine, name: string): string {
+  const driver = machine._sys.io.driver(name.replace(/^\\Driver\\/i, ""));
+  if (!driver) return `No driver '${name}'\n`;
+  const rows = [
+    `Driver object (${driver.DriverName}) is for:`,
+    `  ${driver.loaded ? "loaded" : "not loaded"}; DriverEntry returned 0x${
+      driver.entryStatus.toString(16).toUpperCase().padStart(8, "0")
+    }`,
+    `  References held by notification registrations: ${driver.references}`,
+    `Device Object list:`,
+    ...driver.devices.map((d) =>
+      `  ${label(d)}  (${d.role ?? "device"}${
+        d.devnode ? `, ${(d.devnode as DevNode).instanceId}` : ""
+      })`
+    ),
+    `DriverEntry:   ${driver.spec.DriverEntry ? `${driver.name}!DriverEntry` : "(default)"}`,
+    `AddDevice:     ${
+      driver.spec.AddDevice ? `${driver.name}!AddDevice` : "(default: create an FDO and attach it)"
+    }`,
+    `DriverUnload:  ${driver.DriverUnload ? `${driver.name}!DriverUnload` : "(none)"}`,
+    `Dispatch routines:`,
+    `  [1b] IRP_MJ_PNP  ${
+      driver.spec.DispatchPnp ? `${driver.name}!DispatchPnp` : "(default: pass down)"
+    }`,
+  ];
+  return rows.join("\n") + "\n";
+}
+
+/** The last `count` IRPs: each with the devices it passed through and how it completed (like `!irp`). */
+export function renderIrps(machine: Machine, count = 5): string {
+  const byId = new Map<number, IrpEvent[]>();
+  for (const e of machine.trace) {
+    if (e.kind === "irp") (byId.get(e.irp) ?? byId.set(e.irp, []).get(e.irp)!).push(e);
+  }
+  const ids = [...byId.keys()].slice(-count);
+  if (!ids.length) return "No IRPs yet\n";
+  const rows: string[] = [];
+  for (const id of ids) {
+    const events = byId.get(id)!;
+    const first = events[0]!;
+    const done = events.find((e) => e.phase === "complete");
+    rows.push(`Irp #${id} ${first.minor ?? first.major}  [${first.instance}]`);
+    for (const e of events) {
+      rows.push(
+        e.phase === "dispatch"
+          ? `   > ${e.device}`
+          : `   < completed by ${e.device}: ${e.statusName}`,
+      );
+    }
+    if (!done) rows.push("   (not completed)");
+  }
+  return rows.join("\n") + "\n";
+}
+
+/** Documentation pages for bug checks and verifier rules. */
+export const BUGCHECK_DOCS: Readonly<Record<number, string>> = {
+  0x09: "Bug Check 0x9: IRQL_NOT_GREATER_OR_EQUAL (KeRaiseIrql: the new IRQL must not be lower)",
+  0x0a: "Bug Check 0xA: IRQL_NOT_LESS_OR_EQUAL",
+  0x35: "Bug Check 0x35: NO_MORE_IRP_STACK_LOCATIONS",
+  0x44: "Bug Check 0x44: MULTIPLE_IRP_COMPLETE_REQUESTS",
+  0x7e: "Bug Check 0x7E: SYSTEM_THREAD_EXCEPTION_NOT_HANDLED",
+  0xc4: "Bug Check 0xC4: DRIVER_VERIFIER_DETECTED_VIOLATION (DDI compliance rules)",
+  0xc9: "Bug Check 0xC9: DRIVER_VERIFIER_IOMANAGER_VIOLATION",
+  0xca: "Bug Check 0xCA: PNP_DETECTED_FATAL_ERROR",
+  0x139: "Bug Check 0x139: KERNEL_SECURITY_CHECK_FAILURE (RtlQueryRegistryValues)",
+};
+
+/** The analysis of the machine's bug check (like `!analyze -v`), or a note that it is running. */
+export function renderAnalyze(machine: Machine): string {
+  const events = machine.trace;
+  let bug: BugCheckEvent | undefined;
+  let at = -1;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.kind === "bugcheck") {
+      bug = e;
+      at = i;
+      break;
+    }
+    if (e.kind === "info" && e.what === "reboot") break;
+  }
+  const findings = machine.verifier.findings;
+  if (!bug) {
+    return "The machine is running: no bug check to analyze.\n" +
+      (findings.length
+        ? `Verifier findings:\n${
+          findings.map((f) =>
+            `  ${f.rule} (${f.severity}): ${f.message}${f.doc ? `\n    see: ${f.doc}` : ""}`
+          ).join("\n")
+        }\n`
+        : "");
+  }
+  let offending: TraceEvent | undefined;
+  for (let i = at - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.kind === "call" || e.kind === "irp") {
+      offending = e;
+      break;
+    }
+  }
+  const calls = events.slice(Math.max(0, at - 8), at).map((e) => "    " + formatEvent(e));
+  return [
+    "*******************************************************************************",
+    "*                        Bugcheck Analysis                                    *",
+    "*******************************************************************************",
+    "",
+    `${BUGCHECK_NAMES[bug.code] ?? "BUGCHECK"} (${bug.code.toString(16)})`,
+    bug.message,
+    "Arguments:",
+    ...bug.parameters.map((p, i) => `Arg${i + 1}: ${p.toString(16).padStart(16, "0")}`),
+    "",
+    bug.rule ? `RULE BROKEN: ${bug.rule}` : "",
+    `FAULTING CALLER: ${bug.caller}`,
+    offending ? `LAST CALL: ${formatEvent(offending as CallEvent)}` : "",
+    `DOCUMENTATION: ${BUGCHECK_DOCS[bug.code] ?? "(none)"}`,
+    "",
+    "TRACE BEFORE THE BUG CHECK:",
+    ...calls,
+    "",
+    "Type .reboot to restart the machine.",
+  ].filter((l, i, a) => l !== "" || a[i - 1] !== "").join("\n") + "\n";
+}
