@@ -155,7 +155,7 @@ export class Runner {
     return l;
   }
 
-  #suggest(name: string, known: Iterable<string>): string {
+  #suggest(_name: string, known: Iterable<string>): string {
     const list = [...known];
     return list.length ? ` (known: ${list.join(", ")})` : "";
   }

@@ -136,7 +136,7 @@ export class Session {
 
   #makeContext(): vm.Context {
     const ctx = this.#ctx;
-    const session = this;
+    const call = (routine: string, args: unknown[]) => this.#kernelCall(routine, args);
     const kernel = new Proxy(this.machine.kernel, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
@@ -145,7 +145,7 @@ export class Session {
         ) {
           return typeof value === "function" ? value.bind(target) : value;
         }
-        return (...args: unknown[]) => session.#kernelCall(prop, args);
+        return (...args: unknown[]) => call(prop, args);
       },
     });
     const globals: Record<string, unknown> = {
