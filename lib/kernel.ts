@@ -566,10 +566,9 @@ export class Kernel {
     return this.invoke("IoSetDeviceInterfaceState", { SymbolicLinkName, Enable }, () => {
       const i = this._sys.interfaces.lookup(SymbolicLinkName);
       if (i && !Enable && !i.enabled && i.disabledByPnp) {
-        this._sys.verifierFinding(
+        this._sys.violate(
           "PnpInterfaceDoubleDisable",
           `${SymbolicLinkName} was disabled again after the PnP manager disabled it at removal`,
-          "IoSetDeviceInterfaceState",
         );
       }
       return this._sys.interfaces.setState(

@@ -8,6 +8,7 @@
 import { BugCheck } from "./bugcheck.ts";
 import { PASSIVE_LEVEL } from "./constants.ts";
 import { ROUTINE_IRQL } from "./irql.ts";
+import { ruleNamed } from "./verifier/rules.ts";
 import { IoManager } from "./io/iomgr.ts";
 import type { DeviceObject, Irp } from "./io/objects.ts";
 import type { Kernel } from "./kernel.ts";
@@ -111,12 +112,31 @@ export class System {
   /** The verifier's findings. */
   readonly findings: { rule: string; severity: string; message: string; doc?: string }[] = [];
 
-  /** Records a verifier finding (a warning: the machine goes on). */
-  verifierFinding(rule: string, message: string, doc?: string, severity = "warning"): void {
-    if (this.options.verifier === "off") return;
-    const f = { rule, severity, message, ...(doc ? { doc } : {}) };
+  /**
+   * A verifier rule was broken. Rules Windows always bug checks on, and Driver Verifier rules in
+   * "strict" mode, stop the machine with the rule's bug check (`parameters` follow the rule's
+   * parameter 1); otherwise the violation is a finding (none in "off" mode).
+   */
+  violate(rule: string, message: string, parameters: number[] = []): void {
+    const r = ruleNamed(rule);
+    const mode = this.options.verifier;
+    if (r?.bugCheck && (r.always || mode === "strict")) {
+      this.bugCheck(r.bugCheck.code, [r.bugCheck.parameter1, ...parameters], message, rule);
+    }
+    if (mode === "off") return;
+    const f = {
+      rule,
+      severity: r?.severity ?? "warning",
+      message,
+      ...(r?.doc ? { doc: r.doc } : {}),
+    };
     this.findings.push(f);
     this.trace.push({ kind: "finding", ...f });
+  }
+
+  /** Records a verifier finding for a rule (see `violate`). */
+  verifierFinding(rule: string, message: string): void {
+    this.violate(rule, message);
   }
 
   /** Flushes the hive (ZwFlushKey). */
@@ -169,9 +189,7 @@ export class System {
     const req = ROUTINE_IRQL[routine];
     if (!req || irql <= req.max) return;
     const message = `${routine} called at IRQL ${irql}; it requires IRQL <= ${req.max}`;
-    if (req.ruleCode !== undefined) {
-      this.bugCheck(0xc4, [req.ruleCode, irql, 0, 0], message, req.rule);
-    }
+    if (req.rule) this.violate(req.rule, message, [irql, 0, 0]);
     this.bugCheck(0x0a, [0, irql, 0, 0], message);
   }
 }

@@ -239,10 +239,8 @@ export function virtualBusPdoDispatch(k: Kernel, pdo: DeviceObject, irp: Irp): n
         const already = Array.isArray(irp.IoStatus.Information)
           ? irp.IoStatus.Information as DeviceObject[]
           : [];
-        irp.IoStatus.Information = [
-          ...already,
-          ...reportChildren(k, child, k._sys.pnp.busDriverFor(child)),
-        ];
+        const children = reportChildren(k, child, k._sys.pnp.busDriverFor(child));
+        irp.IoStatus.Information = already.length ? [...already, ...children] : children;
         status = STATUS_SUCCESS;
       } else if (type === TargetDeviceRelation) {
         k.ObReferenceObject(pdo);

@@ -38,6 +38,12 @@ import {
   STATUS_SUCCESS,
 } from "../ntstatus.ts";
 import { RunawayQueueError } from "../queue.ts";
+import {
+  checkDispatch,
+  checkSurpriseRemovalDetach,
+  currentDispatch,
+  type DispatchRecord,
+} from "../verifier/verifier.ts";
 import type { System } from "../system.ts";
 import {
   type CompletionRoutine,
@@ -66,6 +72,9 @@ export class IoManager {
   fileSerial = 0;
   /** Auto-generated device names (`\Device\00000001`). */
   autoName = 0;
+
+  /** The dispatch routines running now, innermost last (what the verifier checks). */
+  readonly dispatches: DispatchRecord[] = [];
 
   /** Forgets every driver and device (a reboot). */
   reset(): void {
@@ -162,7 +171,8 @@ export function IoAttachDeviceToDeviceStack(
 }
 
 /** `IoDetachDevice`: detaches the device attached above TargetDevice. */
-export function IoDetachDevice(_sys: System, TargetDevice: DeviceObject): void {
+export function IoDetachDevice(sys: System, TargetDevice: DeviceObject): void {
+  checkSurpriseRemovalDetach(sys, "IoDetachDevice", TargetDevice);
   const above = TargetDevice.AttachedDevice;
   if (!above) return;
   above.lower = null;
@@ -172,6 +182,8 @@ export function IoDetachDevice(_sys: System, TargetDevice: DeviceObject): void {
 /** `IoDeleteDevice`. */
 export function IoDeleteDevice(sys: System, DeviceObject: DeviceObject): void {
   if (DeviceObject.deleted) return;
+  checkSurpriseRemovalDetach(sys, "IoDeleteDevice", DeviceObject);
+  sys.pnp?.checkPdoDeletion(DeviceObject);
   DeviceObject.deleted = true;
   const list = DeviceObject.DriverObject.devices;
   const i = list.indexOf(DeviceObject);
@@ -310,14 +322,56 @@ export function IoCallDriver(sys: System, DeviceObject: DeviceObject, Irp: Irp):
   const name = loc.MajorFunction === IRP_MJ_PNP
     ? "DispatchPnp"
     : `Dispatch${IRP_MJ_NAMES[loc.MajorFunction]?.slice(7) ?? ""}`;
-  const status = runDriverRoutine(
-    sys,
-    DeviceObject.DriverObject,
-    name,
-    () => routine(sys.kernel, DeviceObject, Irp),
-  );
+  // The verifier watches what each dispatch routine does with its IRP.
+  const caller = currentDispatch(sys, Irp);
+  if (caller) {
+    caller.forwarded = true;
+    caller.forwardStatus = Irp.IoStatus.Status;
+  }
+  const record: DispatchRecord = {
+    device: DeviceObject,
+    irp: Irp,
+    major: loc.MajorFunction,
+    minor: loc.MinorFunction,
+    forwarded: false,
+    forwardStatus: 0,
+    lowerReturn: undefined,
+    completed: false,
+    completionStatus: 0,
+    handleSerial: sys.keyHandles.serial,
+  };
+  sys.io.dispatches.push(record);
+  let status: number;
+  try {
+    status = runDriverRoutine(
+      sys,
+      DeviceObject.DriverObject,
+      name,
+      () => routine(sys.kernel, DeviceObject, Irp),
+    );
+  } finally {
+    sys.io.dispatches.pop();
+  }
+  if (caller) caller.lowerReturn = status;
+  if (sys.options.verifier !== "off") {
+    checkDispatch(sys, record, status);
+    checkDispatchHandles(sys, record, `${DeviceObject.DriverObject.name}!${name}`);
+  }
   sys.afterDispatch(DeviceObject, Irp, status);
   return status;
+}
+
+/** Key handles a dispatch routine opened and did not close before returning (SDV's ZwRegistryCreate). */
+function checkDispatchHandles(sys: System, record: DispatchRecord, frame: string): void {
+  if (sys.keyHandles.serial === record.handleSerial) return;
+  for (const [handle, entry] of sys.keyHandles.entries()) {
+    if (entry.openedBy === frame && sys.keyHandles.serialOf(handle) > record.handleSerial) {
+      sys.violate(
+        "ZwRegistryCreate",
+        `${frame} returned with key handle ${handle} (from ${entry.routine}) still open`,
+      );
+    }
+  }
 }
 
 function describeIrpOf(irp: Irp): string {
@@ -331,6 +385,11 @@ function describeIrpOf(irp: Irp): string {
 export function IoCompleteRequest(sys: System, Irp: Irp, _PriorityBoost: number): void {
   if (Irp.completed) {
     sys.bugCheck(0x44, [Irp.id, 0, 0, 0], `${describeIrpOf(Irp)} was completed twice`);
+  }
+  const completer = currentDispatch(sys, Irp);
+  if (completer) {
+    completer.completed = true;
+    completer.completionStatus = Irp.IoStatus.Status;
   }
   const first = Irp.stack[Irp.CurrentLocation];
   const at = first?.DeviceObject;

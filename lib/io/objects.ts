@@ -76,6 +76,8 @@ export class DriverObject {
   loaded = false;
   /** It had a device at some point (so losing the last one unloads it). */
   hadDevices = false;
+  /** The verifier already reported that registrations keep it loaded. */
+  leakReported = false;
   /** DriverEntry succeeded at least once. */
   wasLoaded = false;
   /** DriverEntry's status. */

@@ -58,6 +58,9 @@ export interface HandleEntry<T> {
 /** A handle table: kernel handles and every process's handles, told apart by the entry. */
 export class HandleTable<T> {
   readonly #entries = new Map<Handle, HandleEntry<T>>();
+  readonly #serials = new WeakMap<Handle, number>();
+  readonly #closed = new WeakSet<Handle>();
+  #serial = 0;
   #nextKernel = 1;
   readonly #nextByProcess = new Map<string, number>();
 
@@ -73,6 +76,7 @@ export class HandleTable<T> {
     }
     const handle = new Handle(value);
     this.#entries.set(handle, entry);
+    this.#serials.set(handle, ++this.#serial);
     return handle;
   }
 
@@ -83,7 +87,24 @@ export class HandleTable<T> {
 
   /** Removes a handle; returns whether it was open. */
   close(handle: Handle): boolean {
-    return this.#entries.delete(handle);
+    const had = this.#entries.delete(handle);
+    if (had) this.#closed.add(handle);
+    return had;
+  }
+
+  /** How many handles were ever opened (each handle's serial is its position in that count). */
+  get serial(): number {
+    return this.#serial;
+  }
+
+  /** A handle's serial (0 for an unknown handle). */
+  serialOf(handle: Handle): number {
+    return this.#serials.get(handle) ?? 0;
+  }
+
+  /** Whether a handle was open once and has been closed. */
+  wasClosed(handle: unknown): boolean {
+    return handle instanceof Handle && this.#closed.has(handle);
   }
 
   /** Every open handle with its entry. */

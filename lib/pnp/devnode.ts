@@ -99,8 +99,12 @@ export class DevNode {
   readonly opens: Set<FileObject> = new Set();
   /** Set while a query-remove or surprise removal is in progress (new opens fail). */
   removalInProgress = false;
+  /** In its bus's latest BusRelations answer. */
+  reported = true;
   /** An enumeration of this node is queued. */
   enumerationQueued = false;
+  /** The parent's last BusRelations answer that listed this device (PnP's bookkeeping). */
+  reportedStamp = 0;
   /** REMOVE is waiting for the last open handle (after a surprise removal). */
   removeWaitsForHandles = false;
   /** Whether START has completed for the whole stack at least once since the last removal. */

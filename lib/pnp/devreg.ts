@@ -184,9 +184,8 @@ export function install(sys: System, node: DevNode, driver: DriverObject): boole
   const existing = key.value("Driver")?.data;
   let first = false;
   if (typeof existing !== "string" || !existing.toLowerCase().startsWith(classGuid)) {
-    let n = 0;
-    while (classKey.child(String(n).padStart(4, "0"))) n++;
-    const name = String(n).padStart(4, "0");
+    const name = firstFreeSoftwareKey(sys, classKey);
+    const n = Number(name);
     const sw = sys.hive.createChild(classKey, name, false);
     sw.allowed = PNP_KEY_ACCESS;
     set(sys, sw, "DriverDesc", REG_SZ, node.description || spec.name);
@@ -210,6 +209,22 @@ export function install(sys: System, node: DevNode, driver: DriverObject): boole
     }
   }
   return first;
+}
+
+/** Where the last search for a free software key number stopped, per class key. */
+const freeKeyHints = new WeakMap<KeyNode, { next: number; deletions: number }>();
+
+/**
+ * The first unused `NNNN` under a class key (setupapi's create_driver_key counts up from 0000). The
+ * numbers below the last answer were all taken then and, while no key has been deleted since, still
+ * are: the search resumes there instead of walking every device of the class again.
+ */
+function firstFreeSoftwareKey(sys: System, classKey: KeyNode): string {
+  const hint = freeKeyHints.get(classKey);
+  let n = hint && hint.deletions === sys.hive.deletions ? hint.next : 0;
+  while (classKey.child(String(n).padStart(4, "0"))) n++;
+  freeKeyHints.set(classKey, { next: n, deletions: sys.hive.deletions });
+  return String(n).padStart(4, "0");
 }
 
 function matchingId(node: DevNode, spec: DriverSpec): string {
@@ -269,12 +284,12 @@ export function requirePdo(
     d && typeof d === "object" && "lower" in d &&
     (d.lower || d.role === "FDO" || d.role === "filter")
   ) return invalid;
-  return sys.bugCheck(
-    0xca,
-    [0x2, d && typeof d === "object" && "serial" in d ? d.serial : 0, 0, 0],
-    `${routine} was given a device object PnP was never told about (not returned in BusRelations)`,
+  sys.violate(
     "PnpInvalidPdo",
+    `${routine} was given a device object PnP was never told about (not returned in BusRelations)`,
+    [d && typeof d === "object" && "serial" in d ? d.serial : 0, 0, 0],
   );
+  return invalid;
 }
 
 /** `IoOpenDeviceRegistryKey`: the hardware key (`Enum\<id>\Device Parameters`) or software key of a device. */
@@ -304,9 +319,7 @@ export function IoOpenDeviceRegistryKey(
     if (typeof driverKey !== "string") {
       // A raw device has no software key yet; PnP creates one on first open (ReactOS's IopEnsureDeviceDriverKey).
       const classKey = sys.hive.ensure(`${CCS}\\Control\\Class\\${GUID_DEVCLASS_UNKNOWN}`);
-      let n = 0;
-      while (classKey.child(String(n).padStart(4, "0"))) n++;
-      driverKey = `${GUID_DEVCLASS_UNKNOWN}\\${String(n).padStart(4, "0")}`;
+      driverKey = `${GUID_DEVCLASS_UNKNOWN}\\${firstFreeSoftwareKey(sys, classKey)}`;
       set(sys, key, "Driver", REG_SZ, driverKey);
     }
     path = profile

@@ -75,6 +75,8 @@ export class InterfaceManager {
   readonly #sys: System;
   /** Registered interfaces by upper-cased symbolic link. */
   readonly byLink: Map<string, DeviceInterface> = new Map();
+  /** The same interfaces by upper-cased device instance ID, in registration order. */
+  readonly #byInstance: Map<string, DeviceInterface[]> = new Map();
 
   /** Creates the manager and rebuilds the registrations stored in `Control\DeviceClasses`. */
   constructor(sys: System) {
@@ -97,7 +99,7 @@ export class InterfaceManager {
           const link = `\\??\\${inst.replace(/\\/g, "#")}#${guid}${
             refString ? "\\" + refString : ""
           }`;
-          this.byLink.set(link.toUpperCase(), {
+          this.#add({
             classGuid: guid,
             instanceId: inst,
             refString,
@@ -119,8 +121,16 @@ export class InterfaceManager {
 
   /** Interfaces of a device instance. */
   ofDevice(instanceId: string): DeviceInterface[] {
-    const up = instanceId.toUpperCase();
-    return [...this.byLink.values()].filter((i) => i.instanceId.toUpperCase() === up);
+    return [...(this.#byInstance.get(instanceId.toUpperCase()) ?? [])];
+  }
+
+  /** Records a registration in both indexes. */
+  #add(i: DeviceInterface): void {
+    this.byLink.set(i.symbolicLinkName.toUpperCase(), i);
+    const key = i.instanceId.toUpperCase();
+    const list = this.#byInstance.get(key);
+    if (list) list.push(i);
+    else this.#byInstance.set(key, [i]);
   }
 
   /** The `#<ref>` key of an interface. */
@@ -173,7 +183,7 @@ export class InterfaceManager {
       announced: false,
       disabledByPnp: false,
     };
-    this.byLink.set(link.toUpperCase(), i);
+    this.#add(i);
     return { status: STATUS_SUCCESS, symbolicLinkName: link };
   }
 

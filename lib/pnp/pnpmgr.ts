@@ -65,6 +65,7 @@ import type { WorkQueue } from "../queue.ts";
 import type { System } from "../system.ts";
 import { DevNode, type DevNodeState, emptyCapabilities } from "./devnode.ts";
 import * as devreg from "./devreg.ts";
+import { checkRemoved } from "../verifier/verifier.ts";
 
 /** The caller frame of the PnP manager's worker. */
 const PNP_FRAME = {
@@ -282,6 +283,16 @@ export class PnpManager {
   /** Unloads a driver whose last device is gone and that no notification registration holds (DriverUnload runs). */
   driverMayUnload(driver: DriverObject): void {
     if (
+      driver.loaded && driver.hadDevices && driver.devices.length === 0 && driver.references > 0 &&
+      !driver.leakReported
+    ) {
+      driver.leakReported = true;
+      this.#sys.violate(
+        "PnpNotificationLeak",
+        `${driver.DriverName}'s last device is gone but it still holds ${driver.references} notification registration(s), so it cannot unload`,
+      );
+    }
+    if (
       !driver.loaded || driver === this.pnpDriver || driver.devices.length > 0 ||
       driver.references > 0
     ) return;
@@ -292,6 +303,15 @@ export class PnpManager {
     }
     driver.loaded = false;
     driver.hadDevices = false;
+    driver.leakReported = false;
+    for (const [handle, entry] of this.#sys.keyHandles.entries()) {
+      if (entry.driver === driver.name) {
+        this.#sys.violate(
+          "KeyHandleLeakAtUnload",
+          `${driver.DriverName} unloaded with key handle ${handle} (from ${entry.routine}) open`,
+        );
+      }
+    }
     this.#sys.trace.push({
       kind: "info",
       what: "unload driver",
@@ -322,6 +342,9 @@ export class PnpManager {
 
   // ---- Enumeration ------------------------------------------------------------------------------------
 
+  /** Counts BusRelations answers, to stamp the children each one reported. */
+  #enumerations = 0;
+
   /** Queues an enumeration of a device's children (IoInvalidateDeviceRelations(BusRelations)). */
   requestEnumeration(node: DevNode): void {
     if (node.enumerationQueued) return;
@@ -339,25 +362,33 @@ export class PnpManager {
     if (!NT_SUCCESS(r.status)) return;
     const list = Array.isArray(r.information) ? r.information as unknown[] : [];
     const reported: DeviceObject[] = [];
+    const stamp = ++this.#enumerations;
     for (const entry of list) {
       if (!(entry instanceof DeviceObject)) {
-        this.#sys.bugCheck(
-          0xca,
-          [0x8, 0, 0, 0],
+        this.#sys.violate(
+          "PnpNullRelation",
           `${node.instanceId}'s BusRelations contains a NULL or non-device entry`,
+          [0, 0, 0],
         );
+        continue;
       }
       if (entry.deleted) {
-        this.#sys.bugCheck(
-          0xca,
-          [0x4, entry.serial, 0, 0],
+        this.#sys.violate(
+          "PnpDeletedPdoReported",
           `A deleted PDO was reported in ${node.instanceId}'s BusRelations`,
+          [entry.serial, 0, 0],
         );
       }
       reported.push(entry);
+      // Stamp each reported child's devnode: finding the children left out is then one pass.
+      const known = this.nodeOf(entry);
+      if (known) {
+        known.reportedStamp = stamp;
+        known.reported = true;
+      }
     }
-    for (const child of [...node.children]) {
-      if (!reported.includes(child.pdo)) this.deviceGone(child);
+    for (const child of node.children.filter((c) => c.reportedStamp !== stamp)) {
+      this.deviceGone(child);
     }
     for (const pdo of reported) {
       // PnP releases the reference the bus driver took for the relations list.
@@ -413,15 +444,15 @@ export class PnpManager {
     const full = `${deviceId}\\${instancePart}`;
     const limit = caps.UniqueID ? 199 : 172;
     if (full.length >= 200 || deviceId.length + instanceId.length >= limit) {
-      sys.bugCheck(0xca, [0x3, pdo.serial, 0, 2], `Device instance ID '${full}' is too long`);
+      sys.violate("PnpInvalidId", `Device instance ID '${full}' is too long`, [pdo.serial, 0, 2]);
     }
     const existing = this.find(full);
     if (existing) {
-      sys.bugCheck(
-        0xca,
-        [0x1, pdo.serial, existing.pdo.serial, 0],
-        `Duplicate PDO: '${full}' was reported twice`,
-      );
+      sys.violate("PnpDuplicatePdo", `Duplicate PDO: '${full}' was reported twice`, [
+        pdo.serial,
+        existing.pdo.serial,
+        0,
+      ]);
     }
     node.instanceId = full;
     // The identification IRPs went out before the instance ID was known; attribute them now.
@@ -454,11 +485,11 @@ export class PnpManager {
     const shape = isDeviceId ? slashes !== 1 : kind === 2 ? slashes !== 0 : slashes > 1;
     if (bad || shape || id.length >= 200 || (isDeviceId && id === "")) {
       const which = ["", "DeviceID", "InstanceID", "HardwareIDs", "CompatibleIDs"][kind];
-      this.#sys.bugCheck(
-        0xca,
-        [0x3, pdo.serial, 0, kind],
+      this.#sys.violate(
+        "PnpInvalidId",
         `Invalid ${which} '${id}' from ${pdo}: IDs allow only characters 0x20-0x2B and 0x2D-0x7F` +
           (isDeviceId ? " and exactly one '\\'" : kind === 2 ? " and no '\\'" : ""),
+        [pdo.serial, 0, kind],
       );
     }
   }
@@ -528,11 +559,10 @@ export class PnpManager {
     }
     for (let d: DeviceObject | null = node.pdo; d; d = d.AttachedDevice) {
       if (d !== node.pdo && d.Flags & DO_DEVICE_INITIALIZING) {
-        sys.trace.push({
-          kind: "info",
-          what: "DO_DEVICE_INITIALIZING still set after AddDevice",
-          detail: { device: d.toString() },
-        });
+        sys.violate(
+          "DeviceInitializing",
+          `${d} still has DO_DEVICE_INITIALIZING after AddDevice returned`,
+        );
       }
     }
     this.#setState(node, "Added");
@@ -579,13 +609,29 @@ export class PnpManager {
   // ---- Leaving ----------------------------------------------------------------------------------------
 
   #sendRemove(node: DevNode): void {
+    const stack: DeviceObject[] = [];
+    for (let d: DeviceObject | null = node.top; d; d = d.lower) stack.push(d);
     this.sendIrp(node, IRP_MN_REMOVE_DEVICE);
+    if (this.#sys.options.verifier !== "off") checkRemoved(this.#sys, stack);
     node.startCompleted = false;
     this.notifier.disableLeftovers(node);
   }
 
+  /** IoDeleteDevice of a PDO its bus still reports is Driver Verifier's 0xC9 0x221. */
+  checkPdoDeletion(device: DeviceObject): void {
+    const node = this.nodeOf(device);
+    if (node && node.pdo === device && node.reported && node.state !== "Absent") {
+      this.#sys.violate(
+        "PnpPdoDeletedWhileReported",
+        `${device.DriverObject.name} deleted the PDO of ${node.instanceId} while its bus still reports it in BusRelations`,
+        [device.serial, 0, 0],
+      );
+    }
+  }
+
   /** A child is no longer in its bus's BusRelations: surprise removal if it had drivers, then REMOVE once handles close. */
   deviceGone(node: DevNode): void {
+    node.reported = false;
     this.#surpriseRemoveTree(node, true);
   }
 

@@ -162,6 +162,8 @@ export class Hive {
   onWrite: (write: HiveWrite) => void = () => {};
   /** The simulated clock. */
   now: () => number = () => 0;
+  /** How many keys have been deleted: a cache of "these subkeys exist" stays valid while it is unchanged. */
+  deletions = 0;
   #friendlyOf: (node: KeyNode) => string = (node) => node.path;
   #friendlyCache = new WeakMap<KeyNode, string>();
   /**
@@ -299,6 +301,7 @@ export class Hive {
     node.parent?.removeChild(node);
     if (node.parent) node.parent.lastWrite = this.now();
     node.deleted = true;
+    this.deletions++;
     this.onWrite({ kind: "reg", op: "deleteKey", path });
   }
 

@@ -263,11 +263,10 @@ export function RtlQueryRegistryValues(
           current.path,
         );
         if (!(row.Flags & RTL_QUERY_REGISTRY_TYPECHECK) && !trusted) {
-          sys.bugCheck(
-            0x139,
-            [0x3, 0, 0, 0],
-            "RtlQueryRegistryValues with RTL_QUERY_REGISTRY_DIRECT and no RTL_QUERY_REGISTRY_TYPECHECK on an untrusted hive",
+          sys.violate(
             "RtlQueryRegistryValuesTypecheck",
+            "RtlQueryRegistryValues with RTL_QUERY_REGISTRY_DIRECT and no RTL_QUERY_REGISTRY_TYPECHECK on an untrusted hive",
+            [0, 0, 0],
           );
         }
         if (row.Flags & RTL_QUERY_REGISTRY_TYPECHECK) {

@@ -158,6 +158,10 @@ const KEY_CLASSES = new Set([KeyBasicInformation, KeyNodeInformation, KeyFullInf
 /** `KeyNameInformation` (3), a KEY_INFORMATION_CLASS. */
 export const KeyNameInformation = 3;
 
+/** The trees drivers must not open directly ("Plug and Play Registry Routines"). */
+const PNP_TREES =
+  /^\\REGISTRY\\MACHINE\\SYSTEM\\(CurrentControlSet|ControlSet\d{3})\\(Enum|Control\\Class|Control\\DeviceClasses|Hardware Profiles)(\\|$)/i;
+
 /** FILETIME of the simulated clock's zero: 2026-01-01T00:00:00Z. Each clock tick is one second. */
 const FILETIME_BASE = 134116992000000000n;
 /** A key's last-write time as a FILETIME. */
@@ -205,7 +209,15 @@ export function referenceKey(
   allowDeleted = false,
 ): { entry: HandleEntry<KeyNode> } | { status: number } {
   const entry = sys.keyHandles.get(handle);
-  if (!entry) return { status: STATUS_INVALID_HANDLE };
+  if (!entry) {
+    if (sys.caller.driver && sys.keyHandles.wasClosed(handle)) {
+      sys.violate(
+        "ZwRegistryOpen",
+        `${sys.caller.name} used key handle ${handle} after closing it`,
+      );
+    }
+    return { status: STATUS_INVALID_HANDLE };
+  }
   // Zw routines run with previous mode KernelMode, so kernel handles work from any context; a
   // process handle works only in the process whose table holds it (ZwClose, "Object Handles").
   if (!entry.kernel && entry.process !== sys.caller.process) {
@@ -266,6 +278,22 @@ function openHandle(
   routine: string,
 ): Handle {
   const caller = sys.caller;
+  if (caller.driver && (attributes & OBJ_KERNEL_HANDLE) === 0) {
+    sys.violate(
+      "ObjKernelHandle",
+      `${caller.name} opened ${
+        sys.hive.friendly(node)
+      } without OBJ_KERNEL_HANDLE: the handle works only in process '${caller.process}'`,
+    );
+  }
+  if (caller.driver && routine.startsWith("Zw") && PNP_TREES.test(node.path)) {
+    sys.violate(
+      "PnpRegistryDirectAccess",
+      `${caller.name} opened ${
+        sys.hive.friendly(node)
+      } directly; drivers use IoOpenDeviceRegistryKey and IoOpenDeviceInterfaceRegistryKey`,
+    );
+  }
   return sys.keyHandles.open({
     object: node,
     granted,
@@ -285,7 +313,15 @@ export function openKeyNode(
   routine: string,
 ): { status: number; keyHandle?: Handle } {
   const check = accessCheck(node, desiredAccess);
-  if ("status" in check) return { status: check.status };
+  if ("status" in check) {
+    if ((mapKeyAccess(desiredAccess) & KEY_ALL_ACCESS) === KEY_ALL_ACCESS) {
+      sys.violate(
+        "PnpKeyAllAccess",
+        `${sys.caller.name} asked ${routine} for KEY_ALL_ACCESS; PnP keys grant KEY_READ | KEY_WRITE`,
+      );
+    }
+    return { status: check.status };
+  }
   return {
     status: STATUS_SUCCESS,
     keyHandle: openHandle(sys, node, check.granted, OBJ_KERNEL_HANDLE, routine),
