@@ -90,3 +90,21 @@ export { type ScenarioData, type Step, STEP_DEFINITIONS, type StepDef } from "./
 export { declarativeDriver, type DriverDecl } from "./dsl/drivers.ts";
 export { guidName, resolveGuid, WELL_KNOWN_GUIDS } from "./dsl/guids.ts";
 export { formatEvent, formatTrace } from "./lib/trace/format.ts";
+export {
+  deviceStackPicture,
+  deviceTreePicture,
+  Picture,
+  registryPicture,
+  sequencePicture,
+} from "./lib/render/svg.ts";
+export {
+  renderAnalyze,
+  renderDeviceTree,
+  renderDevStack,
+  renderDrvObj,
+  renderIrps,
+} from "./lib/render/text.ts";
+export { renderReport, type ReportEntry } from "./dsl/report.ts";
+export { runScenarioWithMachine } from "./dsl/runner.ts";
+export { Session, type SessionOptions } from "./dsl/session.ts";
+export { RULES_DOC, VERIFIER_RULES, type VerifierRule } from "./lib/verifier/index.ts";

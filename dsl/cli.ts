@@ -8,7 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { formatEvent } from "../lib/trace/format.ts";
-import { runScenarioData, type ScenarioResult } from "./runner.ts";
+import { renderReport, type ReportEntry } from "./report.ts";
+import { runScenarioWithMachine, type ScenarioResult } from "./runner.ts";
 import { parseScenario } from "./yaml.ts";
 
 /** Every .yaml/.yml file under the paths, sorted (directories are walked). */
@@ -37,18 +38,20 @@ export async function main(args: string[]): Promise<number> {
     options: {
       trace: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      html: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help || positionals.length === 0) {
     console.log(
-      "Usage: deno task scenario <file|dir>... [--trace] [--json]\n" +
+      "Usage: deno task scenario <file|dir>... [--trace] [--json] [--html report.html]\n" +
         "  Runs pnplab scenario files and reports each one; exits 0 only when all pass.",
     );
     return positionals.length === 0 && !values.help ? 2 : 0;
   }
   const files = await scenarioFiles(positionals);
   const results: (ScenarioResult & { file: string })[] = [];
+  const entries: ReportEntry[] = [];
   for (const file of files) {
     const parsed = parseScenario(await Deno.readTextFile(file), file);
     if (parsed.errors.length) {
@@ -64,10 +67,16 @@ export async function main(args: string[]): Promise<number> {
         })),
         trace: [],
       });
+      entries.push({ result: results[results.length - 1]!, machine: null, file });
       continue;
     }
-    for (const s of parsed.scenarios) results.push({ file, ...runScenarioData(s) });
+    for (const s of parsed.scenarios) {
+      const run = runScenarioWithMachine(s);
+      results.push({ file, ...run.result });
+      entries.push({ data: s, result: run.result, machine: run.machine, file });
+    }
   }
+  if (values.html) await Deno.writeTextFile(values.html, renderReport(entries));
   const passed = results.filter((r) => r.passed).length;
   const failed = results.length - passed;
   if (values.json) {

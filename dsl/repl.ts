@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
-import { Session } from "./session.ts";
+import { type Evaluation, Session } from "./session.ts";
 
 const HISTORY_LIMIT = 1000;
 
@@ -68,39 +68,78 @@ export async function main(args: string[]): Promise<void> {
     removeHistoryDuplicates: true,
     completer: (line: string) => session.complete(line),
   });
+  const terminal = Deno.stdin.isTerminal();
   const prompt = "kd> ";
   const more = "... ";
   let buffer = "";
-  rl.setPrompt(prompt);
-  rl.prompt();
+  let evaluating = false;
+  let closed = false;
+  // prompt(true) keeps the cursor where it is: lines typed ahead while a command ran are redrawn
+  // with the cursor at their end, so Tab and Ctrl-U still work on them.
+  const showPrompt = (p: string) => {
+    if (closed) return;
+    rl.setPrompt(p);
+    rl.prompt(true);
+  };
+  /** Prints output, first erasing a half-typed line so the two do not run together. */
+  const print = (text: string) => {
+    const typedAhead = (rl as unknown as { line?: string }).line;
+    if (terminal && typedAhead) process.stdout.write("\r\x1b[K");
+    console.log(text);
+  };
+  // Code typed at the prompt can leave a promise rejected with no handler, or throw from a callback;
+  // either would end the process. Print it and keep the prompt.
+  const uncaught = (what: string) => {
+    if (terminal) process.stdout.write("\r\x1b[K");
+    console.log(what);
+    if (!evaluating) showPrompt(buffer ? more : prompt);
+  };
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    e.preventDefault();
+    uncaught(`Uncaught (in promise) ${describe(e.reason)}`);
+  });
+  globalThis.addEventListener("error", (e) => {
+    e.preventDefault();
+    uncaught(`Uncaught ${describe(e.error ?? e.message)}`);
+  });
+  showPrompt(prompt);
   rl.on("SIGINT", () => {
     buffer = "";
     process.stdout.write("\n");
-    rl.setPrompt(prompt);
-    rl.prompt();
+    showPrompt(prompt);
   });
   await new Promise<void>((resolve) => {
     let busy = Promise.resolve();
     rl.on("line", (line: string) => {
       busy = busy.then(async () => {
         buffer = buffer ? `${buffer}\n${line}` : line;
-        const r = await session.evaluate(buffer);
+        let r: Evaluation;
+        evaluating = true;
+        try {
+          r = await session.evaluate(buffer);
+        } catch (e) {
+          // evaluate reports errors itself; this is the last line of defence for the prompt.
+          r = { output: `Internal error: ${describe(e)}` };
+        } finally {
+          evaluating = false;
+        }
         if (r.incomplete) {
-          rl.setPrompt(more);
-          rl.prompt();
+          showPrompt(more);
           return;
         }
         buffer = "";
-        if (r.output) console.log(r.output);
+        if (r.output) print(r.output);
         if (r.exit) {
           rl.close();
           return;
         }
-        rl.setPrompt(prompt);
-        rl.prompt();
+        showPrompt(prompt);
       });
     });
     rl.on("close", () => {
+      closed = true;
+      // Ctrl-D leaves the cursor after the prompt.
+      if (terminal) process.stdout.write("\n");
       busy.then(() => {
         if (file) {
           try {
@@ -114,6 +153,15 @@ export async function main(args: string[]): Promise<void> {
       });
     });
   });
+}
+
+/** A thrown value as one line, even when its toString throws. */
+function describe(e: unknown): string {
+  try {
+    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  } catch {
+    return "(a value that cannot be printed)";
+  }
 }
 
 import process from "node:process";

@@ -476,7 +476,7 @@ export class Runner {
       this.#status((result as { status: number }).status);
     }
     if (step.id) this.#results.set(step.id as string, result);
-    if (!this.machine.halted) this.machine.settle();
+    if (!this.machine.halted && step.settle !== false) this.machine.settle();
   }
 
   #arg(a: unknown): unknown {
@@ -994,23 +994,33 @@ export function eventName(short: string): string {
   return map[short] ?? short;
 }
 
-/** Runs a scenario's steps on a fresh machine. */
-export function runScenarioData(data: ScenarioData): ScenarioResult {
+/** Runs a scenario's steps on a fresh machine and keeps the machine (for pictures and reports). */
+export function runScenarioWithMachine(
+  data: ScenarioData,
+): { result: ScenarioResult; machine: Machine | null } {
   let machine: Machine;
   try {
     machine = bootFor(data.boot);
   } catch (e) {
     return {
-      title: data.title,
-      passed: false,
-      failures: [{
-        message: `Cannot boot: ${(e as Error).message}`,
-        ...(data.file ? { file: data.file } : {}),
-      }],
-      trace: [],
+      result: {
+        title: data.title,
+        passed: false,
+        failures: [{
+          message: `Cannot boot: ${(e as Error).message}`,
+          ...(data.file ? { file: data.file } : {}),
+        }],
+        trace: [],
+      },
+      machine: null,
     };
   }
   const runner = new Runner(machine);
   for (const step of data.steps) runner.run(step);
-  return runner.finish(data.title);
+  return { result: runner.finish(data.title), machine };
+}
+
+/** Runs a scenario's steps on a fresh machine. */
+export function runScenarioData(data: ScenarioData): ScenarioResult {
+  return runScenarioWithMachine(data).result;
 }

@@ -83,6 +83,9 @@ const DSL_VERBS = [
   "trace",
 ];
 
+/** How long one line of code may run before it is stopped (an endless loop must not hang the REPL). */
+const SCRIPT_TIMEOUT_MS = 10_000;
+
 const HELP =
   `pnplab REPL: TypeScript with top-level await; the machine, the DSL and the kernel are in scope.
   device("PCI\\\\VEN_1").registerInterface("GUID_DEVINTERFACE_DISK").enable()   DSL verbs (recorded for .save)
@@ -296,9 +299,7 @@ export class Session {
       return await this.#code(input);
     } catch (e) {
       if (e instanceof BugCheck) return { output: this.#blueScreen(e) };
-      return {
-        output: this.#paint(31, e instanceof Error ? `${e.name}: ${e.message}` : String(e)),
-      };
+      return { output: this.#paint(31, describeThrown(e)) };
     }
   }
 
@@ -312,6 +313,8 @@ export class Session {
         return { output: "", exit: true };
       case ".trace": {
         const n = arg ? Number(arg) : 20;
+        // slice(-0) and slice(-NaN) would be the whole trace.
+        if (!Number.isInteger(n) || n < 1) return { output: "Usage: .trace [n] (n >= 1)" };
         return { output: this.machine.trace.slice(-n).map(formatEvent).join("\n") };
       }
       case ".reset":
@@ -411,8 +414,11 @@ export class Session {
       case "!drvobj":
         if (!arg) return "Usage: !drvobj <driver>";
         return renderDrvObj(this.machine, arg).trimEnd();
-      case "!irp":
-        return renderIrps(this.machine, arg ? Number(arg) : 5).trimEnd();
+      case "!irp": {
+        const n = arg ? Number(arg) : 5;
+        if (!Number.isInteger(n) || n < 1) return "Usage: !irp [n] (n >= 1)";
+        return renderIrps(this.machine, n).trimEnd();
+      }
       case "!analyze":
         return renderAnalyze(this.machine).trimEnd();
       default:
@@ -439,16 +445,22 @@ export class Session {
     try {
       js = await this.#compile(input);
     } catch (e) {
+      // Unfinished only when the parser ran off the end, or a template or comment is still open
+      // (an error on the last character, as in `1 +)`, is a real syntax error).
       const pos = (e as { pos?: number }).pos;
-      if (pos !== undefined && pos >= input.trimEnd().length - 1) {
+      const message = (e as Error).message;
+      if (
+        (pos !== undefined && pos >= input.trimEnd().length) ||
+        /^Unterminated (template|comment)/.test(message)
+      ) {
         return { output: "", incomplete: true };
       }
-      throw new SyntaxError((e as Error).message);
+      throw new SyntaxError(message);
     }
+    // Ke* routines return IRQLs, not NTSTATUS values.
     const statusContext =
-      /\b(k\.\w+|requestRemoval|eject|rebalance|changeHardwareProfile|closeHandle)\s*\(/.test(
-        input,
-      );
+      /\b(k\.(?!Ke)\w+|requestRemoval|eject|rebalance|changeHardwareProfile|closeHandle)\s*\(/
+        .test(input);
     let value: unknown;
     if (/\bawait\b/.test(js)) {
       // Top-level await: declarations become globals so they outlive the wrapper.
@@ -460,10 +472,22 @@ export class Session {
       } catch {
         wrapped = `(async () => { ${body} })()`;
       }
-      value = await vm.runInContext(wrapped, this.#context);
+      value = await vm.runInContext(wrapped, this.#context, { timeout: SCRIPT_TIMEOUT_MS });
     } else {
-      value = vm.runInContext(js, this.#context);
-      if (value instanceof Promise) value = await value;
+      let script: vm.Script;
+      try {
+        script = new vm.Script(js);
+      } catch (e) {
+        // What sucrase accepts but V8 does not finish (`if (x) {} else`): read another line.
+        if ((e as Error).message === "Unexpected end of input") {
+          return { output: "", incomplete: true };
+        }
+        throw e;
+      }
+      value = script.runInContext(this.#context, { timeout: SCRIPT_TIMEOUT_MS });
+      // Promises made at the prompt come from the context's realm: `instanceof Promise` misses them,
+      // and a rejected one left alone would end the process as an unhandled rejection.
+      if (isThenable(value)) value = await value;
     }
     if (this.machine.halted) {
       const b = this.machine._sys.halted!;
@@ -542,6 +566,25 @@ export class Session {
     return this.machine.registry.subkeys(parent).filter((s) => s.toUpperCase().startsWith(prefix))
       .map((s) => `${parent}\\${s}`);
   }
+}
+
+/** What was thrown, as one line: errors from the prompt's realm are not `instanceof Error` here. */
+function describeThrown(e: unknown): string {
+  try {
+    if (e instanceof Error) return `${e.name}: ${e.message}`;
+    if (typeof e === "object" && e !== null && "name" in e && "message" in e) {
+      return `${String(e.name)}: ${String(e.message)}`;
+    }
+    return `Uncaught ${typeof e === "string" ? JSON.stringify(e) : String(e)}`;
+  } catch {
+    // Its toString or message getter threw too.
+    return "Uncaught exception (it cannot be printed)";
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null &&
+    typeof (value as { then?: unknown }).then === "function";
 }
 
 /** The path from a file's folder to scenarios/schema.json, for the yaml-language-server comment. */

@@ -345,6 +345,11 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
       routine: { type: "string", required: true, doc: "The routine, e.g. IoOpenDeviceRegistryKey" },
       args: { type: "data", doc: "The arguments, in the WDK's order, minus out-parameters" },
       id: { type: "string", doc: "A name for the result, for later arguments" },
+      settle: {
+        type: "boolean",
+        doc:
+          "Run the PnP work the call queued before the next step (default true); false leaves its notifications pending",
+      },
     },
   },
   settle: { doc: "Run queued PnP work until none is left", fields: {} },

@@ -361,15 +361,18 @@ export class PnpManager {
     });
     if (!NT_SUCCESS(r.status)) return;
     const list = Array.isArray(r.information) ? r.information as unknown[] : [];
-    const reported: DeviceObject[] = [];
+    // The answer itself while every entry is a device object (the usual case: no copy of a long list).
+    let reported = list as DeviceObject[];
     const stamp = ++this.#enumerations;
-    for (const entry of list) {
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i];
       if (!(entry instanceof DeviceObject)) {
         this.#sys.violate(
           "PnpNullRelation",
           `${node.instanceId}'s BusRelations contains a NULL or non-device entry`,
           [0, 0, 0],
         );
+        if (reported === list) reported = list.slice(0, i) as DeviceObject[];
         continue;
       }
       if (entry.deleted) {
@@ -379,7 +382,7 @@ export class PnpManager {
           [entry.serial, 0, 0],
         );
       }
-      reported.push(entry);
+      if (reported !== list) reported.push(entry);
       // Stamp each reported child's devnode: finding the children left out is then one pass.
       const known = this.nodeOf(entry);
       if (known) {
@@ -392,8 +395,8 @@ export class PnpManager {
     }
     for (const pdo of reported) {
       // PnP releases the reference the bus driver took for the relations list.
-      pdo.references = Math.max(0, pdo.references - 1);
-      if (!this.nodeOf(pdo)) this.#identify(node, pdo);
+      if (pdo.references > 0) pdo.references--;
+      if (!(pdo.devnode instanceof DevNode)) this.#identify(node, pdo);
     }
   }
 

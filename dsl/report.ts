@@ -1,0 +1,109 @@
+/**
+ * The HTML report of scenario runs: a self-contained page (no network, inline SVG and CSS) with each
+ * scenario's prose, its steps and which failed, the failures with the trace lines that explain them,
+ * a sequence diagram of the trace, and the final device tree.
+ *
+ * @module
+ */
+import type { Machine } from "../lib/machine.ts";
+import { deviceTreePicture, escapeXml, sequencePicture } from "../lib/render/svg.ts";
+import { formatEvent } from "../lib/trace/format.ts";
+import type { ScenarioResult } from "./runner.ts";
+import type { ScenarioData } from "./steps.ts";
+
+/** One scenario's run, as the report shows it. */
+export interface ReportEntry {
+  data?: ScenarioData;
+  result: ScenarioResult;
+  machine: Machine | null;
+  file?: string;
+}
+
+const CSS = `
+body { font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 1400px; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ccc; }
+.pass { color: #2e7d32; } .fail { color: #c00000; }
+pre, code { font-family: Menlo, Consolas, monospace; font-size: 12px; }
+pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
+ol.steps li.failed { color: #c00000; font-weight: bold; }
+.diagram { overflow-x: auto; border: 1px solid #ddd; margin: 1em 0; }
+.teaches { white-space: pre-wrap; background: #f4f8ff; padding: 0.8em; border-left: 4px solid #1f4e9c; }
+`;
+
+function stepLabel(step: { step: string; [k: string]: unknown }): string {
+  const { step: name, source: _s, hooks: _h, ...rest } = step;
+  const args = Object.entries(rest).map(([k, v]) =>
+    `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`
+  ).join(", ");
+  return args ? `${name} { ${args} }` : name;
+}
+
+/**
+ * The report page.
+ *
+ * @example
+ * ```ts
+ * import { renderReport } from "./report.ts";
+ * import { runScenarioWithMachine } from "./runner.ts";
+ * import assert from "node:assert/strict";
+ * const run = runScenarioWithMachine({ title: "t", steps: [{ step: "plugIn", hardwareId: "ROOT\\X" }] });
+ * assert.match(renderReport([run]), /<svg/);
+ * ```
+ */
+export function renderReport(entries: ReportEntry[], title = "pnplab scenario report"): string {
+  const passed = entries.filter((e) => e.result.passed).length;
+  const sections = entries.map((e, n) => {
+    const r = e.result;
+    const failedSteps = new Set(
+      r.failures.map((f) => f.step).filter((s): s is number => s !== undefined),
+    );
+    const steps = e.data?.steps ?? [];
+    const diagram = sequencePicture(r.trace, { max: 400, registry: false });
+    const tree = e.machine ? deviceTreePicture(e.machine) : null;
+    return `<section id="s${n}">
+<h2><span class="${r.passed ? "pass" : "fail"}">${r.passed ? "PASS" : "FAIL"}</span> ${
+      escapeXml(r.title)
+    }</h2>
+${e.file ? `<p><code>${escapeXml(e.file)}</code></p>` : ""}
+${e.data?.teaches ? `<div class="teaches">${escapeXml(e.data.teaches.trim())}</div>` : ""}
+${
+      steps.length
+        ? `<h3>Steps</h3><ol class="steps">${
+          steps.map((s, i) =>
+            `<li class="${failedSteps.has(i + 1) ? "failed" : ""}"><code>${
+              escapeXml(stepLabel(s))
+            }</code></li>`
+          ).join("")
+        }</ol>`
+        : ""
+    }
+${
+      r.failures.length
+        ? `<h3>Failures</h3>${
+          r.failures.map((f) =>
+            `<pre class="fail">${
+              escapeXml(
+                `${f.file ? `${f.file}:${f.line ?? ""}:${f.column ?? ""} ` : ""}${f.message}`,
+              )
+            }</pre>`
+          ).join("")
+        }`
+        : ""
+    }
+<h3>Sequence diagram</h3><div class="diagram">${diagram.svg}</div>
+${tree ? `<h3>Device tree at the end</h3><div class="diagram">${tree.svg}</div>` : ""}
+<details><summary>Trace (${r.trace.length} events)</summary><pre>${
+      escapeXml(r.trace.map(formatEvent).join("\n"))
+    }</pre></details>
+</section>`;
+  });
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${
+    escapeXml(title)
+  }</title><style>${CSS}</style></head>
+<body><h1>${escapeXml(title)}</h1>
+<p>${passed} passed, ${entries.length - passed} failed</p>
+${sections.join("\n")}
+</body></html>
+`;
+}
