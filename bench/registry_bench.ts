@@ -239,9 +239,22 @@ function main(): void {
   runKernel(Math.min(2000, TIMED_KEYS));
   runMap(Math.min(2000, TIMED_KEYS));
   runRegistryLayer(Math.min(2000, TIMED_KEYS));
-  const kernel = runKernel(TIMED_KEYS);
-  const map = runMap(TIMED_KEYS);
-  const layer = runRegistryLayer(TIMED_KEYS);
+  // Best of five interleaved rounds per side: the machine is shared, so single rounds are noisy.
+  const best = (a: PhaseTimes, b: PhaseTimes): PhaseTimes => ({
+    create: Math.min(a.create, b.create),
+    open: Math.min(a.open, b.open),
+    set: Math.min(a.set, b.set),
+    query: Math.min(a.query, b.query),
+    close: Math.min(a.close, b.close),
+  });
+  let kernel = runKernel(TIMED_KEYS);
+  let map = runMap(TIMED_KEYS);
+  let layer = runRegistryLayer(TIMED_KEYS);
+  for (let round = 1; round < 5; round++) {
+    kernel = best(kernel, runKernel(TIMED_KEYS));
+    map = best(map, runMap(TIMED_KEYS));
+    layer = Math.min(layer, runRegistryLayer(TIMED_KEYS));
+  }
 
   console.log("");
   console.log(
