@@ -142,6 +142,12 @@ export class DeviceBuilder {
     this.#ctx.run({ step: "customEvent", device: this.id, guid, ...options });
     return this;
   }
+
+  /** Expects its stack now, top first, by driver name, ending with the PDO's (bus) driver. */
+  expectStack(drivers: string[]): this {
+    this.#ctx.run({ step: "expectStack", device: this.id, drivers });
+    return this;
+  }
 }
 
 /** A registered interface. */
@@ -262,6 +268,22 @@ export class ScenarioContext {
   /** Plugs a device into a parent's bus. */
   child = (parent: DeviceBuilder, hardwareIdOrSpec: string | DeviceOptions): DeviceBuilder =>
     this.device(hardwareIdOrSpec, parent);
+
+  /** Names a device that is already present (one of the example machine's) by its instance ID. */
+  name = (id: string, instance: string): DeviceBuilder => {
+    this.run({ step: "name", id, instance });
+    return new DeviceBuilder(this, id);
+  };
+
+  /**
+   * Calls a kernel routine as a driver would. Arguments may name devices, interfaces, earlier
+   * results (`"h.devInstRegKey"`) and WDK constants (`"KEY_READ"`); `id` names the result.
+   */
+  call = (
+    routine: string,
+    args: unknown[] = [],
+    options: { id?: string; settle?: boolean } = {},
+  ): void => this.run({ step: "call", routine, args, ...options });
 
   /** Loads a driver: declared behaviours, and WDM routines that replace the generated ones. */
   driver = (spec: DriverDecl & Partial<Omit<DriverSpec, "name" | "hardwareIds">>): void => {
@@ -384,6 +406,10 @@ export class ScenarioContext {
 
   /** Expects a verifier finding. */
   expectFinding = (rule: string): void => this.run({ step: "expectFinding", rule });
+
+  /** Expects an out-parameter of an earlier `call` (`"q.resultLength"`), or with `exists: false` that it was not set. */
+  expectResult = (result: string, options: { data?: unknown; exists?: boolean } = {}): void =>
+    this.run({ step: "expectResult", result, ...options });
 }
 
 /** Options of `scenario()`: boot() options plus `example` for the bundled example machine. */

@@ -55,7 +55,9 @@ export async function main(args: string[]): Promise<void> {
   console.log(
     `pnplab ${
       values.empty ? "(empty machine)" : "on the example machine"
-    }: ${session.machine.devices().length} devices. Type .help for commands.`,
+    }: ${session.machine.devices().length} device${
+      session.machine.devices().length === 1 ? "" : "s"
+    }. Type .help for commands.`,
   );
   if (values.scenario) console.log(session.load(values.scenario));
   const file = historyFile();
@@ -73,12 +75,25 @@ export async function main(args: string[]): Promise<void> {
   const more = "... ";
   let buffer = "";
   let evaluating = false;
-  let closed = false;
-  // prompt(true) keeps the cursor where it is: lines typed ahead while a command ran are redrawn
-  // with the cursor at their end, so Tab and Ctrl-U still work on them.
+  /** Lines entered (typed ahead, pasted or piped) that have not started to run. */
+  let queued = 0;
+  /** `.exit` ran: nothing after it runs. */
+  let exited = false;
+  /** Ctrl-D or the end of piped input: the lines already read still run. */
+  let inputEnded = false;
   const showPrompt = (p: string) => {
-    if (closed) return;
+    if (exited) return;
+    // In a terminal, lines typed or pasted ahead are on the screen already; a prompt before each
+    // of their outputs would be noise.
+    if (terminal && queued > 0) return;
+    if (inputEnded) {
+      // readline is closed: a transcript of the piped lines still gets its prompts.
+      if (queued > 0) process.stdout.write(p);
+      return;
+    }
     rl.setPrompt(p);
+    // prompt(true) keeps the cursor where it is: a line typed ahead while a command ran is redrawn
+    // with the cursor at its end, so Tab and Ctrl-U still work on it.
     rl.prompt(true);
   };
   /** Prints output, first erasing a half-typed line so the two do not run together. */
@@ -111,7 +126,10 @@ export async function main(args: string[]): Promise<void> {
   await new Promise<void>((resolve) => {
     let busy = Promise.resolve();
     rl.on("line", (line: string) => {
+      queued++;
       busy = busy.then(async () => {
+        queued--;
+        if (exited) return;
         buffer = buffer ? `${buffer}\n${line}` : line;
         let r: Evaluation;
         evaluating = true;
@@ -130,6 +148,7 @@ export async function main(args: string[]): Promise<void> {
         buffer = "";
         if (r.output) print(r.output);
         if (r.exit) {
+          exited = true;
           rl.close();
           return;
         }
@@ -137,9 +156,9 @@ export async function main(args: string[]): Promise<void> {
       });
     });
     rl.on("close", () => {
-      closed = true;
-      // Ctrl-D leaves the cursor after the prompt.
-      if (terminal) process.stdout.write("\n");
+      // Ctrl-D (unlike .exit) leaves the cursor after the prompt.
+      if (terminal && !exited) process.stdout.write("\n");
+      inputEnded = true;
       busy.then(() => {
         if (file) {
           try {

@@ -8,7 +8,7 @@
 import type { Machine } from "../lib/machine.ts";
 import { deviceTreePicture, escapeXml, sequencePicture } from "../lib/render/svg.ts";
 import { formatEvent } from "../lib/trace/format.ts";
-import type { ScenarioResult } from "./runner.ts";
+import { bootFor, type ScenarioResult } from "./runner.ts";
 import type { ScenarioData } from "./steps.ts";
 
 /** One scenario's run, as the report shows it. */
@@ -29,6 +29,17 @@ ol.steps li.failed { color: #c00000; font-weight: bold; }
 .diagram { overflow-x: auto; border: 1px solid #ddd; margin: 1em 0; }
 .teaches { white-space: pre-wrap; background: #f4f8ff; padding: 0.8em; border-left: 4px solid #1f4e9c; }
 `;
+
+const MAX_ARROWS = 400;
+
+/** How many trace events booting the scenario's machine makes (runs alike boot alike). */
+function bootLength(data: ScenarioData | undefined): number {
+  try {
+    return bootFor(data?.boot).trace.length;
+  } catch {
+    return 0;
+  }
+}
 
 function stepLabel(step: { step: string; [k: string]: unknown }): string {
   const { step: name, source: _s, hooks: _h, ...rest } = step;
@@ -58,7 +69,16 @@ export function renderReport(entries: ReportEntry[], title = "pnplab scenario re
       r.failures.map((f) => f.step).filter((s): s is number => s !== undefined),
     );
     const steps = e.data?.steps ?? [];
-    const diagram = sequencePicture(r.trace, { max: 400, registry: false });
+    // A boot's events (hundreds for the example machine) are the same in every scenario that boots
+    // alike: the diagram starts where the scenario's own steps do.
+    const skip = bootLength(e.data);
+    const diagram = sequencePicture(r.trace.slice(skip), { max: MAX_ARROWS, registry: false });
+    const note = [
+      skip > 1 ? `From the first step (the boot's ${skip} events are left out)` : "",
+      diagram.text.split("\n").length - 1 >= MAX_ARROWS
+        ? `the first ${MAX_ARROWS} arrows only`
+        : "",
+    ].filter((s) => s).join("; ");
     const tree = e.machine ? deviceTreePicture(e.machine) : null;
     return `<section id="s${n}">
 <h2><span class="${r.passed ? "pass" : "fail"}">${r.passed ? "PASS" : "FAIL"}</span> ${
@@ -90,7 +110,9 @@ ${
         }`
         : ""
     }
-<h3>Sequence diagram</h3><div class="diagram">${diagram.svg}</div>
+<h3>Sequence diagram</h3>${
+      note ? `<p class="note">${escapeXml(note)}.</p>` : ""
+    }<div class="diagram">${diagram.svg}</div>
 ${tree ? `<h3>Device tree at the end</h3><div class="diagram">${tree.svg}</div>` : ""}
 <details><summary>Trace (${r.trace.length} events)</summary><pre>${
       escapeXml(r.trace.map(formatEvent).join("\n"))

@@ -34,6 +34,7 @@ import { PnpHangError } from "../lib/pnp/pnpmgr.ts";
 import { RunawayQueueError } from "../lib/queue.ts";
 import { dataEqual, type RegData } from "../lib/registry/data.ts";
 import { formatEvent } from "../lib/trace/format.ts";
+import { ruleNamed } from "../lib/verifier/rules.ts";
 import type { IrpEvent, NotifyEvent, TraceEvent } from "../lib/trace/trace.ts";
 import { declarativeDriver, type DriverDecl } from "./drivers.ts";
 import * as constants from "../lib/constants.ts";
@@ -105,6 +106,8 @@ export class Runner {
   readonly #results = new Map<string, unknown>();
   #bugCheck: BugCheck | null = null;
   #bugCheckExpected = false;
+  /** A step that hung (PnpHangError), until the next step says whether that was expected. */
+  #hang: { step: Step; index: number; message: string } | null = null;
   #passthru: DriverSpec | null = null;
   #autoId = 0;
 
@@ -164,6 +167,7 @@ export class Runner {
   run(step: Step): void {
     this.steps.push(step);
     const index = this.steps.length;
+    if (this.#hang && step.step !== "expectHang") this.#unexpectedHang();
     try {
       if (this.#bugCheck && step.step !== "expectBugCheck" && step.step !== "reboot") {
         if (!step.step.startsWith("expect")) return;
@@ -173,6 +177,11 @@ export class Runner {
       if (e instanceof BugCheck) {
         this.#bugCheck = e;
         this.lastStatus = STATUS_UNSUCCESSFUL;
+        return;
+      }
+      if (e instanceof PnpHangError && !step.step.startsWith("expect")) {
+        // A hang is a failure unless the next step is expectHang.
+        this.#hang = { step, index, message: e.message };
         return;
       }
       const message =
@@ -194,8 +203,15 @@ export class Runner {
     });
   }
 
+  #unexpectedHang(): void {
+    const h = this.#hang!;
+    this.#hang = null;
+    this.fail(h.step, h.index, h.message);
+  }
+
   /** Finishes: settles, and reports an unexpected bug check. */
   finish(title: string): ScenarioResult {
+    if (this.#hang) this.#unexpectedHang();
     try {
       if (!this.machine.halted) this.machine.settle();
     } catch (e) {
@@ -205,6 +221,7 @@ export class Runner {
     if (this.#bugCheck && !this.#bugCheckExpected) {
       this.failures.push({
         message: `The machine stopped with an unexpected bug check: ${this.#bugCheck.message}\n` +
+          ruleNote(this.#bugCheck.rule) +
           this.#excerpt((e) => e.kind === "bugcheck" || e.kind === "call", 6),
       });
     }
@@ -248,6 +265,10 @@ export class Runner {
             ...d,
             ...(d.interfaces ? { interfaces: d.interfaces.map((g) => this.#guid(g)) } : {}),
             ...(d.classGuid ? { classGuid: this.#guid(d.classGuid) } : {}),
+            ...(d.watchInterfaces
+              ? { watchInterfaces: d.watchInterfaces.map((g) => this.#guid(g)) }
+              : {}),
+            ...(d.reportOnArrival ? { reportOnArrival: this.#guid(d.reportOnArrival) } : {}),
             ...(params ? { deviceParameters: params } : {}),
           },
           hooks ?? {},
@@ -638,7 +659,7 @@ export class Runner {
   #expect(step: Step): void {
     const m = this.machine;
     const str = (k: string) => step[k] as string;
-    if (step.step !== "expectBugCheck" && !m.halted) m.settle();
+    if (step.step !== "expectBugCheck" && step.step !== "expectHang" && !m.halted) m.settle();
     switch (step.step) {
       case "expectArrival":
       case "expectRemoval": {
@@ -878,12 +899,37 @@ export class Runner {
       case "expectFinding": {
         const rule = str("rule");
         if (!m.verifier.findings.some((f) => f.rule === rule)) {
+          const stop = this.#bugCheck?.rule === rule
+            ? `\n  The rule stopped the machine instead (verifier mode '${m.verifier.mode}'): ${this.#bugCheck.message}`
+            : "";
           throw new StepError(
             `Expected a verifier finding '${rule}', the findings are: ${
               m.verifier.findings.map((f) => f.rule).join(", ") || "(none)"
-            }`,
+            }${stop}\n${ruleNote(rule)}`,
           );
         }
+        return;
+      }
+      case "expectNoFinding": {
+        const rule = str("rule");
+        const found = m.verifier.findings.filter((f) => f.rule === rule);
+        const stops = m.trace.filter((e) => e.kind === "bugcheck" && e.rule === rule);
+        if (found.length || stops.length) {
+          throw new StepError(
+            `Expected no verifier finding '${rule}', but the verifier reported it:\n` +
+              [...found.map((f) => `    ${f.message}`), ...stops.map((e) => "    " + formatEvent(e))]
+                .join("\n") + `\n${ruleNote(rule)}`,
+          );
+        }
+        return;
+      }
+      case "expectHang": {
+        if (!this.#hang) {
+          throw new StepError(
+            "Expected the previous step to hang (a deadlock or an IRP nobody completes), but it finished",
+          );
+        }
+        this.#hang = null;
         return;
       }
       case "expectStack": {
@@ -959,6 +1005,12 @@ export class Runner {
     const tail = path.split("\\").slice(-2).join("\\");
     return "\n" + this.#excerpt((e) => e.kind === "reg" && e.path.includes(tail), 5);
   }
+}
+
+/** "  Rule X (source, severity): what it checks\n  see: doc page\n" for a verifier rule, or "". */
+function ruleNote(rule: string | undefined): string {
+  const r = rule ? ruleNamed(rule) : undefined;
+  return r ? `  Rule ${r.name} (${r.source}, ${r.severity}): ${r.checks}\n  see: ${r.doc}\n` : "";
 }
 
 /** JSON for comparing results: bigints as strings, byte arrays as number lists. */

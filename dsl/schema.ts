@@ -24,11 +24,10 @@ function fieldSchema(f: FieldDef): Record<string, unknown> {
       return { type: "number", description };
     case "boolean":
       return { type: "boolean", description };
-    case "strings":
-      return {
-        anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }],
-        description,
-      };
+    case "strings": {
+      const item = f.values ? { type: "string", enum: [...f.values] } : { type: "string" };
+      return { anyOf: [item, { type: "array", items: item }], description };
+    }
     case "guid":
       return { $ref: "#/definitions/guid", description };
     case "status":

@@ -40,6 +40,8 @@ export interface SessionOptions {
   safeMode?: boolean;
   /** Colour the output (default: no). */
   color?: boolean;
+  /** How long one input's synchronous code may run, in milliseconds (default 10 000). */
+  scriptTimeoutMs?: number;
 }
 
 /** What one evaluation printed. */
@@ -83,7 +85,7 @@ const DSL_VERBS = [
   "trace",
 ];
 
-/** How long one line of code may run before it is stopped (an endless loop must not hang the REPL). */
+/** How long one input may run before it is stopped: an endless loop must not hang the REPL. */
 const SCRIPT_TIMEOUT_MS = 10_000;
 
 const HELP =
@@ -237,6 +239,10 @@ export class Session {
       }
     }
     return result;
+  }
+
+  get #timeout(): number {
+    return this.#options.scriptTimeoutMs ?? SCRIPT_TIMEOUT_MS;
   }
 
   #paint(code: number, s: string): string {
@@ -472,7 +478,7 @@ export class Session {
       } catch {
         wrapped = `(async () => { ${body} })()`;
       }
-      value = await vm.runInContext(wrapped, this.#context, { timeout: SCRIPT_TIMEOUT_MS });
+      value = await vm.runInContext(wrapped, this.#context, { timeout: this.#timeout });
     } else {
       let script: vm.Script;
       try {
@@ -484,7 +490,7 @@ export class Session {
         }
         throw e;
       }
-      value = script.runInContext(this.#context, { timeout: SCRIPT_TIMEOUT_MS });
+      value = script.runInContext(this.#context, { timeout: this.#timeout });
       // Promises made at the prompt come from the context's realm: `instanceof Promise` misses them,
       // and a rejected one left alone would end the process as an unhandled rejection.
       if (isThenable(value)) value = await value;

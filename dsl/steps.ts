@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { VERIFIER_RULES } from "../lib/verifier/rules.ts";
+import { MISBEHAVIOURS } from "./drivers.ts";
 
 /** Where a step came from, for messages (YAML files have line and column). */
 export interface StepSource {
@@ -43,7 +45,7 @@ export interface FieldDef {
   type: FieldType;
   required?: boolean;
   doc: string;
-  /** For "string" fields with a fixed set of values. */
+  /** For "string" and "strings" fields with a fixed set of values. */
   values?: readonly string[];
 }
 
@@ -69,6 +71,12 @@ const listener: FieldDef = {
   type: "id",
   required: true,
   doc: "The listener's id (given at listen)",
+};
+const verifierRule: FieldDef = {
+  type: "string",
+  required: true,
+  doc: "The rule name (lib/verifier/rules.ts)",
+  values: VERIFIER_RULES.map((r) => r.name),
 };
 
 /** Device fields shared by plugIn and a driver-less `device`. */
@@ -160,6 +168,27 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
       raiseIrqlInAddDevice: {
         type: "boolean",
         doc: "Misuse: raise IRQL to DISPATCH_LEVEL in AddDevice before calling IoCreateDevice",
+      },
+      readSettings: {
+        type: "boolean",
+        doc:
+          "Read its settings: DriverEntry keeps its service key open until DriverUnload; START reads deviceParameters from the device's hardware key (IoOpenDeviceRegistryKey, KEY_READ) and closes it",
+      },
+      watchInterfaces: {
+        type: "strings",
+        doc:
+          "Interface classes it registers for in AddDevice (IoRegisterPlugPlayNotification) and unregisters from on REMOVE (the Ex form)",
+      },
+      reportOnArrival: {
+        type: "guid",
+        doc:
+          "A custom event it reports on its own device (IoReportTargetDeviceChangeAsynchronous) when a watched interface arrives",
+      },
+      misbehave: {
+        type: "strings",
+        doc:
+          "Documented mistakes it makes, for lessons: each is one small change to the generated routine and breaks one verifier rule",
+        values: Object.keys(MISBEHAVIOURS),
       },
     },
   },
@@ -455,8 +484,20 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
   },
   expectFinding: {
     doc: "The verifier reported this rule",
-    fields: { rule: { type: "string", required: true, doc: "The rule name" } },
+    fields: { rule: verifierRule },
     shorthand: "rule",
+    expectation: true,
+  },
+  expectNoFinding: {
+    doc: "The verifier has not reported this rule: no finding, and no bug check for it",
+    fields: { rule: verifierRule },
+    shorthand: "rule",
+    expectation: true,
+  },
+  expectHang: {
+    doc:
+      "The previous step never finished: the model found a deadlock or an IRP nobody completes (Windows would hang)",
+    fields: {},
     expectation: true,
   },
   expectStack: {

@@ -234,6 +234,13 @@ function readFields(
   return out;
 }
 
+/** "one of a, b, c", or for a long list "a known name", with a did-you-mean for what was written. */
+function oneOf(values: readonly string[], written: string): string {
+  const hint = didYouMean(written, values);
+  return (values.length <= 8 ? `one of ${values.join(", ")}` : "a known name") +
+    (hint ? ` (did you mean '${hint}'?)` : ` ('${written}' is not one)`);
+}
+
 function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
   const js = node && "toJSON" in node ? (node as { toJSON(): unknown }).toJSON() : undefined;
   const bad = (what: string) => {
@@ -244,9 +251,7 @@ function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
     case "string":
     case "id":
       if (typeof js !== "string" && typeof js !== "number") return bad("a string");
-      if (def.values && !def.values.includes(String(js))) {
-        return bad(`one of ${def.values.join(", ")}`);
-      }
+      if (def.values && !def.values.includes(String(js))) return bad(oneOf(def.values, String(js)));
       return String(js);
     case "number":
       if (typeof js !== "number") return bad("a number");
@@ -259,12 +264,19 @@ function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
       if (!Array.isArray(js) || !js.every((x) => typeof x === "string")) {
         return bad("a list of strings");
       }
+      if (def.values) {
+        const unknown = js.find((x) => !def.values!.includes(x));
+        if (unknown !== undefined) return bad(`a list of ${oneOf(def.values, unknown)}`);
+      }
       return js;
     case "guid": {
       if (typeof js !== "string") return bad("a GUID or a GUID name");
       if (!resolveGuid(js)) {
         const hint = didYouMean(js, Object.keys(WELL_KNOWN_GUIDS));
-        at(node, `Unknown GUID name '${js}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
+        at(
+          node,
+          `Unknown GUID name '${js}' in '${where}'${hint ? ` (did you mean '${hint}'?)` : ""}`,
+        );
         return undefined;
       }
       return js;
@@ -274,7 +286,10 @@ function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
       if (typeof js !== "string") return bad("an NTSTATUS name or number");
       if (!/^0x[0-9a-f]+$/i.test(js) && !NTSTATUS_TABLE.some((s) => s.name === js)) {
         const hint = didYouMean(js, NTSTATUS_TABLE.map((s) => s.name));
-        at(node, `Unknown status '${js}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
+        at(
+          node,
+          `Unknown status '${js}' in '${where}'${hint ? ` (did you mean '${hint}'?)` : ""}`,
+        );
         return undefined;
       }
       return js;
@@ -286,7 +301,9 @@ function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
         const hint = typeof js === "string" ? didYouMean(js, names) : undefined;
         at(
           node,
-          `Unknown registry type '${String(js)}'${hint ? ` (did you mean '${hint}'?)` : ""}`,
+          `Unknown registry type '${String(js)}' in '${where}'${
+            hint ? ` (did you mean '${hint}'?)` : ""
+          }`,
         );
         return undefined;
       }

@@ -179,18 +179,17 @@ export class System {
     throw b;
   }
 
-  /**
-   * Checks a routine's IRQL requirement: above it, bug check 0xC4 with the DDI rule's code where the
-   * documentation names one, else 0xA IRQL_NOT_LESS_OR_EQUAL (what touching pageable code does).
-   */
+  /** Checks a routine's IRQL requirement (the DDI rule's 0xC4, or 0xA, in strict mode; a finding in warn mode). */
   checkIrql(routine: string): void {
     const irql = this.callers[this.callers.length - 1]!.irql;
     if (irql === 0) return;
     const req = ROUTINE_IRQL[routine];
     if (!req || irql <= req.max) return;
     const message = `${routine} called at IRQL ${irql}; it requires IRQL <= ${req.max}`;
+    // With a DDI compliance rule: Driver Verifier's 0xC4 in strict mode, a finding in warn mode.
+    // Without one: what pageable code at raised IRQL does, 0xA (strict), or a finding (warn).
     if (req.rule) this.violate(req.rule, message, [irql, 0, 0]);
-    this.bugCheck(0x0a, [0, irql, 0, 0], message);
+    else this.violate("IrqlRequirement", message, [irql, 0, 0]);
   }
 }
 

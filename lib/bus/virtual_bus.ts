@@ -73,14 +73,29 @@ export interface DeviceSpec {
   children?: DeviceSpec[];
 }
 
+/** How many devices have left their buses (unplugged or ejected) or lost their PDO, on every machine. */
+let departures = 0;
+
+/** The count of devices that have left their buses: a cache of instance IDs in use is stale once it moves. */
+export function busDepartures(): number {
+  return departures;
+}
+
 /** One device on a virtual bus: the hardware, whether it is there, and its PDO once reported. */
 export class BusChild {
   /** The device. */
   readonly spec: DeviceSpec;
   /** The resolved instance ID the bus reports. */
   instanceId: string;
+  #present = true;
   /** Whether the device is physically there. */
-  present = true;
+  get present(): boolean {
+    return this.#present;
+  }
+  set present(value: boolean) {
+    if (this.#present && !value) departures++;
+    this.#present = value;
+  }
   /** The PDO, created the first time the bus reports the child. */
   pdo: DeviceObject | null = null;
   /** Left out of the last BusRelations answer: the next REMOVE deletes the PDO. */
@@ -177,6 +192,8 @@ export function virtualBusPdoDispatch(k: Kernel, pdo: DeviceObject, irp: Irp): n
       // A PDO dies only after it was left out of BusRelations and then received REMOVE.
       if (child.reportedMissing || !child.present) {
         child.pdo = null;
+        // Its instance ID is free from now on: cached searches for a free one are stale.
+        departures++;
         child.reportedMissing = false;
         irp.IoStatus.Status = status;
         k.IoCompleteRequest(irp, 0);

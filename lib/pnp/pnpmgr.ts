@@ -45,7 +45,12 @@ import {
   PNP_DEVICE_REMOVED,
   RemovalRelations,
 } from "../constants.ts";
-import { BusChild, type DeviceSpec, virtualBusPdoDispatch } from "../bus/virtual_bus.ts";
+import {
+  BusChild,
+  busDepartures,
+  type DeviceSpec,
+  virtualBusPdoDispatch,
+} from "../bus/virtual_bus.ts";
 import { buildIrp, createDriverObject, IoCallDriver, runDriverRoutine } from "../io/iomgr.ts";
 import {
   DeviceObject,
@@ -177,6 +182,14 @@ export class PnpManager {
     pdo.devnode = this.root;
     this.byInstance.set("HTREE\\ROOT\\0", this.root);
     sys.instanceOf = (d) => (d.devnode instanceof DevNode ? d.devnode.instanceId : "");
+    // After a reboot the hardware is the same: learn the instance IDs it already holds.
+    const learn = (bus: BusChild) => {
+      for (const c of bus.children) {
+        this.#recordInstanceId(c);
+        learn(c);
+      }
+    };
+    learn(this.rootBus);
   }
 
   // ---- Helpers ------------------------------------------------------------------------------------
@@ -361,18 +374,17 @@ export class PnpManager {
     });
     if (!NT_SUCCESS(r.status)) return;
     const list = Array.isArray(r.information) ? r.information as unknown[] : [];
-    // The answer itself while every entry is a device object (the usual case: no copy of a long list).
-    let reported = list as DeviceObject[];
+    // One pass over the answer (a bus with thousands of children is listed in full every time):
+    // stamp the children PnP knows, collect the new PDOs.
+    const fresh: DeviceObject[] = [];
     const stamp = ++this.#enumerations;
-    for (let i = 0; i < list.length; i++) {
-      const entry = list[i];
+    for (const entry of list) {
       if (!(entry instanceof DeviceObject)) {
         this.#sys.violate(
           "PnpNullRelation",
           `${node.instanceId}'s BusRelations contains a NULL or non-device entry`,
           [0, 0, 0],
         );
-        if (reported === list) reported = list.slice(0, i) as DeviceObject[];
         continue;
       }
       if (entry.deleted) {
@@ -382,20 +394,18 @@ export class PnpManager {
           [entry.serial, 0, 0],
         );
       }
-      if (reported !== list) reported.push(entry);
-      // Stamp each reported child's devnode: finding the children left out is then one pass.
-      const known = this.nodeOf(entry);
-      if (known) {
+      // PnP releases the reference the bus driver took for the relations list.
+      if (entry.references > 0) entry.references--;
+      const known = entry.devnode;
+      if (known instanceof DevNode) {
         known.reportedStamp = stamp;
         known.reported = true;
-      }
+      } else fresh.push(entry);
     }
     for (const child of node.children.filter((c) => c.reportedStamp !== stamp)) {
       this.deviceGone(child);
     }
-    for (const pdo of reported) {
-      // PnP releases the reference the bus driver took for the relations list.
-      if (pdo.references > 0) pdo.references--;
+    for (const pdo of fresh) {
       if (!(pdo.devnode instanceof DevNode)) this.#identify(node, pdo);
     }
   }
@@ -885,7 +895,9 @@ export class PnpManager {
     const o = object as { references: number };
     o.references = Math.max(0, o.references - 1);
     if (object instanceof FileObject && o.references === 0 && !object.closed) {
-      this.closeOpen(object);
+      // The last reference of a file object: the I/O manager sends IRP_MJ_CLEANUP and IRP_MJ_CLOSE
+      // (IRP_MJ_CLOSE: "a kernel-mode component has called ObDereferenceObject").
+      this.#sys.users.closeFile(object, this.#sys.caller.process);
     }
   }
 
@@ -907,14 +919,15 @@ export class PnpManager {
     const instanceId = spec.instanceId ?? this.#freeInstanceId(deviceId);
     const child = new BusChild(spec, instanceId, bus);
     bus.children.push(child);
+    this.#recordInstanceId(child);
     for (const c of spec.children ?? []) {
-      child.children.push(
-        new BusChild(
-          c,
-          c.instanceId ?? this.#freeInstanceId(c.deviceId ?? c.hardwareIds[0] ?? ""),
-          child,
-        ),
+      const grandchild = new BusChild(
+        c,
+        c.instanceId ?? this.#freeInstanceId(c.deviceId ?? c.hardwareIds[0] ?? ""),
+        child,
       );
+      child.children.push(grandchild);
+      this.#recordInstanceId(grandchild);
     }
     this.#sys.trace.push({
       kind: "info",
@@ -925,18 +938,44 @@ export class PnpManager {
     return child;
   }
 
+  /**
+   * The bus records of each device ID (upper-cased) by instance ID, present or not, with where the
+   * last search for a free number stopped. Numbers below it were in use then and stay so until a
+   * device leaves its bus, so plugging many devices does not rescan every bus each time.
+   */
+  readonly #instanceIds = new Map<
+    string,
+    { records: Map<string, BusChild[]>; next: number; departures: number }
+  >();
+
+  #instanceIdsOf(deviceId: string) {
+    const key = deviceId.toUpperCase();
+    let entry = this.#instanceIds.get(key);
+    if (!entry) {
+      entry = { records: new Map(), next: 0, departures: busDepartures() };
+      this.#instanceIds.set(key, entry);
+    }
+    return entry;
+  }
+
+  #recordInstanceId(child: BusChild): void {
+    const records = this.#instanceIdsOf(child.deviceId).records;
+    const list = records.get(child.instanceId);
+    if (list) list.push(child);
+    else records.set(child.instanceId, [child]);
+  }
+
+  /**
+   * The lowest numeric instance ID no device with this device ID uses: present, or gone from its bus
+   * while its PDO waits for REMOVE (an open handle keeps the devnode, and its instance ID, in the tree).
+   */
   #freeInstanceId(deviceId: string): string {
-    const used = new Set<string>();
-    const visit = (b: BusChild) => {
-      for (const c of b.children) {
-        if (c.present && c.deviceId.toUpperCase() === deviceId.toUpperCase()) {
-          used.add(c.instanceId);
-        }
-        visit(c);
-      }
-    };
-    visit(this.rootBus);
-    for (let i = 0;; i++) if (!used.has(String(i))) return String(i);
+    const entry = this.#instanceIdsOf(deviceId);
+    let i = entry.departures === busDepartures() ? entry.next : 0;
+    while (entry.records.get(String(i))?.some((c) => c.present || c.pdo)) i++;
+    entry.next = i;
+    entry.departures = busDepartures();
+    return String(i);
   }
 
   /** Marks the hardware gone from its bus and asks PnP to enumerate the bus (a surprise removal follows). */

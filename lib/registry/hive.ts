@@ -127,6 +127,8 @@ const ROOT_ALIASES: ReadonlyArray<[RegExp, string]> = [
 
 /** Turns `HKLM\...`/`HKEY_LOCAL_MACHINE\...` into `\Registry\Machine\...`; other text is returned unchanged. */
 export function toKernelPath(path: string): string {
+  // A kernel path (`\Registry\...`) has no alias to replace: skip the patterns on the hot path.
+  if (path.charCodeAt(0) === 0x5c) return path;
   for (const [re, replacement] of ROOT_ALIASES) {
     if (re.test(path)) return path.replace(re, replacement);
   }
@@ -136,6 +138,18 @@ export function toKernelPath(path: string): string {
 /** Splits a path at backslashes, dropping empty components (trailing or doubled backslashes are accepted, as Windows does). */
 export function splitPath(path: string): string[] {
   return path.split("\\").filter((c) => c !== "");
+}
+
+/** A link target's components below `\Registry`, parsed once per target (every lookup through CurrentControlSet follows one). */
+const LINK_COMPONENTS = new Map<string, readonly string[]>();
+function linkComponents(target: string): readonly string[] {
+  let components = LINK_COMPONENTS.get(target);
+  if (!components) {
+    components = splitPath(target).slice(1);
+    if (LINK_COMPONENTS.size > 1000) LINK_COMPONENTS.clear();
+    LINK_COMPONENTS.set(target, components);
+  }
+  return components;
 }
 
 /** The longest key name component Windows documents ("Registry element size limits"): 255 characters. */
@@ -207,7 +221,7 @@ export class Hive {
       if (node.link !== null && (i < components.length - 1 || !openLink)) {
         if (depth >= MAX_LINK_DEPTH) return { error: "loop" };
         if (node.link === "") return { error: "badLink" };
-        const target = this.walk(this.root, splitPath(node.link).slice(1), false, depth + 1);
+        const target = this.walk(this.root, linkComponents(node.link), false, depth + 1);
         if (!("found" in target)) return "error" in target ? target : { error: "badLink" };
         node = target.found;
       }

@@ -59,6 +59,8 @@ const STATE_COLORS: Readonly<Record<string, string>> = {
 };
 
 const FONT = `font-family="Menlo, Consolas, monospace" font-size="12"`;
+/** The width of one character in FONT (12px monospace fonts are 7.2 to 7.3 pixels wide). */
+const CHAR_W = 7.3;
 
 function svgDoc(width: number, height: number, body: string, title: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${
@@ -173,16 +175,25 @@ function arrowsOf(events: readonly TraceEvent[]): Arrow[] {
   const lifeline = (
     caller: string,
   ) => (caller === "PnP" || caller === "host" ? caller : caller.split("!")[0]!);
+  // IRPs that already have an arrow to their stack: a driver passing one down is not a new arrow,
+  // even when its registry writes (left out with `registry: false`) come in between.
+  const irpsDrawn = new Set<string>();
   for (const e of events) {
     switch (e.kind) {
       case "irp":
         if (e.phase === "dispatch") {
           // One arrow per IRP reaching a stack: from whoever sent it to the stack's lifeline.
+          const drawn = `${e.irp} ${e.instance}`;
           const prev = out[out.length - 1];
           if (
+            irpsDrawn.has(drawn) ||
             prev && prev.kind === "irp" && prev.to === `stack ${e.instance}` &&
-            prev.label.startsWith(`${e.minor ?? e.major} `)
-          ) continue;
+              prev.label.startsWith(`${e.minor ?? e.major} `)
+          ) {
+            irpsDrawn.add(drawn);
+            continue;
+          }
+          irpsDrawn.add(drawn);
           out.push({
             from: lifeline(e.caller),
             to: `stack ${e.instance || "(new device)"}`,
@@ -281,9 +292,14 @@ export function sequencePicture(
   const colW = 190;
   const top = 50;
   const rowH = 22;
-  const width = 40 + names.length * colW;
   const height = top + 30 + arrows.length * rowH;
   const x = (n: string) => 20 + names.indexOf(n) * colW + colW / 2;
+  // A label starts at its arrow's left end and may run past the last lifeline: widen to fit it.
+  const labelEnd = (a: Arrow) =>
+    Math.min(x(a.from), x(a.to)) + 16 + `#${a.seq} ${a.label}`.length * CHAR_W;
+  const width = Math.ceil(
+    arrows.reduce((w, a) => Math.max(w, labelEnd(a)), 40 + names.length * colW),
+  );
   const colors: Record<Arrow["kind"], string> = {
     irp: "#1f4e9c",
     complete: "#1f4e9c",
@@ -301,13 +317,18 @@ export function sequencePicture(
       ).join("")
     }</defs>`,
   ];
+  // Lifeline names are cut (from the left: an instance ID's tail tells devices apart) to fit their
+  // box; the full name is the box's tooltip.
+  const fits = Math.floor((colW - 20) / CHAR_W);
   for (const n of names) {
-    const label = n.length > 26 ? "…" + n.slice(-25) : n;
+    const label = n.length > fits ? "…" + n.slice(-(fits - 1)) : n;
     parts.push(
-      `<rect x="${x(n) - colW / 2 + 6}" y="10" width="${
+      `<g><title>${escapeXml(n)}</title><rect x="${x(n) - colW / 2 + 6}" y="10" width="${
         colW - 12
-      }" height="26" rx="4" fill="#f0f0f0" stroke="#555555"/>` +
-        `<text x="${x(n)}" y="27" text-anchor="middle" ${FONT}>${escapeXml(label)}</text>` +
+      }" height="26" rx="4" fill="${
+        n.startsWith("stack ") ? "#dde8ff" : "#f0f0f0"
+      }" stroke="#555555"/>` +
+        `<text x="${x(n)}" y="27" text-anchor="middle" ${FONT}>${escapeXml(label)}</text></g>` +
         `<line x1="${x(n)}" y1="36" x2="${x(n)}" y2="${
           height - 10
         }" stroke="#bbbbbb" stroke-dasharray="4 3"/>`,
@@ -318,7 +339,7 @@ export function sequencePicture(
     const c = colors[a.kind];
     if (a.from === a.to) {
       parts.push(
-        `<text x="${x(a.from) + 6}" y="${y + 4}" ${FONT} fill="${c}" font-weight="bold">#${a.seq} ${
+        `<text x="${x(a.from) + 6}" y="${y - 2}" ${FONT} fill="${c}" font-weight="bold">#${a.seq} ${
           escapeXml(a.label)
         }</text>`,
       );
@@ -330,7 +351,7 @@ export function sequencePicture(
       `<line x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" stroke="${c}" ${
         a.kind === "reg" ? `stroke-dasharray="3 2"` : ""
       } marker-end="url(#m-${a.kind})"/>` +
-        `<text x="${Math.min(x1, x2) + 6}" y="${y - 4}" ${FONT} fill="${c}">#${a.seq} ${
+        `<text x="${Math.min(x1, x2) + 6}" y="${y - 6}" ${FONT} fill="${c}">#${a.seq} ${
           escapeXml(a.label)
         }</text>`,
     );

@@ -32,7 +32,6 @@ const irql = (name: string, code: number, routines: string): VerifierRule => ({
   doc: `${name} rule (wdm); each routine's req.irql`,
   severity: "error",
   bugCheck: { code: 0xc4, parameter1: code },
-  always: true,
 });
 
 /**
@@ -51,6 +50,15 @@ export const VERIFIER_RULES: readonly VerifierRule[] = [
   irql("IrqlIoPassive1", 0x2000a, "IoCreateDevice or IoSetDeviceInterfaceState"),
   irql("IrqlIoPassive3", 0x2000c, "IoRegisterDeviceInterface or IoDetachDevice"),
   irql("IrqlIoPassive5", 0x2000e, "IoGetDeviceObjectPointer"),
+  {
+    name: "IrqlRequirement",
+    source: "pnplab",
+    checks:
+      "A routine called above the IRQL its documentation requires (no DDI rule names it): pageable code at raised IRQL",
+    doc: "The routine's page (IRQL requirement); Bug Check 0xA: IRQL_NOT_LESS_OR_EQUAL",
+    severity: "error",
+    bugCheck: { code: 0x0a, parameter1: 0 },
+  },
   {
     name: "PnpNotificationIrql",
     source: "BugCheck",
