@@ -470,7 +470,12 @@ export class Session {
     let value: unknown;
     if (/\bawait\b/.test(js)) {
       // Top-level await: declarations become globals so they outlive the wrapper.
-      const body = js.replace(/^(\s*)(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=/gm, "$1$2 =");
+      // A destructuring one (`const { a } = await f()`) becomes `({ a } = await f());`.
+      const body = js.replace(/^(\s*)(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=/gm, "$1$2 =")
+        .replace(
+          /^(\s*)(?:const|let|var)\s+(\{[^}=]*\}|\[[^\]=]*\])\s*=(?!=)([^;\n]*);?[ \t]*$/gm,
+          "$1($2 =$3);",
+        );
       let wrapped: string;
       try {
         new Function(`return (async () => (${body.trim().replace(/;$/, "")}));`);
