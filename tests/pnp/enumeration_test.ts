@@ -1,0 +1,269 @@
+/**
+ * Enumeration and device instance IDs: the ParentIdPrefix of a device without a unique ID ("Instance
+ * IDs", Wine/ReactOS notes §1.2), ID validation and duplicate PDOs (bug check 0xCA, "IRP_MN_QUERY_ID"),
+ * and what the Enum tree keeps for a device that is gone and comes back (toaster S15).
+ */
+import assert from "node:assert/strict";
+import {
+  boot,
+  BugCheck,
+  type DeviceObject,
+  type DriverObject,
+  type Kernel,
+  KEY_READ,
+  KEY_WRITE,
+  KeyValuePartialInformation,
+  type Machine,
+  PLUGPLAY_REGKEY_DEVICE,
+  REG_DWORD,
+  REG_MULTI_SZ,
+  REG_SZ,
+  STATUS_SUCCESS,
+} from "../../mod.ts";
+import { CCS, enumKey, functionDriver } from "./_helpers.ts";
+
+/** Runs `step` and returns the bug check it raised (the test fails if it raised none). */
+function bugCheckOf(step: () => unknown): BugCheck {
+  try {
+    step();
+  } catch (e) {
+    if (e instanceof BugCheck) return e;
+    throw e;
+  }
+  assert.fail("expected a bug check");
+}
+
+/** A started raw bus `ROOT\BUS\0` to plug children into. */
+function rawBus(m: Machine): DeviceObject {
+  return m.plugIn({ hardwareIds: ["ROOT\\BUS"], rawDeviceOk: true });
+}
+
+// ---- ParentIdPrefix ---------------------------------------------------------------------------------
+
+Deno.test("instance-ids (UniqueID FALSE): PnP prefixes the instance ID with the parent's ParentIdPrefix, kept as REG_SZ in its Enum key", () => {
+  const m = boot();
+  const bus = rawBus(m);
+  const kid = m.plugIn(
+    { hardwareIds: ["BUS\\KID"], instanceId: "07", uniqueId: false, rawDeviceOk: true },
+    bus,
+  );
+  const prefix = m.registry.getValue(enumKey("ROOT\\BUS\\0"), "ParentIdPrefix");
+  assert.equal(prefix?.type, REG_SZ);
+  assert.match(String(prefix?.data), /^[0-9a-f]+&[0-9a-f]+$/, "<level>&<crc32> in hex");
+  assert.equal(m.devnode(kid)?.instanceId, `BUS\\KID\\${prefix?.data}&07`);
+  assert.ok(m.registry.exists(enumKey(`BUS\\KID\\${prefix?.data}&07`)));
+});
+
+Deno.test("instance-ids (UniqueID FALSE): siblings share the parent's prefix; a unique child gets none; another parent has another", () => {
+  const m = boot();
+  const bus = rawBus(m);
+  const a = m.plugIn(
+    { hardwareIds: ["BUS\\KID"], instanceId: "1", uniqueId: false, rawDeviceOk: true },
+    bus,
+  );
+  const b = m.plugIn(
+    { hardwareIds: ["BUS\\KID"], instanceId: "2", uniqueId: false, rawDeviceOk: true },
+    bus,
+  );
+  const unique = m.plugIn(
+    { hardwareIds: ["BUS\\UNIQUE"], instanceId: "9", rawDeviceOk: true },
+    bus,
+  );
+  const prefix = String(m.registry.getValue(enumKey("ROOT\\BUS\\0"), "ParentIdPrefix")?.data);
+  assert.equal(m.devnode(a)?.instanceId, `BUS\\KID\\${prefix}&1`);
+  assert.equal(m.devnode(b)?.instanceId, `BUS\\KID\\${prefix}&2`);
+  assert.equal(m.devnode(unique)?.instanceId, "BUS\\UNIQUE\\9");
+
+  const other = m.plugIn({ hardwareIds: ["ROOT\\OTHERBUS"], rawDeviceOk: true });
+  const c = m.plugIn(
+    { hardwareIds: ["BUS\\KID"], instanceId: "1", uniqueId: false, rawDeviceOk: true },
+    other,
+  );
+  const otherPrefix = String(
+    m.registry.getValue(enumKey("ROOT\\OTHERBUS\\0"), "ParentIdPrefix")?.data,
+  );
+  assert.notEqual(otherPrefix, prefix);
+  assert.equal(m.devnode(c)?.instanceId, `BUS\\KID\\${otherPrefix}&1`);
+});
+
+Deno.test("instance-ids (UniqueID FALSE): an existing ParentIdPrefix value is reused, not recomputed", () => {
+  const m = boot();
+  m.registry.setValue(enumKey("ROOT\\BUS\\0"), "ParentIdPrefix", REG_SZ, "2&deadbeef");
+  const bus = rawBus(m);
+  const kid = m.plugIn(
+    { hardwareIds: ["BUS\\KID"], instanceId: "3", uniqueId: false, rawDeviceOk: true },
+    bus,
+  );
+  assert.equal(m.devnode(kid)?.instanceId, "BUS\\KID\\2&deadbeef&3");
+});
+
+// ---- ID validation ----------------------------------------------------------------------------------
+
+Deno.test("irp-mn-query-id: a comma in a device ID is bug check 0xCA PNP_DETECTED_FATAL_ERROR with parameter 1 = 0x3", () => {
+  const m = boot();
+  const b = bugCheckOf(() => m.plugIn({ hardwareIds: ["ROOT\\A,B"], rawDeviceOk: true }));
+  assert.equal(b.code, 0xca);
+  assert.equal(b.name, "PNP_DETECTED_FATAL_ERROR");
+  assert.equal(b.parameters[0], 3);
+  assert.ok(m.halted);
+});
+
+Deno.test("irp-mn-query-id: a character below 0x20 in a hardware ID is bug check 0xCA with parameter 1 = 0x3", () => {
+  const m = boot();
+  const b = bugCheckOf(() =>
+    m.plugIn({
+      hardwareIds: ["ROOT\\GOOD", "ROOT\\BAD\u0007"],
+      deviceId: "ROOT\\GOOD",
+      rawDeviceOk: true,
+    })
+  );
+  assert.equal(b.code, 0xca);
+  assert.equal(b.parameters[0], 3);
+});
+
+Deno.test("irp-mn-query-id: a character below 0x20 in an instance ID is bug check 0xCA with parameter 1 = 0x3", () => {
+  const m = boot();
+  const b = bugCheckOf(() =>
+    m.plugIn({ hardwareIds: ["ROOT\\GOOD"], instanceId: "1\n", rawDeviceOk: true })
+  );
+  assert.equal(b.code, 0xca);
+  assert.equal(b.parameters[0], 3);
+});
+
+Deno.test("device-instance-ids: two PDOs with the same device ID and unique instance ID under one parent are bug check 0xCA, parameter 1 = 0x1", () => {
+  const m = boot();
+  m.plugIn({ hardwareIds: ["ROOT\\TWIN"], instanceId: "5", rawDeviceOk: true });
+  const b = bugCheckOf(() =>
+    m.plugIn({ hardwareIds: ["ROOT\\TWIN"], instanceId: "5", rawDeviceOk: true })
+  );
+  assert.equal(b.code, 0xca);
+  assert.equal(b.parameters[0], 1);
+});
+
+Deno.test("CONTRACT.md 1 (bug checks): after a bug check every later routine and machine call throws the same BugCheck", () => {
+  const m = boot();
+  const b = bugCheckOf(() => m.plugIn({ hardwareIds: ["ROOT\\A,B"], rawDeviceOk: true }));
+  assert.throws(() => m.kernel.KeGetCurrentIrql(), (e) => e === b);
+  assert.throws(() => m.kernel.ZwOpenKey(KEY_READ, `\\Registry\\Machine\\System`), (e) => e === b);
+  assert.throws(() => m.plugIn("ROOT\\LATER"), (e) => e === b);
+  assert.throws(() => m.settle(), (e) => e === b);
+  // The host process is fine: another machine boots and works.
+  assert.equal(boot().devnode("HTREE\\ROOT\\0")?.state, "Started");
+});
+
+Deno.test({
+  name:
+    "CONTRACT.md 1 (bug checks): machine.reboot() brings back a machine stopped by an invalid device ID",
+  // The hardware stays plugged in across reboot (machine.reboot keeps the virtual buses), so the
+  // same bad ID is enumerated again and the reboot itself bug-checks: a boot loop, as on Windows,
+  // but the contract says reboot() recovers and the host has no verb to pull hardware that never
+  // got a devnode. Deciding which (pull the culprit at reboot, or add a verb) is a design call.
+  ignore: true,
+  fn() {
+    const m = boot();
+    bugCheckOf(() => m.plugIn({ hardwareIds: ["ROOT\\A,B"], rawDeviceOk: true }));
+    m.reboot();
+    assert.equal(m.halted, false);
+    assert.equal(m.plugIn({ hardwareIds: ["ROOT\\LATER"], rawDeviceOk: true }) !== undefined, true);
+  },
+});
+
+// ---- Non-present devices and replug (toaster S15) ---------------------------------------------------
+
+/**
+ * A function driver that, in AddDevice, reads `WaitWakeEnabled` from its hardware key (recording what
+ * it saw) and writes it when it is missing, as featured2 does.
+ */
+function waitWakeDriver(seen: (number | undefined)[]) {
+  return functionDriver("featured", ["ROOT\\TOASTER"], {
+    AddDevice(k: Kernel, driver: DriverObject, pdo: DeviceObject): number {
+      const key = k.IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DEVICE, KEY_READ | KEY_WRITE);
+      if (key.devInstRegKey) {
+        const q = k.ZwQueryValueKey(
+          key.devInstRegKey,
+          "WaitWakeEnabled",
+          KeyValuePartialInformation,
+        );
+        const info = q.keyValueInformation as { Data?: unknown } | undefined;
+        seen.push(typeof info?.Data === "number" ? info.Data : undefined);
+        if (q.status !== STATUS_SUCCESS) {
+          k.ZwSetValueKey(key.devInstRegKey, "WaitWakeEnabled", 0, REG_DWORD, 1);
+        }
+        k.ZwClose(key.devInstRegKey);
+      }
+      const r = k.IoCreateDevice(driver, 0, null, 0x22, 0x100, false);
+      if (!r.deviceObject) return r.status;
+      r.deviceObject.DeviceExtension.LowerDeviceObject = k.IoAttachDeviceToDeviceStack(
+        r.deviceObject,
+        pdo,
+      );
+      r.deviceObject.Flags &= ~0x80;
+      return STATUS_SUCCESS;
+    },
+  });
+}
+
+Deno.test("toaster S15: a non-present device keeps its Enum key after unplug", () => {
+  const m = boot();
+  m.loadDriver(waitWakeDriver([]));
+  const pdo = m.plugIn({ hardwareIds: ["ROOT\\TOASTER"], instanceId: "1", description: "Toaster" });
+  m.unplug(pdo);
+  assert.equal(m.devnode(pdo)?.state, "Absent");
+  assert.equal(m.devices().includes("ROOT\\TOASTER\\1"), false);
+  const key = enumKey("ROOT\\TOASTER\\1");
+  assert.ok(m.registry.exists(key));
+  assert.deepEqual(m.registry.getValue(key, "HardwareID"), {
+    type: REG_MULTI_SZ,
+    data: ["ROOT\\TOASTER"],
+  });
+  assert.equal(m.registry.getValue(key, "Service")?.data, "featured");
+  assert.equal(m.registry.getValue(`${key}\\Device Parameters`, "WaitWakeEnabled")?.data, 1);
+});
+
+Deno.test("toaster S15: replugging the same serial reuses the instance path and its Device Parameters; another serial starts fresh", () => {
+  const m = boot();
+  const seen: (number | undefined)[] = [];
+  m.loadDriver(waitWakeDriver(seen));
+  const first = m.plugIn({ hardwareIds: ["ROOT\\TOASTER"], instanceId: "1" });
+  const driverKey = m.registry.getValue(enumKey("ROOT\\TOASTER\\1"), "Driver")?.data;
+  m.unplug(first);
+
+  const again = m.plugIn({ hardwareIds: ["ROOT\\TOASTER"], instanceId: "1" });
+  assert.notEqual(again, first, "a re-inserted device gets a new PDO");
+  assert.equal(m.devnode(again)?.instanceId, "ROOT\\TOASTER\\1");
+  assert.equal(m.devnode(again)?.state, "Started");
+  assert.equal(
+    m.registry.getValue(enumKey("ROOT\\TOASTER\\1"), "Driver")?.data,
+    driverKey,
+    "the same software key",
+  );
+
+  const other = m.plugIn({ hardwareIds: ["ROOT\\TOASTER"], instanceId: "2" });
+  assert.equal(m.devnode(other)?.instanceId, "ROOT\\TOASTER\\2");
+  assert.deepEqual(seen, [undefined, 1, undefined]);
+  assert.ok(m.registry.exists(`${CCS}\\Enum\\ROOT\\TOASTER\\2\\Device Parameters`));
+});
+
+Deno.test("CONTRACT.md 2 (DeviceSpec.instanceId default): the lowest number no present device with that device ID uses", () => {
+  const m = boot();
+  const bus = rawBus(m);
+  const a = m.plugIn({ hardwareIds: ["ROOT\\NUM"], rawDeviceOk: true });
+  const b = m.plugIn({ hardwareIds: ["ROOT\\NUM"], rawDeviceOk: true });
+  // Explicit numbers are taken into account, whichever bus they are on.
+  m.plugIn({ hardwareIds: ["ROOT\\NUM"], instanceId: "2", rawDeviceOk: true }, bus);
+  const c = m.plugIn({ hardwareIds: ["ROOT\\NUM"], rawDeviceOk: true });
+  assert.deepEqual([a, b, c].map((p) => m.devnode(p)?.instanceId), [
+    "ROOT\\NUM\\0",
+    "ROOT\\NUM\\1",
+    "ROOT\\NUM\\3",
+  ]);
+  // Device IDs compare case-insensitively.
+  const d = m.plugIn({ hardwareIds: ["root\\num"], rawDeviceOk: true });
+  assert.equal(m.devnode(d)?.instanceId, "root\\num\\4");
+  // A number frees up when its device leaves.
+  m.unplug(a);
+  const e = m.plugIn({ hardwareIds: ["ROOT\\NUM"], rawDeviceOk: true });
+  assert.equal(m.devnode(e)?.instanceId, "ROOT\\NUM\\0");
+  const f = m.plugIn({ hardwareIds: ["ROOT\\NUM"], rawDeviceOk: true });
+  assert.equal(m.devnode(f)?.instanceId, "ROOT\\NUM\\5");
+});

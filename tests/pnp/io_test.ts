@@ -1,0 +1,193 @@
+/**
+ * The I/O manager under PnP: IRQL rules (bug check 0xC4 with the DDI compliance rule's code,
+ * "IrqlIoPassive1"), completion routines and STATUS_MORE_PROCESSING_REQUIRED ("IoCompleteRequest",
+ * "Postponing PnP IRP processing until lower drivers finish"), completing an IRP twice (bug check
+ * 0x44) and an exception escaping driver code (bug check 0x7E), with the contract's promise that
+ * the host survives and `reboot()` brings the machine back.
+ */
+import assert from "node:assert/strict";
+import {
+  boot,
+  BugCheck,
+  type DeviceObject,
+  DISPATCH_LEVEL,
+  type DriverObject,
+  type Irp,
+  IRP_MN_QUERY_STOP_DEVICE,
+  IRP_MN_START_DEVICE,
+  type Kernel,
+  PnpHangError,
+  REG_MULTI_SZ,
+  STATUS_ACCESS_VIOLATION,
+  STATUS_MORE_PROCESSING_REQUIRED,
+  STATUS_SUCCESS,
+} from "../../mod.ts";
+import { enumKey, functionDriver, irpSequence, mark } from "./_helpers.ts";
+
+/** Runs `step` and returns the bug check it raised (the test fails if it raised none). */
+function bugCheckOf(step: () => unknown): BugCheck {
+  try {
+    step();
+  } catch (e) {
+    if (e instanceof BugCheck) return e;
+    throw e;
+  }
+  assert.fail("expected a bug check");
+}
+
+// ---- IRQL -------------------------------------------------------------------------------------------
+
+Deno.test("IoCreateDevice (IRQL PASSIVE_LEVEL; rule IrqlIoPassive1): called at DISPATCH_LEVEL in AddDevice is bug check 0xC4, parameter 1 = 0x2000A", () => {
+  const m = boot();
+  let buggy = true;
+  m.loadDriver(functionDriver("irql", ["ROOT\\IRQL"], {
+    AddDevice(k: Kernel, driver: DriverObject, pdo: DeviceObject): number {
+      if (buggy) k.KeRaiseIrql(DISPATCH_LEVEL);
+      const r = k.IoCreateDevice(driver, 0, null, 0x22, 0, false);
+      const fdo = r.deviceObject!;
+      fdo.DeviceExtension.LowerDeviceObject = k.IoAttachDeviceToDeviceStack(fdo, pdo);
+      fdo.Flags &= ~0x80;
+      return STATUS_SUCCESS;
+    },
+  }));
+  const b = bugCheckOf(() => m.plugIn("ROOT\\IRQL"));
+  assert.equal(b.code, 0xc4);
+  assert.equal(b.name, "DRIVER_VERIFIER_DETECTED_VIOLATION");
+  assert.equal(b.parameters[0], 0x2000a);
+  assert.equal(b.parameters[1], DISPATCH_LEVEL, "the IRQL it was called at");
+  assert.equal(b.rule, "IrqlIoPassive1");
+  assert.ok(m.halted);
+  assert.throws(() => m.kernel.KeGetCurrentIrql(), (e) => e === b);
+
+  // The driver is fixed and the machine rebooted: the device enumerates and starts.
+  buggy = false;
+  m.reboot();
+  assert.equal(m.halted, false);
+  assert.equal(m.devnode("ROOT\\IRQL\\0")?.state, "Started");
+});
+
+// ---- Completion ---------------------------------------------------------------------------------------
+
+/**
+ * A stack for the completion tests: `ROOT\COMPLETE` with function driver `lowerfdo`, whose START
+ * completion routine returns STATUS_MORE_PROCESSING_REQUIRED, and the upper device filter `upper`,
+ * whose completion routine only records that it ran.
+ */
+function completionMachine(log: string[], options: { completeAgain: boolean }) {
+  const m = boot();
+  m.loadDriver(functionDriver("lowerfdo", ["ROOT\\COMPLETE"], {
+    hooks: {
+      [IRP_MN_START_DEVICE]: (k: Kernel, fdo: DeviceObject, irp: Irp) => {
+        k.IoCopyCurrentIrpStackLocationToNext(irp);
+        k.IoSetCompletionRoutine(
+          irp,
+          () => {
+            log.push("lowerfdo completion routine");
+            return STATUS_MORE_PROCESSING_REQUIRED;
+          },
+          null,
+          true,
+          true,
+          true,
+        );
+        k.IoCallDriver(fdo.DeviceExtension.LowerDeviceObject as DeviceObject, irp);
+        log.push("lowerfdo resumes after the lower drivers");
+        const status = irp.IoStatus.Status;
+        if (options.completeAgain) k.IoCompleteRequest(irp, 0);
+        return status;
+      },
+    },
+  }));
+  m.loadDriver(functionDriver("upper", [], {
+    hooks: {
+      [IRP_MN_START_DEVICE]: (k: Kernel, filter: DeviceObject, irp: Irp) => {
+        k.IoCopyCurrentIrpStackLocationToNext(irp);
+        k.IoSetCompletionRoutine(
+          irp,
+          () => {
+            log.push("upper completion routine");
+            return STATUS_SUCCESS;
+          },
+          null,
+          true,
+          true,
+          true,
+        );
+        return k.IoCallDriver(filter.DeviceExtension.LowerDeviceObject as DeviceObject, irp);
+      },
+    },
+  }));
+  m.registry.setValue(enumKey("ROOT\\COMPLETE\\0"), "UpperFilters", REG_MULTI_SZ, ["upper"]);
+  return m;
+}
+
+Deno.test("IoCompleteRequest: a completion routine returning STATUS_MORE_PROCESSING_REQUIRED stops completion until the driver completes again", () => {
+  const log: string[] = [];
+  const m = completionMachine(log, { completeAgain: true });
+  const pdo = m.plugIn("ROOT\\COMPLETE");
+  assert.deepEqual(log, [
+    "lowerfdo completion routine",
+    "lowerfdo resumes after the lower drivers",
+    "upper completion routine",
+  ]);
+  assert.equal(m.devnode(pdo)?.state, "Started");
+});
+
+Deno.test("IoCompleteRequest: after STATUS_MORE_PROCESSING_REQUIRED nothing above runs, and an IRP never completed again leaves PnP waiting", () => {
+  const log: string[] = [];
+  const m = completionMachine(log, { completeAgain: false });
+  assert.throws(() => m.plugIn("ROOT\\COMPLETE"), PnpHangError);
+  assert.deepEqual(log, [
+    "lowerfdo completion routine",
+    "lowerfdo resumes after the lower drivers",
+  ]);
+});
+
+Deno.test("IoCompleteRequest: completing an IRP twice is bug check 0x44 MULTIPLE_IRP_COMPLETE_REQUESTS", () => {
+  const m = boot();
+  m.loadDriver(functionDriver("twice", ["ROOT\\TWICE"], {
+    hooks: {
+      [IRP_MN_START_DEVICE]: (k: Kernel, _fdo: DeviceObject, irp: Irp) => {
+        irp.IoStatus.Status = STATUS_SUCCESS;
+        k.IoCompleteRequest(irp, 0);
+        k.IoCompleteRequest(irp, 0);
+        return STATUS_SUCCESS;
+      },
+    },
+  }));
+  const b = bugCheckOf(() => m.plugIn("ROOT\\TWICE"));
+  assert.equal(b.code, 0x44);
+  assert.equal(b.name, "MULTIPLE_IRP_COMPLETE_REQUESTS");
+  assert.ok(m.halted);
+});
+
+Deno.test("CONTRACT.md 1 (bug checks): an exception escaping driver code is bug check 0x7E; the host survives and reboot() recovers", () => {
+  const m = boot();
+  m.loadDriver(functionDriver("thrower", ["ROOT\\THROWER"], {
+    hooks: {
+      [IRP_MN_QUERY_STOP_DEVICE]: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'Buffer')");
+      },
+    },
+  }));
+  const pdo = m.plugIn("ROOT\\THROWER");
+  const b = bugCheckOf(() => m.rebalance(pdo));
+  assert.equal(b.code, 0x7e);
+  assert.equal(b.name, "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED");
+  assert.equal(b.parameters[0], STATUS_ACCESS_VIOLATION);
+  assert.match(b.message, /thrower!DispatchPnp/);
+  assert.ok(m.trace.some((e) => e.kind === "bugcheck" && e.code === 0x7e));
+  assert.throws(() => m.settle(), (e) => e === b);
+
+  m.reboot();
+  assert.equal(m.halted, false);
+  const from = mark(m);
+  const again = m.device("ROOT\\THROWER\\0");
+  assert.ok(again, "the device came back after the reboot");
+  assert.equal(m.devnode(again)?.state, "Started");
+  const pdo2 = m.plugIn("ROOT\\THROWER");
+  assert.deepEqual(
+    irpSequence(m, m.devnode(pdo2)!.instanceId, from).includes("START_DEVICE"),
+    true,
+  );
+});
