@@ -50,13 +50,16 @@ export class KeyNode {
   className = "";
   /** Keys the configuration manager owns (hive roots, links): ZwDeleteKey says STATUS_CANNOT_DELETE. */
   noDelete = false;
+  /** The path the trace shows for this key, computed on first use. */
+  friendlyPath: string | undefined = undefined;
   /** Set once ZwDeleteKey removed the key; handles to it then see STATUS_KEY_DELETED. */
   deleted = false;
   #sorted: KeyNode[] | null = null;
 
   /** Creates a detached key. */
   constructor(name: string, parent: KeyNode | null, volatile: boolean, time: number) {
-    this.name = name;
+    // A component cut from a longer path would keep the whole path alive: keep a flat copy.
+    this.name = name.length > 12 ? JSON.parse(JSON.stringify(name)) : name;
     this.parent = parent;
     this.volatile = volatile;
     this.lastWrite = time;
@@ -179,7 +182,6 @@ export class Hive {
   /** How many keys have been deleted: a cache of "these subkeys exist" stays valid while it is unchanged. */
   deletions = 0;
   #friendlyOf: (node: KeyNode) => string = (node) => node.path;
-  #friendlyCache = new WeakMap<KeyNode, string>();
   /**
    * Friendly paths for the trace: `\Registry\Machine\` as `HKLM\`, the current control set as
    * CurrentControlSet. Each key's is computed once (a key's path never changes), since every write
@@ -190,13 +192,18 @@ export class Hive {
   }
   set friendly(fn: (node: KeyNode) => string) {
     this.#friendlyOf = fn;
-    this.#friendlyCache = new WeakMap();
+    for (const k of this.descendants(this.root)) k.friendlyPath = undefined;
   }
   readonly #cachedFriendly = (node: KeyNode): string => {
-    let path = this.#friendlyCache.get(node);
+    let path = node.friendlyPath;
     if (path === undefined) {
-      path = this.#friendlyOf(node);
-      this.#friendlyCache.set(node, path);
+      // Built from the parent's (a rope sharing its text) when the rule leaves the tail unchanged;
+      // only the first keys below the hive roots go through the full rewrite.
+      const parent = node.parent;
+      path = parent && parent.parent && parent.parent.parent && parent.parent.parent.parent
+        ? this.#cachedFriendly(parent) + "\\" + node.name
+        : this.#friendlyOf(node);
+      node.friendlyPath = path;
     }
     return path;
   };
