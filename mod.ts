@@ -87,7 +87,13 @@ export {
 export { type Failure, Runner, runScenarioData, type ScenarioResult } from "./dsl/runner.ts";
 export { parseScenario, runScenarioFile, type ScenarioError } from "./dsl/yaml.ts";
 export { type ScenarioData, type Step, STEP_DEFINITIONS, type StepDef } from "./dsl/steps.ts";
-export { declarativeDriver, type DriverDecl } from "./dsl/drivers.ts";
+export {
+  declarativeDriver,
+  type DriverDecl,
+  type Misbehaviour,
+  type MisbehaviourName,
+  MISBEHAVIOURS,
+} from "./dsl/drivers.ts";
 export { guidName, resolveGuid, WELL_KNOWN_GUIDS } from "./dsl/guids.ts";
 export { formatEvent, formatTrace } from "./lib/trace/format.ts";
 export {

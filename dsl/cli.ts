@@ -8,6 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { formatEvent } from "../lib/trace/format.ts";
+import type { TraceEvent } from "../lib/trace/trace.ts";
+import { ruleNamed } from "../lib/verifier/rules.ts";
 import { renderReport, type ReportEntry } from "./report.ts";
 import { runScenarioWithMachine, type ScenarioResult } from "./runner.ts";
 import { parseScenario } from "./yaml.ts";
@@ -29,6 +31,33 @@ export async function scenarioFiles(paths: string[]): Promise<string[]> {
 
 const color = !Deno.noColor && Deno.stdout.isTerminal();
 const paint = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+
+/**
+ * What the verifier said during a run, each with its documentation page: the findings and a bug
+ * check's rule (a failed scenario's report shows these, so the reader knows which page to read).
+ *
+ * @example
+ * ```ts
+ * import { verifierNotes } from "./cli.ts";
+ * import assert from "node:assert/strict";
+ * const notes = verifierNotes([{ seq: 1, time: 0, caller: "PnP", kind: "finding", rule: "PnpRemove", severity: "error", message: "m", doc: "PnpRemove rule (wdm)" }]);
+ * assert.deepEqual(notes, ["verifier PnpRemove (error): m", "  see: PnpRemove rule (wdm)"]);
+ * ```
+ */
+export function verifierNotes(trace: readonly TraceEvent[]): string[] {
+  const lines: string[] = [];
+  for (const e of trace) {
+    if (e.kind === "finding") {
+      lines.push(`verifier ${e.rule} (${e.severity}): ${e.message}`);
+      if (e.doc) lines.push(`  see: ${e.doc}`);
+    } else if (e.kind === "bugcheck" && e.rule) {
+      lines.push(`bug check 0x${e.code.toString(16).toUpperCase()} for rule ${e.rule}`);
+      const doc = ruleNamed(e.rule)?.doc;
+      if (doc) lines.push(`  see: ${doc}`);
+    }
+  }
+  return lines;
+}
 
 /** Runs the files and prints the report; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -100,6 +129,7 @@ export async function main(args: string[]): Promise<number> {
         const where = f.file ? `${f.file}${f.line ? `:${f.line}:${f.column ?? 1}` : ""}: ` : "";
         console.log("  " + where + f.message.split("\n").join("\n  "));
       }
+      if (!r.passed) { for (const line of verifierNotes(r.trace)) console.log("  " + line); }
       if (values.trace) { for (const e of r.trace) console.log("    " + formatEvent(e)); }
     }
     console.log(`${passed} passed, ${failed} failed`);

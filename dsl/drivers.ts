@@ -445,8 +445,9 @@ export function declarativeDriver(decl: DriverDecl, hooks: Partial<DriverSpec> =
           ) {
             for (const l of links) k.IoSetDeviceInterfaceState(l, false);
           }
+          const entries = (fdo.DeviceExtension.NotificationEntries ?? []) as NotificationEntry[];
           if (!bad.has("holdNotificationAtRemove")) {
-            for (const entry of (fdo.DeviceExtension.NotificationEntries ?? []) as NotificationEntry[]) {
+            for (const entry of entries) {
               if (bad.has("lateUnregister")) k.IoUnregisterPlugPlayNotification(entry);
               else k.IoUnregisterPlugPlayNotificationEx(entry);
             }

@@ -407,6 +407,12 @@ export class ScenarioContext {
   /** Expects a verifier finding. */
   expectFinding = (rule: string): void => this.run({ step: "expectFinding", rule });
 
+  /** Expects the verifier not to have reported a rule (no finding, no bug check for it). */
+  expectNoFinding = (rule: string): void => this.run({ step: "expectNoFinding", rule });
+
+  /** Expects the previous step to have hung (a deadlock, or an IRP nobody completes). */
+  expectHang = (): void => this.run({ step: "expectHang" });
+
   /** Expects an out-parameter of an earlier `call` (`"q.resultLength"`), or with `exists: false` that it was not set. */
   expectResult = (result: string, options: { data?: unknown; exists?: boolean } = {}): void =>
     this.run({ step: "expectResult", result, ...options });

@@ -915,10 +915,13 @@ export class Runner {
         const found = m.verifier.findings.filter((f) => f.rule === rule);
         const stops = m.trace.filter((e) => e.kind === "bugcheck" && e.rule === rule);
         if (found.length || stops.length) {
+          const lines = [
+            ...found.map((f) => `    ${f.message}`),
+            ...stops.map((e) => "    " + formatEvent(e)),
+          ];
           throw new StepError(
             `Expected no verifier finding '${rule}', but the verifier reported it:\n` +
-              [...found.map((f) => `    ${f.message}`), ...stops.map((e) => "    " + formatEvent(e))]
-                .join("\n") + `\n${ruleNote(rule)}`,
+              lines.join("\n") + `\n${ruleNote(rule)}`,
           );
         }
         return;

@@ -234,11 +234,25 @@ function readFields(
   return out;
 }
 
-/** "one of a, b, c", or for a long list "a known name", with a did-you-mean for what was written. */
-function oneOf(values: readonly string[], written: string): string {
+/** A value outside a field's fixed set: the set when it is short, a did-you-mean when one is close. */
+function unknownValue(
+  node: Node,
+  values: readonly string[],
+  written: string,
+  where: string,
+  at: At,
+): undefined {
   const hint = didYouMean(written, values);
-  return (values.length <= 8 ? `one of ${values.join(", ")}` : "a known name") +
-    (hint ? ` (did you mean '${hint}'?)` : ` ('${written}' is not one)`);
+  at(
+    node,
+    `Unknown value '${written}' in '${where}'` +
+      (hint
+        ? ` (did you mean '${hint}'?)`
+        : values.length <= 8
+        ? ` (one of ${values.join(", ")})`
+        : ""),
+  );
+  return undefined;
 }
 
 function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
@@ -251,7 +265,9 @@ function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
     case "string":
     case "id":
       if (typeof js !== "string" && typeof js !== "number") return bad("a string");
-      if (def.values && !def.values.includes(String(js))) return bad(oneOf(def.values, String(js)));
+      if (def.values && !def.values.includes(String(js))) {
+        return unknownValue(node, def.values, String(js), where, at);
+      }
       return String(js);
     case "number":
       if (typeof js !== "number") return bad("a number");
@@ -259,16 +275,17 @@ function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
     case "boolean":
       if (typeof js !== "boolean") return bad("true or false");
       return js;
-    case "strings":
-      if (typeof js === "string") return [js];
-      if (!Array.isArray(js) || !js.every((x) => typeof x === "string")) {
+    case "strings": {
+      const list = typeof js === "string" ? [js] : js;
+      if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) {
         return bad("a list of strings");
       }
-      if (def.values) {
-        const unknown = js.find((x) => !def.values!.includes(x));
-        if (unknown !== undefined) return bad(`a list of ${oneOf(def.values, unknown)}`);
+      const unknown = def.values && list.find((x) => !def.values!.includes(x));
+      if (unknown !== undefined && def.values) {
+        return unknownValue(node, def.values, unknown, where, at);
       }
-      return js;
+      return list;
+    }
     case "guid": {
       if (typeof js !== "string") return bad("a GUID or a GUID name");
       if (!resolveGuid(js)) {

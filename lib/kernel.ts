@@ -565,10 +565,12 @@ export class Kernel {
   IoSetDeviceInterfaceState(SymbolicLinkName: string, Enable: boolean): number {
     return this.invoke("IoSetDeviceInterfaceState", { SymbolicLinkName, Enable }, () => {
       const i = this._sys.interfaces.lookup(SymbolicLinkName);
-      if (i && !Enable && !i.enabled && i.disabledByPnp) {
+      if (i && !Enable && !i.enabled && (i.disabledByPnp || i.disabled)) {
         this._sys.violate(
           "PnpInterfaceDoubleDisable",
-          `${SymbolicLinkName} was disabled again after the PnP manager disabled it at removal`,
+          `${SymbolicLinkName} was disabled again after ${
+            i.disabledByPnp ? "the PnP manager disabled it at removal" : "it had been disabled"
+          }`,
         );
       }
       return this._sys.interfaces.setState(

@@ -60,15 +60,25 @@ export interface BootOptions {
 
 /** A snapshot of a device node, as `!devnode` shows it. */
 export interface DevNodeInfo {
+  /** The device instance ID, e.g. `ROOT\TOASTER\0000`. */
   instanceId: string;
+  /** The node's PnP state. */
   state: DevNodeState;
+  /** Its `CM_PROB_*` problem code, 0 for none. */
   problem: number;
+  /** The problem code's name, e.g. `CM_PROB_FAILED_START`, when there is a problem. */
   problemName?: string;
+  /** The function driver's service name, or null when none was found. */
   service: string | null;
+  /** The parent's instance ID, or null for the root. */
   parent: string | null;
+  /** The children's instance IDs, in enumeration order. */
   children: string[];
+  /** The hardware IDs from IRP_MN_QUERY_ID. */
   hardwareIds: string[];
+  /** The compatible IDs from IRP_MN_QUERY_ID. */
   compatibleIds: string[];
+  /** The device text from IRP_MN_QUERY_DEVICE_TEXT. */
   description: string;
   /** The stack from the top down: each device object, its driver and its role. */
   stack: { device: string; driver: string; role: string }[];
@@ -78,9 +88,13 @@ export interface DevNodeInfo {
 
 /** A verifier finding. */
 export interface Finding {
+  /** The rule's name, as in Driver Verifier or Static Driver Verifier where one exists. */
   rule: string;
+  /** The rule's severity: `error` or `warning`. */
   severity: string;
+  /** What went wrong, in words. */
   message: string;
+  /** The documentation page the rule comes from, if known. */
   doc?: string;
 }
 
@@ -117,15 +131,18 @@ export class Machine {
   readonly kernel: Kernel;
   /** The registry as an administrator's tools see it. */
   readonly registry: RegistryView;
-  /** The PnP work queue that `settle()` drains. */
+  /**
+   * The PnP work queue that `settle()` drains.
+   *
+   * @internal
+   */
   readonly queue: WorkQueue;
   /** The hardware profiles, in order. */
   readonly hardwareProfiles: readonly HardwareProfile[];
   readonly #driverSpecs: DriverSpec[] = [];
-
-  /** Creates a machine from prepared internals; use `boot()`. */
   readonly #duplicateReplay: DuplicateReplay;
 
+  /** Creates a machine from prepared internals; use `boot()`. */
   constructor(
     sys: System,
     profiles: readonly HardwareProfile[],
@@ -140,7 +157,11 @@ export class Machine {
     this.hardwareProfiles = profiles;
   }
 
-  /** The PnP manager (internal). */
+  /**
+   * The PnP manager.
+   *
+   * @internal
+   */
   get _pnp(): PnpManager {
     return this._sys.pnp;
   }

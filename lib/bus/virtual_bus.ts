@@ -189,8 +189,9 @@ export function virtualBusPdoDispatch(k: Kernel, pdo: DeviceObject, irp: Irp): n
       break;
     case IRP_MN_REMOVE_DEVICE:
       status = STATUS_SUCCESS;
-      // A PDO dies only after it was left out of BusRelations and then received REMOVE.
-      if (child.reportedMissing || !child.present) {
+      // A PDO dies only after it was left out of BusRelations and then received REMOVE: a device
+      // unplugged from a bus nobody has enumerated since is still reported (verifier 0xC9 0x221).
+      if (child.reportedMissing) {
         child.pdo = null;
         // Its instance ID is free from now on: cached searches for a free one are stale.
         departures++;

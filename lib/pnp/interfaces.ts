@@ -46,6 +46,8 @@ export interface DeviceInterface {
   announced: boolean;
   /** Disabled by the PnP manager at removal (a later driver disable is a second disable). */
   disabledByPnp: boolean;
+  /** Disabled since it was last enabled, by its driver or by PnP (a further disable is a second one). */
+  disabled: boolean;
 }
 
 /** Splits a symbolic link into its parts, or undefined when it is not well formed. */
@@ -107,6 +109,7 @@ export class InterfaceManager {
             enabled: false,
             announced: false,
             disabledByPnp: false,
+            disabled: false,
           });
         }
       }
@@ -182,6 +185,7 @@ export class InterfaceManager {
       enabled: false,
       announced: false,
       disabledByPnp: false,
+      disabled: false,
     };
     this.#add(i);
     return { status: STATUS_SUCCESS, symbolicLinkName: link };
@@ -217,6 +221,7 @@ export class InterfaceManager {
       if (!node) return STATUS_OBJECT_NAME_NOT_FOUND;
       i.enabled = true;
       i.disabledByPnp = false;
+      i.disabled = false;
       this.#setLinked(i, true);
       // "The PnP manager does not send an interface-arrival notification until IRP_MN_START_DEVICE has completed."
       if (node.startCompleted) {
@@ -227,6 +232,7 @@ export class InterfaceManager {
     }
     if (!i.enabled) return STATUS_OBJECT_NAME_NOT_FOUND;
     i.enabled = false;
+    i.disabled = true;
     this.#setLinked(i, false);
     if (i.announced) {
       i.announced = false;

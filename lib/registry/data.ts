@@ -22,8 +22,11 @@ export type RegData = number | bigint | string | string[] | Uint8Array;
 
 /** A stored value: its case-preserved name, type, JS data and, when they differ from the natural encoding, its bytes. */
 export interface RegValue {
+  /** The value's case-preserved name; "" is the key's default value. */
   readonly name: string;
+  /** The value's `REG_*` type. */
   readonly type: number;
+  /** The value's data. */
   readonly data: RegData;
   /** The exact bytes when the caller stored something other than the natural encoding of `data`. */
   readonly raw?: Uint8Array;

@@ -41,9 +41,13 @@ export interface HiveFile {
 
 /** A problem in a hive file: where (line and column for syntax, a JSON path for content) and what. */
 export interface HiveFileError {
+  /** The line in the file, from 1. */
   line: number;
+  /** The column in the line, from 1. */
   column: number;
+  /** The JSON path of the faulty entry, e.g. `keys[3].path`; empty for a syntax error. */
   path: string;
+  /** What is wrong. */
   message: string;
 }
 

@@ -13,7 +13,9 @@ import { renderRegQuery } from "./render.ts";
 
 /** A value as the host view returns it. */
 export interface HostValue {
+  /** The value's `REG_*` type. */
   type: number;
+  /** The value's data (a copy). */
   data: RegData;
 }
 

@@ -77,26 +77,41 @@ export interface OBJECT_ATTRIBUTES {
 
 /** `KEY_VALUE_BASIC_INFORMATION`. */
 export interface KEY_VALUE_BASIC_INFORMATION {
+  /** Always 0 (device and intermediate drivers ignore it). */
   TitleIndex: number;
+  /** The value's `REG_*` type. */
   Type: number;
+  /** The size of the value's full name in bytes (UTF-16). */
   NameLength: number;
+  /** The value's name, cut to what fits after STATUS_BUFFER_OVERFLOW. */
   Name: string;
 }
 /** `KEY_VALUE_FULL_INFORMATION`; `Data` is partial bytes after STATUS_BUFFER_OVERFLOW. */
 export interface KEY_VALUE_FULL_INFORMATION {
+  /** Always 0 (device and intermediate drivers ignore it). */
   TitleIndex: number;
+  /** The value's `REG_*` type. */
   Type: number;
+  /** The byte offset of the data from the start of the structure. */
   DataOffset: number;
+  /** The data's size in bytes as Windows counts it (UTF-16 strings with their NULs). */
   DataLength: number;
+  /** The size of the value's full name in bytes (UTF-16). */
   NameLength: number;
+  /** The value's name, cut to what fits after STATUS_BUFFER_OVERFLOW. */
   Name: string;
+  /** The value's data. */
   Data: RegData;
 }
 /** `KEY_VALUE_PARTIAL_INFORMATION`; `Data` is partial bytes after STATUS_BUFFER_OVERFLOW. */
 export interface KEY_VALUE_PARTIAL_INFORMATION {
+  /** Always 0 (device and intermediate drivers ignore it). */
   TitleIndex: number;
+  /** The value's `REG_*` type. */
   Type: number;
+  /** The data's size in bytes as Windows counts it (UTF-16 strings with their NULs). */
   DataLength: number;
+  /** The value's data. */
   Data: RegData;
 }
 /** Any KEY_VALUE_*_INFORMATION. */
@@ -107,38 +122,62 @@ export type KeyValueInformation =
 
 /** `KEY_BASIC_INFORMATION`. */
 export interface KEY_BASIC_INFORMATION {
+  /** The key's last write time, a FILETIME (100 ns units since 1601). */
   LastWriteTime: bigint;
+  /** Always 0 (device and intermediate drivers ignore it). */
   TitleIndex: number;
+  /** The size of the key's name in bytes (UTF-16). */
   NameLength: number;
+  /** The key's name (its last path component). */
   Name: string;
 }
 /** `KEY_NODE_INFORMATION`. */
 export interface KEY_NODE_INFORMATION {
+  /** The key's last write time, a FILETIME (100 ns units since 1601). */
   LastWriteTime: bigint;
+  /** Always 0 (device and intermediate drivers ignore it). */
   TitleIndex: number;
+  /** The byte offset of `Class` in the buffer, 0xFFFFFFFF when the key has no class. */
   ClassOffset: number;
+  /** The size of the key's class name in bytes (UTF-16). */
   ClassLength: number;
+  /** The size of the key's name in bytes (UTF-16). */
   NameLength: number;
+  /** The key's name (its last path component). */
   Name: string;
+  /** The key's class name (`Class` given to ZwCreateKey), empty when none. */
   Class: string;
 }
 /** `KEY_FULL_INFORMATION`. */
 export interface KEY_FULL_INFORMATION {
+  /** The key's last write time, a FILETIME (100 ns units since 1601). */
   LastWriteTime: bigint;
+  /** Always 0 (device and intermediate drivers ignore it). */
   TitleIndex: number;
+  /** The byte offset of `Class` in the buffer, 0xFFFFFFFF when the key has no class. */
   ClassOffset: number;
+  /** The size of the key's class name in bytes (UTF-16). */
   ClassLength: number;
+  /** The number of subkeys. */
   SubKeys: number;
+  /** The size of the longest subkey name in bytes. */
   MaxNameLen: number;
+  /** The size of the longest subkey class name in bytes. */
   MaxClassLen: number;
+  /** The number of values. */
   Values: number;
+  /** The size of the longest value name in bytes. */
   MaxValueNameLen: number;
+  /** The size of the largest value's data in bytes. */
   MaxValueDataLen: number;
+  /** The key's class name (`Class` given to ZwCreateKey), empty when none. */
   Class: string;
 }
 /** `KEY_NAME_INFORMATION` (KeyNameInformation, 3): the key's full kernel path. */
 export interface KEY_NAME_INFORMATION {
+  /** The size of `Name` in bytes (UTF-16). */
   NameLength: number;
+  /** The key's full kernel path, e.g. `\Registry\Machine\System\...`. */
   Name: string;
 }
 /** Any KEY_*_INFORMATION. */

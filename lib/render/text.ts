@@ -12,6 +12,7 @@ import type { Machine } from "../machine.ts";
 import type { DevNode } from "../pnp/devnode.ts";
 import type { BugCheckEvent, CallEvent, IrpEvent, TraceEvent } from "../trace/trace.ts";
 import { formatEvent } from "../trace/format.ts";
+import { ruleNamed } from "../verifier/rules.ts";
 
 /** The WinDbg name of each model state (`PNP_DEVNODE_STATE`). */
 export const DEVNODE_STATE_NAMES: Readonly<Record<string, string>> = {
@@ -169,15 +170,26 @@ export function renderAnalyze(machine: Machine): string {
   }
   const findings = machine.verifier.findings;
   if (!bug) {
+    // Each finding with the call or IRP event just before it in the trace (the offending one).
+    const at = new Map<string, string>();
+    let last: TraceEvent | undefined;
+    for (const e of events) {
+      if (e.kind === "call" || e.kind === "irp") last = e;
+      else if (e.kind === "finding" && last) at.set(`${e.rule}\n${e.message}`, formatEvent(last));
+    }
     return "The machine is running: no bug check to analyze.\n" +
       (findings.length
         ? `Verifier findings:\n${
-          findings.map((f) =>
-            `  ${f.rule} (${f.severity}): ${f.message}${f.doc ? `\n    see: ${f.doc}` : ""}`
-          ).join("\n")
+          findings.map((f) => {
+            const call = at.get(`${f.rule}\n${f.message}`);
+            return `  ${f.rule} (${f.severity}): ${f.message}${call ? `\n    at: ${call}` : ""}${
+              f.doc ? `\n    see: ${f.doc}` : ""
+            }`;
+          }).join("\n")
         }\n`
         : "");
   }
+  const rule = bug.rule ? ruleNamed(bug.rule) : undefined;
   let offending: TraceEvent | undefined;
   for (let i = at - 1; i >= 0; i--) {
     const e = events[i]!;
@@ -198,9 +210,11 @@ export function renderAnalyze(machine: Machine): string {
     ...bug.parameters.map((p, i) => `Arg${i + 1}: ${p.toString(16).padStart(16, "0")}`),
     "",
     bug.rule ? `RULE BROKEN: ${bug.rule}` : "",
+    ...(rule ? [`RULE CHECKS: ${rule.checks} (${rule.source}, ${rule.severity})`] : []),
     `FAULTING CALLER: ${bug.caller}`,
     offending ? `LAST CALL: ${formatEvent(offending as CallEvent)}` : "",
     `DOCUMENTATION: ${BUGCHECK_DOCS[bug.code] ?? "(none)"}`,
+    ...(rule ? [`RULE DOCUMENTATION: ${rule.doc}`] : []),
     "",
     "TRACE BEFORE THE BUG CHECK:",
     ...calls,

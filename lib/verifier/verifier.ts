@@ -10,6 +10,7 @@ import {
   IRP_MN_CANCEL_REMOVE_DEVICE,
   IRP_MN_CANCEL_STOP_DEVICE,
   IRP_MN_NAMES,
+  IRP_MN_QUERY_INTERFACE,
   IRP_MN_QUERY_REMOVE_DEVICE,
   IRP_MN_QUERY_STOP_DEVICE,
   IRP_MN_REMOVE_DEVICE,
@@ -61,6 +62,16 @@ const MUST_NOT_FAIL = new Set([
   IRP_MN_CANCEL_STOP_DEVICE,
 ]);
 
+/**
+ * PnP IRPs a function or filter driver may complete without passing down: the PnpIrpCompletion
+ * rule (wdm) excludes them (a driver answers a query about itself, or vetoes it).
+ */
+const MAY_COMPLETE_WITHOUT_PASSING_DOWN = new Set([
+  IRP_MN_QUERY_INTERFACE,
+  IRP_MN_QUERY_STOP_DEVICE,
+  IRP_MN_QUERY_REMOVE_DEVICE,
+]);
+
 /** The dispatch routine running for an IRP (the innermost), if any. */
 export function currentDispatch(sys: System, irp: Irp): DispatchRecord | undefined {
   const stack = sys.io.dispatches;
@@ -80,7 +91,8 @@ function isPdo(device: DeviceObject): boolean {
 
 /** Checks what a dispatch routine did with its IRP once it returned. */
 export function checkDispatch(sys: System, rec: DispatchRecord, status: number): void {
-  const who = `${rec.device.DriverObject.name}!Dispatch`;
+  const routine = rec.major === IRP_MJ_PNP ? "DispatchPnp" : "Dispatch";
+  const who = `${rec.device.DriverObject.name}!${routine}`;
   const name = rec.major === IRP_MJ_PNP
     ? IRP_MN_NAMES[rec.minor] ?? `minor ${rec.minor}`
     : `major ${rec.major}`;
@@ -114,7 +126,10 @@ export function checkDispatch(sys: System, rec: DispatchRecord, status: number):
     );
   }
   if (rec.major !== IRP_MJ_PNP) return;
-  if (!isPdo(rec.device) && rec.completed && !rec.forwarded && NT_SUCCESS(rec.completionStatus)) {
+  if (
+    !isPdo(rec.device) && rec.completed && !rec.forwarded && NT_SUCCESS(rec.completionStatus) &&
+    !MAY_COMPLETE_WITHOUT_PASSING_DOWN.has(rec.minor)
+  ) {
     sys.violate(
       "PnpIrpCompletion",
       `${who} (${
