@@ -34,7 +34,9 @@ export type {
 } from "./lib/registry/zw.ts";
 export { KeyNameInformation } from "./lib/registry/zw.ts";
 export type { RTL_QUERY_REGISTRY_TABLE } from "./lib/registry/rtl.ts";
-export type { RegData } from "./lib/registry/data.ts";
+export type { RegData, RegValue } from "./lib/registry/data.ts";
+export type { KeyNode } from "./lib/registry/hive.ts";
+export type { HiveFileError } from "./lib/registry/persist.ts";
 export { type HostValue, RegistryView } from "./lib/registry/view.ts";
 export { Handle } from "./lib/ob/handles.ts";
 export { RunawayQueueError } from "./lib/queue.ts";
@@ -44,7 +46,9 @@ export type { DeviceSpec } from "./lib/bus/virtual_bus.ts";
 export {
   type CompletionRoutine,
   DeviceObject,
+  type DeviceRole,
   type DispatchRoutine,
+  type DRIVER_EXTENSION,
   DriverObject,
   type DriverSpec,
   FileObject,
@@ -55,6 +59,7 @@ export {
 export type { DevNodeState } from "./lib/pnp/devnode.ts";
 export {
   type DEVICE_INTERFACE_CHANGE_NOTIFICATION,
+  type DuplicateReplay,
   type HWPROFILE_CHANGE_NOTIFICATION,
   type NotificationCallback,
   NotificationEntry,
@@ -86,7 +91,15 @@ export {
 } from "./dsl/fluent.ts";
 export { type Failure, Runner, runScenarioData, type ScenarioResult } from "./dsl/runner.ts";
 export { parseScenario, runScenarioFile, type ScenarioError } from "./dsl/yaml.ts";
-export { type ScenarioData, type Step, STEP_DEFINITIONS, type StepDef } from "./dsl/steps.ts";
+export {
+  type FieldDef,
+  type FieldType,
+  type ScenarioData,
+  type Step,
+  STEP_DEFINITIONS,
+  type StepDef,
+  type StepSource,
+} from "./dsl/steps.ts";
 export {
   declarativeDriver,
   type DriverDecl,
@@ -112,5 +125,5 @@ export {
 } from "./lib/render/text.ts";
 export { renderReport, type ReportEntry } from "./dsl/report.ts";
 export { runScenarioWithMachine } from "./dsl/runner.ts";
-export { Session, type SessionOptions } from "./dsl/session.ts";
+export { type Evaluation, Session, type SessionOptions } from "./dsl/session.ts";
 export { RULES_DOC, VERIFIER_RULES, type VerifierRule } from "./lib/verifier/index.ts";

@@ -43,8 +43,9 @@ export interface DriverDecl {
   name: string;
   /** IDs it is the function driver for. */
   hardwareIds?: string[];
-  /** Setup class GUID and name. */
+  /** Setup class GUID. */
   classGuid?: string;
+  /** Setup class name (the class key's `Class` value). */
   className?: string;
   /** Interface class GUIDs it registers on the PDO in AddDevice. */
   interfaces?: string[];
@@ -58,8 +59,9 @@ export interface DriverDecl {
   failStart?: boolean;
   /** Fail IRP_MN_QUERY_STOP_DEVICE. */
   failQueryStop?: boolean;
-  /** Class filters its INF adds. */
+  /** Upper class filters its INF adds (the class key's `UpperFilters`). */
   upperFilters?: string[];
+  /** Lower class filters its INF adds (the class key's `LowerFilters`). */
   lowerFilters?: string[];
   /** Values its INF writes to each device's hardware key. */
   deviceParameters?: Record<string, { type: number; data: RegData }>;

@@ -25,19 +25,33 @@ import type { ScenarioData, Step } from "./steps.ts";
 
 /** Device capabilities and IDs for `device()` and `child()`. */
 export interface DeviceOptions {
+  /** Hardware IDs, most specific first; needed when options are given instead of a hardware ID. */
   hardwareIds?: string[];
+  /** Compatible IDs. */
   compatibleIds?: string[];
+  /** The device ID (default: the first hardware ID). */
   deviceId?: string;
+  /** The instance ID the bus reports (default "0", "1", ...). */
   instanceId?: string;
+  /** DEVICE_CAPABILITIES.UniqueID (default true; false adds the ParentIdPrefix). */
   uniqueId?: boolean;
+  /** DEVICE_CAPABILITIES.RawDeviceOK: starts without a function driver. */
   rawDeviceOk?: boolean;
+  /** IRP_MN_QUERY_DEVICE_TEXT's DeviceTextDescription. */
   description?: string;
+  /** IRP_MN_QUERY_DEVICE_TEXT's DeviceTextLocationInformation. */
   location?: string;
+  /** DEVICE_CAPABILITIES.Removable. */
   removable?: boolean;
+  /** DEVICE_CAPABILITIES.EjectSupported. */
   ejectSupported?: boolean;
+  /** DEVICE_CAPABILITIES.SurpriseRemovalOK. */
   surpriseRemovalOk?: boolean;
+  /** DEVICE_CAPABILITIES.DockDevice: ejecting it undocks (a hardware profile change). */
   dockDevice?: boolean;
+  /** For a dock: the hardware profile to switch to when it arrives. */
   dockedProfile?: string;
+  /** For a dock: the hardware profile to switch to when it is ejected. */
   undockedProfile?: string;
   /** A name for later steps (default d1, d2 ...). */
   id?: string;

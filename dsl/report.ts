@@ -13,9 +13,13 @@ import type { ScenarioData } from "./steps.ts";
 
 /** One scenario's run, as the report shows it. */
 export interface ReportEntry {
+  /** The scenario as written, for its steps and `teaches` prose. */
   data?: ScenarioData;
+  /** The outcome of the run. */
   result: ScenarioResult;
+  /** The machine after the run, for the device tree; null when it could not boot. */
   machine: Machine | null;
+  /** The scenario file's path. */
   file?: string;
 }
 

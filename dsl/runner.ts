@@ -44,18 +44,27 @@ import type { ScenarioData, Step } from "./steps.ts";
 
 /** One failure: what was expected, what the trace shows, and where the step was written. */
 export interface Failure {
+  /** What was expected and what the trace shows instead. */
   message: string;
+  /** The failed step's number, from 1; absent for a failure at boot or at the end. */
   step?: number;
+  /** The scenario file the step was written in. */
   file?: string;
+  /** The step's line in that file, from 1. */
   line?: number;
+  /** The step's column in that line, from 1. */
   column?: number;
 }
 
 /** The outcome of a scenario. */
 export interface ScenarioResult {
+  /** The scenario's title. */
   title: string;
+  /** Whether every step and expectation held (no failures). */
   passed: boolean;
+  /** Every failure, in the order they happened. */
   failures: Failure[];
+  /** The machine's trace, boot included. */
   trace: TraceEvent[];
 }
 

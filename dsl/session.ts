@@ -105,6 +105,7 @@ Meta commands:
 
 /** A REPL session. */
 export class Session {
+  /** The current machine's runner, which records the steps for `.save`; `.reset` and `.load` replace it. */
   runner: Runner;
   #ctx: ScenarioContext;
   #options: SessionOptions;

@@ -10,8 +10,11 @@ import { MISBEHAVIOURS } from "./drivers.ts";
 
 /** Where a step came from, for messages (YAML files have line and column). */
 export interface StepSource {
+  /** The scenario file's path. */
   file?: string;
+  /** The step's line in the file, from 1. */
   line?: number;
+  /** The step's column in that line, from 1. */
   column?: number;
 }
 
@@ -42,8 +45,11 @@ export type FieldType =
 
 /** A field of a step. */
 export interface FieldDef {
+  /** What kind of value the field takes. */
   type: FieldType;
+  /** The step is invalid without it. */
   required?: boolean;
+  /** What the field means, in a phrase (the schema's description). */
   doc: string;
   /** For "string" and "strings" fields with a fixed set of values. */
   values?: readonly string[];
@@ -532,6 +538,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
 
 /** A scenario as data: what both front ends produce. */
 export interface ScenarioData {
+  /** The scenario's title. */
   title: string;
   /** What it teaches (prose shown by the REPL and notebooks). */
   teaches?: string;
@@ -544,6 +551,7 @@ export interface ScenarioData {
     example?: boolean;
     includeExistingDuplicates?: "never" | "always" | { seed: number };
   };
+  /** The steps, in order. */
   steps: Step[];
   /** The file it came from. */
   file?: string;

@@ -5,16 +5,7 @@
  *
  * @module
  */
-import {
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  type Pair,
-  parseDocument,
-  type YAMLMap,
-} from "yaml";
+import { isMap, isScalar, isSeq, type Node, type Pair, parseDocument, type YAMLMap } from "yaml";
 import { NTSTATUS_TABLE } from "../lib/ntstatus.ts";
 import { REG_TYPE_NAMES } from "../lib/constants.ts";
 import { resolveGuid, WELL_KNOWN_GUIDS } from "./guids.ts";
@@ -29,9 +20,13 @@ import {
 
 /** A problem in a scenario file. */
 export interface ScenarioError {
+  /** What is wrong, with a "did you mean" hint where one helps. */
   message: string;
+  /** The line in the file, from 1. */
   line: number;
+  /** The column in that line, from 1. */
   column: number;
+  /** The scenario file's path, when it was read from a file. */
   file?: string;
 }
 
@@ -65,11 +60,25 @@ export function parseScenario(
   text: string,
   fileName?: string,
 ): { scenario?: ScenarioData; scenarios: ScenarioData[]; errors: ScenarioError[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const errors: ScenarioError[] = [];
+  // Line starts from the text itself: yaml's LineCounter misses the line breaks inside a token its
+  // error recovery skips (a block scalar after a broken key), which puts later errors past the
+  // end of their line.
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  const linePos = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - lineStarts[lo]! + 1 };
+  };
   const pos = (node: { range?: [number, number, number] | null } | null | undefined) => {
-    const p = lineCounter.linePos(node?.range?.[0] ?? 0);
+    const p = linePos(node?.range?.[0] ?? 0);
     return { line: p.line, column: p.col };
   };
   const at: At = (node, message) => {
@@ -77,7 +86,7 @@ export function parseScenario(
   };
   at.pos = pos;
   for (const e of doc.errors) {
-    const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+    const pos = e.linePos?.[0] ?? linePos(e.pos[0]);
     errors.push({
       message: e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""),
       line: pos.line,

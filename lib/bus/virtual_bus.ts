@@ -42,7 +42,9 @@ import type { DeviceCapabilities } from "../pnp/devnode.ts";
 
 /** A device as the contract describes it for `plugIn`. */
 export interface DeviceSpec {
+  /** The hardware IDs, most specific first (IRP_MN_QUERY_ID BusQueryHardwareIDs). */
   hardwareIds: string[];
+  /** The compatible IDs (IRP_MN_QUERY_ID BusQueryCompatibleIDs). Default: none. */
   compatibleIds?: string[];
   /** Default: hardwareIds[0]. */
   deviceId?: string;
@@ -50,11 +52,15 @@ export interface DeviceSpec {
   instanceId?: string;
   /** DEVICE_CAPABILITIES.UniqueID, default true; false makes PnP add the parent's ParentIdPrefix. */
   uniqueId?: boolean;
+  /** DEVICE_CAPABILITIES.RawDeviceOK, default false. */
   rawDeviceOk?: boolean;
+  /** IRP_MN_QUERY_DEVICE_TEXT's DeviceTextDescription. */
   description?: string;
   /** IRP_MN_QUERY_DEVICE_TEXT's LocationInformation. */
   location?: string;
+  /** DEVICE_CAPABILITIES.Removable. Default: `ejectSupported`. */
   removable?: boolean;
+  /** DEVICE_CAPABILITIES.EjectSupported, default false; the bus then honours IRP_MN_EJECT. */
   ejectSupported?: boolean;
   /** DEVICE_CAPABILITIES.SurpriseRemovalOK. */
   surpriseRemovalOk?: boolean;
@@ -64,8 +70,9 @@ export interface DeviceSpec {
   undockedProfile?: string;
   /** For a dock: the profile it switches to when it arrives. */
   dockedProfile?: string;
-  /** DEVICE_CAPABILITIES.Address and UINumber. */
+  /** DEVICE_CAPABILITIES.Address. */
   address?: number;
+  /** DEVICE_CAPABILITIES.UINumber. */
   uiNumber?: number;
   /** ContainerID (a GUID string); IRP_MN_QUERY_ID(BusQueryContainerID) is STATUS_NOT_SUPPORTED without one. */
   containerId?: string;

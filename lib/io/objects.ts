@@ -51,6 +51,7 @@ export interface DriverSpec {
 
 /** `DRIVER_EXTENSION`. */
 export interface DRIVER_EXTENSION {
+  /** The driver's `AddDevice` routine, which PnP calls for each new device; null when it has none. */
   AddDevice: ((k: Kernel, driverObject: DriverObject, pdo: DeviceObject) => number) | null;
 }
 
@@ -211,11 +212,13 @@ export class FileObject {
 
 /** `IO_STATUS_BLOCK`. */
 export interface IO_STATUS_BLOCK {
+  /** The NTSTATUS the IRP completes (or, on the way down, is preset) with. */
   Status: number;
+  /** The request's result: a device relations list, an ID or a device text string ... */
   Information: unknown;
 }
 
-/** `SL_INVOKE_ON_SUCCESS` and friends: when a completion routine runs. */
+/** `SL_PENDING_RETURNED`: a lower driver returned STATUS_PENDING (propagates into PendingReturned). */
 export const SL_PENDING_RETURNED = 0x01;
 /** Run the completion routine when the IRP failed. */
 export const SL_INVOKE_ON_ERROR = 0x20;
@@ -226,14 +229,21 @@ export const SL_INVOKE_ON_CANCEL = 0x80;
 
 /** `IO_STACK_LOCATION`. */
 export interface IO_STACK_LOCATION {
+  /** The `IRP_MJ_*` code. */
   MajorFunction: number;
+  /** The `IRP_MN_*` code, for `IRP_MJ_PNP`. */
   MinorFunction: number;
   /** Minor-specific parameters, named as in the WDK's `Parameters` union: `QueryDeviceRelations.Type`, `QueryId.IdType` ... */
   Parameters: Record<string, Record<string, unknown>>;
+  /** The device object this location is for, set when the IRP reaches it. */
   DeviceObject: DeviceObject | null;
+  /** The file object of the open the request is for, if any. */
   FileObject: FileObject | null;
+  /** The routine IoSetCompletionRoutine set for when the IRP completes. */
   CompletionRoutine: CompletionRoutine | null;
+  /** The context passed to `CompletionRoutine`. */
   Context: unknown;
+  /** `SL_*` flags: when the completion routine runs, and `SL_PENDING_RETURNED`. */
   Control: number;
 }
 

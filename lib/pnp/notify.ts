@@ -54,32 +54,50 @@ export type NotificationCallback = (
 
 /** `DEVICE_INTERFACE_CHANGE_NOTIFICATION` (Size 48 on x64). */
 export interface DEVICE_INTERFACE_CHANGE_NOTIFICATION {
+  /** The structure's version, 1. */
   Version: number;
+  /** The structure's size in bytes, the C `sizeof` on x64. */
   Size: number;
+  /** `GUID_DEVICE_INTERFACE_ARRIVAL` or `GUID_DEVICE_INTERFACE_REMOVAL`. */
   Event: string;
+  /** The interface class GUID. */
   InterfaceClassGuid: string;
+  /** The interface's symbolic link name, for IoGetDeviceObjectPointer or user-mode opens. */
   SymbolicLinkName: string;
 }
 /** `HWPROFILE_CHANGE_NOTIFICATION` (Size 20). */
 export interface HWPROFILE_CHANGE_NOTIFICATION {
+  /** The structure's version, 1. */
   Version: number;
+  /** The structure's size in bytes, the C `sizeof` on x64. */
   Size: number;
+  /** `GUID_HWPROFILE_QUERY_CHANGE`, `GUID_HWPROFILE_CHANGE_CANCELLED` or `GUID_HWPROFILE_CHANGE_COMPLETE`. */
   Event: string;
 }
 /** `TARGET_DEVICE_REMOVAL_NOTIFICATION` (Size 32). */
 export interface TARGET_DEVICE_REMOVAL_NOTIFICATION {
+  /** The structure's version, 1. */
   Version: number;
+  /** The structure's size in bytes, the C `sizeof` on x64. */
   Size: number;
+  /** `GUID_TARGET_DEVICE_QUERY_REMOVE`, `GUID_TARGET_DEVICE_REMOVE_CANCELLED` or `GUID_TARGET_DEVICE_REMOVE_COMPLETE`. */
   Event: string;
+  /** The file object the registrant passed as `EventCategoryData`. */
   FileObject: FileObject | null;
 }
 /** `TARGET_DEVICE_CUSTOM_NOTIFICATION` (Size 36 + the custom data's length). */
 export interface TARGET_DEVICE_CUSTOM_NOTIFICATION {
+  /** The structure's version, 1. */
   Version: number;
+  /** The structure's size in bytes: 36 plus the custom data's length. */
   Size: number;
+  /** The driver-defined custom event GUID. */
   Event: string;
+  /** The file object the registrant passed as `EventCategoryData` (null from the reporting driver). */
   FileObject: FileObject | null;
+  /** The offset of a string in `CustomDataBuffer`, or -1 when there is none. */
   NameBufferOffset: number;
+  /** The driver-defined data. */
   CustomDataBuffer: Uint8Array;
 }
 /** Any notification structure; all start with PLUGPLAY_NOTIFICATION_HEADER { Version, Size, Event }. */

@@ -14,7 +14,14 @@
  *
  * @module
  */
-import { dataFromJson, dataToJson, decodeData, encodeData, type RegValue } from "./data.ts";
+import {
+  dataFromJson,
+  dataToJson,
+  decodeData,
+  encodeData,
+  normalizeData,
+  type RegValue,
+} from "./data.ts";
 import { Hive, KeyNode, splitPath } from "./hive.ts";
 
 /** The format name in every hive file. */
@@ -125,7 +132,8 @@ export function deserializeHive(
     return { errors };
   }
   if (file.version !== HIVE_VERSION) {
-    at(0, "version", `Unsupported hive file version '${String(file.version)}'`);
+    // JSON text, not String(): an object without a usable toString would throw here.
+    at(0, "version", `Unsupported hive file version '${JSON.stringify(file.version)}'`);
     return { errors };
   }
   if (!Array.isArray(file.keys)) {
@@ -159,7 +167,7 @@ export function deserializeHive(
       at(
         off,
         `${where}.lastWrite`,
-        `Key '${key.path}' has a bad lastWrite '${String(key.lastWrite)}'`,
+        `Key '${key.path}' has a bad lastWrite '${JSON.stringify(key.lastWrite)}'`,
       );
     }
     if (typeof key.class !== "string") {
@@ -200,6 +208,15 @@ export function deserializeHive(
         value = { name: v.name, type: v.type, data: decodeData(v.type, raw), raw };
       } else if (data instanceof Uint8Array) {
         value = { name: v.name, type: v.type, data: decodeData(v.type, encodeData(v.type, data)) };
+      } else {
+        // Data in the JS form of another type (a string for a REG_DWORD, REG_NONE without bytes)
+        // would load and then break whatever reads the value.
+        const n = normalizeData(v.type, data);
+        if (!n.value) {
+          at(off, `${vwhere}.data`, `Value '${v.name}' of '${key.path}' has bad data: ${n.error}`);
+          return;
+        }
+        value = { name: v.name, type: v.type, data: n.value.data };
       }
       (node.values ??= new Map()).set(v.name.toUpperCase(), value);
     });

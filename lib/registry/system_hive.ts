@@ -16,7 +16,9 @@ export const RUNONCE_PATH =
 
 /** A hardware profile: its four-digit id and friendly name. */
 export interface HardwareProfile {
+  /** The four-digit id, e.g. `0001`: the key name under `Hardware Profiles`. */
   readonly id: string;
+  /** The friendly name, e.g. `Docked`. */
   readonly name: string;
 }
 

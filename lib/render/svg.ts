@@ -61,6 +61,8 @@ const STATE_COLORS: Readonly<Record<string, string>> = {
 const FONT = `font-family="Menlo, Consolas, monospace" font-size="12"`;
 /** The width of one character in FONT (12px monospace fonts are 7.2 to 7.3 pixels wide). */
 const CHAR_W = 7.3;
+/** A white outline under a label, so that the lifelines it crosses do not run through its letters. */
+const HALO = `stroke="#ffffff" stroke-width="3" paint-order="stroke"`;
 
 function svgDoc(width: number, height: number, body: string, title: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${
@@ -137,7 +139,13 @@ export function deviceStackPicture(machine: Machine, device: DeviceObject | stri
   }
   const layers: DeviceObject[] = [];
   for (let d: DeviceObject | null = node.top; d; d = d.lower) layers.push(d);
-  const w = 420;
+  // Wide enough for the longest line: the instance ID on top, or a layer's driver or device name.
+  const longest = Math.max(
+    node.instanceId.length,
+    ...layers.map((d) => `${d.role ?? "device"}  ${d.DriverObject.DriverName}`.length),
+    ...layers.map((d) => (d.name ?? `#${d.serial}`).length),
+  );
+  const w = Math.max(420, Math.ceil(60 + longest * CHAR_W));
   const parts = layers.map((d, i) => {
     const y = 40 + i * 52;
     const fill = d.role === "PDO" ? "#dde8ff" : d.role === "FDO" ? "#d9f2d9" : "#fff4cc";
@@ -286,7 +294,10 @@ export function sequencePicture(
   if (options.max !== undefined && arrows.length > options.max) {
     arrows = arrows.slice(0, options.max);
   }
-  const names: string[] = ["host", "PnP"];
+  // "host" (the test or notebook driving the machine) gets a lifeline only when it takes part.
+  const names: string[] = arrows.some((a) => a.from === "host" || a.to === "host")
+    ? ["host", "PnP"]
+    : ["PnP"];
   for (const a of arrows) for (const n of [a.from, a.to]) if (!names.includes(n)) names.push(n);
   if (names.includes("Registry")) names.push(names.splice(names.indexOf("Registry"), 1)[0]!);
   const colW = 190;
@@ -339,9 +350,9 @@ export function sequencePicture(
     const c = colors[a.kind];
     if (a.from === a.to) {
       parts.push(
-        `<text x="${x(a.from) + 6}" y="${y - 2}" ${FONT} fill="${c}" font-weight="bold">#${a.seq} ${
-          escapeXml(a.label)
-        }</text>`,
+        `<text x="${x(a.from) + 6}" y="${
+          y - 2
+        }" ${FONT} ${HALO} fill="${c}" font-weight="bold">#${a.seq} ${escapeXml(a.label)}</text>`,
       );
       return;
     }
@@ -351,7 +362,7 @@ export function sequencePicture(
       `<line x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" stroke="${c}" ${
         a.kind === "reg" ? `stroke-dasharray="3 2"` : ""
       } marker-end="url(#m-${a.kind})"/>` +
-        `<text x="${Math.min(x1, x2) + 6}" y="${y - 6}" ${FONT} fill="${c}">#${a.seq} ${
+        `<text x="${Math.min(x1, x2) + 6}" y="${y - 6}" ${FONT} ${HALO} fill="${c}">#${a.seq} ${
           escapeXml(a.label)
         }</text>`,
     );
