@@ -16,6 +16,7 @@
  *
  * @module
  */
+import type { DeviceSpec } from "../lib/bus/virtual_bus.ts";
 import type { DeviceObject, DriverSpec } from "../lib/io/objects.ts";
 import type { Machine } from "../lib/machine.ts";
 import type { RegData } from "../lib/registry/data.ts";
@@ -23,39 +24,16 @@ import type { DriverDecl } from "./drivers.ts";
 import { bootFor, Runner, type ScenarioResult } from "./runner.ts";
 import type { ScenarioData, Step } from "./steps.ts";
 
-/** Device capabilities and IDs for `device()` and `child()`. */
-export interface DeviceOptions {
-  /** Hardware IDs, most specific first; needed when options are given instead of a hardware ID. */
-  hardwareIds?: string[];
-  /** Compatible IDs. */
-  compatibleIds?: string[];
-  /** The device ID (default: the first hardware ID). */
-  deviceId?: string;
-  /** The instance ID the bus reports (default "0", "1", ...). */
-  instanceId?: string;
-  /** DEVICE_CAPABILITIES.UniqueID (default true; false adds the ParentIdPrefix). */
-  uniqueId?: boolean;
-  /** DEVICE_CAPABILITIES.RawDeviceOK: starts without a function driver. */
-  rawDeviceOk?: boolean;
-  /** IRP_MN_QUERY_DEVICE_TEXT's DeviceTextDescription. */
-  description?: string;
-  /** IRP_MN_QUERY_DEVICE_TEXT's DeviceTextLocationInformation. */
-  location?: string;
-  /** DEVICE_CAPABILITIES.Removable. */
-  removable?: boolean;
-  /** DEVICE_CAPABILITIES.EjectSupported. */
-  ejectSupported?: boolean;
-  /** DEVICE_CAPABILITIES.SurpriseRemovalOK. */
-  surpriseRemovalOk?: boolean;
-  /** DEVICE_CAPABILITIES.DockDevice: ejecting it undocks (a hardware profile change). */
-  dockDevice?: boolean;
-  /** For a dock: the hardware profile to switch to when it arrives. */
-  dockedProfile?: string;
-  /** For a dock: the hardware profile to switch to when it is ejected. */
-  undockedProfile?: string;
-  /** A name for later steps (default d1, d2 ...). */
-  id?: string;
-}
+/**
+ * Device capabilities and IDs for `device()` and `child()`: the virtual bus's DeviceSpec (hardware IDs
+ * optional when a hardware ID string is given instead), plus a name for later steps (default d1, d2 ...).
+ */
+export type DeviceOptions =
+  & Partial<Omit<DeviceSpec, "children" | "address" | "uiNumber" | "containerId">>
+  & {
+    /** A name for later steps (default d1, d2 ...). */
+    id?: string;
+  };
 
 /** A plugged-in device. */
 export class DeviceBuilder {

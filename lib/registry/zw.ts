@@ -637,17 +637,24 @@ export function ZwQueryValueKey(
   KeyValueInformationClass: number,
   Length?: number,
 ): { status: number; keyValueInformation?: KeyValueInformation; resultLength?: number } {
-  const r = referenceKey(sys, KeyHandle, KEY_QUERY_VALUE);
+  const r = referenceForValues(sys, KeyHandle, KeyValueInformationClass);
   if ("status" in r) return r;
-  if (
-    !VALUE_CLASSES.has(KeyValueInformationClass)
-  ) {
-    return { status: STATUS_INVALID_PARAMETER };
-  }
   const name = valueName(ValueName);
-  const value = name === undefined ? undefined : r.entry.object.value(name);
+  const value = name === undefined ? undefined : r.node.value(name);
   if (!value) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
   return valueInformation(value, KeyValueInformationClass, Length);
+}
+
+/** The checks both value readers make: KEY_QUERY_VALUE on the handle, a known information class. */
+function referenceForValues(
+  sys: System,
+  KeyHandle: unknown,
+  infoClass: number,
+): { node: KeyNode } | { status: number } {
+  const r = referenceKey(sys, KeyHandle, KEY_QUERY_VALUE);
+  if ("status" in r) return r;
+  if (!VALUE_CLASSES.has(infoClass)) return { status: STATUS_INVALID_PARAMETER };
+  return { node: r.entry.object };
 }
 
 /** `ZwEnumerateValueKey`: the value at an index (creation order); needs KEY_QUERY_VALUE. */
@@ -658,14 +665,9 @@ export function ZwEnumerateValueKey(
   KeyValueInformationClass: number,
   Length?: number,
 ): { status: number; keyValueInformation?: KeyValueInformation; resultLength?: number } {
-  const r = referenceKey(sys, KeyHandle, KEY_QUERY_VALUE);
+  const r = referenceForValues(sys, KeyHandle, KeyValueInformationClass);
   if ("status" in r) return r;
-  if (
-    !VALUE_CLASSES.has(KeyValueInformationClass)
-  ) {
-    return { status: STATUS_INVALID_PARAMETER };
-  }
-  const value = r.entry.object.valueList()[Index];
+  const value = r.node.valueList()[Index];
   if (!value) return { status: STATUS_NO_MORE_ENTRIES };
   return valueInformation(value, KeyValueInformationClass, Length);
 }
