@@ -706,6 +706,26 @@ export class PnpManager {
     }
   }
 
+  /** A removed bus's child: its bus driver deletes the PDO and the devnode leaves the tree. */
+  #deleteChildPdo(n: DevNode): void {
+    const pdo = n.pdo;
+    const record = busChildOfPdo(pdo);
+    if (record) {
+      record.pdo = null;
+      record.reportedMissing = false;
+    }
+    n.reported = false;
+    if (!pdo.deleted) {
+      runDriverRoutine(
+        this.#sys,
+        pdo.DriverObject,
+        "DispatchPnp",
+        () => this.#sys.kernel.IoDeleteDevice(pdo),
+      );
+    }
+    this.#leaveTree(n);
+  }
+
   /** The devices a query-remove covers: the device, its descendants, and its removal relations' subtrees. */
   removalSet(node: DevNode, relation = RemovalRelations): DevNode[] {
     const set: DevNode[] = [];
@@ -780,6 +800,14 @@ export class PnpManager {
       this.#sendRemove(n);
       this.#setState(n, "Removed", options.disable && n === node ? CM_PROB_DISABLED : 0);
       n.removalInProgress = false;
+    }
+    // The removed devices' own children go with their bus: the bus driver deletes their PDOs when
+    // its FDO is removed ("Removing a device in a function driver", step 1; the toaster bus destroys
+    // its remaining children), and their devnodes leave the tree. The hardware stays plugged in, so
+    // a restarted bus reports them again with new PDOs.
+    for (const n of order) {
+      if (n === node || n.state === "Absent" || !isBelow(n, node)) continue;
+      this.#deleteChildPdo(n);
     }
     sys.trace.push({
       kind: "info",
@@ -1049,4 +1077,10 @@ export function loadDriver(sys: System, spec: DriverSpec): DriverObject {
     });
   }
   return driver;
+}
+
+/** Whether `n` is a descendant of `ancestor`. */
+function isBelow(n: DevNode, ancestor: DevNode): boolean {
+  for (let p = n.parent; p; p = p.parent) if (p === ancestor) return true;
+  return false;
 }
