@@ -37,7 +37,7 @@ export class KeyNode {
   /** Subkeys by upper-cased name. */
   children: Map<string, KeyNode> | null = null;
   /** Values by upper-cased name, in creation order. */
-  values: Map<string, RegValue> | null = null;
+  values: RegValue[] | null = null;
   /** A volatile key lives in memory only. */
   volatile: boolean;
   /** The target of a link key (`\Registry\Machine\...`), or null for an ordinary key. */
@@ -97,12 +97,29 @@ export class KeyNode {
 
   /** Looks a value up by name, case-insensitively ("" is the default value). */
   value(name: string): RegValue | undefined {
-    return this.values?.get(name.toUpperCase());
+    const i = this.valueIndex(name);
+    return i < 0 ? undefined : this.values![i];
+  }
+
+  /**
+   * The position of a value in creation order, or -1. Keys hold few values, so a list beats a Map
+   * in memory; the exact-case comparison comes first because callers usually repeat the name.
+   */
+  valueIndex(name: string): number {
+    const list = this.values;
+    if (!list) return -1;
+    for (let i = 0; i < list.length; i++) if (list[i]!.name === name) return i;
+    const upper = name.toUpperCase();
+    for (let i = 0; i < list.length; i++) {
+      const n = list[i]!.name;
+      if (n.length === name.length && n.toUpperCase() === upper) return i;
+    }
+    return -1;
   }
 
   /** Values in creation order. */
   valueList(): RegValue[] {
-    return this.values ? [...this.values.values()] : [];
+    return this.values ? [...this.values] : [];
   }
 
   /** The kernel path, `\Registry\Machine\SYSTEM\ControlSet001\...`. */
@@ -282,12 +299,13 @@ export class Hive {
    * the name it was created with (only its type and data change, as with keys: case-preserving).
    */
   setValue(node: KeyNode, value: RegValue): void {
-    const key = value.name.toUpperCase();
-    const existing = node.values?.get(key);
+    const at = node.valueIndex(value.name);
+    const existing = at < 0 ? undefined : node.values![at];
     const stored = existing && existing.name !== value.name
       ? { ...value, name: existing.name }
       : value;
-    (node.values ??= new Map()).set(key, stored);
+    if (at < 0) (node.values ??= []).push(stored);
+    else node.values![at] = stored;
     node.lastWrite = this.now();
     this.onWrite({
       kind: "reg",
@@ -301,10 +319,10 @@ export class Hive {
 
   /** Deletes a value; returns false when there was none. */
   deleteValue(node: KeyNode, name: string): boolean {
-    const key = name.toUpperCase();
-    const existing = node.values?.get(key);
-    if (!existing) return false;
-    node.values!.delete(key);
+    const at = node.valueIndex(name);
+    if (at < 0) return false;
+    const existing = node.values![at]!;
+    node.values!.splice(at, 1);
     node.lastWrite = this.now();
     this.onWrite({
       kind: "reg",

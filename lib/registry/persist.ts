@@ -218,7 +218,9 @@ export function deserializeHive(
         }
         value = { name: v.name, type: v.type, data: n.value.data };
       }
-      (node.values ??= new Map()).set(v.name.toUpperCase(), value);
+      const index = node.valueIndex(v.name);
+      if (index < 0) (node.values ??= []).push(value);
+      else node.values![index] = value;
     });
   });
   if (errors.length) return { errors };
