@@ -151,7 +151,13 @@ export class System {
 
   /** Runs `fn` as `frame` (a driver routine, the PnP manager ...), restoring the previous caller after. */
   as<T>(frame: Omit<CallerFrame, "irql"> & { irql?: number }, fn: () => T): T {
-    this.callers.push({ ...frame, irql: frame.irql ?? PASSIVE_LEVEL });
+    this.callers.push({
+      name: frame.name,
+      driver: frame.driver,
+      process: frame.process,
+      previousMode: frame.previousMode,
+      irql: frame.irql ?? PASSIVE_LEVEL,
+    });
     try {
       return fn();
     } finally {
