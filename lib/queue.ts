@@ -73,16 +73,22 @@ export class WorkQueue {
   /** Runs actions until none is left; `before` runs before each one (the clock tick). */
   drain(before: (a: QueuedAction) => void = () => {}): number {
     let count = 0;
-    const seen = new Map<string, number>();
+    // Actions are counted by family (numbers blanked, so "enumerate X\\7" and "X\\8" are one), and
+    // the error names the family's latest action as it was queued, GUIDs and instance IDs intact.
+    const seen = new Map<string, { count: number; name: string }>();
     for (let a = this.shift(); a; a = this.shift()) {
       if (++count > this.limit) {
-        const top = [...seen.entries()].sort((x, y) => y[1] - x[1])[0];
+        const top = [...seen.values()].sort((x, y) => y.count - x.count)[0];
         this.#items.length = 0;
         this.#head = 0;
-        throw new RunawayQueueError(top?.[0] ?? a.name, count - 1);
+        throw new RunawayQueueError(top?.name ?? a.name, count - 1);
       }
       const family = a.name.replace(/\d+/g, "#");
-      seen.set(family, (seen.get(family) ?? 0) + 1);
+      const entry = seen.get(family);
+      if (entry) {
+        entry.count++;
+        entry.name = a.name;
+      } else seen.set(family, { count: 1, name: a.name });
       before(a);
       a.run();
     }

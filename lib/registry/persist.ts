@@ -223,8 +223,12 @@ export function deserializeHive(
       else node.values![index] = value;
     });
   });
+  // The clock stamps the next writes' lastWrite, which must not be negative either.
+  if (file.clock !== undefined && (!Number.isInteger(file.clock) || file.clock < 0)) {
+    at(0, "clock", `The hive file has a bad clock '${JSON.stringify(file.clock)}'`);
+  }
   if (errors.length) return { errors };
-  const clock = Number.isInteger(file.clock) ? file.clock! : 0;
+  const clock = file.clock ?? 0;
   return { hive, clock, errors };
 }
 
