@@ -99,6 +99,8 @@ export class DevNode {
   readonly opens: Set<FileObject> = new Set();
   /** Set while a query-remove or surprise removal is in progress (new opens fail). */
   removalInProgress = false;
+  /** Its Enum instance key, once looked up (lib/pnp/devreg.ts enumKey). */
+  enumKey: unknown = null;
   /** In its bus's latest BusRelations answer. */
   reported = true;
   /** An enumeration of this node is queued. */

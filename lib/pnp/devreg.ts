@@ -80,6 +80,21 @@ function set(sys: System, node: KeyNode, name: string, type: number, data: RegDa
   sys.hive.setValue(node, { name, type, data });
 }
 
+/**
+ * A devnode's Enum instance key (created when `create`), remembered on the devnode: PnP reads and
+ * writes it many times per device, and walking the path from the root each time is what costs.
+ */
+export function enumKey(sys: System, node: DevNode, create = false): KeyNode | undefined {
+  const cached = node.enumKey as KeyNode | null;
+  // A deleted key (or one of a deleted subtree) is marked; a reboot makes new devnodes.
+  if (cached && !cached.deleted) return cached;
+  const key = create
+    ? sys.hive.ensure(enumPath(node.instanceId))
+    : sys.hive.find(enumPath(node.instanceId));
+  node.enumKey = key ?? null;
+  return key;
+}
+
 /** A CRC-32 (IEEE, as RtlComputeCrc32) over bytes. */
 function crc32(bytes: Uint8Array): number {
   let crc = 0xffffffff;
@@ -95,7 +110,7 @@ function crc32(bytes: Uint8Array): number {
  * IopGetParentIdPrefix builds it), read from or written to its Enum key.
  */
 export function parentIdPrefix(sys: System, parent: DevNode): string {
-  const key = sys.hive.ensure(enumPath(parent.instanceId));
+  const key = enumKey(sys, parent, true)!;
   const existing = key.value("ParentIdPrefix")?.data;
   if (typeof existing === "string") return existing;
   const path = parent.instanceId;
@@ -122,7 +137,7 @@ export function capabilityBits(node: DevNode): number {
 
 /** Writes what enumeration learnt to `Enum\<instance>` (HardwareID, CompatibleIDs, DeviceDesc, Capabilities ...). */
 export function writeEnumKey(sys: System, node: DevNode): void {
-  const key = sys.hive.ensure(enumPath(node.instanceId));
+  const key = enumKey(sys, node, true)!;
   if (node.description) set(sys, key, "DeviceDesc", REG_SZ, node.description);
   if (node.location) set(sys, key, "LocationInformation", REG_SZ, node.location);
   set(sys, key, "HardwareID", REG_MULTI_SZ, node.hardwareIds);
@@ -136,7 +151,7 @@ export function writeEnumKey(sys: System, node: DevNode): void {
 
 /** The device's ConfigFlags. */
 export function configFlags(sys: System, node: DevNode): number {
-  const v = sys.hive.find(enumPath(node.instanceId))?.value("ConfigFlags")?.data;
+  const v = enumKey(sys, node)?.value("ConfigFlags")?.data;
   return typeof v === "number" ? v : 0;
 }
 
@@ -167,7 +182,7 @@ function classGuidOf(spec: DriverSpec): string {
  */
 export function install(sys: System, node: DevNode, driver: DriverObject): boolean {
   const spec = driver.spec;
-  const key = sys.hive.ensure(enumPath(node.instanceId));
+  const key = enumKey(sys, node, true)!;
   const classGuid = classGuidOf(spec);
   const className = spec.className ?? (classGuid === GUID_DEVCLASS_SYSTEM ? "System" : "Unknown");
   const classKey = sys.hive.ensure(`${CCS}\\Control\\Class\\${classGuid}`);
@@ -239,7 +254,7 @@ function matchingId(node: DevNode, spec: DriverSpec): string {
  * the FDO), then upper device filters, upper class filters (above it).
  */
 export function filters(sys: System, node: DevNode): { lower: string[]; upper: string[] } {
-  const key = sys.hive.find(enumPath(node.instanceId));
+  const key = enumKey(sys, node);
   const guid = key?.value("ClassGUID")?.data;
   const classKey = typeof guid === "string"
     ? sys.hive.find(`${CCS}\\Control\\Class\\${guid}`)
@@ -314,7 +329,7 @@ export function IoOpenDeviceRegistryKey(
       ? `${CCS}\\Hardware Profiles\\Current\\System\\CurrentControlSet\\Enum\\${node.instanceId}`
       : `${enumPath(node.instanceId)}\\Device Parameters`;
   } else {
-    const key = sys.hive.ensure(enumPath(node.instanceId));
+    const key = enumKey(sys, node, true)!;
     let driverKey = key.value("Driver")?.data;
     if (typeof driverKey !== "string") {
       // A raw device has no software key yet; PnP creates one on first open (ReactOS's IopEnsureDeviceDriverKey).
@@ -376,7 +391,7 @@ export function IoGetDeviceProperty(
 ): { status: number; propertyBuffer?: RegData; resultLength?: number } {
   const node = requirePdo(sys, DeviceObject, "IoGetDeviceProperty", STATUS_INVALID_DEVICE_REQUEST);
   if (typeof node === "number") return { status: node, resultLength: 0 };
-  const key = sys.hive.find(enumPath(node.instanceId));
+  const key = enumKey(sys, node);
   const reg = (name: string) => key?.value(name)?.data;
   const caps = node.capabilities;
   let value: RegData | undefined;
