@@ -15,8 +15,6 @@
  *
  * @module
  */
-import v8 from "node:v8";
-import vm from "node:vm";
 import {
   boot,
   BusRelations,
@@ -25,6 +23,7 @@ import {
   type Machine,
   STATUS_SUCCESS,
 } from "../mod.ts";
+import { findGc } from "./_gc.ts";
 
 const DEVICES = Number(Deno.args[0] ?? 10_000);
 const TRACE_LIMIT = 10_000;
@@ -32,18 +31,6 @@ const INTERFACE = "{5b3c1a9e-7d24-4f0b-a8e6-2c9d41f7b063}";
 const TARGET_PLUG_MS = 2000;
 const TARGET_BYTES_PER_DEVICE = 4096;
 
-/** V8's collector, exposed through node:v8 and node:vm, so heap readings do not count garbage. */
-function findGc(): (() => void) | undefined {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (exposed) return exposed;
-  try {
-    v8.setFlagsFromString("--expose-gc");
-    const fn = vm.runInNewContext("gc");
-    return typeof fn === "function" ? fn : undefined;
-  } catch {
-    return undefined;
-  }
-}
 const gc = findGc();
 
 function heap(): number {

@@ -24,8 +24,7 @@ import {
   STATUS_SUCCESS,
 } from "../mod.ts";
 import * as zw from "../lib/registry/zw.ts";
-import v8 from "node:v8";
-import vm from "node:vm";
+import { findGc } from "./_gc.ts";
 
 const TRACE_LIMIT = 1000;
 const TIMED_KEYS = Number(Deno.args[0] ?? 20_000);
@@ -33,18 +32,6 @@ const MEMORY_KEYS = 100_000;
 const KEYS_PER_PARENT = 1000;
 const ROOT = "\\Registry\\Machine\\Software\\Bench";
 
-/** V8's collector, exposed through node:v8 and node:vm, so heap readings do not count garbage. */
-function findGc(): (() => void) | undefined {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (exposed) return exposed;
-  try {
-    v8.setFlagsFromString("--expose-gc");
-    const fn = vm.runInNewContext("gc");
-    return typeof fn === "function" ? fn : undefined;
-  } catch {
-    return undefined;
-  }
-}
 const gc = findGc();
 
 function machine(): Machine {
