@@ -61,6 +61,8 @@ export function emptyCapabilities(): DeviceCapabilities {
   };
 }
 
+const NO_OPENS: ReadonlySet<FileObject> = new Set();
+
 /** A device node. */
 export class DevNode {
   /** The device instance ID (`ROOT\TOASTER\0000`): device ID, `\`, instance ID. */
@@ -96,7 +98,20 @@ export class DevNode {
   /** The software key's name under Control\Class (`{guid}\0000`). */
   driverKey: string | null = null;
   /** Open file objects on this device (application handles and kernel references). */
-  readonly opens: Set<FileObject> = new Set();
+  get opens(): ReadonlySet<FileObject> {
+    return this.#opens ?? NO_OPENS;
+  }
+  #opens: Set<FileObject> | null = null;
+
+  /** Records an open of the device. */
+  addOpen(file: FileObject): void {
+    (this.#opens ??= new Set()).add(file);
+  }
+
+  /** Forgets an open of the device. */
+  removeOpen(file: FileObject): void {
+    this.#opens?.delete(file);
+  }
   /** Set while a query-remove or surprise removal is in progress (new opens fail). */
   removalInProgress = false;
   /** Its Enum instance key, once looked up (lib/pnp/devreg.ts enumKey). */

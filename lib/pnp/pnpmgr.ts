@@ -934,7 +934,7 @@ export class PnpManager {
     file.closed = true;
     const node = this.nodeOf(file.DeviceObject.bottom);
     if (!node) return;
-    node.opens.delete(file);
+    node.removeOpen(file);
     this.opensClosed(node);
   }
 

@@ -223,7 +223,7 @@ export class UserMode {
       frame: { name: openedBy, process },
     });
     if (!NT_SUCCESS(r.status)) return { status: r.status };
-    node.opens.add(file);
+    node.addOpen(file);
     return { status: STATUS_SUCCESS, file };
   }
 

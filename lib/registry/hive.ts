@@ -34,8 +34,10 @@ export class KeyNode {
   name: string;
   /** The parent key, or null for `\Registry`. */
   parent: KeyNode | null;
-  /** Subkeys by upper-cased name. */
-  children: Map<string, KeyNode> | null = null;
+  /** Subkeys in creation order (a list: most keys have few). */
+  #kids: KeyNode[] | null = null;
+  /** Subkeys by upper-cased name, built once a key has many. */
+  #index: Map<string, KeyNode> | null = null;
   /** Values by upper-cased name, in creation order. */
   values: RegValue[] | null = null;
   /** A volatile key lives in memory only. */
@@ -65,15 +67,28 @@ export class KeyNode {
     this.lastWrite = time;
   }
 
+  /** How many subkeys it has. */
+  get childCount(): number {
+    return this.#kids?.length ?? 0;
+  }
+
   /** Looks a subkey up by name, case-insensitively. */
   child(name: string): KeyNode | undefined {
-    return this.children?.get(name.toUpperCase());
+    const kids = this.#kids;
+    if (!kids) return undefined;
+    if (this.#index) return this.#index.get(name.toUpperCase());
+    for (const k of kids) if (k.name === name) return k;
+    const upper = name.toUpperCase();
+    for (const k of kids) {
+      if (k.name.length === name.length && k.name.toUpperCase() === upper) return k;
+    }
+    return undefined;
   }
 
   /** Subkeys in the order ZwEnumerateKey returns them: non-volatile sorted by upper-cased name, then volatile. */
   sortedChildren(): KeyNode[] {
     if (this.#sorted) return this.#sorted;
-    const all = this.children ? [...this.children.entries()] : [];
+    const all = (this.#kids ?? []).map((k) => [k.name.toUpperCase(), k] as [string, KeyNode]);
     const order = (a: [string, KeyNode], b: [string, KeyNode]) =>
       a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
     this.#sorted = [
@@ -85,13 +100,24 @@ export class KeyNode {
 
   /** Adds a subkey. */
   addChild(node: KeyNode): void {
-    (this.children ??= new Map()).set(node.name.toUpperCase(), node);
+    const kids = this.#kids;
+    if (!kids) this.#kids = [node];
+    else if (kids.length < 8) this.#kids = [...kids, node];
+    else {
+      kids.push(node);
+      if (this.#index) this.#index.set(node.name.toUpperCase(), node);
+      else this.#index = new Map(kids.map((k) => [k.name.toUpperCase(), k]));
+    }
     this.#sorted = null;
   }
 
   /** Removes a subkey. */
   removeChild(node: KeyNode): void {
-    this.children?.delete(node.name.toUpperCase());
+    const kids = this.#kids;
+    if (!kids) return;
+    const i = kids.lastIndexOf(node);
+    if (i >= 0) kids.splice(i, 1);
+    this.#index?.delete(node.name.toUpperCase());
     this.#sorted = null;
   }
 
@@ -217,10 +243,10 @@ export class Hive {
       // Built from the parent's (a rope sharing its text) when the rule leaves the tail unchanged;
       // only the first keys below the hive roots go through the full rewrite.
       const parent = node.parent;
-      path = parent && parent.parent && parent.parent.parent && parent.parent.parent.parent
-        ? this.#cachedFriendly(parent) + "\\" + node.name
-        : this.#friendlyOf(node);
-      node.friendlyPath = path;
+      const deep = parent && parent.parent && parent.parent.parent && parent.parent.parent.parent;
+      path = deep ? this.#cachedFriendly(parent) + "\\" + node.name : this.#friendlyOf(node);
+      // Deep leaves are most keys and cheap to rebuild from their parent: only the others keep theirs.
+      if (!deep || node.childCount > 0) node.friendlyPath = path;
     }
     return path;
   };
@@ -304,7 +330,8 @@ export class Hive {
     const stored = existing && existing.name !== value.name
       ? { ...value, name: existing.name }
       : value;
-    if (at < 0) (node.values ??= []).push(stored);
+    // Copy-on-append keeps each key's list exactly as long as it is (push would reserve 16 more slots).
+    if (at < 0) node.values = node.values ? [...node.values, stored] : [stored];
     else node.values![at] = stored;
     node.lastWrite = this.now();
     this.onWrite({

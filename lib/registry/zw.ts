@@ -717,7 +717,7 @@ export function ZwDeleteKey(sys: System, KeyHandle: unknown): number {
   if ("status" in r) return r.status;
   const node = r.entry.object;
   if (node.deleted) return STATUS_SUCCESS;
-  if (node.noDelete || (node.children?.size ?? 0) > 0) return STATUS_CANNOT_DELETE;
+  if (node.noDelete || node.childCount > 0) return STATUS_CANNOT_DELETE;
   sys.hive.deleteTree(node);
   return STATUS_SUCCESS;
 }
