@@ -62,6 +62,7 @@ import { CCS } from "../registry/system_hive.ts";
 import { openKeyNode } from "../registry/zw.ts";
 import type { System } from "../system.ts";
 import type { DevNode } from "./devnode.ts";
+import { normalizeGuid } from "./interfaces.ts";
 
 /** The rights PnP keys grant (plug-and-play-registry-routines: drivers must not ask for KEY_ALL_ACCESS). */
 export const PNP_KEY_ACCESS: number = KEY_READ | KEY_WRITE;
@@ -172,7 +173,8 @@ export function matchDriver(sys: System, node: DevNode): DriverObject | undefine
 }
 
 function classGuidOf(spec: DriverSpec): string {
-  return (spec.classGuid ?? GUID_DEVCLASS_UNKNOWN).toLowerCase();
+  return normalizeGuid(spec.classGuid ?? GUID_DEVCLASS_UNKNOWN) ??
+    (spec.classGuid ?? GUID_DEVCLASS_UNKNOWN).toLowerCase();
 }
 
 /**
