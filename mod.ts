@@ -127,3 +127,12 @@ export { renderReport, type ReportEntry } from "./dsl/report.ts";
 export { runScenarioWithMachine } from "./dsl/runner.ts";
 export { type Evaluation, Session, type SessionOptions } from "./dsl/session.ts";
 export { RULES_DOC, VERIFIER_RULES, type VerifierRule } from "./lib/verifier/index.ts";
+export {
+  DEVPKEYS,
+  DEVPROP_TYPE,
+  type DEVPROPKEY,
+  LOCALE_NEUTRAL,
+  PLUGPLAY_PROPERTY_PERSISTENT,
+  type PropertyData,
+  type PropertyResult,
+} from "./lib/pnp/properties.ts";

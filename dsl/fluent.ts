@@ -171,6 +171,22 @@ export class InterfaceBuilder {
     return this;
   }
 
+  /** IoSetDeviceInterfacePropertyData: a DEVPKEY name or `{fmtid},pid`, a value, its DEVPROP_TYPE name. */
+  setProperty(
+    key: string,
+    value: unknown,
+    options: { type?: string; persistent?: boolean } = {},
+  ): this {
+    this.#ctx.run({ step: "setProperty", interface: this.id, key, value, ...options });
+    return this;
+  }
+
+  /** Expects a property's value (IoGetDeviceInterfacePropertyData). */
+  expectProperty(key: string, data: unknown): this {
+    this.#ctx.run({ step: "expectProperty", interface: this.id, key, data });
+    return this;
+  }
+
   /** Expects PnP to have announced its arrival. */
   expectArrival(): this {
     this.#ctx.run({ step: "expectArrival", interface: this.id });

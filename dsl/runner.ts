@@ -36,6 +36,14 @@ import { dataEqual, type RegData } from "../lib/registry/data.ts";
 import { formatEvent } from "../lib/trace/format.ts";
 import { ruleNamed } from "../lib/verifier/rules.ts";
 import type { IrpEvent, NotifyEvent, TraceEvent } from "../lib/trace/trace.ts";
+import {
+  devpkey,
+  DEVPROP_TYPE,
+  LOCALE_NEUTRAL,
+  PLUGPLAY_PROPERTY_PERSISTENT,
+  type PropertyData,
+  propertySize,
+} from "../lib/pnp/properties.ts";
 import { declarativeDriver, type DriverDecl } from "./drivers.ts";
 import * as constants from "../lib/constants.ts";
 import * as statuses from "../lib/ntstatus.ts";
@@ -364,6 +372,42 @@ export class Runner {
           );
         }
         m.settle();
+        return;
+      }
+      case "setProperty": {
+        const key = devpkey(str("key"));
+        if (!key) {
+          throw new StepError(
+            `Unknown property key '${str("key")}' (a DEVPKEY name or '{fmtid},pid')`,
+          );
+        }
+        const type = DEVPROP_TYPE[
+          (step.type as keyof typeof DEVPROP_TYPE | undefined) ?? "DEVPROP_TYPE_STRING"
+        ];
+        const value = step.value === undefined ? null : step.value as PropertyData;
+        const size = value === null ? 0 : propertySize(type, value);
+        const flags = step.persistent ? PLUGPLAY_PROPERTY_PERSISTENT : 0;
+        this.#status(
+          step.interface !== undefined
+            ? m.kernel.IoSetDeviceInterfacePropertyData(
+              this.link(str("interface")),
+              key,
+              LOCALE_NEUTRAL,
+              flags,
+              type,
+              size,
+              value,
+            )
+            : m.kernel.IoSetDevicePropertyData(
+              this.pdo(str("device")),
+              key,
+              LOCALE_NEUTRAL,
+              flags,
+              type,
+              size,
+              value,
+            ),
+        );
         return;
       }
       case "enable":
@@ -901,6 +945,36 @@ export class Runner {
             `Expected ${step.count} interface(s) of ${
               str("guid")
             }, IoGetDeviceInterfaces lists ${list.length}: ${list.join(", ") || "(none)"}`,
+          );
+        }
+        return;
+      }
+      case "expectProperty": {
+        const key = devpkey(str("key"));
+        if (!key) throw new StepError(`Unknown property key '${str("key")}'`);
+        const r = step.interface !== undefined
+          ? m.kernel.IoGetDeviceInterfacePropertyData(
+            this.link(str("interface")),
+            key,
+            LOCALE_NEUTRAL,
+            0,
+          )
+          : m.kernel.IoGetDevicePropertyData(this.pdo(str("device")), key, LOCALE_NEUTRAL, 0);
+        const exists = step.exists !== false;
+        if ((r.status === 0) !== exists) {
+          throw new StepError(
+            `Expected property ${str("key")} ${exists ? "to exist" : "not to exist"}: ${
+              ntStatusName(r.status)
+            }`,
+          );
+        }
+        if (
+          exists && step.data !== undefined && JSON.stringify(r.data) !== JSON.stringify(step.data)
+        ) {
+          throw new StepError(
+            `Expected property ${str("key")} = ${JSON.stringify(step.data)}, it is ${
+              JSON.stringify(r.data)
+            }`,
           );
         }
         return;

@@ -254,6 +254,45 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
       id: { type: "string", doc: "A name for the interface" },
     },
   },
+  setProperty: {
+    doc:
+      "IoSetDeviceInterfacePropertyData (or IoSetDevicePropertyData for a device): a DEVPKEY name or '{fmtid},pid', a value and its DEVPROP_TYPE",
+    fields: {
+      interface: { type: "id", doc: "The interface's id" },
+      device: { type: "id", doc: "Or a device's id" },
+      key: {
+        type: "string",
+        required: true,
+        doc: "DEVPKEY_DeviceInterface_FriendlyName, or '{fmtid},pid'",
+      },
+      value: { type: "data", doc: "The value (omit to delete the property)" },
+      type: {
+        type: "string",
+        doc: "DEVPROP_TYPE_STRING (default), _STRING_LIST, _UINT32, _BOOLEAN, _GUID or _BINARY",
+        values: [
+          "DEVPROP_TYPE_STRING",
+          "DEVPROP_TYPE_STRING_LIST",
+          "DEVPROP_TYPE_UINT32",
+          "DEVPROP_TYPE_BOOLEAN",
+          "DEVPROP_TYPE_GUID",
+          "DEVPROP_TYPE_BINARY",
+        ],
+      },
+      persistent: { type: "boolean", doc: "PLUGPLAY_PROPERTY_PERSISTENT: keep it across restarts" },
+    },
+  },
+  expectProperty: {
+    doc:
+      "A property of an interface (IoGetDeviceInterfacePropertyData) or a device (IoGetDevicePropertyData)",
+    fields: {
+      interface: { type: "id", doc: "The interface's id" },
+      device: { type: "id", doc: "Or a device's id" },
+      key: { type: "string", required: true, doc: "A DEVPKEY name or '{fmtid},pid'" },
+      data: { type: "data", doc: "The expected value" },
+      exists: { type: "boolean", doc: "Whether the property exists (default true)" },
+    },
+    expectation: true,
+  },
   enable: {
     doc: "IoSetDeviceInterfaceState(TRUE) on an interface",
     fields: { interface: iface },

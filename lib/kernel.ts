@@ -22,6 +22,7 @@ import type {
   Irp,
 } from "./io/objects.ts";
 import * as devreg from "./pnp/devreg.ts";
+import * as props from "./pnp/properties.ts";
 import type {
   NotificationCallback,
   NotificationEntry,
@@ -703,6 +704,91 @@ export class Kernel {
           NotificationStructure,
           Callback,
           Context,
+        ),
+    );
+  }
+
+  // ---- Unified device properties (lib/pnp/properties.ts) ---------------------------------------------
+
+  /** `IoGetDevicePropertyData`: a DEVPKEY of a PDO; a `Size` too small is STATUS_BUFFER_TOO_SMALL with `requiredSize`. */
+  IoGetDevicePropertyData(
+    Pdo: DeviceObject,
+    PropertyKey: props.DEVPROPKEY,
+    Lcid: number,
+    Flags: number,
+    Size?: number,
+  ): props.PropertyResult {
+    return this.invoke(
+      "IoGetDevicePropertyData",
+      { Pdo, PropertyKey, Lcid, Flags, Size },
+      () => props.IoGetDevicePropertyData(this._sys, Pdo, PropertyKey, Lcid, Flags, Size),
+    );
+  }
+
+  /** `IoSetDevicePropertyData`: sets (or, with null Data, deletes) a custom property of a PDO. */
+  IoSetDevicePropertyData(
+    Pdo: DeviceObject,
+    PropertyKey: props.DEVPROPKEY,
+    Lcid: number,
+    Flags: number,
+    Type: number,
+    Size: number,
+    Data: props.PropertyData | null,
+  ): number {
+    return this.invoke(
+      "IoSetDevicePropertyData",
+      { Pdo, PropertyKey, Lcid, Flags, Type, Size, Data },
+      () =>
+        props.IoSetDevicePropertyData(this._sys, Pdo, PropertyKey, Lcid, Flags, Type, Size, Data),
+    );
+  }
+
+  /** `IoGetDeviceInterfacePropertyData`: a DEVPKEY of an interface (Enabled, ClassGuid, FriendlyName, custom ones). */
+  IoGetDeviceInterfacePropertyData(
+    SymbolicLinkName: string,
+    PropertyKey: props.DEVPROPKEY,
+    Lcid: number,
+    Flags: number,
+    Size?: number,
+  ): props.PropertyResult {
+    return this.invoke(
+      "IoGetDeviceInterfacePropertyData",
+      { SymbolicLinkName, PropertyKey, Lcid, Flags, Size },
+      () =>
+        props.IoGetDeviceInterfacePropertyData(
+          this._sys,
+          SymbolicLinkName,
+          PropertyKey,
+          Lcid,
+          Flags,
+          Size,
+        ),
+    );
+  }
+
+  /** `IoSetDeviceInterfacePropertyData`: sets (or deletes) an interface property; PLUGPLAY_PROPERTY_PERSISTENT keeps it across restarts. */
+  IoSetDeviceInterfacePropertyData(
+    SymbolicLinkName: string,
+    PropertyKey: props.DEVPROPKEY,
+    Lcid: number,
+    Flags: number,
+    Type: number,
+    Size: number,
+    Data: props.PropertyData | null,
+  ): number {
+    return this.invoke(
+      "IoSetDeviceInterfacePropertyData",
+      { SymbolicLinkName, PropertyKey, Lcid, Flags, Type, Size, Data },
+      () =>
+        props.IoSetDeviceInterfacePropertyData(
+          this._sys,
+          SymbolicLinkName,
+          PropertyKey,
+          Lcid,
+          Flags,
+          Type,
+          Size,
+          Data,
         ),
     );
   }

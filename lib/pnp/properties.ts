@@ -1,0 +1,393 @@
+/**
+ * Unified device properties (DEVPROPKEY / DEVPROPTYPE): IoGetDevicePropertyData,
+ * IoSetDevicePropertyData, IoGetDeviceInterfacePropertyData and IoSetDeviceInterfacePropertyData for
+ * the common properties. System properties are read from the devnode and its registry keys; others
+ * are stored: in memory, or with PLUGPLAY_PROPERTY_PERSISTENT under the key's `Properties\{fmtid}\NNNN`
+ * subkey (pid in four hex digits, the value's type DEVPROPTYPE | 0xFFFF0000, as Windows lays them out).
+ *
+ * @module
+ */
+import { REG_MULTI_SZ, REG_SZ } from "../constants.ts";
+import {
+  STATUS_BUFFER_TOO_SMALL,
+  STATUS_INVALID_DEVICE_REQUEST,
+  STATUS_INVALID_PARAMETER,
+  STATUS_NOT_IMPLEMENTED,
+  STATUS_OBJECT_NAME_NOT_FOUND,
+  STATUS_SUCCESS,
+  STATUS_UNSUCCESSFUL,
+} from "../ntstatus.ts";
+import { decodeData, encodeData } from "../registry/data.ts";
+import type { KeyNode } from "../registry/hive.ts";
+import type { System } from "../system.ts";
+import type { DevNode } from "./devnode.ts";
+import { enumKey, requirePdo } from "./devreg.ts";
+import { type DeviceInterface, normalizeGuid } from "./interfaces.ts";
+
+/** `DEVPROPKEY`: a property's format GUID and id. */
+export interface DEVPROPKEY {
+  /** The property set's format GUID. */
+  fmtid: string;
+  /** The property's id within the set. */
+  pid: number;
+}
+
+/** `DEVPROP_TYPE_*` values (devpropdef.h). */
+export const DEVPROP_TYPE = {
+  DEVPROP_TYPE_EMPTY: 0x0,
+  DEVPROP_TYPE_UINT32: 0x7,
+  DEVPROP_TYPE_UINT64: 0x9,
+  DEVPROP_TYPE_GUID: 0xd,
+  DEVPROP_TYPE_BOOLEAN: 0x11,
+  DEVPROP_TYPE_STRING: 0x12,
+  DEVPROP_TYPE_BINARY: 0x1003,
+  DEVPROP_TYPE_STRING_LIST: 0x2012,
+} as const;
+
+/** `PLUGPLAY_PROPERTY_PERSISTENT` (0x1): the property survives a restart. */
+export const PLUGPLAY_PROPERTY_PERSISTENT = 0x1;
+/** `LOCALE_NEUTRAL` (0). */
+export const LOCALE_NEUTRAL = 0x0;
+/** `LOCALE_USER_DEFAULT` and `LOCALE_SYSTEM_DEFAULT`: not allowed for these routines. */
+const DEFAULT_LOCALES = new Set([0x0400, 0x0800]);
+
+const DEVICE = "{a45c254e-df1c-4efd-8020-67d146a850e0}";
+const IFACE = "{026e516e-b814-414b-83cd-856d6fef4822}";
+
+/** Well-known DEVPKEYs (devpkey.h). */
+export const DEVPKEYS: Readonly<Record<string, DEVPROPKEY>> = {
+  DEVPKEY_Device_DeviceDesc: { fmtid: DEVICE, pid: 2 },
+  DEVPKEY_Device_HardwareIds: { fmtid: DEVICE, pid: 3 },
+  DEVPKEY_Device_CompatibleIds: { fmtid: DEVICE, pid: 4 },
+  DEVPKEY_Device_Service: { fmtid: DEVICE, pid: 6 },
+  DEVPKEY_Device_Class: { fmtid: DEVICE, pid: 9 },
+  DEVPKEY_Device_ClassGuid: { fmtid: DEVICE, pid: 10 },
+  DEVPKEY_Device_Driver: { fmtid: DEVICE, pid: 11 },
+  DEVPKEY_Device_FriendlyName: { fmtid: DEVICE, pid: 14 },
+  DEVPKEY_Device_LocationInfo: { fmtid: DEVICE, pid: 15 },
+  DEVPKEY_Device_PDOName: { fmtid: DEVICE, pid: 16 },
+  DEVPKEY_Device_EnumeratorName: { fmtid: DEVICE, pid: 24 },
+  DEVPKEY_Device_InstanceId: { fmtid: "{78c34fc8-104a-4aca-9ea4-524d52996e57}", pid: 256 },
+  DEVPKEY_DeviceInterface_FriendlyName: { fmtid: IFACE, pid: 2 },
+  DEVPKEY_DeviceInterface_Enabled: { fmtid: IFACE, pid: 3 },
+  DEVPKEY_DeviceInterface_ClassGuid: { fmtid: IFACE, pid: 4 },
+};
+
+/** A property's value in JS form: string, string[], number (UINT32), bigint, boolean, GUID string or bytes. */
+export type PropertyData = string | string[] | number | bigint | boolean | Uint8Array;
+
+interface Stored {
+  type: number;
+  data: PropertyData;
+}
+
+function keyOf(k: DEVPROPKEY): string | undefined {
+  const fmtid = normalizeGuid(k?.fmtid);
+  return fmtid && Number.isInteger(k.pid) && k.pid >= 0 ? `${fmtid},${k.pid}` : undefined;
+}
+
+/** The byte size of property data of a type. */
+export function propertySize(type: number, data: PropertyData): number {
+  switch (type) {
+    case DEVPROP_TYPE.DEVPROP_TYPE_STRING:
+      return (String(data).length + 1) * 2;
+    case DEVPROP_TYPE.DEVPROP_TYPE_STRING_LIST:
+      return ((data as string[]).reduce((n, s) => n + s.length + 1, 0) + 1) * 2;
+    case DEVPROP_TYPE.DEVPROP_TYPE_BOOLEAN:
+      return 1;
+    case DEVPROP_TYPE.DEVPROP_TYPE_UINT32:
+      return 4;
+    case DEVPROP_TYPE.DEVPROP_TYPE_UINT64:
+      return 8;
+    case DEVPROP_TYPE.DEVPROP_TYPE_GUID:
+      return 16;
+    default:
+      return data instanceof Uint8Array ? data.length : 0;
+  }
+}
+
+function validData(type: number, data: unknown): data is PropertyData {
+  switch (type) {
+    case DEVPROP_TYPE.DEVPROP_TYPE_STRING:
+      return typeof data === "string";
+    case DEVPROP_TYPE.DEVPROP_TYPE_STRING_LIST:
+      return Array.isArray(data) && data.every((s) => typeof s === "string" && s !== "");
+    case DEVPROP_TYPE.DEVPROP_TYPE_BOOLEAN:
+      return typeof data === "boolean";
+    case DEVPROP_TYPE.DEVPROP_TYPE_UINT32:
+      return typeof data === "number" && Number.isInteger(data) && data >= 0 && data <= 0xffffffff;
+    case DEVPROP_TYPE.DEVPROP_TYPE_UINT64:
+      return typeof data === "bigint";
+    case DEVPROP_TYPE.DEVPROP_TYPE_GUID:
+      return normalizeGuid(data) !== undefined;
+    default:
+      return data instanceof Uint8Array;
+  }
+}
+
+/** Where a holder's persistent properties live: `<key>\Properties\{fmtid}\NNNN`. */
+function propertyKeyPath(base: KeyNode, key: DEVPROPKEY): string {
+  return `${base.path}\\Properties\\${normalizeGuid(key.fmtid)}\\${
+    key.pid.toString(16).toUpperCase().padStart(4, "0")
+  }`;
+}
+
+/** Properties kept in memory, per devnode or interface. */
+const volatileProps = new WeakMap<object, Map<string, Stored>>();
+
+function readStored(
+  sys: System,
+  holder: object,
+  base: KeyNode | undefined,
+  key: DEVPROPKEY,
+): Stored | undefined {
+  const k = keyOf(key)!;
+  const mem = volatileProps.get(holder)?.get(k);
+  if (mem) return mem;
+  if (!base) return undefined;
+  const v = sys.hive.find(propertyKeyPath(base, key))?.value("");
+  if (!v) return undefined;
+  const type = v.type & 0xffff;
+  const bytes = v.data instanceof Uint8Array ? v.data : encodeData(REG_SZ, String(v.data));
+  const data: PropertyData = type === DEVPROP_TYPE.DEVPROP_TYPE_BOOLEAN
+    ? bytes[0] !== 0
+    : type === DEVPROP_TYPE.DEVPROP_TYPE_UINT32
+    ? decodeData(4, bytes) as number
+    : type === DEVPROP_TYPE.DEVPROP_TYPE_UINT64
+    ? decodeData(11, bytes) as bigint
+    : type === DEVPROP_TYPE.DEVPROP_TYPE_STRING || type === DEVPROP_TYPE.DEVPROP_TYPE_GUID
+    ? decodeData(REG_SZ, bytes) as string
+    : type === DEVPROP_TYPE.DEVPROP_TYPE_STRING_LIST
+    ? decodeData(REG_MULTI_SZ, bytes) as string[]
+    : bytes;
+  return { type, data };
+}
+
+function writeStored(
+  sys: System,
+  holder: object,
+  base: KeyNode,
+  key: DEVPROPKEY,
+  flags: number,
+  value: Stored | null,
+): void {
+  const k = keyOf(key)!;
+  const mem = volatileProps.get(holder) ?? new Map<string, Stored>();
+  volatileProps.set(holder, mem);
+  mem.delete(k);
+  const path = propertyKeyPath(base, key);
+  const existing = sys.hive.find(path);
+  if (existing) sys.hive.deleteValue(existing, "");
+  if (!value) return;
+  if (!(flags & PLUGPLAY_PROPERTY_PERSISTENT)) {
+    mem.set(k, value);
+    return;
+  }
+  const node = sys.hive.ensure(path);
+  const regType = (0xffff0000 | value.type) >>> 0;
+  const data =
+    value.type === DEVPROP_TYPE.DEVPROP_TYPE_STRING || value.type === DEVPROP_TYPE.DEVPROP_TYPE_GUID
+      ? encodeData(REG_SZ, String(value.data))
+      : value.type === DEVPROP_TYPE.DEVPROP_TYPE_STRING_LIST
+      ? encodeData(REG_MULTI_SZ, value.data as string[])
+      : value.type === DEVPROP_TYPE.DEVPROP_TYPE_BOOLEAN
+      ? new Uint8Array([value.data ? 0xff : 0])
+      : value.type === DEVPROP_TYPE.DEVPROP_TYPE_UINT32
+      ? encodeData(4, value.data as number)
+      : value.type === DEVPROP_TYPE.DEVPROP_TYPE_UINT64
+      ? encodeData(11, value.data as bigint)
+      : value.data as Uint8Array;
+  sys.hive.setValue(node, { name: "", type: regType, data });
+}
+
+/** What a get returns. */
+export interface PropertyResult {
+  /** The routine's NTSTATUS. */
+  status: number;
+  /** The property's value (`Data`), when it fit. */
+  data?: PropertyData;
+  /** `RequiredSize`: the value's size in bytes. */
+  requiredSize?: number;
+  /** `Type`: the value's DEVPROPTYPE. */
+  type?: number;
+}
+
+function answer(found: Stored | undefined, size: number | undefined): PropertyResult {
+  if (!found) {
+    return {
+      status: STATUS_OBJECT_NAME_NOT_FOUND,
+      requiredSize: 0,
+      type: DEVPROP_TYPE.DEVPROP_TYPE_EMPTY,
+    };
+  }
+  const required = propertySize(found.type, found.data);
+  if (size !== undefined && size < required) {
+    return { status: STATUS_BUFFER_TOO_SMALL, requiredSize: required, type: found.type };
+  }
+  return {
+    status: STATUS_SUCCESS,
+    data: Array.isArray(found.data) ? [...found.data] : found.data,
+    requiredSize: required,
+    type: found.type,
+  };
+}
+
+function systemDeviceProperty(
+  sys: System,
+  node: DevNode,
+  key: DEVPROPKEY,
+): Stored | null | undefined {
+  const k = keyOf(key);
+  const reg = enumKey(sys, node);
+  const s = (v: unknown) =>
+    typeof v === "string" ? { type: DEVPROP_TYPE.DEVPROP_TYPE_STRING, data: v } : undefined;
+  const list = (v: unknown) =>
+    Array.isArray(v)
+      ? { type: DEVPROP_TYPE.DEVPROP_TYPE_STRING_LIST, data: v as string[] }
+      : undefined;
+  const v = (name: string) => reg?.value(name)?.data;
+  switch (k) {
+    case keyOf(DEVPKEYS.DEVPKEY_Device_DeviceDesc!):
+      return s(v("DeviceDesc")) ?? null;
+    case keyOf(DEVPKEYS.DEVPKEY_Device_HardwareIds!):
+      return list(v("HardwareID")) ?? null;
+    case keyOf(DEVPKEYS.DEVPKEY_Device_CompatibleIds!):
+      return list(v("CompatibleIDs")) ?? null;
+    case keyOf(DEVPKEYS.DEVPKEY_Device_Service!):
+      return s(v("Service")) ?? null;
+    case keyOf(DEVPKEYS.DEVPKEY_Device_Class!):
+      return s(v("Class")) ?? null;
+    case keyOf(DEVPKEYS.DEVPKEY_Device_ClassGuid!): {
+      const g = v("ClassGUID");
+      return typeof g === "string" ? { type: DEVPROP_TYPE.DEVPROP_TYPE_GUID, data: g } : null;
+    }
+    case keyOf(DEVPKEYS.DEVPKEY_Device_Driver!):
+      return s(v("Driver")) ?? null;
+    case keyOf(DEVPKEYS.DEVPKEY_Device_LocationInfo!):
+      return s(v("LocationInformation")) ?? null;
+    case keyOf(DEVPKEYS.DEVPKEY_Device_PDOName!):
+      return node.pdo.name ? { type: DEVPROP_TYPE.DEVPROP_TYPE_STRING, data: node.pdo.name } : null;
+    case keyOf(DEVPKEYS.DEVPKEY_Device_EnumeratorName!):
+      return { type: DEVPROP_TYPE.DEVPROP_TYPE_STRING, data: node.instanceId.split("\\")[0]! };
+    case keyOf(DEVPKEYS.DEVPKEY_Device_InstanceId!):
+      return { type: DEVPROP_TYPE.DEVPROP_TYPE_STRING, data: node.instanceId };
+    case keyOf(DEVPKEYS.DEVPKEY_Device_FriendlyName!): {
+      const f = v("FriendlyName");
+      return typeof f === "string"
+        ? { type: DEVPROP_TYPE.DEVPROP_TYPE_STRING, data: f }
+        : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** `IoGetDevicePropertyData`. */
+export function IoGetDevicePropertyData(
+  sys: System,
+  Pdo: unknown,
+  PropertyKey: DEVPROPKEY,
+  Lcid: number,
+  Flags: number,
+  Size?: number,
+): PropertyResult {
+  const node = requirePdo(sys, Pdo, "IoGetDevicePropertyData", STATUS_INVALID_DEVICE_REQUEST);
+  if (typeof node === "number") return { status: node };
+  if (!keyOf(PropertyKey) || Flags !== 0 || DEFAULT_LOCALES.has(Lcid)) {
+    return { status: STATUS_INVALID_PARAMETER };
+  }
+  const system = systemDeviceProperty(sys, node, PropertyKey);
+  if (system !== undefined) return answer(system ?? undefined, Size);
+  return answer(readStored(sys, node, enumKey(sys, node), PropertyKey), Size);
+}
+
+/** `IoSetDevicePropertyData`: Data null (or Size 0) deletes the property. */
+export function IoSetDevicePropertyData(
+  sys: System,
+  Pdo: unknown,
+  PropertyKey: DEVPROPKEY,
+  Lcid: number,
+  Flags: number,
+  Type: number,
+  Size: number,
+  Data: unknown,
+): number {
+  const node = requirePdo(sys, Pdo, "IoSetDevicePropertyData", STATUS_INVALID_DEVICE_REQUEST);
+  if (typeof node === "number") return node;
+  if (!keyOf(PropertyKey) || DEFAULT_LOCALES.has(Lcid) || (Flags & ~PLUGPLAY_PROPERTY_PERSISTENT)) {
+    return STATUS_INVALID_PARAMETER;
+  }
+  if (systemDeviceProperty(sys, node, PropertyKey) !== undefined) return STATUS_NOT_IMPLEMENTED;
+  const base = enumKey(sys, node, true)!;
+  if (Data === null || Data === undefined || Size === 0) {
+    writeStored(sys, node, base, PropertyKey, Flags, null);
+    return STATUS_SUCCESS;
+  }
+  if (!validData(Type, Data)) return STATUS_INVALID_PARAMETER;
+  writeStored(sys, node, base, PropertyKey, Flags, { type: Type, data: Data });
+  return STATUS_SUCCESS;
+}
+
+function systemInterfaceProperty(i: DeviceInterface, key: DEVPROPKEY): Stored | null | undefined {
+  switch (keyOf(key)) {
+    case keyOf(DEVPKEYS.DEVPKEY_DeviceInterface_Enabled!):
+      return { type: DEVPROP_TYPE.DEVPROP_TYPE_BOOLEAN, data: i.enabled };
+    case keyOf(DEVPKEYS.DEVPKEY_DeviceInterface_ClassGuid!):
+      return { type: DEVPROP_TYPE.DEVPROP_TYPE_GUID, data: i.classGuid };
+  }
+  return undefined;
+}
+
+/** `IoGetDeviceInterfacePropertyData`. */
+export function IoGetDeviceInterfacePropertyData(
+  sys: System,
+  SymbolicLinkName: string,
+  PropertyKey: DEVPROPKEY,
+  Lcid: number,
+  Flags: number,
+  Size?: number,
+): PropertyResult {
+  const i = sys.interfaces.lookup(SymbolicLinkName);
+  if (!i) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
+  if (!keyOf(PropertyKey) || Flags !== 0) return { status: STATUS_INVALID_PARAMETER };
+  if (DEFAULT_LOCALES.has(Lcid)) return { status: STATUS_UNSUCCESSFUL };
+  const system = systemInterfaceProperty(i, PropertyKey);
+  if (system !== undefined) return answer(system ?? undefined, Size);
+  return answer(readStored(sys, i, sys.interfaces.refKey(i), PropertyKey), Size);
+}
+
+/** `IoSetDeviceInterfacePropertyData`: Data null deletes the property; PLUGPLAY_PROPERTY_PERSISTENT keeps it across restarts. */
+export function IoSetDeviceInterfacePropertyData(
+  sys: System,
+  SymbolicLinkName: string,
+  PropertyKey: DEVPROPKEY,
+  Lcid: number,
+  Flags: number,
+  Type: number,
+  Size: number,
+  Data: unknown,
+): number {
+  const i = sys.interfaces.lookup(SymbolicLinkName);
+  if (!i) return STATUS_OBJECT_NAME_NOT_FOUND;
+  if (!keyOf(PropertyKey) || (Flags & ~PLUGPLAY_PROPERTY_PERSISTENT)) {
+    return STATUS_INVALID_PARAMETER;
+  }
+  // The routine's page: STATUS_UNSUCCESSFUL for a bad LCID, STATUS_NOT_IMPLEMENTED for an unsupported property.
+  if (DEFAULT_LOCALES.has(Lcid)) return STATUS_UNSUCCESSFUL;
+  if (systemInterfaceProperty(i, PropertyKey) !== undefined) return STATUS_NOT_IMPLEMENTED;
+  const base = sys.interfaces.refKey(i, true)!;
+  if (Data === null || Data === undefined || Size === 0) {
+    writeStored(sys, i, base, PropertyKey, Flags, null);
+    return STATUS_SUCCESS;
+  }
+  if (!validData(Type, Data)) return STATUS_INVALID_PARAMETER;
+  writeStored(sys, i, base, PropertyKey, Flags, { type: Type, data: Data });
+  return STATUS_SUCCESS;
+}
+
+/** The DEVPKEY a name or `{fmtid},pid` text stands for. */
+export function devpkey(nameOrText: string): DEVPROPKEY | undefined {
+  if (DEVPKEYS[nameOrText]) return DEVPKEYS[nameOrText];
+  const m = /^(\{[^}]+\}),\s*(\d+)$/.exec(nameOrText);
+  const fmtid = m ? normalizeGuid(m[1]) : undefined;
+  return fmtid ? { fmtid, pid: Number(m![2]) } : undefined;
+}
