@@ -84,6 +84,7 @@ export {
   DeviceBuilder,
   type DeviceOptions,
   InterfaceBuilder,
+  type Listen,
   ListenerBuilder,
   scenario,
   ScenarioContext,

@@ -238,6 +238,21 @@ export class ListenerBuilder {
   }
 }
 
+/** `ctx.listen`: callable for interface classes, with a method per notification category. */
+export interface Listen {
+  /** Interface arrivals and removals of a class (the same as `listen.interfaces`). */
+  (guid: string, options?: { includeExisting?: boolean; id?: string }): ListenerBuilder;
+  /** Interface arrivals and removals of a class. */
+  interfaces(guid: string, options?: { includeExisting?: boolean; id?: string }): ListenerBuilder;
+  /** A device's target events (the listener opens its interface). */
+  target(
+    device: DeviceBuilder,
+    options?: { veto?: boolean; holdHandle?: boolean; id?: string },
+  ): ListenerBuilder;
+  /** Hardware profile changes. */
+  profiles(options?: { veto?: boolean; id?: string }): ListenerBuilder;
+}
+
 /** What a scenario body receives. */
 export class ScenarioContext {
   /** The runner (names, steps, failures). */
@@ -264,12 +279,25 @@ export class ScenarioContext {
   }
 
   /** Plugs in a device (a hardware ID string or options); it gets a pass-through driver unless one matches. */
-  device = (hardwareIdOrSpec: string | DeviceOptions, parent?: DeviceBuilder): DeviceBuilder => {
+  device = (
+    hardwareIdOrSpec: string | DeviceOptions,
+    parent?: DeviceBuilder | DeviceObject,
+  ): DeviceBuilder => {
     const spec = typeof hardwareIdOrSpec === "string"
       ? { hardwareId: hardwareIdOrSpec }
       : { ...hardwareIdOrSpec };
     const id = (spec as DeviceOptions).id ?? this.runner.nextId("d");
-    this.run({ step: "plugIn", ...spec, id, ...(parent ? { parent: parent.id } : {}) });
+    let parentId: string | undefined;
+    if (parent instanceof DeviceBuilder) parentId = parent.id;
+    else if (parent) {
+      // A device object (a PDO of the example machine, say): name it for the steps.
+      const instance = this.machine.devnode(parent)?.instanceId;
+      if (instance) {
+        parentId = this.runner.nextId("dev");
+        this.run({ step: "name", id: parentId, instance });
+      }
+    }
+    this.run({ step: "plugIn", ...spec, id, ...(parentId ? { parent: parentId } : {}) });
     return new DeviceBuilder(this, id);
   };
 
@@ -306,43 +334,49 @@ export class ScenarioContext {
   };
 
   /** Kernel listeners (IoRegisterPlugPlayNotification). */
-  listen = {
-    /** Interface arrivals and removals of a class. */
-    interfaces: (
-      guid: string,
-      options: { includeExisting?: boolean; id?: string } = {},
-    ): ListenerBuilder => {
-      const id = options.id ?? this.runner.nextId("l");
-      this.run({
-        step: "listen",
-        id,
-        interfaces: guid,
-        ...(options.includeExisting ? { includeExisting: true } : {}),
-      });
-      return new ListenerBuilder(this, id);
+  /**
+   * Kernel listeners (IoRegisterPlugPlayNotification). `listen(guid, options)` is
+   * `listen.interfaces(guid, options)`; `listen.target(device)` and `listen.profiles()` register for
+   * the other two categories.
+   */
+  listen: Listen = Object.assign(
+    (guid: string, options: { includeExisting?: boolean; id?: string } = {}) =>
+      this.listen.interfaces(guid, options),
+    {
+      interfaces: (
+        guid: string,
+        options: { includeExisting?: boolean; id?: string } = {},
+      ): ListenerBuilder => {
+        const id = options.id ?? this.runner.nextId("l");
+        this.run({
+          step: "listen",
+          id,
+          interfaces: guid,
+          ...(options.includeExisting ? { includeExisting: true } : {}),
+        });
+        return new ListenerBuilder(this, id);
+      },
+      target: (
+        device: DeviceBuilder,
+        options: { veto?: boolean; holdHandle?: boolean; id?: string } = {},
+      ): ListenerBuilder => {
+        const id = options.id ?? this.runner.nextId("l");
+        this.run({
+          step: "listen",
+          id,
+          target: device.id,
+          ...(options.veto ? { veto: true } : {}),
+          ...(options.holdHandle ? { holdHandle: true } : {}),
+        });
+        return new ListenerBuilder(this, id);
+      },
+      profiles: (options: { veto?: boolean; id?: string } = {}): ListenerBuilder => {
+        const id = options.id ?? this.runner.nextId("l");
+        this.run({ step: "listen", id, profiles: true, ...(options.veto ? { veto: true } : {}) });
+        return new ListenerBuilder(this, id);
+      },
     },
-    /** A device's target events (the listener opens its interface). */
-    target: (
-      device: DeviceBuilder,
-      options: { veto?: boolean; holdHandle?: boolean; id?: string } = {},
-    ): ListenerBuilder => {
-      const id = options.id ?? this.runner.nextId("l");
-      this.run({
-        step: "listen",
-        id,
-        target: device.id,
-        ...(options.veto ? { veto: true } : {}),
-        ...(options.holdHandle ? { holdHandle: true } : {}),
-      });
-      return new ListenerBuilder(this, id);
-    },
-    /** Hardware profile changes. */
-    profiles: (options: { veto?: boolean; id?: string } = {}): ListenerBuilder => {
-      const id = options.id ?? this.runner.nextId("l");
-      this.run({ step: "listen", id, profiles: true, ...(options.veto ? { veto: true } : {}) });
-      return new ListenerBuilder(this, id);
-    },
-  };
+  );
 
   /** A user-mode application. */
   app = (
