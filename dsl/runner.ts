@@ -316,7 +316,15 @@ export class Runner {
             "undockedProfile",
           ]
         ) if (step[k] !== undefined) spec[k] = step[k];
-        if (!step.driver && !step.rawDeviceOk) {
+        if (typeof step.driver === "string") {
+          // The scenario picks the driver, as an INF naming this hardware ID would.
+          // A driver that is not installed yet leaves the device without one (CM_PROB_FAILED_INSTALL).
+          const chosen = m._sys.io.driver(step.driver);
+          const ids = chosen ? (chosen.spec.hardwareIds ??= []) : [];
+          if (chosen && !ids.some((h) => h.toUpperCase() === hardwareIds[0]!.toUpperCase())) {
+            ids.unshift(hardwareIds[0]!);
+          }
+        } else if (!step.rawDeviceOk) {
           this.#ensureDriver(hardwareIds, (step.compatibleIds as string[]) ?? []);
         }
         const parent = step.parent ? this.pdo(str("parent")) : undefined;

@@ -121,7 +121,8 @@ const DEVICE_FIELDS: Readonly<Record<string, FieldDef>> = {
   },
   driver: {
     type: "string",
-    doc: "The driver to use; default: a matching loaded driver, else a pass-through driver",
+    doc:
+      "The driver to use (as an INF naming this hardware ID would); one not loaded yet leaves the device without a driver. Default: a matching loaded driver, else a pass-through driver",
   },
 };
 
