@@ -90,6 +90,8 @@ export class DevNode {
   /** Text from IRP_MN_QUERY_DEVICE_TEXT. */
   description = "";
   location = "";
+  /** ContainerID from IRP_MN_QUERY_ID(BusQueryContainerID), "" when the bus has none. */
+  containerId = "";
   /** The function driver's service name, when one was found. */
   service: string | null = null;
   /** Filter service names, lower then upper, in attach order. */

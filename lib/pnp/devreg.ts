@@ -144,6 +144,7 @@ export function writeEnumKey(sys: System, node: DevNode): void {
   set(sys, key, "HardwareID", REG_MULTI_SZ, node.hardwareIds);
   if (node.compatibleIds.length) set(sys, key, "CompatibleIDs", REG_MULTI_SZ, node.compatibleIds);
   set(sys, key, "Capabilities", REG_DWORD, capabilityBits(node));
+  if (node.containerId) set(sys, key, "ContainerID", REG_SZ, node.containerId.toLowerCase());
   if (node.capabilities.UINumber !== 0xffffffff) {
     set(sys, key, "UINumber", REG_DWORD, node.capabilities.UINumber);
   }

@@ -8,6 +8,7 @@
  */
 import {
   BusQueryCompatibleIDs,
+  BusQueryContainerID,
   BusQueryDeviceID,
   BusQueryHardwareIDs,
   BusQueryInstanceID,
@@ -29,13 +30,17 @@ import {
   IRP_MN_CANCEL_REMOVE_DEVICE,
   IRP_MN_CANCEL_STOP_DEVICE,
   IRP_MN_EJECT,
+  IRP_MN_FILTER_RESOURCE_REQUIREMENTS,
   IRP_MN_NAMES,
+  IRP_MN_QUERY_BUS_INFORMATION,
   IRP_MN_QUERY_CAPABILITIES,
   IRP_MN_QUERY_DEVICE_RELATIONS,
   IRP_MN_QUERY_DEVICE_TEXT,
   IRP_MN_QUERY_ID,
   IRP_MN_QUERY_PNP_DEVICE_STATE,
   IRP_MN_QUERY_REMOVE_DEVICE,
+  IRP_MN_QUERY_RESOURCE_REQUIREMENTS,
+  IRP_MN_QUERY_RESOURCES,
   IRP_MN_QUERY_STOP_DEVICE,
   IRP_MN_REMOVE_DEVICE,
   IRP_MN_START_DEVICE,
@@ -446,6 +451,15 @@ export class PnpManager {
     };
     const description = text(DeviceTextDescription);
     const location = text(DeviceTextLocationInformation);
+    // The rest of what PnP asks a new PDO ("Adding a PnP Device to a Running System", step 4): its
+    // container, bus information and resources. A PDO that has none answers STATUS_NOT_SUPPORTED.
+    const container = queryId(BusQueryContainerID);
+    const containerId = NT_SUCCESS(container.status) && typeof container.information === "string"
+      ? container.information
+      : "";
+    this.sendIrp(node, IRP_MN_QUERY_BUS_INFORMATION, {}, { target: pdo.top });
+    this.sendIrp(node, IRP_MN_QUERY_RESOURCES, {}, { target: pdo.top });
+    this.sendIrp(node, IRP_MN_QUERY_RESOURCE_REQUIREMENTS, {}, { target: pdo.top });
 
     let instancePart = instanceId;
     if (!caps.UniqueID) {
@@ -480,6 +494,7 @@ export class PnpManager {
     node.compatibleIds = compatibleIds;
     node.description = description;
     node.location = location;
+    node.containerId = containerId;
     pdo.devnode = node;
     parent.children.push(node);
     this.byInstance.set(full.toUpperCase(), node);
@@ -579,6 +594,10 @@ export class PnpManager {
       }
     }
     this.#setState(node, "Added");
+    // Step 5: the stack may adjust the requirements before PnP assigns resources and starts it.
+    this.sendIrp(node, IRP_MN_FILTER_RESOURCE_REQUIREMENTS, {
+      FilterResourceRequirements: { IoResourceRequirementList: null },
+    });
     this.start(node, firstInstall);
   }
 

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import {
   boot,
   BusQueryCompatibleIDs,
+  BusQueryContainerID,
   BusQueryDeviceID,
   BusQueryHardwareIDs,
   BusQueryInstanceID,
@@ -74,7 +75,7 @@ function busWithTwoChildren(
 
 // ---- Plug-in ----------------------------------------------------------------------------------------
 
-Deno.test("adding-a-pnp-device-to-a-running-system: a new PDO is asked for its DeviceID first, then capabilities, IDs and text", () => {
+Deno.test("adding-a-pnp-device-to-a-running-system: a new PDO is asked for its DeviceID first, then capabilities, IDs, text, container, bus information and resources; the stack gets FILTER_RESOURCE_REQUIREMENTS before START", () => {
   const m = toyMachine();
   const from = mark(m);
   const pdo = m.plugIn({
@@ -92,6 +93,13 @@ Deno.test("adding-a-pnp-device-to-a-running-system: a new PDO is asked for its D
     `QUERY_ID(${BusQueryCompatibleIDs})`,
     `QUERY_DEVICE_TEXT(${DeviceTextDescription})`,
     `QUERY_DEVICE_TEXT(${DeviceTextLocationInformation})`,
+    `QUERY_ID(${BusQueryContainerID})`,
+    "QUERY_BUS_INFORMATION",
+    "QUERY_RESOURCES",
+    "QUERY_RESOURCE_REQUIREMENTS",
+    // Step 5: after AddDevice, before resources are assigned and START.
+    "FILTER_RESOURCE_REQUIREMENTS",
+    "START_DEVICE",
   ];
   const sequence = irpSequence(m, "ROOT\\TOY\\0", from);
   assert.deepEqual(sequence.slice(0, identification.length), identification);
@@ -99,7 +107,9 @@ Deno.test("adding-a-pnp-device-to-a-running-system: a new PDO is asked for its D
   const firstStart = pnpDispatches(m, from).findIndex((e) => e.minor === "IRP_MN_START_DEVICE");
   assert.ok(
     pnpDispatches(m, from).slice(0, firstStart)
-      .filter((e) => e.instance === "ROOT\\TOY\\0")
+      .filter((e) =>
+        e.instance === "ROOT\\TOY\\0" && e.minor !== "IRP_MN_FILTER_RESOURCE_REQUIREMENTS"
+      )
       .every((e) => e.device === String(pdo)),
   );
 });
