@@ -186,7 +186,8 @@ export class Runner {
     const index = this.steps.length;
     if (this.#hang && step.step !== "expectHang") this.#unexpectedHang();
     try {
-      if (this.#bugCheck && step.step !== "expectBugCheck" && step.step !== "reboot") {
+      // A stopped machine runs nothing; only the reboot, pulling hardware and expectations go on.
+      if (this.#bugCheck && !["expectBugCheck", "reboot", "unplug"].includes(step.step)) {
         if (!step.step.startsWith("expect")) return;
       }
       this.#run(step);
@@ -328,8 +329,17 @@ export class Runner {
           this.#ensureDriver(hardwareIds, (step.compatibleIds as string[]) ?? []);
         }
         const parent = step.parent ? this.pdo(str("parent")) : undefined;
-        const pdo = m.plugIn(spec as unknown as Parameters<Machine["plugIn"]>[0], parent);
         const id = (step.id as string | undefined) ?? hardwareIds[0]!;
+        let pdo: DeviceObject;
+        try {
+          pdo = m.plugIn(spec as unknown as Parameters<Machine["plugIn"]>[0], parent);
+        } catch (e) {
+          // Hardware whose IDs bug checked the machine keeps its name, so a later step can pull it.
+          if (e instanceof BugCheck && e.device) {
+            this.#devices.set(id, { instanceId: "", pdo: e.device });
+          }
+          throw e;
+        }
         this.#devices.set(id, { instanceId: m.devnode(pdo)!.instanceId, pdo });
         return;
       }
@@ -501,7 +511,7 @@ export class Runner {
         return;
       case "reboot":
         this.#bugCheck = null;
-        m.reboot({ safeMode: step.safeMode === true });
+        m.reboot({ safeMode: step.safeMode === true }); // hardware that bug checked does so again
         this.#reattachListenersAfterReboot();
         return;
       case "command": {

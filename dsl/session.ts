@@ -289,6 +289,12 @@ export class Session {
       b.message.replace(/^\*\*\* STOP: [^:]*: /, ""),
       "",
       "Type !analyze for the rule and the offending call, .reboot to restart.",
+      ...(b.device
+        ? [
+          `The hardware behind ${b.device} is still plugged in, so a reboot meets it again:`,
+          "pull it first with machine.unplug(machine.bugCheck.device).",
+        ]
+        : []),
     ];
     return this.#options.color
       ? `\x1b[44;97m${lines.map((l) => ` ${l.padEnd(78)}`).join("\n")}\x1b[0m`
@@ -331,6 +337,13 @@ export class Session {
         };
       case ".reboot":
         this.runner.run({ step: "reboot", ...(arg === "safe" ? { safeMode: true } : {}) });
+        if (this.machine.bugCheck) {
+          return {
+            output: `The machine stopped again while booting:\n${
+              this.#blueScreen(this.machine.bugCheck)
+            }`,
+          };
+        }
         return { output: `Rebooted${arg === "safe" ? " in safe mode" : ""}` };
       case ".load":
         return { output: this.load(arg) };

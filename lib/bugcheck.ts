@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { DeviceObject } from "./io/objects.ts";
 
 /** Bug check codes the model raises, with their names (bugcodes.h). */
 export const BUGCHECK_NAMES: Readonly<Record<number, string>> = {
@@ -38,9 +39,21 @@ export class BugCheck extends Error {
   readonly parameters: number[];
   /** The verifier rule or documented condition that was broken, when there is one. */
   readonly rule: string | undefined;
+  /**
+   * The device object the bug check names, when it names one: for 0xCA's invalid or duplicate IDs,
+   * the PDO whose hardware reported them. That hardware is still plugged in, so a reboot enumerates
+   * it again and stops again (a boot loop, as on Windows) until it is pulled with `machine.unplug`.
+   */
+  readonly device: DeviceObject | undefined;
 
   /** Creates a bug check; `message` says what happened in plain words. */
-  constructor(code: number, parameters: number[], message: string, rule?: string) {
+  constructor(
+    code: number,
+    parameters: number[],
+    message: string,
+    rule?: string,
+    device?: DeviceObject,
+  ) {
     const name = BUGCHECK_NAMES[code] ?? "BUGCHECK";
     super(
       `*** STOP: 0x${code.toString(16).toUpperCase().padStart(8, "0")} ${name}` +
@@ -50,5 +63,6 @@ export class BugCheck extends Error {
     this.code = code;
     this.parameters = [...parameters, 0, 0, 0, 0].slice(0, 4);
     this.rule = rule;
+    this.device = device;
   }
 }

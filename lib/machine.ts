@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { BugCheck } from "./bugcheck.ts";
 import type { DeviceSpec } from "./bus/virtual_bus.ts";
 import { CM_PROB_NAMES, CONFIGFLAG_DISABLED, REG_DWORD } from "./constants.ts";
 import type { DeviceObject, DriverObject, DriverSpec } from "./io/objects.ts";
@@ -207,8 +208,23 @@ export class Machine {
     return child.pdo;
   }
 
-  /** Pulls a device out of its bus without warning (surprise removal), settled. */
+  /**
+   * Pulls a device out of its bus without warning (surprise removal), settled. On a machine a bug
+   * check has stopped, nothing runs: the hardware just leaves its bus, so the next `reboot()` does
+   * not enumerate it (the way out of a boot loop that `BugCheck.device` names).
+   */
   unplug(pdo: DeviceObject): void {
+    if (this._sys.halted) {
+      const child = busChildOf(pdo);
+      if (!child) throw new TypeError(`Cannot unplug '${pdo}': it is not on a virtual bus`);
+      child.present = false;
+      this._sys.trace.push({
+        kind: "info",
+        what: "unplug",
+        detail: { device: String(pdo), halted: true },
+      });
+      return;
+    }
     this._sys.pnp.unplug(this.#node(pdo, "unplug"));
     this.settle();
   }
@@ -323,6 +339,11 @@ export class Machine {
     return this._sys.halted !== null;
   }
 
+  /** The bug check that stopped the machine, or null while it runs. */
+  get bugCheck(): BugCheck | null {
+    return this._sys.halted;
+  }
+
   /** Runs queued PnP work (enumeration, notifications, removals) until none is left. */
   settle(): void {
     this._sys.checkRunning();
@@ -344,7 +365,9 @@ export class Machine {
 
   /**
    * Restarts the machine: keeps exactly the non-volatile registry, drops volatile keys and every
-   * handle, clears a bug check, and boots again (in safe mode if asked).
+   * handle, clears a bug check, and boots again (in safe mode if asked). The hardware stays plugged
+   * in, so hardware that bug checked the machine does it again while booting, and `reboot()` throws
+   * that `BugCheck`: pull it first with `unplug(machine.bugCheck.device)`.
    */
   reboot(options: { safeMode?: boolean } = {}): void {
     const sys = this._sys;

@@ -115,13 +115,14 @@ export class System {
   /**
    * A verifier rule was broken. Rules Windows always bug checks on, and Driver Verifier rules in
    * "strict" mode, stop the machine with the rule's bug check (`parameters` follow the rule's
-   * parameter 1); otherwise the violation is a finding (none in "off" mode).
+   * parameter 1); otherwise the violation is a finding (none in "off" mode). `device` is the
+   * device object the violation is about, when the bug check names one (see `BugCheck.device`).
    */
-  violate(rule: string, message: string, parameters: number[] = []): void {
+  violate(rule: string, message: string, parameters: number[] = [], device?: DeviceObject): void {
     const r = ruleNamed(rule);
     const mode = this.options.verifier;
     if (r?.bugCheck && (r.always || mode === "strict")) {
-      this.bugCheck(r.bugCheck.code, [r.bugCheck.parameter1, ...parameters], message, rule);
+      this.bugCheck(r.bugCheck.code, [r.bugCheck.parameter1, ...parameters], message, rule, device);
     }
     if (mode === "off") return;
     const f = {
@@ -171,8 +172,14 @@ export class System {
   }
 
   /** Stops the machine with a bug check: records it, remembers it, throws it. */
-  bugCheck(code: number, parameters: number[], message: string, rule?: string): never {
-    const b = new BugCheck(code, parameters, message, rule);
+  bugCheck(
+    code: number,
+    parameters: number[],
+    message: string,
+    rule?: string,
+    device?: DeviceObject,
+  ): never {
+    const b = new BugCheck(code, parameters, message, rule, device);
     this.trace.push({
       kind: "bugcheck",
       code,
@@ -180,6 +187,7 @@ export class System {
       parameters: b.parameters,
       message,
       ...(rule ? { rule } : {}),
+      ...(device ? { device: String(device) } : {}),
     });
     this.halted = b;
     throw b;

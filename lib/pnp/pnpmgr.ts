@@ -471,15 +471,21 @@ export class PnpManager {
     const full = `${deviceId}\\${instancePart}`;
     const limit = caps.UniqueID ? 199 : 172;
     if (full.length >= 200 || deviceId.length + instanceId.length >= limit) {
-      sys.violate("PnpInvalidId", `Device instance ID '${full}' is too long`, [pdo.serial, 0, 2]);
+      sys.violate(
+        "PnpInvalidId",
+        `Device instance ID '${full}' is too long`,
+        [pdo.serial, 0, 2],
+        pdo,
+      );
     }
     const existing = this.find(full);
     if (existing) {
-      sys.violate("PnpDuplicatePdo", `Duplicate PDO: '${full}' was reported twice`, [
-        pdo.serial,
-        existing.pdo.serial,
-        0,
-      ]);
+      sys.violate(
+        "PnpDuplicatePdo",
+        `Duplicate PDO: '${full}' was reported twice`,
+        [pdo.serial, existing.pdo.serial, 0],
+        pdo,
+      );
     }
     node.instanceId = full;
     // The identification IRPs went out before the instance ID was known; attribute them now.
@@ -518,6 +524,7 @@ export class PnpManager {
         `Invalid ${which} '${id}' from ${pdo}: IDs allow only characters 0x20-0x2B and 0x2D-0x7F` +
           (isDeviceId ? " and exactly one '\\'" : kind === 2 ? " and no '\\'" : ""),
         [pdo.serial, 0, kind],
+        pdo,
       );
     }
   }

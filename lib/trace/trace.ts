@@ -125,6 +125,8 @@ export interface BugCheckEvent extends TraceEventBase {
   parameters: number[];
   /** The verifier rule that caused it, if any. */
   rule?: string;
+  /** The device object it names (for 0xCA's ID rules, the PDO whose hardware reported the IDs). */
+  device?: string;
   /** What went wrong, in words. */
   message: string;
 }

@@ -8,12 +8,14 @@ import {
   boot,
   BugCheck,
   type DeviceObject,
+  DISPATCH_LEVEL,
   type DriverObject,
   type Kernel,
   KEY_READ,
   KEY_WRITE,
   KeyValuePartialInformation,
   type Machine,
+  PASSIVE_LEVEL,
   PLUGPLAY_REGKEY_DEVICE,
   REG_DWORD,
   REG_MULTI_SZ,
@@ -151,21 +153,42 @@ Deno.test("CONTRACT.md 1 (bug checks): after a bug check every later routine and
   assert.equal(boot().devnode("HTREE\\ROOT\\0")?.state, "Started");
 });
 
-Deno.test({
-  name:
-    "CONTRACT.md 1 (bug checks): machine.reboot() brings back a machine stopped by an invalid device ID",
-  // The hardware stays plugged in across reboot (machine.reboot keeps the virtual buses), so the
-  // same bad ID is enumerated again and the reboot itself bug-checks: a boot loop, as on Windows,
-  // but the contract says reboot() recovers and the host has no verb to pull hardware that never
-  // got a devnode. Deciding which (pull the culprit at reboot, or add a verb) is a design call.
-  ignore: true,
-  fn() {
-    const m = boot();
-    bugCheckOf(() => m.plugIn({ hardwareIds: ["ROOT\\A,B"], rawDeviceOk: true }));
-    m.reboot();
-    assert.equal(m.halted, false);
-    assert.equal(m.plugIn({ hardwareIds: ["ROOT\\LATER"], rawDeviceOk: true }) !== undefined, true);
-  },
+Deno.test("CONTRACT.md 1 (bug checks): machine.reboot() brings back a machine a driver's misuse stopped", () => {
+  const m = boot();
+  m.loadDriver({ name: "toaster", hardwareIds: ["ROOT\\TOASTER"] });
+  const k = m.kernel;
+  k.KeRaiseIrql(DISPATCH_LEVEL);
+  // IrqlZwPassive: a Zw registry routine above PASSIVE_LEVEL is bug check 0xC4 under Driver Verifier.
+  bugCheckOf(() => k.ZwOpenKey(KEY_READ, "\\Registry\\Machine\\System"));
+  assert.equal(m.halted, true);
+  m.reboot();
+  assert.equal(m.halted, false);
+  assert.equal(m.bugCheck, null);
+  assert.equal(k.KeGetCurrentIrql(), PASSIVE_LEVEL);
+  assert.equal(m.devnode(m.plugIn("ROOT\\TOASTER"))?.state, "Started");
+});
+
+Deno.test("Bug check 0xCA P1=0x3 (invalid ID) names the PDO; rebooting with that hardware still plugged in stops again (a boot loop) until it is unplugged", () => {
+  const m = boot();
+  const b = bugCheckOf(() => m.plugIn({ hardwareIds: ["ROOT\\A,B"], rawDeviceOk: true }));
+  assert.equal(b.code, 0xca);
+  assert.equal(b.parameters[0], 3);
+  assert.ok(b.device, "the bug check names the device whose IDs were invalid");
+  assert.equal(m.bugCheck, b);
+  // The PnP manager enumerates the same hardware at boot and meets the same IDs.
+  const again = bugCheckOf(() => m.reboot());
+  assert.equal(again.code, 0xca);
+  assert.equal(again.parameters[0], 3);
+  assert.equal(m.halted, true);
+  // Pulling the hardware needs no running OS; the next boot does not see it.
+  m.unplug(again.device!);
+  m.reboot();
+  assert.equal(m.halted, false);
+  assert.equal(
+    m.devnode(m.plugIn({ hardwareIds: ["ROOT\\LATER"], rawDeviceOk: true }))?.state,
+    "Started",
+  );
+  assert.equal(m.devices().some((d) => d.includes(",")), false);
 });
 
 // ---- Non-present devices and replug (toaster S15) ---------------------------------------------------

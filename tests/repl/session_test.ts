@@ -312,6 +312,24 @@ Deno.test(".reboot recovers from a bug check: the machine runs again at PASSIVE_
   assert.equal(await run(s, ".reboot safe"), "Rebooted in safe mode");
 });
 
+Deno.test("Bug check 0xCA from bad hardware: the blue screen names it, .reboot stops again (boot loop), and after machine.unplug(machine.bugCheck.device) .reboot recovers", async () => {
+  const s = new Session({ empty: true });
+  const screen = await run(
+    s,
+    'machine.plugIn({ hardwareIds: ["ROOT\\\\A,B"], rawDeviceOk: true })',
+  );
+  assert.match(screen, /PNP_DETECTED_FATAL_ERROR/);
+  assert.match(screen, /still plugged in/);
+  assert.match(screen, /machine\.unplug\(machine\.bugCheck\.device\)/);
+  assert.match(
+    await run(s, ".reboot"),
+    /^The machine stopped again while booting:\n[\s\S]*PNP_DETECTED_FATAL_ERROR/,
+  );
+  await run(s, "machine.unplug(machine.bugCheck.device)");
+  assert.equal(await run(s, ".reboot"), "Rebooted");
+  assert.equal(await run(s, "machine.halted"), "false");
+});
+
 // ---- Meta commands -------------------------------------------------------------------------------
 
 Deno.test(".help lists every debugger and meta command", async () => {
