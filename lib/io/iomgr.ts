@@ -210,7 +210,16 @@ function dispatchFor(
 /** Create, cleanup and close: a driver without its own routines accepts opens (the model's default drivers are usable). */
 const OPEN_CLOSE = new Set([IRP_MJ_CREATE, IRP_MJ_CLEANUP, IRP_MJ_CLOSE]);
 
-function succeedOpenClose(k: Kernel, _d: DeviceObject, irp: Irp): number {
+/**
+ * The default for opens: a filter passes them down untouched, as a pass-through filter passes every
+ * IRP it does not handle (the toaster filter sample); the function driver or the bus completes them.
+ */
+function succeedOpenClose(k: Kernel, d: DeviceObject, irp: Irp): number {
+  const lower = d.role === "filter" ? lowerDeviceOf(d) : null;
+  if (lower) {
+    k.IoSkipCurrentIrpStackLocation(irp);
+    return k.IoCallDriver(lower, irp);
+  }
   irp.IoStatus.Status = STATUS_SUCCESS;
   k.IoCompleteRequest(irp, 0);
   return STATUS_SUCCESS;

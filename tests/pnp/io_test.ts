@@ -12,9 +12,11 @@ import {
   type DeviceObject,
   DISPATCH_LEVEL,
   type DriverObject,
+  GUID_DEVINTERFACE_NET,
   type Irp,
   IRP_MN_QUERY_STOP_DEVICE,
   IRP_MN_START_DEVICE,
+  type IrpEvent,
   type Kernel,
   PnpHangError,
   REG_MULTI_SZ,
@@ -190,4 +192,27 @@ Deno.test("CONTRACT.md 1 (bug checks): an exception escaping driver code is bug 
     irpSequence(m, m.devnode(pdo2)!.instanceId, from).includes("START_DEVICE"),
     true,
   );
+});
+
+Deno.test("A filter without its own open routines passes IRP_MJ_CREATE, CLEANUP and CLOSE down to the function driver, which completes them (a pass-through filter passes every IRP it does not handle)", () => {
+  const m = boot();
+  m.loadDriver({ name: "widget", hardwareIds: ["ROOT\\WIDGET"] });
+  m.loadDriver({ name: "watcher" });
+  m.registry.setValue(enumKey("ROOT\\WIDGET\\0"), "UpperFilters", REG_MULTI_SZ, ["watcher"]);
+  const pdo = m.plugIn("ROOT\\WIDGET");
+  const k = m.kernel;
+  const { symbolicLinkName } = k.IoRegisterDeviceInterface(pdo, GUID_DEVINTERFACE_NET);
+  assert.equal(k.IoSetDeviceInterfaceState(symbolicLinkName!, true), STATUS_SUCCESS);
+  const from = mark(m);
+  const { status, fileObject } = k.IoGetDeviceObjectPointer(symbolicLinkName!, 0x1);
+  assert.equal(status, STATUS_SUCCESS);
+  k.ObDereferenceObject(fileObject!);
+  const opens = m.trace.slice(from).filter((e): e is IrpEvent =>
+    e.kind === "irp" && e.major !== "IRP_MJ_PNP"
+  );
+  const route = (major: string, phase: string) =>
+    opens.filter((e) => e.major === major && e.phase === phase).map((e) => e.driver);
+  assert.deepEqual(route("IRP_MJ_CREATE", "dispatch"), ["watcher", "widget"]);
+  assert.deepEqual(route("IRP_MJ_CREATE", "complete"), ["widget"]);
+  assert.deepEqual(route("IRP_MJ_CLOSE", "dispatch"), ["watcher", "widget"]);
 });
