@@ -123,9 +123,16 @@ export class DeviceBuilder {
     return this;
   }
 
-  /** Expects its PnP state (and problem code, e.g. "CM_PROB_FAILED_START"). */
-  expectState(state: string, problem?: string): this {
-    this.#ctx.run({ step: "expectState", device: this.id, state, ...(problem ? { problem } : {}) });
+  /**
+   * Expects its PnP state, and optionally its problem code (e.g. "CM_PROB_FAILED_START") or the
+   * `DN_*` flags CM_Get_DevNode_Status reports (`status`) and does not report (`notStatus`).
+   */
+  expectState(
+    state: string,
+    options?: string | { problem?: string; status?: string[]; notStatus?: string[] },
+  ): this {
+    const o = typeof options === "string" ? { problem: options } : options ?? {};
+    this.#ctx.run({ step: "expectState", device: this.id, state, ...o });
     return this;
   }
 
@@ -382,12 +389,18 @@ export class ScenarioContext {
   app = (
     name: string,
     options: { interfaces?: string; vetoQueryRemove?: boolean; vetoProfileChange?: boolean } = {},
-  ): { expectMessages(messages: string[]): void; close(handle: string): void } => {
+  ): {
+    expectMessages(messages: string[]): void;
+    close(handle: string): void;
+    deviceIoControl(handle: string, code: string | number): void;
+  } => {
     this.run({ step: "app", id: name, ...options });
     return {
       expectMessages: (messages: string[]) =>
         this.run({ step: "expectMessages", app: name, messages }),
       close: (handle: string) => this.run({ step: "close", handle }),
+      deviceIoControl: (handle: string, code: string | number) =>
+        this.run({ step: "deviceIoControl", handle, code: String(code) }),
     };
   };
 

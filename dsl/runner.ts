@@ -484,6 +484,12 @@ export class Runner {
         this.#status(m.closeHandle(h));
         return;
       }
+      case "deviceIoControl": {
+        const h = this.#handles.get(str("handle"));
+        if (!h) throw new StepError(`Unknown handle '${str("handle")}'`);
+        this.#status(m.deviceIoControl(h, this.#ioControlCode(str("code"))).status);
+        return;
+      }
       case "setValue":
         m.registry.setValue(
           str("path"),
@@ -585,6 +591,17 @@ export class Runner {
     if (a in CONSTANTS) return CONSTANTS[a];
     const guid = resolveGuid(a);
     return guid ?? a;
+  }
+
+  /** An I/O control code by name (a constant such as IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE) or number. */
+  #ioControlCode(code: string): number {
+    if (/^(0x[0-9a-f]+|\d+)$/i.test(code)) return Number(code) >>> 0;
+    const value = CONSTANTS[code];
+    if (typeof value !== "number" || !code.startsWith("IOCTL_")) {
+      const names = Object.keys(CONSTANTS).filter((n) => n.startsWith("IOCTL_"));
+      throw new StepError(`Unknown I/O control code '${code}' (known: ${names.join(", ")})`);
+    }
+    return value;
   }
 
   #guid(g: string): string {
@@ -929,6 +946,24 @@ export class Runner {
               wantProblem ? ` (${wantProblem})` : ""
             }, it is ${state} (${problem})\n` +
               this.#excerpt((e) => e.kind === "state" && e.instance === d.instanceId, 6),
+          );
+        }
+        const flags = node?.statusFlags ?? [];
+        const missing = ((step.status as string[] | undefined) ?? []).filter((f) =>
+          !flags.includes(f)
+        );
+        const extra = ((step.notStatus as string[] | undefined) ?? []).filter((f) =>
+          flags.includes(f)
+        );
+        if (missing.length || extra.length) {
+          throw new StepError(
+            `Expected ${d.instanceId}'s status ${
+              [
+                ...(missing.length ? [`to have ${missing.join(", ")}`] : []),
+                ...(extra.length ? [`not to have ${extra.join(", ")}`] : []),
+              ].join(" and ")
+            }; CM_Get_DevNode_Status reports ${flags.join(" | ") || "nothing"}\n` +
+              this.#excerpt((e) => e.kind === "info" && e.what === "PNP_DEVICE_STATE", 4),
           );
         }
         return;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DN_NAMES } from "../lib/constants.ts";
 import { VERIFIER_RULES } from "../lib/verifier/rules.ts";
 import { MISBEHAVIOURS } from "./drivers.ts";
 
@@ -370,6 +371,18 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
     fields: { handle: { type: "id", required: true, doc: "The handle's id" } },
     shorthand: "handle",
   },
+  deviceIoControl: {
+    doc:
+      "An application's DeviceIoControl on an open handle: IRP_MJ_DEVICE_CONTROL down the device's stack",
+    fields: {
+      handle: { type: "id", required: true, doc: "The handle's id" },
+      code: {
+        type: "string",
+        required: true,
+        doc: "The I/O control code: a name (IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE) or a number",
+      },
+    },
+  },
   setValue: {
     doc: "Set a registry value as an administrator (regedit)",
     fields: {
@@ -501,6 +514,16 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
       device,
       state: { type: "string", required: true, doc: "The state" },
       problem: { type: "string", doc: "CM_PROB_* name, or none" },
+      status: {
+        type: "strings",
+        values: Object.values(DN_NAMES),
+        doc: "DN_* flags CM_Get_DevNode_Status must report (DN_STARTED, DN_NO_SHOW_IN_DM ...)",
+      },
+      notStatus: {
+        type: "strings",
+        values: Object.values(DN_NAMES),
+        doc: "DN_* flags it must not report",
+      },
     },
     expectation: true,
   },

@@ -473,6 +473,15 @@ export const PNP_DEVICE_REMOVED = 0x00000008;
 export const PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED = 0x00000010;
 /** `PNP_DEVICE_NOT_DISABLEABLE` (0x20). */
 export const PNP_DEVICE_NOT_DISABLEABLE = 0x00000020;
+/** `PNP_DEVICE_STATE` flag names by value. */
+export const PNP_DEVICE_STATE_NAMES: Readonly<Record<number, string>> = {
+  [PNP_DEVICE_DISABLED]: "PNP_DEVICE_DISABLED",
+  [PNP_DEVICE_DONT_DISPLAY_IN_UI]: "PNP_DEVICE_DONT_DISPLAY_IN_UI",
+  [PNP_DEVICE_FAILED]: "PNP_DEVICE_FAILED",
+  [PNP_DEVICE_REMOVED]: "PNP_DEVICE_REMOVED",
+  [PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED]: "PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED",
+  [PNP_DEVICE_NOT_DISABLEABLE]: "PNP_DEVICE_NOT_DISABLEABLE",
+};
 
 // ---- Device objects (wdm.h) --------------------------------------------------------------------------------
 
@@ -553,6 +562,67 @@ export const CM_PROB_NAMES: Readonly<Record<number, string>> = {
   39: "CM_PROB_DRIVER_FAILED_LOAD",
   47: "CM_PROB_HELD_FOR_EJECT",
 };
+
+// ---- Device node status (cfg.h), what CM_Get_DevNode_Status reports --------------------------------------
+
+/** `DN_ROOT_ENUMERATED` (0x1): enumerated by the root enumerator. */
+export const DN_ROOT_ENUMERATED = 0x00000001;
+/** `DN_DRIVER_LOADED` (0x2): its drivers were added (AddDevice ran). */
+export const DN_DRIVER_LOADED = 0x00000002;
+/** `DN_STARTED` (0x8): configured (started, or stopped for a rebalance). */
+export const DN_STARTED = 0x00000008;
+/** `DN_HAS_PROBLEM` (0x400): it has a `CM_PROB_*` problem code. */
+export const DN_HAS_PROBLEM = 0x00000400;
+/** `DN_DISABLEABLE` (0x2000): nothing in its subtree reported PNP_DEVICE_NOT_DISABLEABLE. */
+export const DN_DISABLEABLE = 0x00002000;
+/** `DN_NT_ENUMERATOR` (0x800000): set on every devnode of an NT-based system. */
+export const DN_NT_ENUMERATOR = 0x00800000;
+/** `DN_NT_DRIVER` (0x1000000): set on every devnode of an NT-based system. */
+export const DN_NT_DRIVER = 0x01000000;
+/** `DN_NO_SHOW_IN_DM` (0x40000000): Device Manager hides it (PNP_DEVICE_DONT_DISPLAY_IN_UI). */
+export const DN_NO_SHOW_IN_DM = 0x40000000;
+/** Device node status flag names by value, lowest bit first. */
+export const DN_NAMES: Readonly<Record<number, string>> = {
+  [DN_ROOT_ENUMERATED]: "DN_ROOT_ENUMERATED",
+  [DN_DRIVER_LOADED]: "DN_DRIVER_LOADED",
+  [DN_STARTED]: "DN_STARTED",
+  [DN_HAS_PROBLEM]: "DN_HAS_PROBLEM",
+  [DN_DISABLEABLE]: "DN_DISABLEABLE",
+  [DN_NT_ENUMERATOR]: "DN_NT_ENUMERATOR",
+  [DN_NT_DRIVER]: "DN_NT_DRIVER",
+  [DN_NO_SHOW_IN_DM]: "DN_NO_SHOW_IN_DM",
+};
+
+// ---- I/O control codes (devioctl.h) ---------------------------------------------------------------------
+
+/** `METHOD_BUFFERED` (0). */
+export const METHOD_BUFFERED = 0;
+/** `FILE_ANY_ACCESS` (0). */
+export const FILE_ANY_ACCESS = 0;
+/** `FILE_READ_DATA` (1), as an IOCTL's required access. */
+export const FILE_READ_DATA = 0x0001;
+
+/**
+ * `CTL_CODE(DeviceType, Function, Method, Access)`: an I/O control code.
+ *
+ * @example
+ * ```ts
+ * import { CTL_CODE, FILE_DEVICE_BUS_EXTENDER, FILE_READ_DATA, METHOD_BUFFERED } from "./constants.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(CTL_CODE(FILE_DEVICE_BUS_EXTENDER, 3, METHOD_BUFFERED, FILE_READ_DATA), 0x2a400c);
+ * ```
+ */
+export function CTL_CODE(deviceType: number, fn: number, method: number, access: number): number {
+  return ((deviceType << 16) | (access << 14) | (fn << 2) | method) >>> 0;
+}
+
+/** The toaster sample's `IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE`: hide the toaster from Device Manager. */
+export const IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE = CTL_CODE(
+  FILE_DEVICE_BUS_EXTENDER,
+  3,
+  METHOD_BUFFERED,
+  FILE_READ_DATA,
+);
 
 // ---- Services (winnt.h) ----------------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import { CM_PROB_NAMES, CONFIGFLAG_DISABLED, REG_DWORD } from "./constants.ts";
 import type { DeviceObject, DriverObject, DriverSpec } from "./io/objects.ts";
 import { Kernel } from "./kernel.ts";
 import { NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST } from "./ntstatus.ts";
-import type { DevNode, DevNodeState } from "./pnp/devnode.ts";
+import { type DevNode, type DevNodeState, devNodeStatus, dnFlagNames } from "./pnp/devnode.ts";
 import { enumPath } from "./pnp/devreg.ts";
 import { loadDriver, PnpManager } from "./pnp/pnpmgr.ts";
 import { InterfaceManager } from "./pnp/interfaces.ts";
@@ -69,6 +69,10 @@ export interface DevNodeInfo {
   problem: number;
   /** The problem code's name, e.g. `CM_PROB_FAILED_START`, when there is a problem. */
   problemName?: string;
+  /** Its status as CM_Get_DevNode_Status reports it: `DN_*` flags (`DN_STARTED`, `DN_NO_SHOW_IN_DM` ...). */
+  status: number;
+  /** The names of the `DN_*` flags in `status`, lowest bit first. */
+  statusFlags: string[];
   /** The function driver's service name, or null when none was found. */
   service: string | null;
   /** The parent's instance ID, or null for the root. */
@@ -483,6 +487,22 @@ export class Machine {
     return r;
   }
 
+  /**
+   * `DeviceIoControl` on a handle from `openDevice`: IRP_MJ_DEVICE_CONTROL with the control code to
+   * the top of the device's stack; returns the IRP's status and Information, settled (a driver may
+   * queue PnP work, e.g. IoInvalidateDeviceState).
+   */
+  deviceIoControl(
+    handle: Handle,
+    ioControlCode: number,
+    inputBuffer?: unknown,
+  ): { status: number; information: unknown } {
+    this._sys.checkRunning();
+    const r = this._sys.users.deviceIoControl(handle, ioControlCode, inputBuffer);
+    this.settle();
+    return r;
+  }
+
   /** `CloseHandle` on a handle from `openDevice` (a REMOVE waiting for it goes out, settled). */
   closeHandle(handle: Handle): number {
     this._sys.checkRunning();
@@ -581,6 +601,7 @@ function resetBus(bus: import("./bus/virtual_bus.ts").BusChild): void {
 
 /** A plain snapshot of a devnode. */
 export function nodeInfo(node: DevNode): DevNodeInfo {
+  const status = devNodeStatus(node);
   const stack: DevNodeInfo["stack"] = [];
   for (let d: DeviceObject | null = node.top; d; d = d.lower) {
     stack.push({
@@ -594,6 +615,8 @@ export function nodeInfo(node: DevNode): DevNodeInfo {
     state: node.state,
     problem: node.problem,
     ...(node.problem ? { problemName: CM_PROB_NAMES[node.problem] ?? String(node.problem) } : {}),
+    status,
+    statusFlags: dnFlagNames(status),
     service: node.service,
     parent: node.parent?.instanceId ?? null,
     children: node.children.map((c) => c.instanceId),

@@ -12,16 +12,20 @@ import {
   GUID_TARGET_DEVICE_QUERY_REMOVE,
   GUID_TARGET_DEVICE_REMOVE_CANCELLED,
   GUID_TARGET_DEVICE_REMOVE_COMPLETE,
+  IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE,
+  IRP_MJ_DEVICE_CONTROL,
+  IRP_MN_QUERY_PNP_DEVICE_STATE,
   IRP_MN_REMOVE_DEVICE,
   IRP_MN_START_DEVICE,
   IRP_MN_SURPRISE_REMOVAL,
+  PNP_DEVICE_DONT_DISPLAY_IN_UI,
   PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES,
   REG_DWORD,
 } from "../constants.ts";
 import type { DeviceObject, DriverObject, DriverSpec, Irp } from "../io/objects.ts";
 import type { Kernel } from "../kernel.ts";
 import { boot, type BootOptions, type Machine } from "../machine.ts";
-import { NT_SUCCESS, STATUS_SUCCESS } from "../ntstatus.ts";
+import { NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST, STATUS_SUCCESS } from "../ntstatus.ts";
 import type { FileObject } from "../io/objects.ts";
 import type { NotificationEntry, NotificationStructure } from "../pnp/notify.ts";
 
@@ -69,7 +73,9 @@ export function interfaceFunctionDriver(
       const lower = k.IoAttachDeviceToDeviceStack(fdo, pdo);
       fdo.DeviceExtension.LowerDeviceObject = lower;
       fdo.DeviceExtension.InterfaceName = reg.symbolicLinkName;
+      fdo.DeviceExtension.UnderlyingPDO = pdo;
       fdo.DeviceExtension.SurpriseRemoved = false;
+      fdo.DeviceExtension.DontDisplayInUI = false;
       fdo.Flags &= ~0x80;
       return STATUS_SUCCESS;
     },
@@ -106,6 +112,14 @@ export function interfaceFunctionDriver(
           k.IoDeleteDevice(fdo);
           return status;
         }
+        case IRP_MN_QUERY_PNP_DEVICE_STATE:
+          // The hide request (IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE) is answered here, on the
+          // query its IoInvalidateDeviceState caused: add the flag, keep what others set, pass down.
+          if (!fdo.DeviceExtension.DontDisplayInUI) break;
+          irp.IoStatus.Information = (Number(irp.IoStatus.Information ?? 0) |
+            PNP_DEVICE_DONT_DISPLAY_IN_UI) >>> 0;
+          irp.IoStatus.Status = STATUS_SUCCESS;
+          break;
         case 0x01: // QUERY_REMOVE
         case 0x03: // CANCEL_REMOVE
         case 0x04: // STOP
@@ -128,7 +142,11 @@ export const busenumDriver: DriverSpec = interfaceFunctionDriver("busenum", {
   className: "System",
 });
 
-/** The toaster function driver, with `BeepCount=4` from its INF's `.HW` section and the class upper filter. */
+/**
+ * The toaster function driver, with `BeepCount=4` from its INF's `.HW` section and the class upper
+ * filter. Like the WDM featured toaster, it answers IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE (`toast
+ * -h`) by remembering the request and calling IoInvalidateDeviceState on its PDO.
+ */
 export const toasterDriver: DriverSpec = interfaceFunctionDriver("toaster", {
   hardwareIds: [TOASTER_HARDWARE_ID, TOASTER_COMPATIBLE_ID],
   interfaceGuid: GUID_DEVINTERFACE_TOASTER,
@@ -136,6 +154,21 @@ export const toasterDriver: DriverSpec = interfaceFunctionDriver("toaster", {
   className: "Toaster",
   deviceParameters: { BeepCount: { type: REG_DWORD, data: 4 } },
   classUpperFilters: ["ToasterFilter"],
+  MajorFunction: {
+    [IRP_MJ_DEVICE_CONTROL]: (k: Kernel, fdo: DeviceObject, irp: Irp): number => {
+      const code = k.IoGetCurrentIrpStackLocation(irp).Parameters.DeviceIoControl?.IoControlCode;
+      let status = STATUS_INVALID_DEVICE_REQUEST;
+      if (code === IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE) {
+        fdo.DeviceExtension.DontDisplayInUI = true;
+        k.IoInvalidateDeviceState(fdo.DeviceExtension.UnderlyingPDO as DeviceObject);
+        status = STATUS_SUCCESS;
+      }
+      irp.IoStatus.Status = status;
+      irp.IoStatus.Information = 0;
+      k.IoCompleteRequest(irp, 0);
+      return status;
+    },
+  },
 });
 
 /** A pass-through upper filter (the default AddDevice and dispatch). */

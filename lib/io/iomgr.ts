@@ -192,34 +192,35 @@ export function IoDeleteDevice(sys: System, DeviceObject: DeviceObject): void {
   sys.onDeviceDeleted(DeviceObject);
 }
 
-/** Where a dispatch routine for a major function comes from: the driver's table, else the default. */
+/**
+ * Where a dispatch routine for a major function comes from: the driver's table, else the default.
+ * A filter without a routine passes the IRP down untouched, as a pass-through filter passes every
+ * IRP it does not handle (the toaster filter sample); below it, the function driver accepts opens
+ * (the model's default drivers are usable) and fails what it has no routine for with
+ * STATUS_INVALID_DEVICE_REQUEST, as the I/O manager's default routine does.
+ */
 function dispatchFor(
   device: DeviceObject,
   major: number,
 ): (k: Kernel, d: DeviceObject, irp: Irp) => number {
   // A PDO of the model's virtual bus is answered by the bus model, whichever driver owns it.
   if (major === IRP_MJ_PNP && device.DeviceExtension.busChild) return virtualBusPdoDispatch;
-  return device.DriverObject.MajorFunction[major] ??
-    (major === IRP_MJ_PNP
-      ? defaultPnpDispatch
-      : OPEN_CLOSE.has(major)
-      ? succeedOpenClose
-      : invalidRequest);
+  const own = device.DriverObject.MajorFunction[major];
+  if (own) return own;
+  if (major === IRP_MJ_PNP) return defaultPnpDispatch;
+  if (device.role === "filter" && lowerDeviceOf(device)) return passDown;
+  return OPEN_CLOSE.has(major) ? succeedOpenClose : invalidRequest;
 }
 
-/** Create, cleanup and close: a driver without its own routines accepts opens (the model's default drivers are usable). */
+/** Create, cleanup and close. */
 const OPEN_CLOSE = new Set([IRP_MJ_CREATE, IRP_MJ_CLEANUP, IRP_MJ_CLOSE]);
 
-/**
- * The default for opens: a filter passes them down untouched, as a pass-through filter passes every
- * IRP it does not handle (the toaster filter sample); the function driver or the bus completes them.
- */
-function succeedOpenClose(k: Kernel, d: DeviceObject, irp: Irp): number {
-  const lower = d.role === "filter" ? lowerDeviceOf(d) : null;
-  if (lower) {
-    k.IoSkipCurrentIrpStackLocation(irp);
-    return k.IoCallDriver(lower, irp);
-  }
+function passDown(k: Kernel, d: DeviceObject, irp: Irp): number {
+  k.IoSkipCurrentIrpStackLocation(irp);
+  return k.IoCallDriver(lowerDeviceOf(d)!, irp);
+}
+
+function succeedOpenClose(k: Kernel, _d: DeviceObject, irp: Irp): number {
   irp.IoStatus.Status = STATUS_SUCCESS;
   k.IoCompleteRequest(irp, 0);
   return STATUS_SUCCESS;

@@ -4,6 +4,19 @@
  *
  * @module
  */
+import {
+  DN_DISABLEABLE,
+  DN_DRIVER_LOADED,
+  DN_HAS_PROBLEM,
+  DN_NAMES,
+  DN_NO_SHOW_IN_DM,
+  DN_NT_DRIVER,
+  DN_NT_ENUMERATOR,
+  DN_ROOT_ENUMERATED,
+  DN_STARTED,
+  PNP_DEVICE_DONT_DISPLAY_IN_UI,
+  PNP_DEVICE_NOT_DISABLEABLE,
+} from "../constants.ts";
 import type { DeviceObject, FileObject } from "../io/objects.ts";
 
 /**
@@ -156,4 +169,48 @@ export class DevNode {
     visit(this);
     return out;
   }
+}
+
+/** States in which a devnode's drivers have been added (AddDevice ran and the stack still stands). */
+const DRIVERS_LOADED: ReadonlySet<DevNodeState> = new Set([
+  "Added",
+  "Started",
+  "StopPending",
+  "Stopped",
+  "RemovePending",
+  "SurpriseRemoved",
+]);
+
+/** States user mode sees as started: configured, including stopped for a rebalance. */
+const DN_STARTED_STATES: ReadonlySet<DevNodeState> = new Set(["Started", "StopPending", "Stopped"]);
+
+/**
+ * Whether the device can be disabled: PNP_DEVICE_NOT_DISABLEABLE on it or on any device below it
+ * makes it non-disableable ("propagates to ancestors", IRP_MN_QUERY_PNP_DEVICE_STATE).
+ */
+export function isDisableable(node: DevNode): boolean {
+  if (node.pnpDeviceState & PNP_DEVICE_NOT_DISABLEABLE) return false;
+  return node.children.every(isDisableable);
+}
+
+/**
+ * The devnode's status as user mode reads it with CM_Get_DevNode_Status (the `DN_*` flags, cfg.h),
+ * derived from the kernel's devnode the way the PnP manager converts it: every devnode carries
+ * DN_NT_ENUMERATOR and DN_NT_DRIVER; PNP_DEVICE_DONT_DISPLAY_IN_UI from the last
+ * IRP_MN_QUERY_PNP_DEVICE_STATE becomes DN_NO_SHOW_IN_DM ("Hiding Devices from Device Manager").
+ */
+export function devNodeStatus(node: DevNode): number {
+  let status = DN_NT_ENUMERATOR | DN_NT_DRIVER;
+  if (node.parent && !node.parent.parent) status |= DN_ROOT_ENUMERATED;
+  if (DRIVERS_LOADED.has(node.state)) status |= DN_DRIVER_LOADED;
+  if (DN_STARTED_STATES.has(node.state)) status |= DN_STARTED;
+  if (node.problem) status |= DN_HAS_PROBLEM;
+  if (node.pnpDeviceState & PNP_DEVICE_DONT_DISPLAY_IN_UI) status |= DN_NO_SHOW_IN_DM;
+  if (isDisableable(node)) status |= DN_DISABLEABLE;
+  return status >>> 0;
+}
+
+/** The names of the `DN_*` flags set in a device node status, lowest bit first. */
+export function dnFlagNames(status: number): string[] {
+  return Object.entries(DN_NAMES).filter(([bit]) => (status & Number(bit)) !== 0).map(([, n]) => n);
 }

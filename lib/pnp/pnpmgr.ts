@@ -47,7 +47,9 @@ import {
   IRP_MN_STOP_DEVICE,
   IRP_MN_SURPRISE_REMOVAL,
   PNP_DEVICE_FAILED,
+  PNP_DEVICE_NOT_DISABLEABLE,
   PNP_DEVICE_REMOVED,
+  PNP_DEVICE_STATE_NAMES,
   RemovalRelations,
 } from "../constants.ts";
 import {
@@ -73,7 +75,7 @@ import {
 } from "../ntstatus.ts";
 import type { WorkQueue } from "../queue.ts";
 import type { System } from "../system.ts";
-import { DevNode, type DevNodeState, emptyCapabilities } from "./devnode.ts";
+import { DevNode, type DevNodeState, emptyCapabilities, isDisableable } from "./devnode.ts";
 import * as devreg from "./devreg.ts";
 import { checkRemoved } from "../verifier/verifier.ts";
 
@@ -636,6 +638,17 @@ export class PnpManager {
   queryPnpDeviceState(node: DevNode): void {
     const r = this.sendIrp(node, IRP_MN_QUERY_PNP_DEVICE_STATE);
     const flags = NT_SUCCESS(r.status) && typeof r.information === "number" ? r.information : 0;
+    if (flags !== node.pnpDeviceState) {
+      this.#sys.trace.push({
+        kind: "info",
+        what: "PNP_DEVICE_STATE",
+        detail: {
+          instance: node.instanceId,
+          flags: Object.entries(PNP_DEVICE_STATE_NAMES).filter(([bit]) => flags & Number(bit))
+            .map(([, name]) => name),
+        },
+      });
+    }
     node.pnpDeviceState = flags;
     if (flags & (PNP_DEVICE_FAILED | PNP_DEVICE_REMOVED)) {
       this.#enqueue(
@@ -787,6 +800,25 @@ export class PnpManager {
     options: { eject?: boolean; disable?: boolean } = {},
   ): { status: number; veto?: Veto } {
     const sys = this.#sys;
+    if (options.disable && !isDisableable(node)) {
+      // PNP_DEVICE_NOT_DISABLEABLE on the device or below it: the disable is refused before anyone
+      // is asked (IRP_MN_QUERY_PNP_DEVICE_STATE; PNP_VETO_TYPE's PNP_VetoNonDisableable).
+      const blocker = [node, ...node.descendants()].find((n) =>
+        n.pnpDeviceState & PNP_DEVICE_NOT_DISABLEABLE
+      )!;
+      const veto: Veto = {
+        status: STATUS_UNSUCCESSFUL,
+        vetoType: "PNP_VetoNonDisableable",
+        by: `driver stack of ${blocker.instanceId}`,
+        instance: blocker.instanceId,
+      };
+      sys.trace.push({
+        kind: "info",
+        what: "disable vetoed",
+        detail: { ...veto, statusName: ntStatusName(veto.status) },
+      });
+      return { status: veto.status, veto };
+    }
     const set = this.removalSet(node, options.eject ? EjectionRelations : RemovalRelations);
     const order = set.filter((n) => n.state !== "Absent").sort((a, b) => b.level - a.level);
     const veto = this.notifier.queryRemove(order);

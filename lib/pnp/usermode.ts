@@ -11,6 +11,7 @@ import {
   IRP_MJ_CLEANUP,
   IRP_MJ_CLOSE,
   IRP_MJ_CREATE,
+  IRP_MJ_DEVICE_CONTROL,
 } from "../constants.ts";
 import { newFileObject } from "../io/iomgr.ts";
 import type { FileObject } from "../io/objects.ts";
@@ -123,6 +124,18 @@ export class UserApp {
   /** `CloseHandle`. */
   closeHandle(handle: Handle): number {
     return this.#user.close(handle);
+  }
+
+  /**
+   * `DeviceIoControl` on a handle from `openDevice`: IRP_MJ_DEVICE_CONTROL with the control code,
+   * sent to the top of the stack the handle opened; returns the IRP's status and Information.
+   */
+  deviceIoControl(
+    handle: Handle,
+    ioControlCode: number,
+    inputBuffer?: unknown,
+  ): { status: number; information: unknown } {
+    return this.#user.deviceIoControl(handle, ioControlCode, inputBuffer);
   }
 
   /** `CM_Register_Notification(CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE)` for a class. */
@@ -271,6 +284,44 @@ export class UserMode {
       routine: "CreateFile",
     });
     return { status: STATUS_SUCCESS, handle };
+  }
+
+  /** An application's DeviceIoControl: IRP_MJ_DEVICE_CONTROL down the stack its handle opened. */
+  deviceIoControl(
+    handle: Handle,
+    ioControlCode: number,
+    inputBuffer?: unknown,
+  ): { status: number; information: unknown } {
+    const h = this.#handles.get(handle)?.object;
+    const file = h?.file;
+    if (!h || !file) return { status: STATUS_INVALID_HANDLE, information: 0 };
+    const node = this.#sys.pnp.nodeOf(file.DeviceObject.bottom);
+    let r: { status: number; information: unknown } = {
+      status: STATUS_NO_SUCH_DEVICE,
+      information: 0,
+    };
+    if (node && !file.DeviceObject.deleted) {
+      r = this.#sys.pnp.sendIrp(node, 0, {
+        DeviceIoControl: {
+          IoControlCode: ioControlCode >>> 0,
+          InputBufferLength: inputBuffer === undefined ? 0 : 1,
+          OutputBufferLength: 0,
+          ...(inputBuffer === undefined ? {} : { InputBuffer: inputBuffer }),
+        },
+      }, {
+        major: IRP_MJ_DEVICE_CONTROL,
+        fileObject: file,
+        preset: STATUS_SUCCESS,
+        target: file.DeviceObject,
+        frame: { name: file.openedBy, process: h.app.name },
+      });
+    }
+    this.log(h.app, "DeviceIoControl", {
+      name: h.link,
+      ioControlCode: "0x" + (ioControlCode >>> 0).toString(16).padStart(8, "0"),
+      status: r.status,
+    });
+    return { status: r.status, information: r.information };
   }
 
   /** An application's CloseHandle. */

@@ -6,10 +6,10 @@
  * @module
  */
 import { BUGCHECK_NAMES } from "../bugcheck.ts";
-import { CM_PROB_NAMES } from "../constants.ts";
+import { CM_PROB_NAMES, DN_NO_SHOW_IN_DM } from "../constants.ts";
 import type { DeviceObject } from "../io/objects.ts";
 import type { Machine } from "../machine.ts";
-import type { DevNode } from "../pnp/devnode.ts";
+import { type DevNode, devNodeStatus, dnFlagNames } from "../pnp/devnode.ts";
 import type { BugCheckEvent, CallEvent, IrpEvent, TraceEvent } from "../trace/trace.ts";
 import { formatEvent } from "../trace/format.ts";
 import { ruleNamed } from "../verifier/rules.ts";
@@ -54,7 +54,8 @@ export function renderDeviceTree(machine: Machine, from?: string): string {
     lines.push(
       `${"  ".repeat(depth)}DevNode ${n.instanceId}  ${n.state}` +
         (n.service ? `  Service: ${n.service}` : "") + problem(n) +
-        (n.opens.size ? `  Opens: ${n.opens.size}` : ""),
+        (n.opens.size ? `  Opens: ${n.opens.size}` : "") +
+        (devNodeStatus(n) & DN_NO_SHOW_IN_DM ? "  Hidden (DN_NO_SHOW_IN_DM)" : ""),
     );
     for (const c of n.children) visit(c, depth + 1);
   };
@@ -83,6 +84,10 @@ export function renderDevStack(machine: Machine, device: DeviceObject | string):
   rows.push(`  DeviceInst is "${node.instanceId}"`);
   if (node.service) rows.push(`  ServiceName is "${node.service}"`);
   rows.push(`  State = ${node.state} (${DEVNODE_STATE_NAMES[node.state]})${problem(node)}`);
+  const status = devNodeStatus(node);
+  rows.push(
+    `  Status = 0x${status.toString(16).padStart(8, "0")} (${dnFlagNames(status).join(" | ")})`,
+  );
   return rows.join("\n") + "\n";
 }
 
