@@ -139,6 +139,12 @@ export class DevNode {
   reportedStamp = 0;
   /** REMOVE is waiting for the last open handle (after a surprise removal). */
   removeWaitsForHandles = false;
+  /**
+   * What the pending surprise removal's REMOVE does with the devnode: "gone" (the device left its
+   * bus: it leaves the tree), "withBus" (its parent is being removed: its bus deletes the PDO),
+   * "stays" (it failed while present: it stays, removed), or null when none is pending.
+   */
+  removal: "gone" | "withBus" | "stays" | null = null;
   /** Whether START has completed for the whole stack at least once since the last removal. */
   startCompleted = false;
   /** PNP_DEVICE_STATE flags from the last IRP_MN_QUERY_PNP_DEVICE_STATE. */

@@ -687,25 +687,37 @@ export class PnpManager {
     this.#surpriseRemoveTree(node, true);
   }
 
+  /**
+   * Surprise removal of a subtree, children first: IRP_MN_SURPRISE_REMOVAL to every device that had
+   * a stack, then REMOVE to each once its handles are closed and its children are gone. `gone` says
+   * the device itself left its bus (its devnode leaves the tree); otherwise it failed while still
+   * present (PNP_DEVICE_FAILED, a failed restart) and stays, removed, while its children go with
+   * their bus. Interfaces the drivers left enabled stay so until REMOVE, when PnP disables them
+   * ("Enabling and Disabling a Device Interface Instance").
+   */
   #surpriseRemoveTree(node: DevNode, gone: boolean): void {
     const order = [...node.descendants()].reverse();
     order.push(node);
     for (const n of order) {
       if (n.state === "Absent") continue;
+      n.removal = n !== node ? "withBus" : gone ? "gone" : "stays";
       const hadStack = n.top !== n.pdo || n.state === "Started" || n.state === "Stopped";
       if (hadStack && n.state !== "Removed" && n.state !== "SurpriseRemoved") {
         n.removalInProgress = true;
         this.sendIrp(n, IRP_MN_SURPRISE_REMOVAL);
         this.#setState(n, "SurpriseRemoved");
-        this.notifier.disableLeftovers(n);
         this.notifier.removeComplete(n, true);
       }
     }
-    for (const n of order) this.#finishRemoval(n, gone);
+    for (const n of order) this.#finishRemoval(n);
   }
 
-  /** Sends the final REMOVE once no handle is open and every child is gone; then the devnode leaves the tree. */
-  #finishRemoval(node: DevNode, gone: boolean): void {
+  /**
+   * Sends the final REMOVE once no handle is open and every child is gone. Then, as `node.removal`
+   * says: the devnode leaves the tree (its device left), its bus deletes its PDO (its parent is being
+   * removed while the hardware stays), or it stays in the tree, removed.
+   */
+  #finishRemoval(node: DevNode): void {
     if (node.state === "Absent") return;
     if (node.opens.size > 0 || node.children.some((c) => c.state !== "Absent")) {
       if (!node.removeWaitsForHandles) {
@@ -719,11 +731,16 @@ export class PnpManager {
       return;
     }
     node.removeWaitsForHandles = false;
+    const removal = node.removal;
+    node.removal = null;
     this.#sendRemove(node);
-    if (gone || !node.pdo.deleted) {
+    if (removal === "withBus") {
       this.#setState(node, "Removed");
+      this.#deleteChildPdo(node);
+      return;
     }
-    if (gone) this.#leaveTree(node);
+    if (removal === "gone" || !node.pdo.deleted) this.#setState(node, "Removed");
+    if (removal === "gone") this.#leaveTree(node);
   }
 
   #leaveTree(node: DevNode): void {
@@ -735,13 +752,13 @@ export class PnpManager {
     this.byInstance.delete(node.instanceId.toUpperCase());
     this.#setState(node, "Absent");
     this.notifier.gone(node);
-    if (parent?.removeWaitsForHandles) this.#finishRemoval(parent, true);
+    if (parent?.removeWaitsForHandles) this.#finishRemoval(parent);
   }
 
   /** The last open of a device closed: a REMOVE that was waiting goes out now (queued). */
   opensClosed(node: DevNode): void {
     if (node.removeWaitsForHandles && node.opens.size === 0) {
-      this.#enqueue(`remove ${node.instanceId}`, () => this.#finishRemoval(node, true));
+      this.#enqueue(`remove ${node.instanceId}`, () => this.#finishRemoval(node));
     }
   }
 
@@ -940,11 +957,8 @@ export class PnpManager {
     if (!NT_SUCCESS(r.status) || options.failRestart) {
       // "A failed restart after a rebalance leads to SURPRISE_REMOVAL, then REMOVE once all handles are closed."
       node.problemStatus = r.status;
-      this.sendIrp(node, IRP_MN_SURPRISE_REMOVAL);
-      this.#setState(node, "SurpriseRemoved", CM_PROB_FAILED_START);
-      this.notifier.disableLeftovers(node);
-      this.notifier.removeComplete(node, true);
-      this.#finishRemoval(node, false);
+      node.problem = CM_PROB_FAILED_START;
+      this.#surpriseRemoveTree(node, false);
       return NT_SUCCESS(r.status) ? STATUS_UNSUCCESSFUL : r.status;
     }
     this.#setState(node, "Started");
