@@ -782,8 +782,12 @@ export class PnpManager {
     this.#leaveTree(n);
   }
 
-  /** The devices a query-remove covers: the device, its descendants, and its removal relations' subtrees. */
-  removalSet(node: DevNode, relation = RemovalRelations): DevNode[] {
+  /**
+   * The devices a query-remove covers: the device, its descendants, and the subtrees of its
+   * removal relations; an eject adds its ejection relations ("The PnP manager queries for
+   * RemovalRelations and EjectionRelations before it ejects a device", IRP_MN_QUERY_DEVICE_RELATIONS).
+   */
+  removalSet(node: DevNode, relations: readonly number[] = [RemovalRelations]): DevNode[] {
     const set: DevNode[] = [];
     const add = (n: DevNode) => {
       if (set.includes(n)) return;
@@ -791,7 +795,8 @@ export class PnpManager {
       for (const c of n.children) add(c);
     };
     add(node);
-    if (node.state === "Started") {
+    for (const relation of relations) {
+      if (node.state !== "Started") break;
       const r = this.sendIrp(node, IRP_MN_QUERY_DEVICE_RELATIONS, {
         QueryDeviceRelations: { Type: relation },
       });
@@ -836,7 +841,10 @@ export class PnpManager {
       });
       return { status: veto.status, veto };
     }
-    const set = this.removalSet(node, options.eject ? EjectionRelations : RemovalRelations);
+    const set = this.removalSet(
+      node,
+      options.eject ? [RemovalRelations, EjectionRelations] : [RemovalRelations],
+    );
     const order = set.filter((n) => n.state !== "Absent").sort((a, b) => b.level - a.level);
     const veto = this.notifier.queryRemove(order);
     if (veto) return this.#cancel(order, [], veto);

@@ -21,12 +21,14 @@ import {
   DeviceTextLocationInformation,
   EventCategoryHardwareProfileChange,
   interfaceFunctionDriver,
+  IRP_MN_QUERY_DEVICE_RELATIONS,
   IRP_MN_QUERY_REMOVE_DEVICE,
   IRP_MN_QUERY_STOP_DEVICE,
   IRP_MN_START_DEVICE,
   type IrpEvent,
   type Machine,
   REG_MULTI_SZ,
+  RemovalRelations,
   STATUS_INVALID_DEVICE_STATE,
   STATUS_MORE_PROCESSING_REQUIRED,
   STATUS_OBJECT_NAME_EXISTS,
@@ -294,7 +296,10 @@ Deno.test("IoRequestDeviceEject (windows-docs.md 5.6): eject query-removes and r
   const from = mark(m);
   assertStatus(m.eject(pdo), STATUS_SUCCESS);
   const id = "ROOT\\TOY\\0";
+  // "The PnP manager queries for RemovalRelations and EjectionRelations before it ejects a device"
+  // (IRP_MN_QUERY_DEVICE_RELATIONS).
   assert.deepEqual(irpSequence(m, id, from), [
+    "QUERY_DEVICE_RELATIONS(RemovalRelations)",
     "QUERY_DEVICE_RELATIONS(EjectionRelations)",
     "QUERY_REMOVE_DEVICE",
     "REMOVE_DEVICE",
@@ -540,4 +545,31 @@ Deno.test("pnp-notification-overview (Unload): a notification registration keeps
   assertStatus(m.kernel.IoUnregisterPlugPlayNotificationEx(reg.notificationEntry!), STATUS_SUCCESS);
   m.settle();
   assert.equal(unloads, 1);
+});
+
+Deno.test("IRP_MN_QUERY_DEVICE_RELATIONS: an eject also takes the device's RemovalRelations along (query-remove and REMOVE), as requestRemoval does", () => {
+  const m = boot();
+  m.loadDriver(functionDriver("other", ["ROOT\\OTHER"]));
+  const other = m.plugIn("ROOT\\OTHER");
+  m.loadDriver(functionDriver("tied", ["ROOT\\TIED"], {
+    hooks: {
+      [IRP_MN_QUERY_DEVICE_RELATIONS]: (k, fdo, irp) => {
+        const type = k.IoGetCurrentIrpStackLocation(irp).Parameters.QueryDeviceRelations?.Type;
+        if (type !== RemovalRelations) return undefined;
+        k.ObReferenceObject(other);
+        irp.IoStatus.Information = [other];
+        irp.IoStatus.Status = STATUS_SUCCESS;
+        k.IoSkipCurrentIrpStackLocation(irp);
+        return k.IoCallDriver(fdo.DeviceExtension.LowerDeviceObject as DeviceObject, irp);
+      },
+    },
+  }));
+  const tied = m.plugIn({ hardwareIds: ["ROOT\\TIED"], ejectSupported: true });
+  const from = mark(m);
+  assertStatus(m.eject(tied), STATUS_SUCCESS);
+  assert.deepEqual(irpSequence(m, "ROOT\\OTHER\\0", from), [
+    "QUERY_REMOVE_DEVICE",
+    "REMOVE_DEVICE",
+  ]);
+  assert.equal(m.devnode(other)?.state, "Removed");
 });
