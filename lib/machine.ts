@@ -430,6 +430,7 @@ export class Machine {
       return {
         before: () => profiles.queryProfileChange(sys),
         after: () => profiles.commitProfileChange(sys, this.hardwareProfiles, index),
+        cancel: () => profiles.cancelProfileChange(sys),
       };
     };
   }

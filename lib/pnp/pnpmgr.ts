@@ -923,9 +923,9 @@ export class PnpManager {
   }
 
   /** IoRequestDeviceEject's work: query-remove and remove the subtree, then IRP_MN_EJECT to the PDO when EjectSupported. */
-  eject(node: DevNode, beforeRemove?: () => number, afterEject?: () => void): number {
-    if (beforeRemove) {
-      const s = beforeRemove();
+  eject(node: DevNode, dock: DockHooks = {}): number {
+    if (dock.before) {
+      const s = dock.before();
       if (!NT_SUCCESS(s)) return s;
     }
     const r = this.queryAndRemove(node, { eject: true });
@@ -935,6 +935,9 @@ export class PnpManager {
         what: "eject failed",
         detail: { instance: node.instanceId },
       });
+      // An undock the profile query allowed but a query-remove vetoed: the profile change is
+      // cancelled, so CHANGE_CANCELLED undoes what the query prepared (windows-docs.md 5.6).
+      dock.cancel?.();
       return r.status;
     }
     if (node.capabilities.EjectSupported) {
@@ -943,7 +946,7 @@ export class PnpManager {
     } else if (node.capabilities.Removable) {
       this.#setState(node, "Removed", CM_PROB_HELD_FOR_EJECT);
     }
-    afterEject?.();
+    dock.after?.();
     return STATUS_SUCCESS;
   }
 
@@ -985,8 +988,7 @@ export class PnpManager {
     this.#enqueue(`eject ${node.instanceId}`, () => {
       this.lastEjectStatus = this.eject(
         node,
-        this.dockHooks(node).before,
-        this.dockHooks(node).after,
+        this.dockHooks(node),
       );
     });
   }
@@ -995,7 +997,7 @@ export class PnpManager {
   lastEjectStatus = STATUS_SUCCESS;
 
   /** Docking hooks: a dock's eject queries and then completes a hardware profile change (set by the machine). */
-  dockHooks: (node: DevNode) => { before?: () => number; after?: () => void } = () => ({});
+  dockHooks: (node: DevNode) => DockHooks = () => ({});
 
   /** Drops a reference; the last reference of a file object closes the open. */
   dereference(object: unknown): void {
@@ -1105,6 +1107,16 @@ export class PnpManager {
     }
     this.#enqueue(`configure ${node.instanceId}`, () => this.configure(node));
   }
+}
+
+/** What ejecting a dock adds: the profile query first, then the profile change, or its cancellation. */
+export interface DockHooks {
+  /** GUID_HWPROFILE_QUERY_CHANGE; a failure status vetoes the eject. */
+  before?: () => number;
+  /** The profile change and CHANGE_COMPLETE, after the dock is removed. */
+  after?: () => void;
+  /** CHANGE_CANCELLED, when the query-remove is vetoed after the profile query allowed the change. */
+  cancel?: () => void;
 }
 
 function busChildOfPdo(pdo: DeviceObject): BusChild | undefined {

@@ -32,6 +32,12 @@ export function queryProfileChange(sys: System): number {
   return veto.status;
 }
 
+/** A change the query allowed is called off (an undock whose query-remove was vetoed): CHANGE_CANCELLED. */
+export function cancelProfileChange(sys: System): void {
+  sys.trace.push({ kind: "info", what: "hardware profile change cancelled", detail: {} });
+  sys.notify.profileDone(false);
+}
+
 /** Switches `Hardware Profiles\Current` to a profile and sends CHANGE_COMPLETE. */
 export function commitProfileChange(
   sys: System,

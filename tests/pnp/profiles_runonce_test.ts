@@ -8,6 +8,7 @@ import {
   boot,
   EventCategoryHardwareProfileChange,
   exampleMachine,
+  GUID_DEVINTERFACE_NET,
   GUID_HWPROFILE_CHANGE_CANCELLED,
   GUID_HWPROFILE_CHANGE_COMPLETE,
   GUID_HWPROFILE_QUERY_CHANGE,
@@ -129,6 +130,20 @@ Deno.test("docking (windows-docs.md 5.6): a profile-change veto fails the undock
   assertStatus(m.eject(m.device(dock)!), STATUS_UNSUCCESSFUL);
   for (const id of [dock, ...inDock]) assert.equal(m.devnode(id)?.state, "Started", id);
   assert.deepEqual(m.currentProfile, { id: "0001", name: "Docked" });
+});
+
+Deno.test("docking (windows-docs.md 5.6): an undock the profile query allowed but an open handle in the dock vetoes sends GUID_HWPROFILE_CHANGE_CANCELLED, and the profile stays", () => {
+  const m = exampleMachine();
+  const dock = "ACPI\\PNP0C15\\1";
+  const nic = m.devnode(dock)!.children[0]!;
+  const [link] = m.kernel.IoGetDeviceInterfaces(GUID_DEVINTERFACE_NET, m.device(nic)!, 0)
+    .symbolicLinkList!;
+  m.openDevice(link!, { closeOnQueryRemove: false });
+  const events = profileListener(m);
+  assertStatus(m.eject(m.device(dock)!), STATUS_UNSUCCESSFUL);
+  assert.deepEqual(events, [GUID_HWPROFILE_QUERY_CHANGE, GUID_HWPROFILE_CHANGE_CANCELLED]);
+  assert.deepEqual(m.currentProfile, { id: "0001", name: "Docked" });
+  assert.equal(m.devnode(nic)?.state, "Started");
 });
 
 // ---- RunOnce ------------------------------------------------------------------------------------------
