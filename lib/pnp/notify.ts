@@ -46,6 +46,18 @@ import { type DeviceInterface, type InterfaceManager, normalizeGuid } from "./in
 import { PnpHangError, type RemovalNotifier, type Veto } from "./pnpmgr.ts";
 import type { UserMode } from "./usermode.ts";
 
+/** The system PnP events (wdmguid.h): IoReportTargetDeviceChange refuses them as custom events. */
+const SYSTEM_PNP_EVENTS: ReadonlySet<string> = new Set([
+  GUID_HWPROFILE_QUERY_CHANGE,
+  GUID_HWPROFILE_CHANGE_CANCELLED,
+  GUID_HWPROFILE_CHANGE_COMPLETE,
+  GUID_DEVICE_INTERFACE_ARRIVAL,
+  GUID_DEVICE_INTERFACE_REMOVAL,
+  GUID_TARGET_DEVICE_QUERY_REMOVE,
+  GUID_TARGET_DEVICE_REMOVE_CANCELLED,
+  GUID_TARGET_DEVICE_REMOVE_COMPLETE,
+]);
+
 /** `DRIVER_NOTIFICATION_CALLBACK_ROUTINE`. */
 export type NotificationCallback = (
   NotificationStructure: NotificationStructure,
@@ -569,17 +581,14 @@ export class Notifications implements RemovalNotifier {
     if (n.Version !== 1) return STATUS_INVALID_PARAMETER;
     const guid = normalizeGuid(n.Event);
     if (!guid) return STATUS_INVALID_PARAMETER;
-    // Custom GUIDs only: the system events are STATUS_INVALID_DEVICE_REQUEST.
-    if (
-      [
-        GUID_TARGET_DEVICE_QUERY_REMOVE,
-        GUID_TARGET_DEVICE_REMOVE_CANCELLED,
-        GUID_TARGET_DEVICE_REMOVE_COMPLETE,
-      ].includes(guid)
-    ) {
-      return STATUS_INVALID_DEVICE_REQUEST;
-    }
+    // "This routine is only for custom events": a system PnP event such as
+    // GUID_TARGET_DEVICE_QUERY_REMOVE is STATUS_INVALID_DEVICE_REQUEST (IoReportTargetDeviceChange).
+    if (SYSTEM_PNP_EVENTS.has(guid)) return STATUS_INVALID_DEVICE_REQUEST;
     if (n.FileObject) return STATUS_INVALID_PARAMETER;
+    const data: unknown = n.CustomDataBuffer;
+    if (data !== undefined && data !== null && !(data instanceof Uint8Array)) {
+      return STATUS_INVALID_PARAMETER;
+    }
     return STATUS_SUCCESS;
   }
 
@@ -639,6 +648,9 @@ export class Notifications implements RemovalNotifier {
     );
     const status = this.#validateCustom(node, n);
     if (!NT_SUCCESS(status)) return status;
+    if (Callback !== null && Callback !== undefined && typeof Callback !== "function") {
+      return STATUS_INVALID_PARAMETER;
+    }
     const copy = { ...n, CustomDataBuffer: n.CustomDataBuffer?.slice() ?? new Uint8Array() };
     const caller = this.#sys.caller;
     this.#queue.enqueue({

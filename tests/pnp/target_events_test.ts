@@ -11,7 +11,12 @@ import {
   boot,
   EventCategoryTargetDeviceChange,
   exampleMachine,
+  GUID_DEVICE_INTERFACE_ARRIVAL,
+  GUID_DEVICE_INTERFACE_REMOVAL,
   GUID_DEVINTERFACE_TOASTER,
+  GUID_HWPROFILE_CHANGE_CANCELLED,
+  GUID_HWPROFILE_CHANGE_COMPLETE,
+  GUID_HWPROFILE_QUERY_CHANGE,
   GUID_TARGET_DEVICE_QUERY_REMOVE,
   GUID_TARGET_DEVICE_REMOVE_CANCELLED,
   GUID_TARGET_DEVICE_REMOVE_COMPLETE,
@@ -251,10 +256,17 @@ Deno.test("IoReportTargetDeviceChange: a system GUID is STATUS_INVALID_DEVICE_RE
   const mon = monitor(m, "watcher", link);
   const k = m.kernel;
   for (
+    // "The caller specified a system PnP event, such as GUID_TARGET_DEVICE_QUERY_REMOVE. This
+    // routine is only for custom events": every event GUID of wdmguid.h, not only the target ones.
     const system of [
       GUID_TARGET_DEVICE_QUERY_REMOVE,
       GUID_TARGET_DEVICE_REMOVE_CANCELLED,
       GUID_TARGET_DEVICE_REMOVE_COMPLETE,
+      GUID_DEVICE_INTERFACE_ARRIVAL,
+      GUID_DEVICE_INTERFACE_REMOVAL,
+      GUID_HWPROFILE_QUERY_CHANGE,
+      GUID_HWPROFILE_CHANGE_COMPLETE,
+      GUID_HWPROFILE_CHANGE_CANCELLED,
     ]
   ) {
     assertStatus(
@@ -277,6 +289,18 @@ Deno.test("IoReportTargetDeviceChange: a system GUID is STATUS_INVALID_DEVICE_RE
   );
   assertStatus(
     k.IoReportTargetDeviceChangeAsynchronous(pdo, { ...customNotification(), Version: 0 }),
+    STATUS_INVALID_PARAMETER,
+  );
+  // CONTRACT.md 1: a bad buffer or completion callback is a status, never a JavaScript exception.
+  const badBuffer = { ...customNotification(), CustomDataBuffer: 42 as unknown as Uint8Array };
+  assertStatus(k.IoReportTargetDeviceChange(pdo, badBuffer), STATUS_INVALID_PARAMETER);
+  assertStatus(k.IoReportTargetDeviceChangeAsynchronous(pdo, badBuffer), STATUS_INVALID_PARAMETER);
+  assertStatus(
+    k.IoReportTargetDeviceChangeAsynchronous(
+      pdo,
+      customNotification(),
+      "not a routine" as unknown as () => void,
+    ),
     STATUS_INVALID_PARAMETER,
   );
   m.settle();
