@@ -340,7 +340,12 @@ export class Notifications implements RemovalNotifier {
   unregister(NotificationEntry: unknown, ex: boolean): number {
     const reg = this.#find(NotificationEntry);
     if (!reg) return STATUS_INVALID_PARAMETER;
-    if (reg.state === "late") return STATUS_SUCCESS;
+    if (reg.state === "late") {
+      // Already unregistered (its driver reference released); the Ex form still guarantees that no
+      // callback runs after it returns, so the late deliveries stop here.
+      if (ex) reg.state = "gone";
+      return STATUS_SUCCESS;
+    }
     if (ex && reg.replaying) {
       throw new PnpHangError(
         `IoUnregisterPlugPlayNotificationEx(NotificationEntry#${reg.entry.id}) from its own callback while ` +

@@ -302,6 +302,17 @@ Deno.test("IoUnregisterPlugPlayNotificationEx: no callback after it returns, not
   assert.deepEqual(told(m, l.target), []);
 });
 
+Deno.test("IoUnregisterPlugPlayNotificationEx after the non-Ex form on the same entry still guarantees no callback after it returns (IoUnregisterPlugPlayNotificationEx: Remarks)", () => {
+  const m = boot();
+  const { link } = machineWithDevice(m, { enableAt: "never" });
+  const l = listen(m, "listener", EventCategoryDeviceInterfaceChange, GUID_WINETEST);
+  assertStatus(m.kernel.IoSetDeviceInterfaceState(link, true), STATUS_SUCCESS);
+  assertStatus(m.kernel.IoUnregisterPlugPlayNotification(l.entry!), STATUS_SUCCESS);
+  assertStatus(m.kernel.IoUnregisterPlugPlayNotificationEx(l.entry!), STATUS_SUCCESS);
+  m.settle();
+  assert.deepEqual(l.received, []);
+});
+
 Deno.test("IoUnregisterPlugPlayNotificationEx: safe to call from inside the callback itself; nothing arrives after it (IoUnregisterPlugPlayNotificationEx: Remarks)", () => {
   const m = boot();
   const { pdo } = machineWithDevice(m, { enableAt: "never" });
