@@ -56,7 +56,7 @@ function fromUtf16(bytes: Uint8Array, start: number, end: number): string {
 }
 
 /** The natural byte size of JS data of a type: UTF-16 with terminating NULs, a double NUL for REG_MULTI_SZ. */
-export function dataSize(type: number, data: RegData): number {
+export function dataSize(_type: number, data: RegData): number {
   if (data instanceof Uint8Array) return data.length;
   switch (typeof data) {
     case "number":
@@ -66,11 +66,11 @@ export function dataSize(type: number, data: RegData): number {
     case "string":
       return (data.length + 1) * 2;
   }
+  // Each string with its NUL, then the NUL that ends the list: an empty list is the lone "\0"
+  // ("Registry value types": "An empty sequence would be defined as follows: \0").
   let n = 1;
   for (const s of data) n += s.length + 1;
-  // An empty REG_MULTI_SZ is a lone pair of NULs (two characters), as regedit and RegSetValueEx store it.
-  if (data.length === 0) n = 2;
-  return type === REG_MULTI_SZ ? n * 2 : n * 2;
+  return n * 2;
 }
 
 /** The bytes of a value as Windows stores them (little-endian; UTF-16LE strings with their NULs). */
@@ -97,8 +97,7 @@ export function encodeData(type: number, data: RegData): Uint8Array {
     return out;
   }
   if (typeof data === "string") return utf16(data, 1);
-  if (data.length === 0) return new Uint8Array(4);
-  return utf16(data.join("\0") + "\0", 1);
+  return utf16(data.map((s) => s + "\0").join(""), 1);
 }
 
 /**

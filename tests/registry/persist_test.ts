@@ -93,7 +93,8 @@ Deno.test("ZwFlushKey writes the whole hive to the machine's hive file, and a ma
       Sz: 10,
       Expand: 38,
       Multi: 18,
-      MultiEmpty: 4,
+      // The lone \0 of an empty sequence ("Registry value types").
+      MultiEmpty: 2,
       Dword: 4,
       BigEndian: 4,
       Qword: 8,

@@ -117,7 +117,8 @@ Deno.test("setValue stores each type in its JS form and the kernel sees the Wind
       .keyValueInformation as KEY_VALUE_PARTIAL_INFORMATION).DataLength;
   assert.deepEqual(
     ["sz", "expand", "multi", "none", "dword", "qword", "bin"].map(size),
-    [8, 18, 10, 4, 4, 8, 2],
+    // An empty REG_MULTI_SZ is the lone \0 that ends the sequence ("Registry value types").
+    [8, 18, 10, 2, 4, 8, 2],
   );
   assert.deepEqual(r.getValue(path, "qword"), { type: REG_QWORD, data: 2n ** 63n });
   assert.deepEqual(r.getValue(path, "none"), { type: REG_MULTI_SZ, data: [] });
@@ -306,21 +307,21 @@ Deno.test("exportReg writes regedit's format: the version 5 header, CRLF lines, 
   assert.throws(() => r.exportReg("HKLM\\SOFTWARE\\Nope"), /does not exist/);
 });
 
-Deno.test("exportReg writes the bytes Windows stores when they differ from the natural encoding: an empty REG_MULTI_SZ is two NULs, a REG_SZ set with a larger DataSize keeps its padding (regedit exports stored bytes)", () => {
+Deno.test("exportReg writes the bytes Windows stores when they differ from the natural encoding: an empty REG_MULTI_SZ is the one NUL hex(7):00,00, a REG_SZ set with a larger DataSize keeps its padding (regedit exports stored bytes)", () => {
   const m = boot();
   const k = m.kernel;
   const h = createKey(k, `${SOFTWARE}\\Bytes`);
   k.ZwSetValueKey(h, "Empty", 0, REG_MULTI_SZ, []);
   k.ZwSetValueKey(h, "Padded", 0, REG_SZ, "a", 8);
   const text = m.registry.exportReg("HKLM\\SOFTWARE\\Bytes");
-  assert.match(text, /"Empty"=hex\(7\):00,00,00,00\r\n/);
+  assert.match(text, /"Empty"=hex\(7\):00,00\r\n/);
   assert.match(text, /"Padded"=hex\(1\):61,00,00,00,00,00,00,00\r\n/);
-  // The empty list imports back as the same four bytes.
+  // The empty list imports back as the same two bytes.
   const other = boot();
   assert.deepEqual(other.registry.importReg(text), { errors: [] });
   const oh = openKey(other.kernel, `${SOFTWARE}\\Bytes`, KEY_ALL_ACCESS);
   const q = other.kernel.ZwQueryValueKey(oh, "Empty", KeyValuePartialInformation);
-  assert.equal((q.keyValueInformation as KEY_VALUE_PARTIAL_INFORMATION).DataLength, 4);
+  assert.equal((q.keyValueInformation as KEY_VALUE_PARTIAL_INFORMATION).DataLength, 2);
 });
 
 Deno.test("a realistic SYSTEM subtree imports whole, and export -> import -> export gives the same text and the same values (regedit round trip)", () => {

@@ -442,7 +442,7 @@ Deno.test("each handle keeps the access granted when it was opened: two handles 
 
 // ---- Values and their sizes ---------------------------------------------------------------------------
 
-Deno.test("value sizes are the Windows byte sizes: REG_SZ (chars+1)*2, REG_MULTI_SZ sum(chars+1)*2+2, empty REG_MULTI_SZ 4, REG_DWORD 4, REG_QWORD 8 (Registry value types; ZwSetValueKey: sizes include the NULs)", () => {
+Deno.test("value sizes are the Windows byte sizes: REG_SZ (chars+1)*2, REG_MULTI_SZ sum(chars+1)*2+2, empty REG_MULTI_SZ 2 (the lone \\0 of an empty sequence), REG_DWORD 4, REG_QWORD 8 (Registry value types; ZwSetValueKey: sizes include the NULs)", () => {
   const k = boot().kernel;
   const h = createKey(k, `${SOFTWARE}\\Sizes`);
   const cases: [string, number, unknown, number][] = [
@@ -451,7 +451,8 @@ Deno.test("value sizes are the Windows byte sizes: REG_SZ (chars+1)*2, REG_MULTI
     ["expand", REG_EXPAND_SZ, "%SystemRoot%", 26],
     ["multi", REG_MULTI_SZ, ["ab", "c"], (3 + 2) * 2 + 2],
     ["multiOne", REG_MULTI_SZ, ["ROOT\\TOASTER"], 13 * 2 + 2],
-    ["multiEmpty", REG_MULTI_SZ, [], 4],
+    // "Registry value types": "An empty sequence would be defined as follows: \0".
+    ["multiEmpty", REG_MULTI_SZ, [], 2],
     ["dword", REG_DWORD, 0xdeadbeef, 4],
     ["qword", REG_QWORD, 0x1_0000_0000n, 8],
     ["binary", REG_BINARY, new Uint8Array([1, 2, 3]), 3],
