@@ -147,7 +147,9 @@ export function normalizeData(
   let natural: RegData;
   if (data instanceof Uint8Array) {
     natural = decodeData(type, data);
-    if (natural instanceof Uint8Array || encodeData(type, natural).length !== data.length) {
+    // Bytes that the JS form does not encode back to exactly (a REG_SZ without its NUL, a list
+    // missing its closing NUL, a 3-byte REG_DWORD) are kept as they are.
+    if (natural instanceof Uint8Array || !dataEqual(encodeData(type, natural), data)) {
       return applySize(type, { data: natural, raw: data.slice() }, size);
     }
   } else if (type === REG_DWORD || type === REG_DWORD_BIG_ENDIAN) {

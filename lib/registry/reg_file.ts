@@ -141,17 +141,14 @@ const ROOT_KEYS: ReadonlyMap<string, string> = new Map([
   ["HKCC", "HKEY_CURRENT_CONFIG"],
 ]);
 
-/** The outcome of turning registry bytes into a JS form. */
-type Decoded = { ok: true; data: RegData } | { ok: false; message: string };
-
 /** How one JS form of data travels between registry bytes and JS. */
 interface DataForm {
   /** The JS form, for messages ("a number"). */
   readonly expected: string;
   /** Whether `data` is in this form and fits it (a DWORD in range, a list of NUL-free strings). */
   readonly accepts: (data: RegData) => boolean;
-  /** Registry bytes to the JS form; `ansi` means single-byte strings (REGEDIT4 files). */
-  readonly decode: (bytes: Uint8Array, ansi: boolean, typeName: string) => Decoded;
+  /** UTF-16LE registry bytes to the JS form, or undefined when they do not have the type's shape. */
+  readonly decode: (bytes: Uint8Array) => RegData | undefined;
   /** The JS form to registry bytes, as regedit writes them after `hex(N):`. */
   readonly encode: (data: RegData) => Uint8Array;
 }
@@ -159,19 +156,19 @@ interface DataForm {
 const BYTES: DataForm = {
   expected: "a Uint8Array",
   accepts: (data) => data instanceof Uint8Array,
-  decode: (bytes) => ({ ok: true, data: bytes }),
+  decode: (bytes) => bytes,
   encode: (data) => data as Uint8Array,
 };
 
 const STRING: DataForm = {
   expected: "a string",
   accepts: (data) => typeof data === "string",
-  decode: (bytes, ansi, typeName) => {
-    const text = decodeText(bytes, ansi, typeName);
-    if (!text.ok) return text;
+  decode: (bytes) => {
+    if (bytes.length % 2 !== 0) return undefined;
     // Readers stop at the first NUL: the terminator, or an embedded NUL that ends the string.
-    const nul = text.data.indexOf("\0");
-    return { ok: true, data: nul < 0 ? text.data : text.data.slice(0, nul) };
+    const text = utf16Text(bytes);
+    const nul = text.indexOf("\0");
+    return nul < 0 ? text : text.slice(0, nul);
   },
   encode: (data) => utf16le(`${data as string}\0`),
 };
@@ -181,16 +178,15 @@ const STRINGS: DataForm = {
   accepts: (data) =>
     Array.isArray(data) &&
     data.every((s) => typeof s === "string" && s !== "" && !s.includes("\0")),
-  decode: (bytes, ansi, typeName) => {
-    const text = decodeText(bytes, ansi, typeName);
-    if (!text.ok) return text;
-    // An empty string ends the list (the double NUL); a missing final terminator is tolerated.
+  decode: (bytes) => {
+    if (bytes.length % 2 !== 0) return undefined;
+    // An empty string ends the list (the closing NUL).
     const list: string[] = [];
-    for (const part of text.data.split("\0")) {
+    for (const part of utf16Text(bytes).split("\0")) {
       if (part === "") break;
       list.push(part);
     }
-    return { ok: true, data: list };
+    return list;
   },
   // Each string with its NUL, then the list's closing NUL: an empty list is the lone NUL 00,00.
   encode: (data) => utf16le((data as string[]).map((s) => `${s}\0`).join("") + "\0"),
@@ -200,10 +196,10 @@ const DWORD: DataForm = {
   expected: "an integer from 0 to 0xffffffff",
   accepts: (data) =>
     typeof data === "number" && Number.isInteger(data) && data >= 0 && data <= 0xffffffff,
-  decode: (bytes, _ansi, typeName) =>
+  decode: (bytes) =>
     bytes.length === 4
-      ? { ok: true, data: new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) }
-      : { ok: false, message: `${typeName} data needs 4 bytes, found ${bytes.length}` },
+      ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true)
+      : undefined,
   encode: (data) => {
     const out = new Uint8Array(4);
     new DataView(out.buffer).setUint32(0, data as number, true);
@@ -214,10 +210,10 @@ const DWORD: DataForm = {
 const QWORD: DataForm = {
   expected: "a bigint from 0 to 2^64-1",
   accepts: (data) => typeof data === "bigint" && data >= 0n && data <= 0xffffffffffffffffn,
-  decode: (bytes, _ansi, typeName) =>
+  decode: (bytes) =>
     bytes.length === 8
-      ? { ok: true, data: new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true) }
-      : { ok: false, message: `${typeName} data needs 8 bytes, found ${bytes.length}` },
+      ? new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)
+      : undefined,
   encode: (data) => {
     const out = new Uint8Array(8);
     new DataView(out.buffer).setBigUint64(0, data as bigint, true);
@@ -245,6 +241,7 @@ const VALUE_TYPES: ReadonlyMap<number, { name: string; form: DataForm; inline?: 
     [11, { name: "REG_QWORD", form: QWORD }],
   ]);
 
+const REG_SZ = 1;
 const REG_BINARY = 3;
 
 function valueType(type: number): { name: string; form: DataForm; inline?: InlineWriter } {
@@ -271,28 +268,32 @@ function utf16le(text: string): Uint8Array {
   return out;
 }
 
-function decodeText(
-  bytes: Uint8Array,
-  ansi: boolean,
-  typeName: string,
-): { ok: true; data: string } | { ok: false; message: string } {
-  if (ansi) {
-    // REGEDIT4 strings are in the ANSI code page; Latin-1 is the model's code page.
-    let text = "";
-    for (const byte of bytes) text += String.fromCharCode(byte);
-    return { ok: true, data: text };
-  }
-  if (bytes.length % 2 !== 0) {
-    return {
-      ok: false,
-      message: `${typeName} data needs an even number of bytes, found ${bytes.length}`,
-    };
-  }
+function utf16Text(bytes: Uint8Array): string {
   let text = "";
-  for (let i = 0; i < bytes.length; i += 2) {
+  for (let i = 0; i + 1 < bytes.length; i += 2) {
     text += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
   }
-  return { ok: true, data: text };
+  return text;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Types whose `hex(N):` data a REGEDIT4 file writes as ANSI strings. */
+const ANSI_STRING_TYPES: ReadonlySet<number> = new Set([1, 2, 7]);
+
+/**
+ * A REGEDIT4 string's ANSI bytes as the UTF-16LE regedit stores (Latin-1 is the model's code
+ * page). regedit terminates a string that lacks its NUL: hex(7):4c,69,6e,65 and
+ * hex(7):4c,69,6e,65,00 both store "Line" with one NUL, hex(2):25,50,41,54,48,25 stores "%PATH%"
+ * with its NUL (Wine reg/tests/import.c Wine66a-f, Wine67a-d).
+ */
+function widenAnsi(bytes: Uint8Array): Uint8Array {
+  const terminate = bytes.length > 0 && bytes[bytes.length - 1] !== 0;
+  const out = new Uint8Array((bytes.length + (terminate ? 1 : 0)) * 2);
+  bytes.forEach((byte, i) => out[i * 2] = byte);
+  return out;
 }
 
 function hexByte(byte: number): string {
@@ -373,9 +374,18 @@ function formatValue(value: RegFileValue, path: string): string[] {
     throw new RangeError(`Value name ${quote(name)} of key '${path}' has a line break`);
   }
   const head = name === "" ? "@=" : `"${escapeQuoted(name)}"=`;
-  // Bytes are the one form every type takes: written as they are, after hex: or hex(N):.
-  if (data instanceof Uint8Array) return hexDataLines(head, type, data);
   const { name: typeName, form, inline } = valueType(type);
+  if (data instanceof Uint8Array) {
+    // Bytes are the one form every type takes: the stored bytes, written after hex: or hex(N):,
+    // except where regedit writes the bytes inline: a REG_SZ as a quoted string up to its first
+    // NUL, whatever follows it or is missing (Wine reg/tests/export.c embedded_null_test, and
+    // empty_hex_test for a 0-byte REG_SZ), and a 4-byte REG_DWORD as dword:.
+    const shown = type === REG_SZ
+      ? STRING.decode(data.subarray(0, data.length & ~1))
+      : form.decode(data);
+    const text = shown === undefined ? undefined : inline?.(shown);
+    return text === undefined ? hexDataLines(head, type, data) : [head + text];
+  }
   if (!form.accepts(data)) {
     throw new TypeError(
       `Value '${name}' of key '${path}' is ${typeName}, whose data must be ${form.expected}`,
@@ -393,7 +403,10 @@ function formatValue(value: RegFileValue, path: string): string[] {
  * `hex(N):` (N in lowercase hex) with its bytes: UTF-16LE with NULs for REG_EXPAND_SZ and
  * REG_MULTI_SZ (an empty list is `00,00`), 8 little-endian bytes for REG_QWORD. Hex data wraps
  * like regedit's: a line is broken with `\` once it reaches 77 characters, prefix included, and
- * continues indented by two spaces. Uint8Array data is written as bytes whatever the type.
+ * continues indented by two spaces. Uint8Array data is the value's stored bytes and is written
+ * after `hex:` or `hex(N):` whatever the type, as regedit does, with two exceptions: a REG_SZ is
+ * still a quoted string cut at its first NUL (so padding or a missing NUL do not show), and a
+ * 4-byte REG_DWORD is still `dword:`. Everything this writes imports back with `parseRegFile`.
  *
  * The text is a JS string; encoding it on disk (regedit uses UTF-16LE with a BOM) is the caller's
  * business.
@@ -634,15 +647,18 @@ class RegFileParser {
       return undefined;
     }
     const type = typed === null ? REG_BINARY : parseInt(typed[1]!, 16);
-    const bytes = this.#readHexBytes(lineIndex, end + 1);
-    if (bytes === undefined) return undefined;
-    const { name: typeName, form } = valueType(type);
-    const decoded = form.decode(Uint8Array.from(bytes), this.#ansi, typeName);
-    if (!decoded.ok) {
-      this.#error(lineIndex, start, decoded.message);
-      return undefined;
-    }
-    return { name, type, data: decoded.data };
+    const hex = this.#readHexBytes(lineIndex, end + 1);
+    if (hex === undefined) return undefined;
+    const written = Uint8Array.from(hex);
+    const bytes = this.#ansi && ANSI_STRING_TYPES.has(type) ? widenAnsi(written) : written;
+    // regedit stores hex data byte for byte with its type, whatever the type's usual shape: an
+    // empty hex(7):, a 3-byte hex(4):, a hex(1) without its NUL (Wine regedit/tests/regedit.c
+    // Wine22a-i; reg/tests/export.c empty_hex_test, embedded_null_test). The data is given in its
+    // JS form only when that form encodes back to the same bytes.
+    const { form } = valueType(type);
+    const decoded = form.decode(bytes);
+    const exact = decoded !== undefined && sameBytes(form.encode(decoded), bytes);
+    return { name, type, data: exact ? decoded : bytes };
   }
 
   #readDword(lineIndex: number, start: number, name: string): RegFileValue | undefined {
@@ -791,7 +807,10 @@ class RegFileParser {
  * may end in CRLF, LF or CR. `[path]` creates or opens a key and `[-path]` deletes it with its
  * subtree; the root may be abbreviated (HKLM, HKCU, HKCR, HKU, HKCC) and is rewritten to its long
  * name. `"name"=` or `@=` sets a value from a quoted string (REG_SZ), `dword:` (1 to 8 hex
- * digits), `hex:` (REG_BINARY) or `hex(N):` bytes (type N), decoded to the JS form of the type;
+ * digits), `hex:` (REG_BINARY) or `hex(N):` bytes (type N). Hex bytes are kept exactly as written,
+ * whatever their length (an empty `hex(7):`, a 3-byte `hex(4):`, a `hex(1):` without its NUL): the
+ * data is the JS form of the type when that form encodes back to the same bytes, and otherwise the
+ * bytes as a Uint8Array;
  * `=-` deletes the value. Blank lines and lines starting with `;` or `#` are ignored, and a `;`
  * comment may end a line.
  *

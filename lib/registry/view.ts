@@ -285,10 +285,8 @@ export class RegistryView {
           name: v.name,
           type: v.type,
           // Stored bytes that differ from the natural encoding of the data (a DataSize other than
-          // the string's, an empty REG_MULTI_SZ's two NULs) are exported as they are, as regedit does.
-          data: v.raw || (Array.isArray(v.data) && v.data.length === 0)
-            ? valueBytes(v)
-            : copy(v.data),
+          // the string's, a .reg file's short hex(4)) go to the file as bytes.
+          data: v.raw ? valueBytes(v).slice() : copy(v.data),
         })),
       });
       // Link keys below the exported key are not followed (CurrentControlSet would repeat ControlSet001).

@@ -95,12 +95,22 @@ Deno.test("parseRegFile reads hex(7) as REG_MULTI_SZ (regedit .reg format)", () 
   assert.deepEqual(value, { name: "Multiple strings", type: 7, data: ["Line1", "Line2", "Line3"] });
 });
 
-Deno.test("parseRegFile reads an empty hex(7), hex(7):00,00 and a missing final NUL as REG_MULTI_SZ lists (regedit .reg format)", () => {
-  assert.deepEqual(valueOf(inKey('"A"=hex(7):')).data, []);
+Deno.test("parseRegFile keeps hex(7) bytes as written: hex(7):00,00 is the empty list, an empty hex(7): and a list without its closing NULs stay bytes (Wine regedit/tests/regedit.c Wine22e; reg/tests/import.c Multi-Line2)", () => {
   assert.deepEqual(valueOf(inKey('"A"=hex(7):00,00')).data, []);
-  // Wine66a/Wine66c: regedit terminates a list that lacks its NULs.
-  assert.deepEqual(valueOf(inKey('"A"=hex(7):4c,00,69,00,6e,00,65,00')).data, ["Line"]);
-  assert.deepEqual(valueOf(inKey('"A"=hex(7):4c,00,69,00,6e,00,65,00,00,00')).data, ["Line"]);
+  assert.deepEqual(valueOf(inKey('"A"=hex(7):4c,00,69,00,6e,00,65,00,00,00,00,00')).data, [
+    "Line",
+  ]);
+  // Wine22e: an empty hex(7): is a REG_MULTI_SZ of 0 bytes.
+  assert.deepEqual(valueOf(inKey('"A"=hex(7):')).data, bytes());
+  // Multi-Line2: a version 5 file's list that ends without NULs is stored without them.
+  assert.deepEqual(
+    valueOf(inKey('"A"=hex(7):4c,00,69,00,6e,00,65,00')).data,
+    bytes(0x4c, 0, 0x69, 0, 0x6e, 0, 0x65, 0),
+  );
+  assert.deepEqual(
+    valueOf(inKey('"A"=hex(7):4c,00,69,00,6e,00,65,00,00,00')).data,
+    bytes(0x4c, 0, 0x69, 0, 0x6e, 0, 0x65, 0, 0, 0),
+  );
 });
 
 Deno.test("parseRegFile decodes each value type to its JS form (regedit .reg format)", () => {
@@ -115,8 +125,12 @@ Deno.test("parseRegFile decodes each value type to its JS form (regedit .reg for
     ['"V"=hex(0):56,61,6c,75,65,00', 0, bytes(0x56, 0x61, 0x6c, 0x75, 0x65, 0)],
     ['"V"=hex(1):56,00,61,00,6c,00,75,00,65,00,00,00', 1, "Value"],
     ['"V"=hex(2):25,00,50,00,41,00,54,00,48,00,25,00,00,00', 2, "%PATH%"],
-    // Wine67a: a hex(2) without its terminating NUL is still a string.
-    ['"V"=hex(2):25,00,50,00,41,00,54,00,48,00,25,00', 2, "%PATH%"],
+    // Wine44i: in a version 5 file a hex(2) without its terminating NUL is stored without it.
+    [
+      '"V"=hex(2):25,00,50,00,41,00,54,00,48,00,25,00',
+      2,
+      bytes(0x25, 0, 0x50, 0, 0x41, 0, 0x54, 0, 0x48, 0, 0x25, 0),
+    ],
     ['"V"=hex(4):40,30,20,10', 4, 0x10203040],
     ['"V"=hex(5):00,00,01,f4', 5, bytes(0, 0, 1, 0xf4)],
     ['"V"=hex(6):5c,00,52,00', 6, bytes(0x5c, 0, 0x52, 0)],
@@ -130,6 +144,48 @@ Deno.test("parseRegFile decodes each value type to its JS form (regedit .reg for
   for (const [line, type, data] of cases) {
     assert.deepEqual(valueOf(inKey(line)), { name: "V", type, data }, line);
   }
+});
+
+Deno.test("parseRegFile keeps hex data of any length byte for byte with its type: empty data of every type, a short hex(4) and hex(b), odd-length strings, a REG_SZ without its NUL (Wine regedit/tests/regedit.c Wine22a-i; reg/tests/export.c embedded_null_test)", () => {
+  const cases: [string, number, Uint8Array][] = [
+    // Wine22a-i: every type with no bytes at all.
+    ['"V"=hex(1):', 1, bytes()],
+    ['"V"=hex(2):', 2, bytes()],
+    ['"V"=hex(4):', 4, bytes()],
+    ['"V"=hex(7):', 7, bytes()],
+    ['"V"=hex(b):', 11, bytes()],
+    ['"V"=hex(4):01,02', 4, bytes(1, 2)],
+    ['"V"=hex(4):01,02,03', 4, bytes(1, 2, 3)],
+    ['"V"=hex(b):01,02,03,04,05,06,07', 11, bytes(1, 2, 3, 4, 5, 6, 7)],
+    ['"V"=hex(1):41,00,00', 1, bytes(0x41, 0, 0)],
+    ['"V"=hex(2):41,00,00', 2, bytes(0x41, 0, 0)],
+    ['"V"=hex(7):41,00,00', 7, bytes(0x41, 0, 0)],
+    // embedded_null_test Wine4b, Wine4d, Wine4h: NULs in, or no NUL at the end of, a hex(1).
+    ['"V"=hex(1):00,00,00,00,00,00,00,00', 1, bytes(0, 0, 0, 0, 0, 0, 0, 0)],
+    ['"V"=hex(1):00,00,61,00,62,00,63,00', 1, bytes(0, 0, 0x61, 0, 0x62, 0, 0x63, 0)],
+    [
+      '"V"=hex(1):61,00,62,00,63,00,00,00,64,00,65,00,66,00,00,00',
+      1,
+      bytes(0x61, 0, 0x62, 0, 0x63, 0, 0, 0, 0x64, 0, 0x65, 0, 0x66, 0, 0, 0),
+    ],
+  ];
+  for (const [line, type, data] of cases) {
+    assert.deepEqual(valueOf(inKey(line)), { name: "V", type, data }, line);
+  }
+});
+
+Deno.test("parseRegFile widens a REGEDIT4 file's ANSI strings and terminates one that lacks its NUL (Wine reg/tests/import.c Wine66a-f, Wine67a-d)", () => {
+  const file = (line: string) => ["REGEDIT4", "", `[${KEY}]`, line, ""].join("\n");
+  const utf16 = (text: string) => Uint8Array.from([...text].flatMap((c) => [c.charCodeAt(0), 0]));
+  // Wine66a and Wine66c: with or without its NUL, "Line" is stored as "Line\0".
+  assert.deepEqual(valueOf(file('"A"=hex(7):4c,69,6e,65')).data, utf16("Line\0"));
+  assert.deepEqual(valueOf(file('"A"=hex(7):4c,69,6e,65,00')).data, utf16("Line\0"));
+  // Wine66e: "Line\0\0" is the list ["Line"].
+  assert.deepEqual(valueOf(file('"A"=hex(7):4c,69,6e,65,00,00')).data, ["Line"]);
+  // Wine67a: a hex(2) without its NUL is "%PATH%" with its NUL.
+  assert.deepEqual(valueOf(file('"A"=hex(2):25,50,41,54,48,25')).data, "%PATH%");
+  // Wine22a: no bytes stay no bytes.
+  assert.deepEqual(valueOf(file('"A"=hex(1):')).data, bytes());
 });
 
 Deno.test('parseRegFile unescapes \\\\ and \\" in value names and strings (regedit .reg format)', () => {
@@ -350,10 +406,6 @@ Deno.test("parseRegFile reports each malformed line at its line and column (rege
     ['"A"=dword:', 11, "Missing hex digits after 'dword:'"],
     ['"A"=dword:1234 5678', 16, "Unexpected text '5678' after the DWORD"],
     ['"A"=dword:1234#5678', 11, "Bad DWORD '1234#5678': expected 1 to 8 hex digits"],
-    ['"A"=hex(b):01,02,03,04,05,06,07', 5, "REG_QWORD data needs 8 bytes, found 7"],
-    ['"A"=hex(4):01,02', 5, "REG_DWORD data needs 4 bytes, found 2"],
-    ['"A"=hex(7):41,00,00', 5, "REG_MULTI_SZ data needs an even number of bytes, found 3"],
-    ['"A"=hex(2):41,00,00', 5, "REG_EXPAND_SZ data needs an even number of bytes, found 3"],
     ['"A"=-"Test"', 6, `Unexpected text '"Test"' after '-'`],
     [
       'NameNoQuotes="Asdffdsa"',
@@ -623,19 +675,33 @@ Deno.test("formatRegFile cuts a REG_SZ at its first NUL and writes one with a li
   assert.deepEqual(valuesOf(text).map((v) => v.data), ["abc", "a\nb"]);
 });
 
-Deno.test("formatRegFile writes Uint8Array data as hex bytes whatever the type", () => {
+Deno.test("formatRegFile writes Uint8Array data as hex bytes whatever the type, except a REG_SZ, which stays a quoted string cut at its first NUL, and a 4-byte REG_DWORD (Wine reg/tests/export.c embedded_null_test, empty_hex_test)", () => {
   const text = formatRegFile([{
     path: KEY,
-    values: [{ name: "OddDword", type: 4, data: bytes(1, 2, 3) }, {
-      name: "RawSz",
-      type: 1,
-      data: bytes(0x41, 0),
-    }],
+    values: [
+      { name: "OddDword", type: 4, data: bytes(1, 2, 3) },
+      { name: "Dword", type: 4, data: bytes(8, 0, 0, 0) },
+      { name: "EmptyMulti", type: 7, data: bytes() },
+      // Wine1b: a REG_SZ of no bytes is "".
+      { name: "EmptySz", type: 1, data: bytes() },
+      { name: "RawSz", type: 1, data: bytes(0x41, 0) },
+      // Wine4b, Wine4d, Wine4h: all NULs, no final NUL after a leading NUL, text after a NUL.
+      { name: "Wine4b", type: 1, data: bytes(0, 0, 0, 0, 0, 0, 0, 0) },
+      { name: "Wine4d", type: 1, data: bytes(0, 0, 0x61, 0, 0x62, 0, 0x63, 0) },
+      { name: "Wine4h", type: 1, data: bytes(0x61, 0, 0x62, 0, 0x63, 0, 0, 0, 0x64, 0, 0, 0) },
+      { name: "NoNul", type: 1, data: bytes(0x61, 0, 0x62, 0) },
+      // A REG_SZ whose text has a line break keeps its exact bytes in hex(1).
+      { name: "Break", type: 1, data: bytes(0x61, 0, 0x0a, 0, 0, 0, 0, 0) },
+    ],
   }]);
   assert.equal(
     text,
-    `${V5}\r\n\r\n[${KEY}]\r\n"OddDword"=hex(4):01,02,03\r\n"RawSz"=hex(1):41,00\r\n\r\n`,
+    `${V5}\r\n\r\n[${KEY}]\r\n"OddDword"=hex(4):01,02,03\r\n"Dword"=dword:00000008\r\n` +
+      `"EmptyMulti"=hex(7):\r\n"EmptySz"=""\r\n"RawSz"="A"\r\n"Wine4b"=""\r\n"Wine4d"=""\r\n` +
+      `"Wine4h"="abc"\r\n"NoNul"="ab"\r\n"Break"=hex(1):61,00,0a,00,00,00,00,00\r\n\r\n`,
   );
+  // What it writes imports back.
+  assert.equal(valuesOf(text).length, 10);
 });
 
 Deno.test("formatRegFile refuses data that is not in the JS form of its type", () => {

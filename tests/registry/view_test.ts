@@ -18,7 +18,7 @@ import {
   STATUS_KEY_DELETED,
   STATUS_SUCCESS,
 } from "../../mod.ts";
-import type { KEY_VALUE_PARTIAL_INFORMATION } from "../../mod.ts";
+import type { KEY_VALUE_PARTIAL_INFORMATION, RegData } from "../../mod.ts";
 import { parseRegFile } from "../../lib/registry/reg_file.ts";
 import { assertStatus, createKey, openKey, SOFTWARE } from "./_helpers.ts";
 
@@ -307,7 +307,7 @@ Deno.test("exportReg writes regedit's format: the version 5 header, CRLF lines, 
   assert.throws(() => r.exportReg("HKLM\\SOFTWARE\\Nope"), /does not exist/);
 });
 
-Deno.test("exportReg writes the bytes Windows stores when they differ from the natural encoding: an empty REG_MULTI_SZ is the one NUL hex(7):00,00, a REG_SZ set with a larger DataSize keeps its padding (regedit exports stored bytes)", () => {
+Deno.test("exportReg writes an empty REG_MULTI_SZ as the one NUL hex(7):00,00, and a REG_SZ set with a larger DataSize up to its first NUL, as regedit does (Registry value types; Wine reg/tests/export.c embedded_null_test)", () => {
   const m = boot();
   const k = m.kernel;
   const h = createKey(k, `${SOFTWARE}\\Bytes`);
@@ -315,13 +315,173 @@ Deno.test("exportReg writes the bytes Windows stores when they differ from the n
   k.ZwSetValueKey(h, "Padded", 0, REG_SZ, "a", 8);
   const text = m.registry.exportReg("HKLM\\SOFTWARE\\Bytes");
   assert.match(text, /"Empty"=hex\(7\):00,00\r\n/);
-  assert.match(text, /"Padded"=hex\(1\):61,00,00,00,00,00,00,00\r\n/);
+  // Wine4b: a REG_SZ of eight zero bytes exports as "": the padding after the NUL does not show.
+  assert.match(text, /"Padded"="a"\r\n/);
   // The empty list imports back as the same two bytes.
   const other = boot();
   assert.deepEqual(other.registry.importReg(text), { errors: [] });
   const oh = openKey(other.kernel, `${SOFTWARE}\\Bytes`, KEY_ALL_ACCESS);
   const q = other.kernel.ZwQueryValueKey(oh, "Empty", KeyValuePartialInformation);
   assert.equal((q.keyValueInformation as KEY_VALUE_PARTIAL_INFORMATION).DataLength, 2);
+});
+
+/** Type, DataLength and Data of each value of a key, as ZwQueryValueKey reports them. */
+function storedValues(
+  m: ReturnType<typeof boot>,
+  path: string,
+): Record<string, [number, number, unknown]> {
+  const k = m.kernel;
+  const h = openKey(k, `${SOFTWARE}\\${path}`, KEY_ALL_ACCESS);
+  const out: Record<string, [number, number, unknown]> = {};
+  for (const name of m.registry.valueNames(`HKLM\\SOFTWARE\\${path}`)) {
+    const q = k.ZwQueryValueKey(h, name, KeyValuePartialInformation);
+    assertStatus(q.status, STATUS_SUCCESS, name);
+    const info = q.keyValueInformation as KEY_VALUE_PARTIAL_INFORMATION;
+    out[name] = [info.Type, info.DataLength, info.Data];
+  }
+  k.ZwClose(h);
+  return out;
+}
+
+Deno.test("importReg stores hex data byte for byte with its type: empty data of every type, a 3-byte REG_DWORD, REG_SZ bytes without a NUL or of odd length (Wine regedit/tests/regedit.c Wine22a-i; reg/tests/export.c embedded_null_test)", () => {
+  const m = boot();
+  const text = REG_HEADER +
+    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wine]\r\n" +
+    '"Wine22a"=hex(1):\r\n' +
+    '"Wine22b"=hex(2):\r\n' +
+    '"Wine22c"=hex(3):\r\n' +
+    '"Wine22d"=hex(4):\r\n' +
+    '"Wine22e"=hex(7):\r\n' +
+    '"Wine22f"=hex(100):\r\n' +
+    '"Wine22g"=hex(abcd):\r\n' +
+    '"Wine22h"=hex:\r\n' +
+    '"Wine22i"=hex(0):\r\n' +
+    '"Short"=hex(4):01,02,03\r\n' +
+    '"NoNul"=hex(1):61,00,62,00,63,00\r\n' +
+    '"Odd"=hex(1):61,00,62\r\n' +
+    '"Wine4d"=hex(1):00,00,61,00,62,00,63,00\r\n' +
+    '"Wine4h"=hex(1):61,00,62,00,63,00,00,00, \\\r\n' +
+    "  64,00,65,00,66,00,00,00\r\n";
+  assert.deepEqual(m.registry.importReg(text), { errors: [] });
+  assert.deepEqual(storedValues(m, "Wine"), {
+    Wine22a: [REG_SZ, 0, ""],
+    Wine22b: [REG_EXPAND_SZ, 0, ""],
+    Wine22c: [REG_BINARY, 0, new Uint8Array()],
+    Wine22d: [REG_DWORD, 0, new Uint8Array()],
+    Wine22e: [REG_MULTI_SZ, 0, []],
+    Wine22f: [0x100, 0, new Uint8Array()],
+    Wine22g: [0xabcd, 0, new Uint8Array()],
+    Wine22h: [REG_BINARY, 0, new Uint8Array()],
+    Wine22i: [0, 0, new Uint8Array()],
+    Short: [REG_DWORD, 3, new Uint8Array([1, 2, 3])],
+    NoNul: [REG_SZ, 6, "abc"],
+    Odd: [REG_SZ, 3, new Uint8Array([0x61, 0, 0x62])],
+    Wine4d: [REG_SZ, 8, ""],
+    Wine4h: [REG_SZ, 16, "abc"],
+  });
+});
+
+Deno.test("exportReg writes 0-byte values as Wine's empty_hex_test shows Windows does, and the file imports back to the same export (Wine reg/tests/export.c empty_hex_test, empty_hex_test2)", () => {
+  const m = boot();
+  const k = m.kernel;
+  const h = createKey(k, `${SOFTWARE}\\Wine`);
+  const none = new Uint8Array();
+  const empty: [string, number, RegData][] = [
+    ["Wine1a", 0, none],
+    ["Wine1b", REG_SZ, ""],
+    ["Wine1c", REG_EXPAND_SZ, ""],
+    ["Wine1d", REG_BINARY, none],
+    ["Wine1e", REG_DWORD, 0],
+    ["Wine1f", REG_MULTI_SZ, []],
+    ["Wine1g", 0x100, none],
+    ["Wine1h", 0xabcd, none],
+  ];
+  for (const [name, type, data] of empty) {
+    assertStatus(k.ZwSetValueKey(h, name, 0, type, data, 0), STATUS_SUCCESS, name);
+  }
+  const expected = REG_HEADER +
+    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wine]\r\n" +
+    '"Wine1a"=hex(0):\r\n' +
+    '"Wine1b"=""\r\n' +
+    '"Wine1c"=hex(2):\r\n' +
+    '"Wine1d"=hex:\r\n' +
+    '"Wine1e"=hex(4):\r\n' +
+    '"Wine1f"=hex(7):\r\n' +
+    '"Wine1g"=hex(100):\r\n' +
+    '"Wine1h"=hex(abcd):\r\n\r\n';
+  assert.equal(m.registry.exportReg("HKLM\\SOFTWARE\\Wine"), expected);
+  const again = boot();
+  assert.deepEqual(again.registry.importReg(expected), { errors: [] });
+  assert.equal(again.registry.exportReg("HKLM\\SOFTWARE\\Wine"), expected);
+
+  // empty_hex_test2: hex(1):, hex(3): and hex(4): import as 0-byte values and export as "", hex:
+  // and hex(4):.
+  const imported = boot();
+  const text = REG_HEADER + "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wine]\r\n" +
+    '"Wine2a"=hex(1):\r\n"Wine2b"=hex(3):\r\n"Wine2c"=hex(4):\r\n';
+  assert.deepEqual(imported.registry.importReg(text), { errors: [] });
+  assert.equal(
+    imported.registry.exportReg("HKLM\\SOFTWARE\\Wine"),
+    REG_HEADER + "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wine]\r\n" +
+      '"Wine2a"=""\r\n"Wine2b"=hex:\r\n"Wine2c"=hex(4):\r\n\r\n',
+  );
+});
+
+Deno.test("importReg then exportReg of REG_SZ data with embedded NULs gives regedit's text: each string up to its first NUL (Wine reg/tests/export.c embedded_null_test)", () => {
+  const m = boot();
+  const text = REG_HEADER +
+    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wine]\r\n" +
+    '"Wine4a"=dword:00000005\r\n' +
+    '"Wine4b"=hex(1):00,00,00,00,00,00,00,00\r\n' +
+    '"Wine4c"="Value"\r\n' +
+    '"Wine4d"=hex(1):00,00,61,00,62,00,63,00\r\n' +
+    '"Wine4e"=dword:00000100\r\n' +
+    '"Wine4f"=hex(1):00,00,56,00,61,00,6c,00,75,00,65,00,00,00\r\n' +
+    '"Wine4g"="Value2"\r\n' +
+    '"Wine4h"=hex(1):61,00,62,00,63,00,00,00, \\\r\n' +
+    "  64,00,65,00,66,00,00,00\r\n";
+  assert.deepEqual(m.registry.importReg(text), { errors: [] });
+  const sizes = Object.fromEntries(
+    Object.entries(storedValues(m, "Wine")).map(([name, [, size]]) => [name, size]),
+  );
+  assert.deepEqual(sizes, {
+    Wine4a: 4,
+    Wine4b: 8,
+    Wine4c: 12,
+    Wine4d: 8,
+    Wine4e: 4,
+    Wine4f: 14,
+    Wine4g: 14,
+    Wine4h: 16,
+  });
+  assert.equal(
+    m.registry.exportReg("HKLM\\SOFTWARE\\Wine"),
+    REG_HEADER +
+      "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wine]\r\n" +
+      '"Wine4a"=dword:00000005\r\n' +
+      '"Wine4b"=""\r\n' +
+      '"Wine4c"="Value"\r\n' +
+      '"Wine4d"=""\r\n' +
+      '"Wine4e"=dword:00000100\r\n' +
+      '"Wine4f"=""\r\n' +
+      '"Wine4g"="Value2"\r\n' +
+      '"Wine4h"="abc"\r\n\r\n',
+  );
+});
+
+Deno.test("a 3-byte REG_DWORD that ZwSetValueKey stored exports as hex(4):01,02,03 and imports back as the same 3 bytes (ZwSetValueKey: DataSize; regedit round trip)", () => {
+  const m = boot();
+  const h = createKey(m.kernel, `${SOFTWARE}\\Short`);
+  assertStatus(m.kernel.ZwSetValueKey(h, "D", 0, REG_DWORD, 0x030201, 3), STATUS_SUCCESS);
+  const text = m.registry.exportReg("HKLM\\SOFTWARE\\Short");
+  assert.equal(
+    text,
+    REG_HEADER + '[HKEY_LOCAL_MACHINE\\SOFTWARE\\Short]\r\n"D"=hex(4):01,02,03\r\n\r\n',
+  );
+  const fresh = boot();
+  assert.deepEqual(fresh.registry.importReg(text), { errors: [] });
+  assert.deepEqual(storedValues(fresh, "Short"), { D: [REG_DWORD, 3, new Uint8Array([1, 2, 3])] });
+  assert.equal(fresh.registry.exportReg("HKLM\\SOFTWARE\\Short"), text);
 });
 
 Deno.test("a realistic SYSTEM subtree imports whole, and export -> import -> export gives the same text and the same values (regedit round trip)", () => {
