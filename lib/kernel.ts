@@ -133,13 +133,13 @@ export class Kernel {
     );
   }
 
-  /** `ZwSetValueKey`: creates or replaces a value (needs KEY_SET_VALUE). */
+  /** `ZwSetValueKey`: creates or replaces a value (needs KEY_SET_VALUE); NULL Data with DataSize 0 stores 0 bytes. */
   ZwSetValueKey(
     KeyHandle: Handle | undefined,
     ValueName: string | null,
     TitleIndex: number,
     Type: number,
-    Data: RegData,
+    Data: RegData | null,
     DataSize?: number,
   ): number {
     return this.invoke(

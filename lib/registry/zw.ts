@@ -56,7 +56,14 @@ import {
 } from "../ntstatus.ts";
 import type { Handle, HandleEntry } from "../ob/handles.ts";
 import type { System } from "../system.ts";
-import { normalizeData, type RegData, type RegValue, valueBytes, valueSize } from "./data.ts";
+import {
+  decodeData,
+  normalizeData,
+  type RegData,
+  type RegValue,
+  valueBytes,
+  valueSize,
+} from "./data.ts";
 import {
   type KeyNode,
   MAX_KEY_NAME_LENGTH,
@@ -472,11 +479,21 @@ export function ZwSetValueKey(
       return STATUS_ACCESS_DENIED;
     }
   }
-  const n = normalizeData(Type, Data, DataSize);
-  if (!n.value) return STATUS_INVALID_PARAMETER;
-  const value: RegValue = n.value.raw
-    ? { name, type: Type, data: n.value.data, raw: n.value.raw }
-    : { name, type: Type, data: n.value.data };
+  let value: RegValue;
+  if (Data === null || Data === undefined) {
+    // No data and no size stores a value of 0 bytes, of any type (Wine's test_NtQueryValueKey
+    // "custtest": NtSetValueKey(key, name, 0, 0xff00ff00, NULL, 0) on Windows). A size with no data
+    // has nothing to read from [infer].
+    if (DataSize !== undefined && DataSize !== 0) return STATUS_INVALID_PARAMETER;
+    const raw = new Uint8Array(0);
+    value = { name, type: Type, data: decodeData(Type, raw), raw };
+  } else {
+    const n = normalizeData(Type, Data, DataSize);
+    if (!n.value) return STATUS_INVALID_PARAMETER;
+    value = n.value.raw
+      ? { name, type: Type, data: n.value.data, raw: n.value.raw }
+      : { name, type: Type, data: n.value.data };
+  }
   sys.hive.setValue(node, value);
   if (node.link !== null) node.link = linkTarget(valueBytes(value));
   return STATUS_SUCCESS;

@@ -36,6 +36,7 @@ import {
   REG_EXPAND_SZ,
   REG_LINK,
   REG_MULTI_SZ,
+  REG_NONE,
   REG_OPENED_EXISTING_KEY,
   REG_OPTION_CREATE_LINK,
   REG_OPTION_NON_VOLATILE,
@@ -488,6 +489,29 @@ Deno.test("ZwSetValueKey stores exactly DataSize bytes (ZwSetValueKey: DataSize 
   const padded = p.keyValueInformation as KEY_VALUE_PARTIAL_INFORMATION;
   assert.equal(padded.DataLength, 20);
   assert.equal(padded.Data, "abc");
+});
+
+Deno.test('ZwSetValueKey with Data NULL and DataSize 0 stores a 0-byte value of any type, REG_NONE and the custom type 0xff00ff00 included (Wine ntdll/tests/reg.c test_NtQueryValueKey "custtest")', () => {
+  const k = boot().kernel;
+  const h = createKey(k, `${SOFTWARE}\\Empty`);
+  for (
+    const type of [0xff00ff00, REG_NONE, REG_SZ, REG_EXPAND_SZ, REG_BINARY, REG_DWORD, REG_MULTI_SZ]
+  ) {
+    const name = `type${type.toString(16)}`;
+    assertStatus(k.ZwSetValueKey(h, name, 0, type, null, 0), STATUS_SUCCESS, name);
+    const q = k.ZwQueryValueKey(h, name, KeyValuePartialInformation);
+    assertStatus(q.status, STATUS_SUCCESS, name);
+    const info = q.keyValueInformation as KEY_VALUE_PARTIAL_INFORMATION;
+    assert.equal(info.Type, type, name);
+    assert.equal(info.DataLength, 0, name);
+    assert.equal(q.resultLength, 12, name);
+  }
+  // No data but a size: there is nothing to read the bytes from.
+  assertStatus(k.ZwSetValueKey(h, "sized", 0, REG_BINARY, null, 4), STATUS_INVALID_PARAMETER);
+  assertStatus(
+    k.ZwQueryValueKey(h, "sized", KeyValuePartialInformation).status,
+    STATUS_OBJECT_NAME_NOT_FOUND,
+  );
 });
 
 Deno.test("ZwSetValueKey replaces an existing value in place; value names are unique per key and case-insensitive (ZwSetValueKey)", () => {
