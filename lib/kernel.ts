@@ -64,6 +64,16 @@ export class Kernel {
     this._sys = sys;
   }
 
+  /**
+   * The kernel's exported `InitSafeBootMode` (read through the pointer in C): 0 normally,
+   * SAFEBOOT_MINIMAL (1) in safe mode ("Determining Whether the Operating System Is Running in Safe
+   * Mode"). A driver that must not run in safe mode returns STATUS_NOT_SAFE_MODE_DRIVER from
+   * DriverEntry when it is above 0.
+   */
+  get InitSafeBootMode(): number {
+    return this._sys.options.safeMode ? 1 : 0;
+  }
+
   /** Runs one routine call: running check, IRQL check, trace entry, then the routine. */
   protected invoke<T>(routine: string, args: Record<string, unknown>, fn: () => T): T {
     const sys = this._sys;

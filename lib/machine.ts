@@ -338,6 +338,11 @@ export class Machine {
     return { findings: this._sys.findings, mode: this._sys.options.verifier };
   }
 
+  /** Whether the machine booted in safe mode (only what `Control\SafeBoot\Minimal` names loads). */
+  get safeMode(): boolean {
+    return this._sys.options.safeMode;
+  }
+
   /** Whether a bug check has stopped the machine. */
   get halted(): boolean {
     return this._sys.halted !== null;

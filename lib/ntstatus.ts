@@ -191,6 +191,11 @@ export const NTSTATUS_TABLE: readonly NtStatusInfo[] = [
     value: 0xc00002b6,
     meaning: "The device has been removed",
   },
+  {
+    name: "STATUS_NOT_SAFE_MODE_DRIVER",
+    value: 0xc000035f,
+    meaning: "The driver was not loaded because the system is booting into safe mode",
+  },
 ];
 
 const byValue = new Map<number, NtStatusInfo>(NTSTATUS_TABLE.map((s) => [s.value, s]));
@@ -303,3 +308,5 @@ export const STATUS_HANDLE_NOT_CLOSABLE = 0xc0000235;
 export const STATUS_PLUGPLAY_NO_DEVICE = 0xc000025e;
 /** `STATUS_DEVICE_REMOVED` (0xC00002B6). */
 export const STATUS_DEVICE_REMOVED = 0xc00002b6;
+/** `STATUS_NOT_SAFE_MODE_DRIVER` (0xC000035F). */
+export const STATUS_NOT_SAFE_MODE_DRIVER = 0xc000035f;

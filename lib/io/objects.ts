@@ -22,6 +22,8 @@ export type CompletionRoutine = (
 export interface DriverSpec {
   /** The service name: `Services\<name>`, `\Driver\<name>`. */
   name: string;
+  /** Its load order group (the service key's `Group`, an INF's LoadOrderGroup), e.g. "PNP Filter". */
+  group?: string;
   /** Hardware or compatible IDs this driver is the function driver for. */
   hardwareIds?: string[];
   /** The setup class of the devices it drives (written to the Enum key's ClassGUID). Default: the system class for buses, else "Unknown". */

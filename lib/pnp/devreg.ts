@@ -159,11 +159,10 @@ export function configFlags(sys: System, node: DevNode): number {
 
 /** INF-like matching: each hardware ID, most specific first, then each compatible ID, against the loaded drivers. */
 export function matchDriver(sys: System, node: DevNode): DriverObject | undefined {
-  // An installed driver that unloaded after its last device left still matches: PnP loads it again
-  // for the next device ("Unload ... may be called any time after all of the driver's devices are removed").
-  const drivers = [...sys.io.drivers.values()].filter((d) =>
-    (d.loaded || d.wasLoaded) && d.spec.hardwareIds?.length
-  );
+  // Every installed driver matches, loaded or not: one that unloaded after its last device left is
+  // loaded again for the next device ("Unload ... may be called any time after all of the driver's
+  // devices are removed"); one that could not load leaves the device with a problem code.
+  const drivers = [...sys.io.drivers.values()].filter((d) => d.spec.hardwareIds?.length);
   for (const id of [...node.hardwareIds, ...node.compatibleIds]) {
     const hit = drivers.find((d) =>
       d.spec.hardwareIds!.some((h) => h.toUpperCase() === id.toUpperCase())
@@ -280,7 +279,21 @@ export function createServiceKey(sys: System, spec: DriverSpec): string {
   set(sys, key, "ErrorControl", REG_DWORD, SERVICE_ERROR_NORMAL);
   set(sys, key, "ImagePath", REG_EXPAND_SZ, `\\SystemRoot\\System32\\drivers\\${spec.name}.sys`);
   set(sys, key, "DisplayName", REG_SZ, spec.name);
+  if (spec.group) set(sys, key, "Group", REG_SZ, spec.group);
   return `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${spec.name}`;
+}
+
+/**
+ * Whether a safe boot loads the service: a key under `Control\SafeBoot\Minimal` names it (with or
+ * without `.sys`) or its load order group (BcdLibrary_SafeBoot, SafemodeMinimal).
+ */
+export function safeBootLoads(sys: System, name: string): boolean {
+  const minimal = sys.hive.find(`${CCS}\\Control\\SafeBoot\\Minimal`);
+  if (!minimal) return false;
+  const group = sys.hive.find(`${CCS}\\Services\\${name}`)?.value("Group")?.data;
+  return [name, `${name}.sys`, ...(typeof group === "string" ? [group] : [])].some((n) =>
+    minimal.child(n) !== undefined
+  );
 }
 
 /**

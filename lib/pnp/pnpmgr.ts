@@ -16,6 +16,7 @@ import {
   CM_PROB_DISABLED,
   CM_PROB_DRIVER_FAILED_LOAD,
   CM_PROB_FAILED_ADD,
+  CM_PROB_FAILED_DRIVER_ENTRY,
   CM_PROB_FAILED_INSTALL,
   CM_PROB_FAILED_START,
   CM_PROB_HELD_FOR_EJECT,
@@ -69,6 +70,7 @@ import {
 import {
   NT_SUCCESS,
   ntStatusName,
+  STATUS_NOT_SAFE_MODE_DRIVER,
   STATUS_NOT_SUPPORTED,
   STATUS_SUCCESS,
   STATUS_UNSUCCESSFUL,
@@ -564,7 +566,16 @@ export class PnpManager {
           what: "driver not loaded",
           detail: { service: name, instance: node.instanceId },
         });
-        this.#setState(node, node.state, CM_PROB_DRIVER_FAILED_LOAD);
+        // DriverEntry ran and failed: CM_PROB_FAILED_DRIVER_ENTRY; never loaded (a safe boot skips
+        // it, or it is missing): CM_PROB_DRIVER_FAILED_LOAD.
+        const entryFailed = d !== undefined && !NT_SUCCESS(d.entryStatus) &&
+          !(sys.options.safeMode && !devreg.safeBootLoads(sys, d.name));
+        if (d && !NT_SUCCESS(d.entryStatus)) node.problemStatus = d.entryStatus;
+        this.#setState(
+          node,
+          node.state,
+          entryFailed ? CM_PROB_FAILED_DRIVER_ENTRY : CM_PROB_DRIVER_FAILED_LOAD,
+        );
         return;
       }
       drivers.push(d);
@@ -1154,6 +1165,16 @@ export function loadDriver(sys: System, spec: DriverSpec): DriverObject {
     what: "load driver",
     detail: { driver: driver.DriverName, registryPath },
   });
+  if (sys.options.safeMode && !devreg.safeBootLoads(sys, spec.name)) {
+    // A safe boot loads only what Control\SafeBoot\Minimal names: DriverEntry never runs.
+    driver.entryStatus = STATUS_NOT_SAFE_MODE_DRIVER;
+    sys.trace.push({
+      kind: "info",
+      what: "driver not loaded in safe mode",
+      detail: { driver: driver.DriverName, status: ntStatusName(STATUS_NOT_SAFE_MODE_DRIVER) },
+    });
+    return driver;
+  }
   const entry = spec.DriverEntry?.bind(spec);
   const status = entry
     ? runDriverRoutine(sys, driver, "DriverEntry", () => entry(sys.kernel, driver, registryPath))

@@ -62,6 +62,19 @@ export function buildSystemHive(
   hive.ensure(`${cs}\\Control\\Class`);
   hive.ensure(`${cs}\\Control\\DeviceClasses`);
   hive.ensure(`${cs}\\Control\\CoDeviceInstallers`);
+  // What a safe boot loads, by service name or load order group (BcdLibrary_SafeBoot: "Load the
+  // drivers and services specified by name or group under ...\Control\SafeBoot\Minimal").
+  for (const mode of ["Minimal", "Network"]) {
+    for (const group of ["Base", "Boot Bus Extender", "Boot file system"]) {
+      set(
+        hive,
+        hive.ensure(`${cs}\\Control\\SafeBoot\\${mode}\\${group}`),
+        "",
+        REG_SZ,
+        "Driver Group",
+      );
+    }
+  }
   const idConfig = hive.ensure(`${cs}\\Control\\IDConfigDB`);
   set(hive, idConfig, "CurrentConfig", REG_DWORD, currentIndex + 1);
   set(hive, idConfig, "UserWaitInterval", REG_DWORD, 30);
