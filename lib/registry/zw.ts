@@ -228,19 +228,32 @@ export function mapKeyAccess(desired: number): number {
 }
 
 /**
- * The access check against a key's security: the granted mask, or STATUS_ACCESS_DENIED when a right
- * asked for is not one the key allows.
+ * A routine's 32-bit ULONG argument, or undefined when the value cannot be one (not a number, not an
+ * integer, outside 32 bits). Negative 32-bit integers, as `~MASK` gives them, wrap as in C.
+ */
+export function ulongArgument(value: unknown): number | undefined {
+  if (typeof value !== "number" || !Number.isInteger(value)) return undefined;
+  if (value < -0x80000000 || value > 0xffffffff) return undefined;
+  return value >>> 0;
+}
+
+/**
+ * The access check against a key's security: the granted mask, STATUS_ACCESS_DENIED when a right
+ * asked for is not one the key allows, or STATUS_INVALID_PARAMETER when DesiredAccess is not an
+ * ACCESS_MASK. MAXIMUM_ALLOWED adds every right the security allows, but does not excuse a right
+ * asked for explicitly: that one must still be grantable (SeAccessCheck grants access only when
+ * every requested right is granted).
  */
 export function accessCheck(
   node: KeyNode,
-  desired: number,
+  desired: unknown,
 ): { granted: number } | { status: number } {
-  const mapped = mapKeyAccess(desired);
-  if (mapped & MAXIMUM_ALLOWED) {
-    return { granted: (node.allowed | (mapped & ~MAXIMUM_ALLOWED & node.allowed)) >>> 0 };
-  }
-  if ((mapped & ~node.allowed) !== 0) return { status: STATUS_ACCESS_DENIED };
-  return { granted: mapped };
+  const mask = ulongArgument(desired);
+  if (mask === undefined) return { status: STATUS_INVALID_PARAMETER };
+  const mapped = mapKeyAccess(mask);
+  const explicit = (mapped & ~MAXIMUM_ALLOWED) >>> 0;
+  if ((explicit & ~node.allowed) !== 0) return { status: STATUS_ACCESS_DENIED };
+  return { granted: (mapped & MAXIMUM_ALLOWED ? node.allowed | explicit : explicit) >>> 0 };
 }
 
 /**
@@ -360,7 +373,10 @@ export function openKeyNode(
 ): { status: number; keyHandle?: Handle } {
   const check = accessCheck(node, desiredAccess);
   if ("status" in check) {
-    if ((mapKeyAccess(desiredAccess) & KEY_ALL_ACCESS) === KEY_ALL_ACCESS) {
+    if (
+      check.status === STATUS_ACCESS_DENIED &&
+      (mapKeyAccess(desiredAccess) & KEY_ALL_ACCESS) === KEY_ALL_ACCESS
+    ) {
       sys.violate(
         "PnpKeyAllAccess",
         `${sys.caller.name} asked ${routine} for KEY_ALL_ACCESS; PnP keys grant KEY_READ | KEY_WRITE`,
@@ -385,6 +401,7 @@ export function ZwCreateKey(
   Class: string | null | undefined,
   CreateOptions: number,
 ): { status: number; keyHandle?: Handle; disposition?: number } {
+  if (ulongArgument(DesiredAccess) === undefined) return { status: STATUS_INVALID_PARAMETER };
   if ((CreateOptions & ~0xf) !== 0) return { status: STATUS_INVALID_PARAMETER };
   const t = resolveObjectAttributes(sys, ObjectAttributes);
   if ("status" in t) return t;
@@ -436,6 +453,7 @@ export function ZwOpenKey(
   DesiredAccess: number,
   ObjectAttributes: OBJECT_ATTRIBUTES | string,
 ): { status: number; keyHandle?: Handle } {
+  if (ulongArgument(DesiredAccess) === undefined) return { status: STATUS_INVALID_PARAMETER };
   const t = resolveObjectAttributes(sys, ObjectAttributes);
   if ("status" in t) return t;
   const r = sys.hive.walk(t.start, t.components, (t.attributes & OBJ_OPENLINK) !== 0);

@@ -426,6 +426,70 @@ Deno.test("opening with more access than the key's security allows is STATUS_ACC
   });
 });
 
+Deno.test("MAXIMUM_ALLOWED adds what the key's security allows to the rights asked for, but a right asked for explicitly that the key does not allow is still STATUS_ACCESS_DENIED, through ZwOpenKey, ZwCreateKey and IoOpenDeviceRegistryKey (SeAccessCheck: every requested right must be granted; Plug and Play Registry Routines: KEY_ALL_ACCESS is refused)", () => {
+  const m = boot();
+  const k = m.kernel;
+  const pdo = m.plugIn("ROOT\\TOASTER");
+  const hardwareKey = `${CCS}\\Enum\\ROOT\\TOASTER\\0\\Device Parameters`;
+  // Rights the key allows, with MAXIMUM_ALLOWED, get everything it allows: PnP keys allow
+  // KEY_READ | KEY_WRITE, so KEY_SET_VALUE but not DELETE.
+  const most = k.IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DEVICE, KEY_READ | MAXIMUM_ALLOWED);
+  assertStatus(most.status, STATUS_SUCCESS);
+  assertStatus(k.ZwSetValueKey(most.devInstRegKey, "V", 0, REG_DWORD, 1), STATUS_SUCCESS);
+  assertStatus(k.ZwDeleteKey(most.devInstRegKey), STATUS_ACCESS_DENIED);
+  // DELETE or KEY_ALL_ACCESS asked for explicitly is denied, MAXIMUM_ALLOWED or not.
+  for (const access of [KEY_ALL_ACCESS | MAXIMUM_ALLOWED, DELETE | MAXIMUM_ALLOWED]) {
+    const name = `0x${access.toString(16)}`;
+    assertStatus(k.ZwOpenKey(access, hardwareKey).status, STATUS_ACCESS_DENIED, name);
+    assertStatus(k.ZwCreateKey(access, hardwareKey, 0, null, 0).status, STATUS_ACCESS_DENIED, name);
+    const r = k.IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DEVICE, access);
+    assertStatus(r.status, STATUS_ACCESS_DENIED, name);
+    assert.equal(r.devInstRegKey, undefined);
+  }
+  // Denied exactly like KEY_ALL_ACCESS alone.
+  assertStatus(
+    k.IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DEVICE, KEY_ALL_ACCESS).status,
+    STATUS_ACCESS_DENIED,
+  );
+});
+
+Deno.test("a DesiredAccess that is not a 32-bit number is STATUS_INVALID_PARAMETER, not an access of 0 (CONTRACT 1: bad calls return the documented NTSTATUS)", () => {
+  const m = boot();
+  const k = m.kernel;
+  const pdo = m.plugIn("ROOT\\TOASTER");
+  const path = `${SOFTWARE}\\Access`;
+  createKey(k, path);
+  const bad: unknown[] = [
+    undefined,
+    null,
+    "KEY_READ",
+    NaN,
+    1.5,
+    2 ** 32,
+    {},
+    [KEY_READ],
+    1n,
+    Symbol("r"),
+  ];
+  for (const access of bad) {
+    const name = typeof access === "symbol"
+      ? access.toString()
+      : `${typeof access} ${String(access)}`;
+    assertStatus(k.ZwOpenKey(access as never, path).status, STATUS_INVALID_PARAMETER, name);
+    assertStatus(
+      k.ZwCreateKey(access as never, `${path}\\New`, 0, null, 0).status,
+      STATUS_INVALID_PARAMETER,
+      name,
+    );
+    assertStatus(
+      k.IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DEVICE, access as never).status,
+      STATUS_INVALID_PARAMETER,
+      name,
+    );
+  }
+  assert.equal(m.registry.exists(`HKLM\\SOFTWARE\\Access\\New`), false);
+});
+
 Deno.test("each handle keeps the access granted when it was opened: two handles to one key answer differently (Object Handles: granted access per handle)", () => {
   const m = boot();
   const k = m.kernel;
