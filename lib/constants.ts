@@ -460,6 +460,11 @@ export const BUS_QUERY_ID_NAMES: Readonly<Record<number, string>> = {
 export const DeviceTextDescription = 0;
 /** `DeviceTextLocationInformation` (1). */
 export const DeviceTextLocationInformation = 1;
+/** DEVICE_TEXT_TYPE names by value. */
+export const DEVICE_TEXT_TYPE_NAMES: Readonly<Record<number, string>> = {
+  0: "DeviceTextDescription",
+  1: "DeviceTextLocationInformation",
+};
 
 /** `PNP_DEVICE_DISABLED` (0x1). */
 export const PNP_DEVICE_DISABLED = 0x00000001;

@@ -4,7 +4,13 @@
  *
  * @module
  */
-import { IRP_MJ_NAMES, IRP_MN_NAMES, RELATION_TYPE_NAMES } from "../constants.ts";
+import {
+  BUS_QUERY_ID_NAMES,
+  DEVICE_TEXT_TYPE_NAMES,
+  IRP_MJ_NAMES,
+  IRP_MN_NAMES,
+  RELATION_TYPE_NAMES,
+} from "../constants.ts";
 import type { Kernel } from "../kernel.ts";
 import { traceDescription } from "../trace/describe.ts";
 
@@ -318,7 +324,17 @@ export function describeParameters(loc: IO_STACK_LOCATION): Record<string, unkno
   if (p.QueryDeviceRelations) {
     return { Type: RELATION_TYPE_NAMES[p.QueryDeviceRelations.Type as number] };
   }
-  if (p.QueryId) return { IdType: p.QueryId.IdType };
-  if (p.QueryDeviceText) return { DeviceTextType: p.QueryDeviceText.DeviceTextType };
+  if (p.QueryId) {
+    const t = p.QueryId.IdType as number;
+    return { IdType: BUS_QUERY_ID_NAMES[t] ?? t };
+  }
+  if (p.QueryDeviceText) {
+    const t = p.QueryDeviceText.DeviceTextType as number;
+    return { DeviceTextType: DEVICE_TEXT_TYPE_NAMES[t] ?? t };
+  }
+  if (p.DeviceIoControl) {
+    const code = Number(p.DeviceIoControl.IoControlCode) >>> 0;
+    return { IoControlCode: `0x${code.toString(16).padStart(8, "0")}` };
+  }
   return undefined;
 }

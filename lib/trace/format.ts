@@ -4,10 +4,23 @@
  *
  * @module
  */
+import { ntStatusName } from "../ntstatus.ts";
+import { argumentName } from "./names.ts";
 import type { TraceEvent } from "./trace.ts";
 
 function json(v: unknown): string {
-  return JSON.stringify(v);
+  return v === undefined ? "undefined" : JSON.stringify(v);
+}
+
+/** A routine's arguments: numbers with WDK names show the name (`KEY_READ`), others as JSON. */
+function args(routine: string, values: Record<string, unknown>): string {
+  return Object.entries(values).map(([p, v]) => argumentName(routine, p, v) ?? json(v)).join(", ");
+}
+
+/** An application event's detail, with NTSTATUS numbers by name. */
+function appDetail(detail: Record<string, unknown>): string {
+  const status = detail.status;
+  return json(typeof status === "number" ? { ...detail, status: ntStatusName(status) } : detail);
 }
 
 /**
@@ -25,7 +38,7 @@ export function formatEvent(e: TraceEvent): string {
   const head = `#${e.seq} t${e.time} ${e.caller.padEnd(28)} `;
   switch (e.kind) {
     case "call":
-      return head + `call ${e.routine}(${Object.values(e.args).map((a) => json(a)).join(", ")})` +
+      return head + `call ${e.routine}(${args(e.routine, e.args)})` +
         (e.statusName
           ? ` = ${e.statusName}`
           : e.result !== undefined
@@ -56,7 +69,7 @@ export function formatEvent(e: TraceEvent): string {
     case "finding":
       return head + `verifier ${e.rule} (${e.severity}): ${e.message}`;
     case "app":
-      return head + `app:${e.app} ${e.action}` + (e.detail ? ` ${json(e.detail)}` : "");
+      return head + `app:${e.app} ${e.action}` + (e.detail ? ` ${appDetail(e.detail)}` : "");
     case "info":
       return head + `${e.what}` + (e.detail ? ` ${json(e.detail)}` : "");
   }

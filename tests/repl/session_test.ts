@@ -291,7 +291,7 @@ Deno.test("!analyze after KeRaiseIrql(DISPATCH_LEVEL) + ZwClose(null) names Irql
   assert.match(out, /^RULE BROKEN: IrqlZwPassive$/m);
   assert.match(out, /^LAST CALL: .*call ZwClose\(null\)/m);
   assert.match(out, /^DOCUMENTATION: Bug Check 0xC4: DRIVER_VERIFIER_DETECTED_VIOLATION/m);
-  assert.match(out, /TRACE BEFORE THE BUG CHECK:\n(.*\n)*.*call KeRaiseIrql\(2\)/);
+  assert.match(out, /TRACE BEFORE THE BUG CHECK:\n(.*\n)*.*call KeRaiseIrql\(DISPATCH_LEVEL\)/);
 });
 
 Deno.test("!analyze on a running machine says there is no bug check", async () => {
