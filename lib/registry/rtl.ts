@@ -12,6 +12,7 @@ import {
   REG_MULTI_SZ,
   REG_NONE,
   REG_OPTION_NON_VOLATILE,
+  REG_SZ,
   RTL_QUERY_REGISTRY_DELETE,
   RTL_QUERY_REGISTRY_DIRECT,
   RTL_QUERY_REGISTRY_NOEXPAND,
@@ -39,9 +40,16 @@ import {
   STATUS_SUCCESS,
 } from "../ntstatus.ts";
 import type { System } from "../system.ts";
-import { dataSize, type RegData, valueSize } from "./data.ts";
-import type { KeyNode } from "./hive.ts";
-import { accessCheck, referenceKey, ZwCreateKey, ZwDeleteValueKey, ZwSetValueKey } from "./zw.ts";
+import { dataSize, normalizeData, type RegData, valueSize } from "./data.ts";
+import { type KeyNode, splitPath } from "./hive.ts";
+import {
+  accessCheck,
+  referenceKey,
+  ulongArgument,
+  ZwCreateKey,
+  ZwDeleteValueKey,
+  ZwSetValueKey,
+} from "./zw.ts";
 
 /** The key each RTL_REGISTRY_* relative-to value names. */
 const RELATIVE_BASES: Readonly<Record<number, string>> = {
@@ -64,12 +72,15 @@ const DEFAULT_ENVIRONMENT: Readonly<Record<string, string>> = {
 
 /** One row of an `RTL_QUERY_REGISTRY_TABLE`. A row with neither `QueryRoutine` nor `Name` ends the table. */
 export interface RTL_QUERY_REGISTRY_TABLE {
-  /** Called for each value found (not with RTL_QUERY_REGISTRY_DIRECT). */
+  /**
+   * Called for each value found (not with RTL_QUERY_REGISTRY_DIRECT). With NOVALUE and no Name it
+   * is called once with a null ValueName, REG_NONE, null ValueData and ValueLength 0.
+   */
   QueryRoutine?:
     | ((
-      ValueName: string,
+      ValueName: string | null,
       ValueType: number,
-      ValueData: RegData,
+      ValueData: RegData | null,
       ValueLength: number,
       Context: unknown,
       EntryContext: unknown,
@@ -77,15 +88,21 @@ export interface RTL_QUERY_REGISTRY_TABLE {
     | null;
   /** RTL_QUERY_REGISTRY_* flags. */
   Flags: number;
-  /** The value (or, with SUBKEY, the subkey) name; null with a QueryRoutine means every value. */
+  /**
+   * The value name; null with a QueryRoutine means every value. With SUBKEY, a path relative to
+   * Path (it may hold `\`).
+   */
   Name?: string | null;
   /** With DIRECT: an object whose `value` receives the data (and `type` its type). */
   EntryContext?: unknown;
   /** The type of the default data; with TYPECHECK its top byte is the expected type. */
   DefaultType?: number;
-  /** Data used when the value is missing. */
-  DefaultData?: RegData;
-  /** The default data's byte length. */
+  /** Data used when the value is missing, in the JS form of DefaultType (or bytes). */
+  DefaultData?: RegData | null;
+  /**
+   * The default data's byte length. For REG_SZ and REG_EXPAND_SZ, 0 (or leaving it out) means
+   * "compute it from the string"; for other types leaving it out means the data's natural size.
+   */
   DefaultLength?: number;
 }
 
@@ -97,11 +114,13 @@ function basePath(relativeTo: number, path: string): string | undefined {
 /** Finds the key an Rtl call names; `create` makes a missing last component (only that one). */
 function resolveKey(
   sys: System,
-  RelativeTo: number,
+  relativeTo: unknown,
   Path: unknown,
   access: number,
   create: boolean,
 ): { node: KeyNode } | { status: number } {
+  const RelativeTo = ulongArgument(relativeTo);
+  if (RelativeTo === undefined) return { status: STATUS_INVALID_PARAMETER };
   if (RelativeTo & RTL_REGISTRY_HANDLE) {
     const r = referenceKey(sys, Path, access);
     return "status" in r ? r : { node: r.entry.object };
@@ -193,106 +212,244 @@ function expand(s: string, env: Readonly<Record<string, string>>): string {
 }
 
 /**
+ * `STATUS_DATA_OVERRUN` (0xC000003C): what RtlQueryRegistryValues returns for a REG_SZ default
+ * without DefaultData (Wine's test_RtlQueryRegistryValues, run on Windows).
+ */
+const STATUS_DATA_OVERRUN = 0xc000003c;
+
+/** A QueryRoutine: called with a value's name, type, data and byte length, it returns an NTSTATUS. */
+type QueryRoutine = NonNullable<RTL_QUERY_REGISTRY_TABLE["QueryRoutine"]>;
+
+/** A table row whose members have the types the structure gives them. */
+interface CheckedRow {
+  routine: QueryRoutine | null;
+  flags: number;
+  name: string | null;
+  entryContext: unknown;
+  defaultType: number;
+  defaultData: RegData | null | undefined;
+  defaultLength: number | undefined;
+}
+
+/** Reads one table row, or undefined when a member is not of its type (a bad table entry). */
+function checkRow(row: unknown): CheckedRow | undefined {
+  if (row === null || typeof row !== "object") return undefined;
+  const r = row as Record<string, unknown>;
+  const routine = r.QueryRoutine ?? null;
+  if (routine !== null && typeof routine !== "function") return undefined;
+  const flags = ulongArgument(r.Flags ?? 0);
+  if (flags === undefined) return undefined;
+  const name = r.Name ?? null;
+  if (name !== null && typeof name !== "string") return undefined;
+  const defaultType = ulongArgument(r.DefaultType ?? REG_NONE);
+  if (defaultType === undefined) return undefined;
+  const defaultLength = r.DefaultLength === undefined ? undefined : ulongArgument(r.DefaultLength);
+  if (r.DefaultLength !== undefined && defaultLength === undefined) return undefined;
+  return {
+    routine: routine as QueryRoutine | null,
+    flags,
+    name,
+    entryContext: r.EntryContext,
+    defaultType,
+    defaultData: r.DefaultData as RegData | null | undefined,
+    defaultLength,
+  };
+}
+
+/** What a row reports for a value: its type, data and byte length. */
+interface Reported {
+  type: number;
+  data: RegData | null;
+  length: number;
+}
+
+/**
+ * The data a row's default stands for, or a status: DefaultType REG_NONE is no default; a REG_SZ
+ * default without data is STATUS_DATA_OVERRUN (Wine's test_RtlQueryRegistryValues on Windows); data
+ * that is not of DefaultType is a bad table entry. DefaultLength is honoured: a string default is
+ * cut to it, and other data is reported with that length (the DDI: "the length, in bytes, of the
+ * DefaultData member"; 0 for a string means "compute it").
+ */
+function defaultValue(row: CheckedRow): Reported | { status: number } | undefined {
+  const type = row.defaultType & 0xff;
+  if (type === REG_NONE) return undefined;
+  if (row.defaultData === null || row.defaultData === undefined) {
+    return type === REG_SZ ? { status: STATUS_DATA_OVERRUN } : undefined;
+  }
+  const n = normalizeData(type, row.defaultData);
+  if (!n.value) return { status: STATUS_INVALID_PARAMETER };
+  const { data, raw } = n.value;
+  const given = row.defaultLength;
+  if (typeof data === "string" && (type === REG_SZ || type === REG_EXPAND_SZ)) {
+    if (!given) return { type, data, length: dataSize(type, data) };
+    return { type, data: data.slice(0, given >> 1), length: given };
+  }
+  const natural = raw ? raw.length : dataSize(type, data);
+  if (given === undefined) return { type, data, length: natural };
+  if (data instanceof Uint8Array) return { type, data: data.slice(0, given), length: given };
+  return { type, data, length: given };
+}
+
+/** A QueryRoutine's result as an NTSTATUS: a routine that returns no number has not failed. */
+function routineStatus(result: unknown): number {
+  return typeof result === "number" ? result : STATUS_SUCCESS;
+}
+
+/**
  * `RtlQueryRegistryValues`: walks a query table over a key, calling each row's QueryRoutine (or
  * storing DIRECT data in its EntryContext). An error from a QueryRoutine stops the walk and is
- * returned, except STATUS_BUFFER_TOO_SMALL, which is ignored (the routine's documentation).
+ * returned, except STATUS_BUFFER_TOO_SMALL, which is ignored (the routine's documentation). The
+ * rules follow the DDI page and Wine's test_RtlQueryRegistryValues, which runs on Windows:
+ * - a row that is not an object, or whose members are not of their types, is
+ *   STATUS_INVALID_PARAMETER (a bad table entry), and so is a DIRECT row with a QueryRoutine ("must
+ *   be NULL");
+ * - SUBKEY's Name is a path relative to Path; the rows after it, and a QueryRoutine on the SUBKEY row
+ *   itself (called for every value of the subkey), work in that key;
+ * - NOVALUE only applies to a row without a Name: the routine is called once with no value;
+ * - a missing value uses the row's default unless DefaultType is REG_NONE; with REQUIRED and no
+ *   default it is STATUS_OBJECT_NAME_NOT_FOUND, as is REQUIRED with no Name on a key without values;
+ * - without NOEXPAND a REG_EXPAND_SZ is expanded (for DIRECT rows too) and a REG_MULTI_SZ goes to
+ *   the routine one string at a time.
  */
 export function RtlQueryRegistryValues(
   sys: System,
-  RelativeTo: number,
+  RelativeTo: unknown,
   Path: unknown,
-  QueryTable: RTL_QUERY_REGISTRY_TABLE[],
+  QueryTable: unknown,
   Context: unknown,
   Environment?: Readonly<Record<string, string>> | null,
 ): number {
+  if (!Array.isArray(QueryTable)) return STATUS_INVALID_PARAMETER;
   const top = resolveKey(sys, RelativeTo, Path, KEY_QUERY_VALUE, false);
   if ("status" in top) return top.status;
-  const env = Environment ?? DEFAULT_ENVIRONMENT;
+  const env = Environment && typeof Environment === "object" ? Environment : DEFAULT_ENVIRONMENT;
   let current = top.node;
-  for (const row of QueryTable) {
-    if (!row.QueryRoutine && (row.Name === null || row.Name === undefined)) break;
-    if (row.Flags & (RTL_QUERY_REGISTRY_SUBKEY | RTL_QUERY_REGISTRY_TOPKEY)) {
+  for (const entry of QueryTable as unknown[]) {
+    const row = checkRow(entry);
+    if (!row) return STATUS_INVALID_PARAMETER;
+    if (!row.routine && row.name === null) break;
+    const direct = (row.flags & RTL_QUERY_REGISTRY_DIRECT) !== 0;
+    if (direct && row.routine) return STATUS_INVALID_PARAMETER;
+    let allValues = row.name === null;
+    if (row.flags & (RTL_QUERY_REGISTRY_SUBKEY | RTL_QUERY_REGISTRY_TOPKEY)) {
       current = top.node;
-      if (row.Flags & RTL_QUERY_REGISTRY_SUBKEY) {
-        if (typeof row.Name !== "string") return STATUS_INVALID_PARAMETER;
-        const sub = current.child(row.Name);
-        if (!sub) {
-          if (row.Flags & RTL_QUERY_REGISTRY_REQUIRED) return STATUS_OBJECT_NAME_NOT_FOUND;
+      if (row.flags & RTL_QUERY_REGISTRY_SUBKEY) {
+        if (row.name === null) return STATUS_INVALID_PARAMETER;
+        const found = sys.hive.walk(top.node, splitPath(row.name));
+        if (!("found" in found)) {
+          if (row.flags & RTL_QUERY_REGISTRY_REQUIRED) return STATUS_OBJECT_NAME_NOT_FOUND;
           continue;
         }
-        current = sub;
+        const check = accessCheck(found.found, KEY_QUERY_VALUE);
+        if ("status" in check) return check.status;
+        current = found.found;
+        // The routine of a SUBKEY row reports the subkey's values; its Name named the key.
+        allValues = true;
       }
-      if (!row.QueryRoutine) continue;
+      if (!row.routine) continue;
     }
-    if (row.Flags & RTL_QUERY_REGISTRY_NOVALUE) {
-      const s = row.QueryRoutine?.(
-        row.Name ?? "",
-        REG_NONE,
-        new Uint8Array(),
-        0,
-        Context,
-        row.EntryContext,
-      );
-      if (s !== undefined && !NT_SUCCESS(s) && s !== STATUS_BUFFER_TOO_SMALL) return s;
+    if (row.routine && allValues && (row.flags & RTL_QUERY_REGISTRY_NOVALUE)) {
+      const s = routineStatus(row.routine(null, REG_NONE, null, 0, Context, row.entryContext));
+      if (!NT_SUCCESS(s) && s !== STATUS_BUFFER_TOO_SMALL) return s;
       continue;
     }
-    const names = row.Name === null || row.Name === undefined
-      ? current.valueList().map((v) => v.name)
-      : [row.Name];
+    const names = allValues ? current.valueList().map((v) => v.name) : [row.name!];
+    if (allValues && names.length === 0 && (row.flags & RTL_QUERY_REGISTRY_REQUIRED)) {
+      return STATUS_OBJECT_NAME_NOT_FOUND;
+    }
     for (const name of names) {
       const stored = current.value(name);
-      let type: number;
-      let data: RegData;
+      let found: Reported;
       if (stored) {
-        type = stored.type;
-        data = stored.data;
-      } else if (row.Flags & RTL_QUERY_REGISTRY_REQUIRED) {
-        return STATUS_OBJECT_NAME_NOT_FOUND;
-      } else if (
-        row.DefaultType !== undefined && (row.DefaultType & 0xffffff) !== REG_NONE &&
-        row.DefaultData !== undefined
-      ) {
-        type = row.DefaultType & 0xffffff;
-        data = row.DefaultData;
+        found = { type: stored.type, data: stored.data, length: valueSize(stored) };
       } else {
-        continue;
+        const d = defaultValue(row);
+        if (d && "status" in d) return d.status;
+        if (!d) {
+          if (row.flags & RTL_QUERY_REGISTRY_REQUIRED) return STATUS_OBJECT_NAME_NOT_FOUND;
+          continue;
+        }
+        found = d;
       }
-      if (row.Flags & RTL_QUERY_REGISTRY_DIRECT) {
-        // Win8+: DIRECT without TYPECHECK on an untrusted hive (anything outside HKLM's system hives) is a bug check.
-        const trusted = /^\\REGISTRY\\MACHINE\\(SYSTEM|SOFTWARE|HARDWARE|SECURITY|SAM)(\\|$)/i.test(
-          current.path,
-        );
-        if (!(row.Flags & RTL_QUERY_REGISTRY_TYPECHECK) && !trusted) {
-          sys.violate(
-            "RtlQueryRegistryValuesTypecheck",
-            "RtlQueryRegistryValues with RTL_QUERY_REGISTRY_DIRECT and no RTL_QUERY_REGISTRY_TYPECHECK on an untrusted hive",
-            [0, 0, 0],
-          );
-        }
-        if (row.Flags & RTL_QUERY_REGISTRY_TYPECHECK) {
-          const expected = ((row.DefaultType ?? 0) >>> RTL_QUERY_REGISTRY_TYPECHECK_SHIFT) & 0xff;
-          if (expected !== type) return STATUS_OBJECT_TYPE_MISMATCH;
-        }
-        if (row.EntryContext && typeof row.EntryContext === "object") {
-          Object.assign(row.EntryContext, { value: data, type });
-        }
-      } else if (row.QueryRoutine) {
-        const calls: [number, RegData][] =
-          type === REG_MULTI_SZ && !(row.Flags & RTL_QUERY_REGISTRY_NOEXPAND) && Array.isArray(data)
-            ? data.map((s) => [1, s] as [number, RegData])
-            : type === REG_EXPAND_SZ && !(row.Flags & RTL_QUERY_REGISTRY_NOEXPAND) &&
-                typeof data === "string"
-            ? [[1, expand(data, env)]]
-            : [[type, data]];
-        for (const [t, d] of calls) {
-          // ValueLength is the stored size for data passed as stored, the string's size otherwise.
-          const length = stored && d === data ? valueSize(stored) : dataSize(t, d);
-          const s = row.QueryRoutine(name, t, d, length, Context, row.EntryContext);
-          if (!NT_SUCCESS(s) && s !== STATUS_BUFFER_TOO_SMALL) return s;
-        }
-      }
-      if (stored && (row.Flags & RTL_QUERY_REGISTRY_DELETE)) sys.hive.deleteValue(current, name);
+      const s = direct
+        ? storeDirect(sys, current, row, found, stored !== undefined, env)
+        : row.routine
+        ? report(row, name, found, Context, env)
+        : STATUS_SUCCESS;
+      if (s !== STATUS_SUCCESS) return s;
+      if (stored && (row.flags & RTL_QUERY_REGISTRY_DELETE)) sys.hive.deleteValue(current, name);
     }
+  }
+  return STATUS_SUCCESS;
+}
+
+/** A DIRECT row: the data goes to the row's EntryContext. */
+function storeDirect(
+  sys: System,
+  key: KeyNode,
+  row: CheckedRow,
+  found: Reported,
+  stored: boolean,
+  env: Readonly<Record<string, string>>,
+): number {
+  // Win8+: DIRECT without TYPECHECK on an untrusted hive (anything outside HKLM's system hives) is a bug check.
+  const trusted = /^\\REGISTRY\\MACHINE\\(SYSTEM|SOFTWARE|HARDWARE|SECURITY|SAM)(\\|$)/i.test(
+    key.path,
+  );
+  if (!(row.flags & RTL_QUERY_REGISTRY_TYPECHECK) && !trusted) {
+    sys.violate(
+      "RtlQueryRegistryValuesTypecheck",
+      "RtlQueryRegistryValues with RTL_QUERY_REGISTRY_DIRECT and no RTL_QUERY_REGISTRY_TYPECHECK on an untrusted hive",
+      [0, 0, 0],
+    );
+  }
+  if (row.flags & RTL_QUERY_REGISTRY_TYPECHECK) {
+    const expected = (row.defaultType >>> RTL_QUERY_REGISTRY_TYPECHECK_SHIFT) & 0xff;
+    if (expected !== found.type) return STATUS_OBJECT_TYPE_MISMATCH;
+  }
+  let { type, data } = found;
+  if (!stored && typeof data === "string" && row.defaultLength) {
+    // A string default fills a UNICODE_STRING whose Length leaves out the last WCHAR of
+    // DefaultLength: "Some default" with DefaultLength 8 reads back as "Som" (Wine's tests).
+    data = data.slice(0, Math.max(0, (row.defaultLength >> 1) - 1));
+  }
+  if (
+    type === REG_EXPAND_SZ && typeof data === "string" && !(row.flags & RTL_QUERY_REGISTRY_NOEXPAND)
+  ) {
+    // DIRECT expands a REG_EXPAND_SZ as the routine calls do (Wine's tests on Windows: "C:").
+    type = REG_SZ;
+    data = expand(data, env);
+  }
+  // Non-string data of length 0 copies nothing (a REG_DWORD default with DefaultLength 0).
+  if (found.length === 0 && typeof data !== "string" && !Array.isArray(data)) return STATUS_SUCCESS;
+  if (row.entryContext && typeof row.entryContext === "object") {
+    Object.assign(row.entryContext, { value: data, type });
+  }
+  return STATUS_SUCCESS;
+}
+
+/** A routine row: one call, or one per string of a REG_MULTI_SZ without NOEXPAND. */
+function report(
+  row: CheckedRow,
+  name: string,
+  found: Reported,
+  Context: unknown,
+  env: Readonly<Record<string, string>>,
+): number {
+  const noExpand = (row.flags & RTL_QUERY_REGISTRY_NOEXPAND) !== 0;
+  const { type, data } = found;
+  // ValueLength is the stored (or default) length for data passed as it is, the string's size for
+  // expanded and split data.
+  const calls: Reported[] = !noExpand && type === REG_MULTI_SZ && Array.isArray(data)
+    ? data.map((s) => ({ type: REG_SZ, data: s, length: dataSize(REG_SZ, s) }))
+    : !noExpand && type === REG_EXPAND_SZ && typeof data === "string"
+    ? [{ type: REG_SZ, data: expand(data, env), length: dataSize(REG_SZ, expand(data, env)) }]
+    : [found];
+  for (const call of calls) {
+    const s = routineStatus(
+      row.routine!(name, call.type, call.data, call.length, Context, row.entryContext),
+    );
+    if (!NT_SUCCESS(s) && s !== STATUS_BUFFER_TOO_SMALL) return s;
   }
   return STATUS_SUCCESS;
 }

@@ -16,6 +16,7 @@ import {
   REG_EXPAND_SZ,
   REG_MULTI_SZ,
   REG_NONE,
+  REG_QWORD,
   REG_SZ,
   RTL_QUERY_REGISTRY_DELETE,
   RTL_QUERY_REGISTRY_DIRECT,
@@ -47,9 +48,9 @@ const SERVICES = "HKLM\\SYSTEM\\CurrentControlSet\\Services";
 
 /** One call a QueryRoutine received. */
 interface Seen {
-  name: string;
+  name: string | null;
   type: number;
-  data: RegData;
+  data: RegData | null;
   length: number;
 }
 
@@ -383,18 +384,293 @@ Deno.test("RTL_QUERY_REGISTRY_DELETE deletes the value after it was queried (Rtl
   assert.equal(m.registry.getValue(`${SERVICES}\\Toaster`, "Start"), undefined);
 });
 
-Deno.test("RTL_QUERY_REGISTRY_NOVALUE calls the routine once with no value (RtlQueryRegistryValues: NOVALUE)", () => {
-  const m = toasterMachine();
+/** The key of Wine's test_RtlQueryRegistryValues, under HKLM\SOFTWARE (a trusted hive). */
+const WINE_TEST = "\\Registry\\Machine\\Software\\WineTest";
+
+/** A machine with Wine's test values: an expandable string, a list without its NULs, numbers, a subkey. */
+function wineMachine(): ReturnType<typeof boot> {
+  const m = boot();
+  const key = "HKLM\\SOFTWARE\\WineTest";
+  m.registry.setValue(key, "WindowsDrive", REG_EXPAND_SZ, "%SYSTEMDRIVE%");
+  // Wine stores "Brussels\0Paris\0%PATH%" without the list's closing NULs.
+  const text = "Brussels\0Paris\0%PATH%";
+  const bytes = Uint8Array.from([...text].flatMap((c) => [c.charCodeAt(0), 0]));
+  m.registry.setValue(key, "CapitalsOfEurope", REG_MULTI_SZ, bytes);
+  m.registry.setValue(key, "MeaningOfLife32", REG_DWORD, 0x2a);
+  m.registry.setValue(key, "MeaningOfLife64", REG_QWORD, 0x2an);
+  m.registry.setValue(`${key}\\subkey`, "Color", REG_SZ, "Yellow");
+  m.registry.setValue(`${key}\\subkey\\deeper`, "Shade", REG_SZ, "Lemon");
+  m.registry.createKey(`${key}\\Empty`);
+  return m;
+}
+
+/** RtlQueryRegistryValues over Wine's key, with the environment Wine's values expand in. */
+function query(m: ReturnType<typeof boot>, table: RTL_QUERY_REGISTRY_TABLE[], path = WINE_TEST) {
+  return m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE, path, table, null, {
+    SystemDrive: "C:",
+  });
+}
+
+Deno.test("RTL_QUERY_REGISTRY_NOVALUE on a row without a Name calls the routine once with no value name, REG_NONE, no data and length 0, without enumerating; on a row with a Name it is ignored (RtlQueryRegistryValues: NOVALUE; Wine test_RtlQueryRegistryValues)", () => {
+  const m = wineMachine();
   const seen: Seen[] = [];
   assertStatus(
-    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
-      { QueryRoutine: recorder(seen), Flags: RTL_QUERY_REGISTRY_NOVALUE, Name: "Anything" },
+    query(m, [
+      { QueryRoutine: recorder(seen), Flags: RTL_QUERY_REGISTRY_NOVALUE },
+      {
+        QueryRoutine: recorder(seen),
+        Flags: RTL_QUERY_REGISTRY_NOVALUE,
+        DefaultType: REG_SZ,
+        DefaultData: "Some default",
+      },
     ]),
     STATUS_SUCCESS,
   );
-  assert.equal(seen.length, 1);
-  assert.equal(seen[0]!.type, REG_NONE);
-  assert.equal(seen[0]!.length, 0);
+  const none = { name: null, type: REG_NONE, data: null, length: 0 };
+  assert.deepEqual(seen, [none, none]);
+  // With a Name the row is an ordinary query: the value is read (and expanded).
+  const named: Seen[] = [];
+  assertStatus(
+    query(m, [
+      { QueryRoutine: recorder(named), Flags: RTL_QUERY_REGISTRY_NOVALUE, Name: "WindowsDrive" },
+      { QueryRoutine: recorder(named), Flags: RTL_QUERY_REGISTRY_NOVALUE, Name: "I don't exist" },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.deepEqual(named, [{ name: "WindowsDrive", type: REG_SZ, data: "C:", length: 6 }]);
+});
+
+Deno.test("a DIRECT row with a QueryRoutine is STATUS_INVALID_PARAMETER and nothing is called or stored, whether or not the value exists (RtlQueryRegistryValues: with DIRECT the QueryRoutine must be NULL; Wine test_RtlQueryRegistryValues)", () => {
+  const m = wineMachine();
+  for (const name of ["WindowsDrive", "I don't exist"]) {
+    const seen: Seen[] = [];
+    const out: { value?: RegData } = {};
+    assertStatus(
+      query(m, [{
+        QueryRoutine: recorder(seen),
+        Flags: RTL_QUERY_REGISTRY_DIRECT,
+        Name: name,
+        EntryContext: out,
+        DefaultType: REG_SZ,
+        DefaultData: "Some default",
+      }]),
+      STATUS_INVALID_PARAMETER,
+      name,
+    );
+    assert.deepEqual(seen, [], name);
+    assert.equal(out.value, undefined, name);
+  }
+});
+
+Deno.test("RTL_QUERY_REGISTRY_REQUIRED: a missing value with a DefaultType other than REG_NONE uses the default; with REG_NONE, or with no Name on a key without values, it is STATUS_OBJECT_NAME_NOT_FOUND (RtlQueryRegistryValues: REQUIRED; Wine test_RtlQueryRegistryValues)", () => {
+  const m = wineMachine();
+  const seen: Seen[] = [];
+  assertStatus(
+    query(m, [{
+      QueryRoutine: recorder(seen),
+      Flags: RTL_QUERY_REGISTRY_REQUIRED,
+      Name: "I don't exist",
+      DefaultType: REG_SZ,
+      DefaultData: "Some default",
+    }]),
+    STATUS_SUCCESS,
+  );
+  assert.deepEqual(seen, [
+    { name: "I don't exist", type: REG_SZ, data: "Some default", length: 26 },
+  ]);
+  const none: Seen[] = [];
+  assertStatus(
+    query(m, [{
+      QueryRoutine: recorder(none),
+      Flags: RTL_QUERY_REGISTRY_REQUIRED,
+      Name: "I don't exist",
+      DefaultType: REG_NONE,
+      DefaultData: "Some default",
+    }]),
+    STATUS_OBJECT_NAME_NOT_FOUND,
+  );
+  // "This exit occurs if the Name member is NULL and the current key has no" values.
+  assertStatus(
+    query(
+      m,
+      [{ QueryRoutine: recorder(none), Flags: RTL_QUERY_REGISTRY_REQUIRED, Name: null }],
+      `${WINE_TEST}\\Empty`,
+    ),
+    STATUS_OBJECT_NAME_NOT_FOUND,
+  );
+  assert.deepEqual(none, []);
+  // Without REQUIRED a key without values skips the row.
+  assertStatus(
+    query(m, [{ QueryRoutine: recorder(none), Flags: 0, Name: null }], `${WINE_TEST}\\Empty`),
+    STATUS_SUCCESS,
+  );
+});
+
+Deno.test("RTL_QUERY_REGISTRY_SUBKEY: Name is a path relative to Path that may hold backslashes; a QueryRoutine on the SUBKEY row is called for every value of that subkey (RtlQueryRegistryValues: SUBKEY; Wine test_RtlQueryRegistryValues)", () => {
+  const m = wineMachine();
+  const seen: Seen[] = [];
+  assertStatus(
+    query(m, [{ QueryRoutine: recorder(seen), Flags: RTL_QUERY_REGISTRY_SUBKEY, Name: "subkey" }]),
+    STATUS_SUCCESS,
+  );
+  assert.deepEqual(seen, [{ name: "Color", type: REG_SZ, data: "Yellow", length: 14 }]);
+  const shade: { value?: RegData } = {};
+  const color: { value?: RegData } = {};
+  assertStatus(
+    query(m, [
+      { Flags: RTL_QUERY_REGISTRY_SUBKEY, Name: "subkey\\deeper" },
+      { Flags: RTL_QUERY_REGISTRY_DIRECT, Name: "Shade", EntryContext: shade },
+      // Each SUBKEY path is relative to Path, not to the previous subkey.
+      { Flags: RTL_QUERY_REGISTRY_SUBKEY, Name: "subkey" },
+      { Flags: RTL_QUERY_REGISTRY_DIRECT, Name: "Color", EntryContext: color },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.equal(shade.value, "Lemon");
+  assert.equal(color.value, "Yellow");
+  assertStatus(
+    query(m, [{ Flags: RTL_QUERY_REGISTRY_SUBKEY | RTL_QUERY_REGISTRY_REQUIRED, Name: "a\\b" }]),
+    STATUS_OBJECT_NAME_NOT_FOUND,
+  );
+});
+
+Deno.test("RTL_QUERY_REGISTRY_DIRECT without NOEXPAND expands a REG_EXPAND_SZ, stored or default; with NOEXPAND it stores the string as it is (RtlQueryRegistryValues: NOEXPAND; Wine test_RtlQueryRegistryValues)", () => {
+  const m = wineMachine();
+  const expanded: { value?: RegData; type?: number } = {};
+  const raw: { value?: RegData; type?: number } = {};
+  const fallback: { value?: RegData } = {};
+  const plain: { value?: RegData } = {};
+  assertStatus(
+    query(m, [
+      { Flags: RTL_QUERY_REGISTRY_DIRECT, Name: "WindowsDrive", EntryContext: expanded },
+      {
+        Flags: RTL_QUERY_REGISTRY_DIRECT | RTL_QUERY_REGISTRY_NOEXPAND,
+        Name: "WindowsDrive",
+        EntryContext: raw,
+      },
+      {
+        Flags: RTL_QUERY_REGISTRY_DIRECT,
+        Name: "I don't exist",
+        EntryContext: fallback,
+        DefaultType: REG_EXPAND_SZ,
+        DefaultData: "%SYSTEMDRIVE%",
+      },
+      // A REG_SZ default is not expanded.
+      {
+        Flags: RTL_QUERY_REGISTRY_DIRECT,
+        Name: "I don't exist",
+        EntryContext: plain,
+        DefaultType: REG_SZ,
+        DefaultData: "%SYSTEMDRIVE%",
+      },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.deepEqual(expanded, { value: "C:", type: REG_SZ });
+  assert.deepEqual(raw, { value: "%SYSTEMDRIVE%", type: REG_EXPAND_SZ });
+  assert.equal(fallback.value, "C:");
+  assert.equal(plain.value, "%SYSTEMDRIVE%");
+});
+
+Deno.test('DefaultLength is honoured: a REG_SZ default cut to it (the routine gets "Some" and 8; DIRECT gets "Som"), and a REG_DWORD default with DefaultLength 0 is reported with length 0 and not stored by DIRECT (RtlQueryRegistryValues: DefaultLength; Wine test_RtlQueryRegistryValues)', () => {
+  const m = wineMachine();
+  const seen: Seen[] = [];
+  const some: { value?: RegData } = {};
+  const dword: { value?: RegData } = { value: 1 };
+  const dword4: { value?: RegData } = { value: 1 };
+  assertStatus(
+    query(m, [
+      {
+        QueryRoutine: recorder(seen),
+        Flags: 0,
+        Name: "I don't exist",
+        DefaultType: REG_SZ,
+        DefaultData: "Some default",
+        DefaultLength: 8,
+      },
+      {
+        QueryRoutine: recorder(seen),
+        Flags: 0,
+        Name: "I don't exist",
+        DefaultType: REG_DWORD,
+        DefaultData: 0xdeadbeef,
+        DefaultLength: 0,
+      },
+      {
+        Flags: RTL_QUERY_REGISTRY_DIRECT,
+        Name: "I don't exist",
+        EntryContext: some,
+        DefaultType: REG_SZ,
+        DefaultData: "Some default",
+        DefaultLength: 8,
+      },
+      {
+        Flags: RTL_QUERY_REGISTRY_DIRECT,
+        Name: "I don't exist",
+        EntryContext: dword,
+        DefaultType: REG_DWORD,
+        DefaultData: 0xdeadbeef,
+        DefaultLength: 0,
+      },
+      {
+        Flags: RTL_QUERY_REGISTRY_DIRECT,
+        Name: "I don't exist",
+        EntryContext: dword4,
+        DefaultType: REG_DWORD,
+        DefaultData: 0x2a,
+        DefaultLength: 4,
+      },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.deepEqual(seen, [
+    { name: "I don't exist", type: REG_SZ, data: "Some", length: 8 },
+    { name: "I don't exist", type: REG_DWORD, data: 0xdeadbeef, length: 0 },
+  ]);
+  assert.equal(some.value, "Som");
+  assert.equal(dword.value, 1);
+  assert.equal(dword4.value, 0x2a);
+});
+
+Deno.test("a REG_SZ default without DefaultData is STATUS_DATA_OVERRUN, for a routine row and a DIRECT row, and nothing is called or stored; a REG_NONE default is no default (RtlQueryRegistryValues; Wine test_RtlQueryRegistryValues: the default value is not used if it is not valid)", () => {
+  const STATUS_DATA_OVERRUN = 0xc000003c;
+  const m = wineMachine();
+  const seen: Seen[] = [];
+  const out: { value?: RegData } = {};
+  for (const data of [{}, { DefaultData: null }]) {
+    assertStatus(
+      query(m, [{
+        QueryRoutine: recorder(seen),
+        Flags: 0,
+        Name: "I don't exist",
+        DefaultType: REG_SZ,
+        ...data,
+      }]),
+      STATUS_DATA_OVERRUN,
+    );
+    assertStatus(
+      query(m, [{
+        Flags: RTL_QUERY_REGISTRY_DIRECT,
+        Name: "I don't exist",
+        EntryContext: out,
+        DefaultType: REG_SZ,
+        ...data,
+      }]),
+      STATUS_DATA_OVERRUN,
+    );
+  }
+  assertStatus(
+    query(m, [{
+      QueryRoutine: recorder(seen),
+      Flags: 0,
+      Name: "I don't exist",
+      DefaultType: REG_NONE,
+      DefaultData: "Some default",
+    }]),
+    STATUS_SUCCESS,
+  );
+  assert.deepEqual(seen, []);
+  assert.equal(out.value, undefined);
 });
 
 Deno.test("RTL_QUERY_REGISTRY_DIRECT without RTL_QUERY_REGISTRY_TYPECHECK on an untrusted hive bug checks 0x139 KERNEL_SECURITY_CHECK_FAILURE (RtlQueryRegistryValues, Windows 8 and later)", () => {
