@@ -107,6 +107,8 @@ export class BusChild {
   pdo: DeviceObject | null = null;
   /** Left out of the last BusRelations answer: the next REMOVE deletes the PDO. */
   reportedMissing = false;
+  /** Created by its bus driver (static enumeration) rather than plugged in. */
+  static = false;
   /** Devices plugged into this one. */
   readonly children: BusChild[] = [];
   /** The bus this device is on (null for the root enumerator itself). */
@@ -141,6 +143,34 @@ function capabilitiesOf(spec: DeviceSpec, caps: DeviceCapabilities): void {
 export function busChildOf(pdo: DeviceObject): BusChild | undefined {
   const c = pdo.DeviceExtension.busChild;
   return c instanceof BusChild ? c : undefined;
+}
+
+/**
+ * Static enumeration: a bus driver that decides its children itself (the toaster sample's static
+ * bus reads `NumberOfToasters` in AddDevice) adds them to the bus it sits on; the bus then reports
+ * them in BusRelations like plugged-in hardware. `busPdo` is the bus's own PDO. Returns false when
+ * that PDO is not a device of the model's virtual bus.
+ */
+export function addStaticChild(
+  busPdo: DeviceObject,
+  spec: DeviceSpec,
+  instanceId: string,
+): boolean {
+  const bus = busChildOf(busPdo);
+  if (!bus) return false;
+  const child = new BusChild(spec, instanceId, bus);
+  child.static = true;
+  bus.children.push(child);
+  return true;
+}
+
+/** The static children a bus driver added leave with its FDO (it deletes their PDOs on REMOVE). */
+export function removeStaticChildren(busPdo: DeviceObject): void {
+  const bus = busChildOf(busPdo);
+  if (!bus) return;
+  for (const c of bus.children) if (c.static) c.present = false;
+  const kept = bus.children.filter((c) => !c.static || c.pdo);
+  bus.children.splice(0, bus.children.length, ...kept);
 }
 
 /**

@@ -18,10 +18,14 @@ import {
   IRP_MN_REMOVE_DEVICE,
   IRP_MN_START_DEVICE,
   IRP_MN_SURPRISE_REMOVAL,
+  KEY_READ,
+  KeyValuePartialInformation,
+  PLUGPLAY_REGKEY_DEVICE,
   PNP_DEVICE_DONT_DISPLAY_IN_UI,
   PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES,
   REG_DWORD,
 } from "../constants.ts";
+import { addStaticChild, type DeviceSpec, removeStaticChildren } from "../bus/virtual_bus.ts";
 import type { DeviceObject, DriverObject, DriverSpec, Irp } from "../io/objects.ts";
 import type { Kernel } from "../kernel.ts";
 import { boot, type BootOptions, type Machine } from "../machine.ts";
@@ -292,6 +296,77 @@ export const dockDriver: DriverSpec = {
   className: "System",
 };
 
+/**
+ * A toaster as the toaster bus reports it for serial number `serial`: the device ID is the hardware
+ * ID, the instance ID `%02d` of the serial (UniqueID FALSE, so PnP adds the bus's ParentIdPrefix),
+ * the description `Microsoft_Eliyas_Toaster_%02d`, Address and UINumber the serial.
+ */
+export function toasterSpec(serial: number): DeviceSpec & { instanceId: string } {
+  const nn = String(serial).padStart(2, "0");
+  return {
+    hardwareIds: [TOASTER_HARDWARE_ID],
+    compatibleIds: [TOASTER_COMPATIBLE_ID],
+    instanceId: nn,
+    uniqueId: false,
+    description: `Microsoft_Eliyas_Toaster_${nn}`,
+    location: "Toaster Bus 0",
+    removable: true,
+    ejectSupported: true,
+    surpriseRemovalOk: true,
+    address: serial,
+    uiNumber: serial,
+  };
+}
+
+/** The most toasters the static bus creates (the sample clamps `NumberOfToasters` to it). */
+export const MAX_STATIC_TOASTERS = 10;
+
+const staticBusBase = interfaceFunctionDriver("statbus", {
+  hardwareIds: ["root\\statbus"],
+  interfaceGuid: GUID_DEVINTERFACE_BUSENUM_TOASTER,
+  classGuid: GUID_DEVCLASS_SYSTEM,
+  className: "System",
+});
+
+/**
+ * The toaster sample's static bus (`statbus`): instead of waiting for plug-in requests, AddDevice
+ * opens its hardware key (IoOpenDeviceRegistryKey, PLUGPLAY_REGKEY_DEVICE, KEY_READ), reads
+ * `NumberOfToasters` (REG_DWORD, default 0, at most 10) and creates that many toasters, serials 1 to
+ * n. They are reported in BusRelations once the bus has started, and they go with its FDO: its REMOVE
+ * deletes them, and the next AddDevice reads the value again. Not part of the example machine; load
+ * it with `machine.loadDriver(staticBusDriver)` (or `driver: { sample: statbus }` in a scenario).
+ */
+export const staticBusDriver: DriverSpec = {
+  ...staticBusBase,
+  AddDevice(k: Kernel, driver: DriverObject, pdo: DeviceObject): number {
+    let count = 0;
+    const key = k.IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DEVICE, KEY_READ);
+    if (key.devInstRegKey) {
+      const q = k.ZwQueryValueKey(
+        key.devInstRegKey,
+        "NumberOfToasters",
+        KeyValuePartialInformation,
+      );
+      const info = q.keyValueInformation as { Type?: number; Data?: unknown } | undefined;
+      if (NT_SUCCESS(q.status) && info?.Type === REG_DWORD && typeof info.Data === "number") {
+        count = Math.min(info.Data, MAX_STATIC_TOASTERS);
+      }
+      k.ZwClose(key.devInstRegKey);
+    }
+    for (let serial = 1; serial <= count; serial++) {
+      const spec = toasterSpec(serial);
+      addStaticChild(pdo, spec, spec.instanceId);
+    }
+    return staticBusBase.AddDevice!(k, driver, pdo);
+  },
+  DispatchPnp(k: Kernel, fdo: DeviceObject, irp: Irp): number {
+    if (k.IoGetCurrentIrpStackLocation(irp).MinorFunction === IRP_MN_REMOVE_DEVICE) {
+      removeStaticChildren(fdo.DeviceExtension.UnderlyingPDO as DeviceObject);
+    }
+    return staticBusBase.DispatchPnp!(k, fdo, irp);
+  },
+};
+
 /** Every driver of the example machine, in load order. */
 export const exampleDrivers: readonly DriverSpec[] = [
   busenumDriver,
@@ -324,22 +399,7 @@ export function exampleMachine(options: BootOptions = {}): Machine {
     deviceId: "ROOT\\BUSENUM",
     description: "Toaster Bus Enumerator",
   });
-  for (const serial of [1, 2]) {
-    const nn = String(serial).padStart(2, "0");
-    m.plugIn({
-      hardwareIds: [TOASTER_HARDWARE_ID],
-      compatibleIds: [TOASTER_COMPATIBLE_ID],
-      instanceId: nn,
-      uniqueId: false,
-      description: `Microsoft_Eliyas_Toaster_${nn}`,
-      location: "Toaster Bus 0",
-      removable: true,
-      ejectSupported: true,
-      surpriseRemovalOk: true,
-      address: serial,
-      uiNumber: serial,
-    }, bus);
-  }
+  for (const serial of [1, 2]) m.plugIn(toasterSpec(serial), bus);
   m.plugIn({
     hardwareIds: ["root\\toastmon"],
     deviceId: "ROOT\\TOASTMON",
