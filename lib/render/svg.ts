@@ -190,13 +190,17 @@ function arrowsOf(events: readonly TraceEvent[]): Arrow[] {
     switch (e.kind) {
       case "irp":
         if (e.phase === "dispatch") {
-          // One arrow per IRP reaching a stack: from whoever sent it to the stack's lifeline.
+          // One arrow per IRP reaching a stack: from whoever sent it to the stack's lifeline. The
+          // parameter that tells IRPs of one minor function apart goes in the label:
+          // QUERY_DEVICE_RELATIONS(BusRelations), QUERY_ID(BusQueryHardwareIDs), an IOCTL's code.
+          const p = e.params ?? {};
+          const param = p.Type ?? p.IdType ?? p.DeviceTextType ?? p.IoControlCode;
+          const label = `${e.minor ?? e.major}${param === undefined ? "" : `(${param})`} `;
           const drawn = `${e.irp} ${e.instance}`;
           const prev = out[out.length - 1];
           if (
             irpsDrawn.has(drawn) ||
-            prev && prev.kind === "irp" && prev.to === `stack ${e.instance}` &&
-              prev.label.startsWith(`${e.minor ?? e.major} `)
+            prev && prev.kind === "irp" && prev.to === `stack ${e.instance}` && prev.label === label
           ) {
             irpsDrawn.add(drawn);
             continue;
@@ -205,7 +209,7 @@ function arrowsOf(events: readonly TraceEvent[]): Arrow[] {
           out.push({
             from: lifeline(e.caller),
             to: `stack ${e.instance || "(new device)"}`,
-            label: `${e.minor ?? e.major} `,
+            label,
             kind: "irp",
             seq: e.seq,
           });

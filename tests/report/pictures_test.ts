@@ -1,0 +1,29 @@
+/** The pictures read the trace: a sequence diagram names each IRP with the parameter that tells it apart. */
+import assert from "node:assert/strict";
+import { boot } from "../../lib/machine.ts";
+import { deviceStackPicture, deviceTreePicture, sequencePicture } from "../../lib/render/svg.ts";
+
+Deno.test("sequencePicture: an IRP arrow carries its parameter (QUERY_ID(BusQueryHardwareIDs), QUERY_DEVICE_RELATIONS(BusRelations)); lifelines are the PnP manager and each stack", () => {
+  const m = boot();
+  m.loadDriver({ name: "widget", hardwareIds: ["ROOT\\WIDGET"] });
+  const from = m.trace.length;
+  m.plugIn("ROOT\\WIDGET");
+  const picture = sequencePicture(m.trace, { from: m.trace[from]!.seq });
+  assert.match(
+    picture.text,
+    /PnP -> stack HTREE\\ROOT\\0: IRP_MN_QUERY_DEVICE_RELATIONS\(BusRelations\)/,
+  );
+  assert.match(picture.text, /IRP_MN_QUERY_ID\(BusQueryDeviceID\)/);
+  assert.match(picture.text, /IRP_MN_QUERY_ID\(BusQueryHardwareIDs\)/);
+  assert.match(picture.text, /PnP -> stack ROOT\\WIDGET\\0: IRP_MN_START_DEVICE/);
+  assert.match(picture.svg, /<svg[^>]*>/);
+  assert.match(picture.svg, /IRP_MN_QUERY_DEVICE_RELATIONS\(BusRelations\)/);
+});
+
+Deno.test("deviceTreePicture and deviceStackPicture show the started device and its stack", () => {
+  const m = boot();
+  m.loadDriver({ name: "widget", hardwareIds: ["ROOT\\WIDGET"] });
+  const pdo = m.plugIn("ROOT\\WIDGET");
+  assert.match(deviceTreePicture(m).text, /ROOT\\WIDGET\\0.*Started/);
+  assert.match(deviceStackPicture(m, pdo).text, /widget/);
+});
