@@ -278,7 +278,18 @@ export class Kernel {
       {
         RelativeTo,
         Path,
-        QueryTable: QueryTable.map((r) => ({ Flags: r.Flags, Name: r.Name ?? null })),
+        // The trace shows each row's Flags and Name; a table that is not an array of rows is shown
+        // as it is, and the routine refuses it.
+        QueryTable: Array.isArray(QueryTable)
+          ? QueryTable.map((r: unknown) =>
+            r !== null && typeof r === "object"
+              ? {
+                Flags: (r as rtl.RTL_QUERY_REGISTRY_TABLE).Flags,
+                Name: (r as rtl.RTL_QUERY_REGISTRY_TABLE).Name ?? null,
+              }
+              : r
+          )
+          : QueryTable,
       },
       () =>
         rtl.RtlQueryRegistryValues(this._sys, RelativeTo, Path, QueryTable, Context, Environment),

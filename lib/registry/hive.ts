@@ -202,6 +202,12 @@ function linkComponents(target: string): readonly string[] {
 export const MAX_KEY_NAME_LENGTH = 255;
 /** The longest value name Windows documents: 16,383 characters. */
 export const MAX_VALUE_NAME_LENGTH = 16383;
+/**
+ * The most bytes one value's data may have in the model. "Registry element size limits" bounds a
+ * value only by available memory; this is the memory the model gives one value [infer]. A larger
+ * DataSize is STATUS_INSUFFICIENT_RESOURCES, and nothing is allocated for it.
+ */
+export const MAX_VALUE_DATA_SIZE = 64 * 1024 * 1024;
 /** How many links one lookup may follow before it is a loop. */
 const MAX_LINK_DEPTH = 16;
 

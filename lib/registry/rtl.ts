@@ -204,10 +204,12 @@ export function RtlDeleteRegistryValue(
   return withHandle(sys, k.node, KEY_SET_VALUE, (h) => ZwDeleteValueKey(sys, h, ValueName));
 }
 
-function expand(s: string, env: Readonly<Record<string, string>>): string {
+/** Expands `%NAME%` references (case-insensitive); a name the environment has no string for stays. */
+function expand(s: string, env: Readonly<Record<string, unknown>>): string {
   return s.replace(/%([^%]+)%/g, (m, name: string) => {
     const hit = Object.keys(env).find((k) => k.toUpperCase() === name.toUpperCase());
-    return hit === undefined ? m : env[hit]!;
+    const value = hit === undefined ? undefined : env[hit];
+    return typeof value === "string" ? value : m;
   });
 }
 
@@ -233,15 +235,15 @@ interface CheckedRow {
 
 /** Reads one table row, or undefined when a member is not of its type (a bad table entry). */
 function checkRow(row: unknown): CheckedRow | undefined {
-  if (row === null || typeof row !== "object") return undefined;
+  if (row === null || typeof row !== "object" || Array.isArray(row)) return undefined;
   const r = row as Record<string, unknown>;
   const routine = r.QueryRoutine ?? null;
   if (routine !== null && typeof routine !== "function") return undefined;
-  const flags = ulongArgument(r.Flags ?? 0);
+  const flags = r.Flags === undefined ? 0 : ulongArgument(r.Flags);
   if (flags === undefined) return undefined;
   const name = r.Name ?? null;
   if (name !== null && typeof name !== "string") return undefined;
-  const defaultType = ulongArgument(r.DefaultType ?? REG_NONE);
+  const defaultType = r.DefaultType === undefined ? REG_NONE : ulongArgument(r.DefaultType);
   if (defaultType === undefined) return undefined;
   const defaultLength = r.DefaultLength === undefined ? undefined : ulongArgument(r.DefaultLength);
   if (r.DefaultLength !== undefined && defaultLength === undefined) return undefined;

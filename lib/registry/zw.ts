@@ -41,6 +41,7 @@ import {
   STATUS_BUFFER_TOO_SMALL,
   STATUS_CANNOT_DELETE,
   STATUS_CHILD_MUST_BE_VOLATILE,
+  STATUS_INSUFFICIENT_RESOURCES,
   STATUS_INVALID_HANDLE,
   STATUS_INVALID_PARAMETER,
   STATUS_KEY_DELETED,
@@ -67,6 +68,7 @@ import {
 import {
   type KeyNode,
   MAX_KEY_NAME_LENGTH,
+  MAX_VALUE_DATA_SIZE,
   MAX_VALUE_NAME_LENGTH,
   splitPath,
   toKernelPath,
@@ -237,6 +239,16 @@ export function ulongArgument(value: unknown): number | undefined {
   return value >>> 0;
 }
 
+/** Whether an optional ULONG argument is left out or is a ULONG. */
+function optionalUlong(value: unknown): boolean {
+  return value === undefined || ulongArgument(value) !== undefined;
+}
+
+/** A checked optional buffer Length as the ULONG it is (undefined: a buffer as large as needed). */
+function bufferLength(Length: number | undefined): number | undefined {
+  return Length === undefined ? undefined : ulongArgument(Length);
+}
+
 /**
  * The access check against a key's security: the granted mask, STATUS_ACCESS_DENIED when a right
  * asked for is not one the key allows, or STATUS_INVALID_PARAMETER when DesiredAccess is not an
@@ -304,7 +316,8 @@ function resolveObjectAttributes(
     ? { ObjectName: objectAttributes }
     : objectAttributes;
   if (!oa || typeof oa.ObjectName !== "string") return { status: STATUS_OBJECT_NAME_INVALID };
-  const attributes = oa.Attributes ?? 0;
+  const attributes = oa.Attributes === undefined ? 0 : ulongArgument(oa.Attributes);
+  if (attributes === undefined) return { status: STATUS_INVALID_PARAMETER };
   if (oa.RootDirectory) {
     const r = referenceKey(sys, oa.RootDirectory, 0);
     if ("status" in r) return r;
@@ -397,25 +410,31 @@ export function ZwCreateKey(
   sys: System,
   DesiredAccess: number,
   ObjectAttributes: OBJECT_ATTRIBUTES | string,
-  _TitleIndex: number,
+  TitleIndex: number,
   Class: string | null | undefined,
   CreateOptions: number,
 ): { status: number; keyHandle?: Handle; disposition?: number } {
-  if (ulongArgument(DesiredAccess) === undefined) return { status: STATUS_INVALID_PARAMETER };
-  if ((CreateOptions & ~0xf) !== 0) return { status: STATUS_INVALID_PARAMETER };
+  const options = ulongArgument(CreateOptions);
+  if (
+    ulongArgument(DesiredAccess) === undefined || !optionalUlong(TitleIndex) ||
+    options === undefined || (options & ~0xf) !== 0 ||
+    (Class !== null && Class !== undefined && typeof Class !== "string")
+  ) {
+    return { status: STATUS_INVALID_PARAMETER };
+  }
   const t = resolveObjectAttributes(sys, ObjectAttributes);
   if ("status" in t) return t;
   if (t.components.some((c) => c.length > MAX_KEY_NAME_LENGTH)) {
     return { status: STATUS_INVALID_PARAMETER };
   }
   const openLink = (t.attributes & OBJ_OPENLINK) !== 0 ||
-    (CreateOptions & REG_OPTION_OPEN_LINK) !== 0;
+    (options & REG_OPTION_OPEN_LINK) !== 0;
   const r = sys.hive.walk(t.start, t.components, openLink);
   if ("error" in r) {
     return { status: r.error === "loop" ? STATUS_NAME_TOO_LONG : STATUS_OBJECT_NAME_NOT_FOUND };
   }
   if ("found" in r) {
-    if (CreateOptions & REG_OPTION_CREATE_LINK) return { status: STATUS_OBJECT_NAME_COLLISION };
+    if (options & REG_OPTION_CREATE_LINK) return { status: STATUS_OBJECT_NAME_COLLISION };
     const check = accessCheck(r.found, DesiredAccess);
     if ("status" in check) return check;
     return {
@@ -432,14 +451,14 @@ export function ZwCreateKey(
     ? (t.root.granted & KEY_CREATE_SUB_KEY) !== 0
     : (parent.allowed & KEY_CREATE_SUB_KEY) !== 0;
   if (!canCreate) return { status: STATUS_ACCESS_DENIED };
-  const volatile = (CreateOptions & REG_OPTION_VOLATILE) !== 0;
+  const volatile = (options & REG_OPTION_VOLATILE) !== 0;
   if (parent.volatile && !volatile) return { status: STATUS_CHILD_MUST_BE_VOLATILE };
   // A new key inherits its parent's security.
   const check = accessCheck(parent, DesiredAccess);
   if ("status" in check) return check;
   const node = sys.hive.createChild(parent, name, volatile, Class ?? "");
   node.allowed = parent.allowed;
-  if (CreateOptions & REG_OPTION_CREATE_LINK) node.link = "";
+  if (options & REG_OPTION_CREATE_LINK) node.link = "";
   return {
     status: STATUS_SUCCESS,
     keyHandle: openHandle(sys, node, check.granted, t.attributes, "ZwCreateKey"),
@@ -475,12 +494,15 @@ function valueName(name: unknown): string | undefined {
   return name.endsWith("\0") ? name.replace(/\0+$/, "") : name;
 }
 
-/** `ZwSetValueKey`: creates or replaces a value; needs KEY_SET_VALUE. */
+/**
+ * `ZwSetValueKey`: creates or replaces a value; needs KEY_SET_VALUE. DataSize, when given, is the
+ * number of bytes stored; more than a value may have is STATUS_INSUFFICIENT_RESOURCES.
+ */
 export function ZwSetValueKey(
   sys: System,
   KeyHandle: unknown,
   ValueName: string | null | undefined,
-  _TitleIndex: number,
+  TitleIndex: number,
   Type: number,
   Data: unknown,
   DataSize?: number,
@@ -488,8 +510,14 @@ export function ZwSetValueKey(
   const r = referenceKey(sys, KeyHandle, KEY_SET_VALUE);
   if ("status" in r) return r.status;
   const name = valueName(ValueName);
-  if (name === undefined) return STATUS_INVALID_PARAMETER;
+  if (name === undefined || !optionalUlong(TitleIndex)) return STATUS_INVALID_PARAMETER;
   if (!Number.isInteger(Type) || Type < 0 || Type > 0xffffffff) return STATUS_INVALID_PARAMETER;
+  if (DataSize !== undefined) {
+    if (typeof DataSize !== "number" || !Number.isInteger(DataSize) || DataSize < 0) {
+      return STATUS_INVALID_PARAMETER;
+    }
+    if (DataSize > MAX_VALUE_DATA_SIZE) return STATUS_INSUFFICIENT_RESOURCES;
+  }
   const node = r.entry.object;
   if (node.link !== null) {
     // A link key (opened with OBJ_OPENLINK) holds only its target (test_symlinks in Wine's reg.c).
@@ -672,23 +700,29 @@ export function ZwQueryValueKey(
   KeyValueInformationClass: number,
   Length?: number,
 ): { status: number; keyValueInformation?: KeyValueInformation; resultLength?: number } {
-  const r = referenceForValues(sys, KeyHandle, KeyValueInformationClass);
+  const r = referenceForValues(sys, KeyHandle, KeyValueInformationClass, Length);
   if ("status" in r) return r;
   const name = valueName(ValueName);
   const value = name === undefined ? undefined : r.node.value(name);
   if (!value) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
-  return valueInformation(value, KeyValueInformationClass, Length);
+  return valueInformation(value, KeyValueInformationClass, bufferLength(Length));
 }
 
-/** The checks both value readers make: KEY_QUERY_VALUE on the handle, a known information class. */
+/**
+ * The checks both value readers make: KEY_QUERY_VALUE on the handle, a known information class, a
+ * Length that is left out or a ULONG.
+ */
 function referenceForValues(
   sys: System,
   KeyHandle: unknown,
   infoClass: number,
+  Length: unknown,
 ): { node: KeyNode } | { status: number } {
   const r = referenceKey(sys, KeyHandle, KEY_QUERY_VALUE);
   if ("status" in r) return r;
-  if (!VALUE_CLASSES.has(infoClass)) return { status: STATUS_INVALID_PARAMETER };
+  if (!VALUE_CLASSES.has(infoClass) || !optionalUlong(Length)) {
+    return { status: STATUS_INVALID_PARAMETER };
+  }
   return { node: r.entry.object };
 }
 
@@ -700,11 +734,13 @@ export function ZwEnumerateValueKey(
   KeyValueInformationClass: number,
   Length?: number,
 ): { status: number; keyValueInformation?: KeyValueInformation; resultLength?: number } {
-  const r = referenceForValues(sys, KeyHandle, KeyValueInformationClass);
+  const r = referenceForValues(sys, KeyHandle, KeyValueInformationClass, Length);
   if ("status" in r) return r;
-  const value = r.node.valueList()[Index];
+  const index = ulongArgument(Index);
+  if (index === undefined) return { status: STATUS_INVALID_PARAMETER };
+  const value = r.node.valueList()[index];
   if (!value) return { status: STATUS_NO_MORE_ENTRIES };
-  return valueInformation(value, KeyValueInformationClass, Length);
+  return valueInformation(value, KeyValueInformationClass, bufferLength(Length));
 }
 
 /** `ZwEnumerateKey`: the subkey at an index; needs KEY_ENUMERATE_SUB_KEYS. */
@@ -717,14 +753,13 @@ export function ZwEnumerateKey(
 ): { status: number; keyInformation?: KeyInformation; resultLength?: number } {
   const r = referenceKey(sys, KeyHandle, KEY_ENUMERATE_SUB_KEYS);
   if ("status" in r) return r;
-  if (
-    !KEY_CLASSES.has(KeyInformationClass)
-  ) {
+  const index = ulongArgument(Index);
+  if (!KEY_CLASSES.has(KeyInformationClass) || index === undefined || !optionalUlong(Length)) {
     return { status: STATUS_INVALID_PARAMETER };
   }
-  const child = r.entry.object.sortedChildren()[Index];
+  const child = r.entry.object.sortedChildren()[index];
   if (!child) return { status: STATUS_NO_MORE_ENTRIES };
-  return keyInformation(child, KeyInformationClass, Length);
+  return keyInformation(child, KeyInformationClass, bufferLength(Length));
 }
 
 /** `ZwQueryKey`: the key's own information; needs KEY_QUERY_VALUE except for KeyNameInformation. */
@@ -740,7 +775,8 @@ export function ZwQueryKey(
     KeyInformationClass === KeyNameInformation ? 0 : KEY_QUERY_VALUE,
   );
   if ("status" in r) return r;
-  return keyInformation(r.entry.object, KeyInformationClass, Length);
+  if (!optionalUlong(Length)) return { status: STATUS_INVALID_PARAMETER };
+  return keyInformation(r.entry.object, KeyInformationClass, bufferLength(Length));
 }
 
 /**
