@@ -622,7 +622,7 @@ export function CTL_CODE(deviceType: number, fn: number, method: number, access:
 }
 
 /** The toaster sample's `IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE`: hide the toaster from Device Manager. */
-export const IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE = CTL_CODE(
+export const IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE: number = CTL_CODE(
   FILE_DEVICE_BUS_EXTENDER,
   3,
   METHOD_BUFFERED,

@@ -126,6 +126,12 @@ export const NTSTATUS_TABLE: readonly NtStatusInfo[] = [
     meaning: "The object path is not well formed (e.g. no leading backslash)",
   },
   {
+    name: "STATUS_DATA_OVERRUN",
+    value: 0xc000003c,
+    meaning: "The data was too large for the buffer (a REG_SZ default without data)",
+  },
+
+  {
     name: "STATUS_DELETE_PENDING",
     value: 0xc0000056,
     meaning: "The object is being deleted",
@@ -280,6 +286,8 @@ export const STATUS_OBJECT_NAME_COLLISION = 0xc0000035;
 export const STATUS_OBJECT_PATH_NOT_FOUND = 0xc000003a;
 /** `STATUS_OBJECT_PATH_SYNTAX_BAD` (0xC000003B). */
 export const STATUS_OBJECT_PATH_SYNTAX_BAD = 0xc000003b;
+/** `STATUS_DATA_OVERRUN` (0xC000003C). */
+export const STATUS_DATA_OVERRUN = 0xc000003c;
 /** `STATUS_DELETE_PENDING` (0xC0000056). */
 export const STATUS_DELETE_PENDING = 0xc0000056;
 /** `STATUS_INSUFFICIENT_RESOURCES` (0xC000009A). */

@@ -34,6 +34,7 @@ import {
 import {
   NT_SUCCESS,
   STATUS_BUFFER_TOO_SMALL,
+  STATUS_DATA_OVERRUN,
   STATUS_INVALID_PARAMETER,
   STATUS_OBJECT_NAME_NOT_FOUND,
   STATUS_OBJECT_TYPE_MISMATCH,
@@ -212,12 +213,6 @@ function expand(s: string, env: Readonly<Record<string, unknown>>): string {
     return typeof value === "string" ? value : m;
   });
 }
-
-/**
- * `STATUS_DATA_OVERRUN` (0xC000003C): what RtlQueryRegistryValues returns for a REG_SZ default
- * without DefaultData (Wine's test_RtlQueryRegistryValues, run on Windows).
- */
-const STATUS_DATA_OVERRUN = 0xc000003c;
 
 /** A QueryRoutine: called with a value's name, type, data and byte length, it returns an NTSTATUS. */
 type QueryRoutine = NonNullable<RTL_QUERY_REGISTRY_TABLE["QueryRoutine"]>;
