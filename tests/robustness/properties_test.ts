@@ -83,6 +83,7 @@ type Op =
   | { op: "eject"; pick: number }
   | { op: "disableDevice"; pick: number }
   | { op: "enableDevice"; pick: number }
+  | { op: "rebalance"; pick: number; failRestart: boolean }
   | { op: "register"; pick: number; guid: number; ref: number }
   | { op: "enable"; pick: number }
   | { op: "disable"; pick: number }
@@ -94,7 +95,7 @@ type Op =
   | { op: "regVolatile"; key: number; name: number; value: RegValue }
   | { op: "regDelete"; key: number }
   | { op: "profile"; to: number; veto: boolean }
-  | { op: "reboot" }
+  | { op: "reboot"; safeMode: boolean }
   | { op: "misuse" };
 
 const pick = fc.nat(31);
@@ -122,6 +123,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant("eject" as const), pick }), weight: 3 },
   { arbitrary: fc.record({ op: fc.constant("disableDevice" as const), pick }), weight: 3 },
   { arbitrary: fc.record({ op: fc.constant("enableDevice" as const), pick }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      op: fc.constant("rebalance" as const),
+      pick,
+      failRestart: fc.boolean(),
+    }),
+    weight: 3,
+  },
   {
     arbitrary: fc.record({
       op: fc.constant("register" as const),
@@ -189,7 +198,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
     weight: 3,
   },
-  { arbitrary: fc.constant({ op: "reboot" as const }), weight: 2 },
+  {
+    arbitrary: fc.record({ op: fc.constant("reboot" as const), safeMode: fc.boolean() }),
+    weight: 2,
+  },
   { arbitrary: fc.constant({ op: "misuse" as const }), weight: 1 },
 );
 
@@ -399,6 +411,15 @@ function runStep(ctx: Ctx, op: Op): void {
       else m.enable(pdo);
       return;
     }
+    case "rebalance": {
+      // QUERY_STOP, STOP, START; a failed restart surprise-removes the subtree while the device
+      // stays present ("State Transitions for PnP Devices").
+      const id = choose(present, op.pick);
+      const pdo = id ? m.device(id) : undefined;
+      if (!pdo || m.devnode(pdo)?.state !== "Started") return;
+      m.rebalance(pdo, { failRestart: op.failRestart });
+      return;
+    }
     case "register": {
       const id = choose(present, op.pick);
       const pdo = id ? m.device(id) : undefined;
@@ -556,7 +577,8 @@ function runStep(ctx: Ctx, op: Op): void {
       m.changeHardwareProfile(PROFILES[op.to]!);
       return;
     case "reboot":
-      m.reboot();
+      // A safe boot loads none of the generator's drivers (SafeBoot\Minimal names none of them).
+      m.reboot({ safeMode: op.safeMode });
       resetAfterReboot(ctx);
       return;
     case "misuse": {
