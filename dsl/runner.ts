@@ -48,7 +48,12 @@ import { declarativeDriver, type DriverDecl } from "./drivers.ts";
 import * as constants from "../lib/constants.ts";
 import * as statuses from "../lib/ntstatus.ts";
 import { resolveGuid } from "./guids.ts";
-import type { ScenarioData, Step } from "./steps.ts";
+import {
+  KERNEL_ROUTINES,
+  NOTIFICATION_EVENTS,
+  type ScenarioData,
+  type Step,
+} from "./steps.ts";
 
 /** One failure: what was expected, what the trace shows, and where the step was written. */
 export interface Failure {
@@ -84,8 +89,17 @@ interface Listener {
   file: FileObject | null;
 }
 
-/** WDK constant names a scenario may use as arguments. */
-const CONSTANTS: Readonly<Record<string, unknown>> = { ...constants, ...statuses };
+/**
+ * WDK constant names a scenario may use as arguments (lib/constants.ts and lib/ntstatus.ts).
+ *
+ * @example
+ * ```ts
+ * import { WDK_CONSTANTS } from "./runner.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(WDK_CONSTANTS.STATUS_SUCCESS, 0);
+ * ```
+ */
+export const WDK_CONSTANTS: Readonly<Record<string, unknown>> = { ...constants, ...statuses };
 
 /** Thrown inside the runner to stop the current step with a failure message. */
 class StepError extends Error {}
@@ -563,7 +577,7 @@ export class Runner {
     const routine = step.routine as string;
     const k = this.machine.kernel as unknown as Record<string, unknown>;
     const fn = k[routine];
-    if (typeof fn !== "function" || !/^(Zw|Io|Rtl|Ke|Ob)[A-Z]/.test(routine)) {
+    if (typeof fn !== "function" || !KERNEL_ROUTINES.includes(routine)) {
       throw new StepError(`Unknown kernel routine '${routine}'`);
     }
     const args = (Array.isArray(step.args) ? step.args : step.args === undefined ? [] : [step.args])
@@ -588,7 +602,7 @@ export class Runner {
       return (this.#results.get(a.slice(0, dot)) as Record<string, unknown> | null)
         ?.[a.slice(dot + 1)];
     }
-    if (a in CONSTANTS) return CONSTANTS[a];
+    if (a in WDK_CONSTANTS) return WDK_CONSTANTS[a];
     const guid = resolveGuid(a);
     return guid ?? a;
   }
@@ -596,9 +610,9 @@ export class Runner {
   /** An I/O control code by name (a constant such as IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE) or number. */
   #ioControlCode(code: string): number {
     if (/^(0x[0-9a-f]+|\d+)$/i.test(code)) return Number(code) >>> 0;
-    const value = CONSTANTS[code];
+    const value = WDK_CONSTANTS[code];
     if (typeof value !== "number" || !code.startsWith("IOCTL_")) {
-      const names = Object.keys(CONSTANTS).filter((n) => n.startsWith("IOCTL_"));
+      const names = Object.keys(WDK_CONSTANTS).filter((n) => n.startsWith("IOCTL_"));
       throw new StepError(`Unknown I/O control code '${code}' (known: ${names.join(", ")})`);
     }
     return value;
@@ -1171,18 +1185,7 @@ export function statusValue(s: unknown): number | undefined {
 /** `ARRIVAL` → `GUID_DEVICE_INTERFACE_ARRIVAL`, `QUERY_REMOVE` → `GUID_TARGET_DEVICE_QUERY_REMOVE` ... */
 export function eventName(short: string): string {
   if (short.startsWith("GUID_")) return short;
-  const map: Record<string, string> = {
-    ARRIVAL: "GUID_DEVICE_INTERFACE_ARRIVAL",
-    REMOVAL: "GUID_DEVICE_INTERFACE_REMOVAL",
-    QUERY_REMOVE: "GUID_TARGET_DEVICE_QUERY_REMOVE",
-    REMOVE_CANCELLED: "GUID_TARGET_DEVICE_REMOVE_CANCELLED",
-    REMOVE_COMPLETE: "GUID_TARGET_DEVICE_REMOVE_COMPLETE",
-    QUERY_CHANGE: "GUID_HWPROFILE_QUERY_CHANGE",
-    CHANGE_COMPLETE: "GUID_HWPROFILE_CHANGE_COMPLETE",
-    CHANGE_CANCELLED: "GUID_HWPROFILE_CHANGE_CANCELLED",
-    CUSTOM: "custom event",
-  };
-  return map[short] ?? short;
+  return NOTIFICATION_EVENTS[short] ?? short;
 }
 
 /** Runs a scenario's steps on a fresh machine and keeps the machine (for pictures and reports). */

@@ -12,20 +12,35 @@ import { type FieldDef, STEP_DEFINITIONS } from "./steps.ts";
 const GUID_PATTERN =
   "^\\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}$";
 
+/** A string the field takes: one of its values, text of its pattern, or any. */
+function stringSchema(f: FieldDef): Record<string, unknown> {
+  const forms = [
+    ...(f.values ? [{ type: "string", enum: [...f.values] }] : []),
+    ...(f.pattern ? [{ type: "string", pattern: f.pattern.source }] : []),
+  ];
+  if (!forms.length) return { type: "string" };
+  return forms.length === 1 ? forms[0]! : { anyOf: forms };
+}
+
 function fieldSchema(f: FieldDef): Record<string, unknown> {
   const description = f.doc;
   switch (f.type) {
     case "string":
-    case "id":
-      return f.values
-        ? { type: "string", enum: [...f.values], description }
-        : { type: ["string", "number"], description };
+    case "id": {
+      const text = stringSchema(f);
+      if (!f.numbers) return { ...text, description };
+      return { anyOf: [...(text.anyOf as unknown[] ?? [text]), { type: "number" }], description };
+    }
     case "number":
       return { type: "number", description };
     case "boolean":
       return { type: "boolean", description };
     case "strings": {
-      const item = f.values ? { type: "string", enum: [...f.values] } : { type: "string" };
+      const item = stringSchema(f);
+      return { anyOf: [item, { type: "array", items: item }], description };
+    }
+    case "guids": {
+      const item = { $ref: "#/definitions/guid" };
       return { anyOf: [item, { type: "array", items: item }], description };
     }
     case "guid":
@@ -34,6 +49,17 @@ function fieldSchema(f: FieldDef): Record<string, unknown> {
       return { $ref: "#/definitions/status", description };
     case "regType":
       return { $ref: "#/definitions/regType", description };
+    case "regValues":
+      return {
+        type: "object",
+        additionalProperties: {
+          type: "object",
+          required: ["type", "data"],
+          additionalProperties: false,
+          properties: { type: { $ref: "#/definitions/regType" }, data: {} },
+        },
+        description,
+      };
     default:
       return { description };
   }

@@ -5,7 +5,18 @@
  *
  * @module
  */
-import { DN_NAMES } from "../lib/constants.ts";
+import * as constants from "../lib/constants.ts";
+import {
+  CM_PROB_NAMES,
+  DN_NAMES,
+  IRP_MJ_NAMES,
+  IRP_MN_NAMES,
+  PNP_EVENT_GUID_NAMES,
+} from "../lib/constants.ts";
+import { Kernel } from "../lib/kernel.ts";
+import type { DevNodeState } from "../lib/pnp/devnode.ts";
+import { DEVPKEYS } from "../lib/pnp/properties.ts";
+import { DBT } from "../lib/pnp/usermode.ts";
 import { VERIFIER_RULES } from "../lib/verifier/rules.ts";
 import { MISBEHAVIOURS } from "./drivers.ts";
 
@@ -38,6 +49,8 @@ export type FieldType =
   | "status"
   | "regType"
   | "strings"
+  | "guids"
+  | "regValues"
   | "data"
   | "id"
   | "object"
@@ -54,7 +67,25 @@ export interface FieldDef {
   doc: string;
   /** For "string" and "strings" fields with a fixed set of values. */
   values?: readonly string[];
+  /** Also accepted besides `values`: text of this form (a number, `{fmtid},pid` ...). */
+  pattern?: RegExp;
+  /** What one of the values is, for messages: "Unknown IRP 'X' in 'expectIrps.irps'". */
+  noun?: string;
+  /** A YAML number is accepted for this "string" field (an I/O control code); elsewhere it must be quoted. */
+  numbers?: boolean;
+  /** The value names something an earlier step defined (a device, an interface ...): a NameKind. */
+  refers?:
+    | NonNullable<StepDef["defines"]>[number]["kind"]
+    | readonly NonNullable<StepDef["defines"]>[number]["kind"][];
+  /** Strings in the value name devices, interfaces, results, GUIDs and WDK constants (`call.args`). */
+  resolvesNames?: boolean;
 }
+
+/**
+ * The kinds of things steps name, and later steps refer to by that name. (Spelt out inside StepDef,
+ * so that the public interfaces need no other type.)
+ */
+export type NameKind = NonNullable<StepDef["defines"]>[number]["kind"];
 
 /** A step's definition. */
 export interface StepDef {
@@ -66,24 +97,126 @@ export interface StepDef {
   shorthand?: string;
   /** An expectation (checked against the trace) rather than an action. */
   expectation?: boolean;
+  /**
+   * The names it gives, for later steps (the runner's maps of devices, interfaces ...): each the
+   * first of `from` that the step writes (a list's first item), else `fallback`.
+   */
+  defines?: readonly {
+    /** What the name stands for. */
+    kind: "device" | "interface" | "listener" | "handle" | "result" | "application";
+    /** The fields that give the name, in the runner's order of preference. */
+    from: readonly string[];
+    /** The name when none of them is written. */
+    fallback?: string;
+    /** A second step defining the same name fails. */
+    unique?: boolean;
+  }[];
 }
 
-const device: FieldDef = { type: "id", required: true, doc: "The device's id (given at plugIn)" };
+// ---- The model's own tables, as the fields that name their entries see them ------------------------
+
+/**
+ * Every devnode state, checked by the compiler against `DevNodeState` (a type, not a table, in
+ * lib/pnp/devnode.ts): a state added there fails to type-check here until it is added.
+ */
+const DEVNODE_STATES: Readonly<Record<DevNodeState, true>> = {
+  Enumerated: true,
+  DriversInitialized: true,
+  Added: true,
+  Started: true,
+  StopPending: true,
+  Stopped: true,
+  RemovePending: true,
+  SurpriseRemoved: true,
+  Removed: true,
+  Absent: true,
+};
+
+/** The minor IRP names without `IRP_MN_` first (as scenarios write them), then the full names. */
+const IRP_NAMES: readonly string[] = [
+  ...Object.values(IRP_MN_NAMES).map((n) => n.slice("IRP_MN_".length)),
+  ...Object.values(IRP_MN_NAMES),
+  ...Object.values(IRP_MJ_NAMES),
+];
+
+/**
+ * Notification event names by their short form (`ARRIVAL`, `QUERY_REMOVE` ...), each the name a
+ * trace's notify event carries; the short form drops the category prefix of the event GUID's name.
+ * `CUSTOM` is any event GUID without a name (the trace's "custom event").
+ *
+ * @example
+ * ```ts
+ * import { NOTIFICATION_EVENTS } from "./steps.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(NOTIFICATION_EVENTS.QUERY_REMOVE, "GUID_TARGET_DEVICE_QUERY_REMOVE");
+ * ```
+ */
+export const NOTIFICATION_EVENTS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    Object.values(PNP_EVENT_GUID_NAMES).flatMap((name) => {
+      const short = /^GUID_(?:DEVICE_INTERFACE|TARGET_DEVICE|HWPROFILE)_(.+)$/.exec(name)?.[1];
+      return short ? [[short, name]] : [];
+    }),
+  ),
+  CUSTOM: "custom event",
+};
+
+/**
+ * The routines a `call` step may name: the Kernel class's Zw, Io, Rtl, Ke and Ob methods.
+ *
+ * @example
+ * ```ts
+ * import { KERNEL_ROUTINES } from "./steps.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(KERNEL_ROUTINES.includes("ZwOpenKey"));
+ * ```
+ */
+export const KERNEL_ROUTINES: readonly string[] = Object.getOwnPropertyNames(Kernel.prototype)
+  .filter((name) =>
+    /^(Zw|Io|Rtl|Ke|Ob)[A-Z]/.test(name) &&
+    typeof Object.getOwnPropertyDescriptor(Kernel.prototype, name)?.value === "function"
+  );
+
+/** The I/O control codes lib/constants.ts names. */
+const IOCTL_NAMES: readonly string[] = Object.entries(constants)
+  .filter(([name, value]) => name.startsWith("IOCTL_") && typeof value === "number")
+  .map(([name]) => name);
+
+const GUID_TEXT =
+  "\\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}";
+
+const device: FieldDef = {
+  type: "id",
+  required: true,
+  doc: "The device's id (given at plugIn)",
+  refers: "device",
+};
 const iface: FieldDef = {
   type: "id",
   required: true,
   doc: "The interface's id (given at registerInterface)",
+  refers: "interface",
 };
 const listener: FieldDef = {
   type: "id",
   required: true,
   doc: "The listener's id (given at listen)",
+  refers: "listener",
 };
 const verifierRule: FieldDef = {
   type: "string",
   required: true,
   doc: "The rule name (lib/verifier/rules.ts)",
   values: VERIFIER_RULES.map((r) => r.name),
+  noun: "verifier rule",
+};
+const propertyKey: FieldDef = {
+  type: "string",
+  required: true,
+  doc: "DEVPKEY_DeviceInterface_FriendlyName, or '{fmtid},pid'",
+  values: Object.keys(DEVPKEYS),
+  pattern: new RegExp(`^${GUID_TEXT},\\s*\\d+$`),
+  noun: "property key",
 };
 
 /** Device fields shared by plugIn and a driver-less `device`. */
@@ -119,6 +252,7 @@ const DEVICE_FIELDS: Readonly<Record<string, FieldDef>> = {
   parent: {
     type: "id",
     doc: "The device whose bus it is plugged into (default: the root enumerator)",
+    refers: "device",
   },
   driver: {
     type: "string",
@@ -147,7 +281,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
       classGuid: { type: "guid", doc: "Setup class of its devices" },
       className: { type: "string", doc: "Setup class name" },
       interfaces: {
-        type: "strings",
+        type: "guids",
         doc: "Interface classes it registers in AddDevice (GUIDs or names)",
       },
       enableOnStart: {
@@ -170,7 +304,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
       upperFilters: { type: "strings", doc: "Class upper filters its INF adds" },
       lowerFilters: { type: "strings", doc: "Class lower filters its INF adds" },
       deviceParameters: {
-        type: "object",
+        type: "regValues",
         doc: "Values its INF writes to each device's hardware key: name → {type, data}",
       },
       raiseIrqlInAddDevice: {
@@ -183,7 +317,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
           "Read its settings: DriverEntry keeps its service key open until DriverUnload; START reads deviceParameters from the device's hardware key (IoOpenDeviceRegistryKey, KEY_READ) and closes it",
       },
       watchInterfaces: {
-        type: "strings",
+        type: "guids",
         doc:
           "Interface classes it registers for in AddDevice (IoRegisterPlugPlayNotification) and unregisters from on REMOVE (the Ex form)",
       },
@@ -197,6 +331,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
         doc:
           "Documented mistakes it makes, for lessons: each is one small change to the generated routine and breaks one verifier rule",
         values: Object.keys(MISBEHAVIOURS),
+        noun: "misbehaviour",
       },
     },
   },
@@ -205,6 +340,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
       "Plug a device into a bus (the parent's or the root enumerator's); PnP enumerates, installs and starts it",
     fields: DEVICE_FIELDS,
     shorthand: "hardwareId",
+    defines: [{ kind: "device", from: ["id", "hardwareIds", "hardwareId"] }],
   },
   name: {
     doc: "Give a name to a device that is already present (a device of the example machine)",
@@ -212,6 +348,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
       id: { type: "string", required: true, doc: "The name" },
       instance: { type: "string", required: true, doc: "Its device instance ID" },
     },
+    defines: [{ kind: "device", from: ["id"] }],
   },
   unplug: {
     doc: "Pull a device out without warning (surprise removal)",
@@ -253,20 +390,18 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
       device,
       guid: { type: "guid", required: true, doc: "Interface class GUID or well-known name" },
       refString: { type: "string", doc: "Reference string" },
-      id: { type: "string", doc: "A name for the interface" },
+      id: { type: "string", doc: "A name for the interface (default: its symbolic link name)" },
     },
+    // Without an id the name is the symbolic link, known only when the step runs.
+    defines: [{ kind: "interface", from: ["id"] }],
   },
   setProperty: {
     doc:
       "IoSetDeviceInterfacePropertyData (or IoSetDevicePropertyData for a device): a DEVPKEY name or '{fmtid},pid', a value and its DEVPROP_TYPE",
     fields: {
-      interface: { type: "id", doc: "The interface's id" },
-      device: { type: "id", doc: "Or a device's id" },
-      key: {
-        type: "string",
-        required: true,
-        doc: "DEVPKEY_DeviceInterface_FriendlyName, or '{fmtid},pid'",
-      },
+      interface: { type: "id", doc: "The interface's id", refers: "interface" },
+      device: { type: "id", doc: "Or a device's id", refers: "device" },
+      key: propertyKey,
       value: { type: "data", doc: "The value (omit to delete the property)" },
       type: {
         type: "string",
@@ -279,6 +414,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
           "DEVPROP_TYPE_GUID",
           "DEVPROP_TYPE_BINARY",
         ],
+        noun: "property type",
       },
       persistent: { type: "boolean", doc: "PLUGPLAY_PROPERTY_PERSISTENT: keep it across restarts" },
     },
@@ -287,9 +423,9 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
     doc:
       "A property of an interface (IoGetDeviceInterfacePropertyData) or a device (IoGetDevicePropertyData)",
     fields: {
-      interface: { type: "id", doc: "The interface's id" },
-      device: { type: "id", doc: "Or a device's id" },
-      key: { type: "string", required: true, doc: "A DEVPKEY name or '{fmtid},pid'" },
+      interface: { type: "id", doc: "The interface's id", refers: "interface" },
+      device: { type: "id", doc: "Or a device's id", refers: "device" },
+      key: { ...propertyKey, doc: "A DEVPKEY name or '{fmtid},pid'" },
       data: { type: "data", doc: "The expected value" },
       exists: { type: "boolean", doc: "Whether the property exists (default true)" },
     },
@@ -318,6 +454,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
       target: {
         type: "id",
         doc: "EventCategoryTargetDeviceChange on a device (the listener opens its interface)",
+        refers: ["device", "interface"],
       },
       profiles: { type: "boolean", doc: "EventCategoryHardwareProfileChange" },
       veto: {
@@ -330,6 +467,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
           "A target listener that keeps its file object on query-remove (vetoes as an open handle)",
       },
     },
+    defines: [{ kind: "listener", from: ["id"], unique: true }],
   },
   unlisten: {
     doc:
@@ -352,6 +490,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
       },
     },
     shorthand: "id",
+    defines: [{ kind: "application", from: ["id"] }],
   },
   open: {
     doc: "An application opens an interface (CreateFile) and registers for its handle's events",
@@ -365,21 +504,29 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
       },
     },
     shorthand: "interface",
+    defines: [
+      { kind: "handle", from: ["id", "interface"] },
+      { kind: "application", from: ["app"], fallback: "app" },
+    ],
   },
   close: {
     doc: "CloseHandle",
-    fields: { handle: { type: "id", required: true, doc: "The handle's id" } },
+    fields: { handle: { type: "id", required: true, doc: "The handle's id", refers: "handle" } },
     shorthand: "handle",
   },
   deviceIoControl: {
     doc:
       "An application's DeviceIoControl on an open handle: IRP_MJ_DEVICE_CONTROL down the device's stack",
     fields: {
-      handle: { type: "id", required: true, doc: "The handle's id" },
+      handle: { type: "id", required: true, doc: "The handle's id", refers: "handle" },
       code: {
         type: "string",
         required: true,
         doc: "The I/O control code: a name (IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE) or a number",
+        values: IOCTL_NAMES,
+        pattern: /^(0[xX][0-9a-fA-F]+|\d+)$/,
+        numbers: true,
+        noun: "I/O control code",
       },
     },
   },
@@ -430,8 +577,18 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
     doc:
       "Call a kernel routine as a driver would: arguments may name devices, interfaces, earlier results (`h.devInstRegKey`) and WDK constants (KEY_READ, REG_DWORD)",
     fields: {
-      routine: { type: "string", required: true, doc: "The routine, e.g. IoOpenDeviceRegistryKey" },
-      args: { type: "data", doc: "The arguments, in the WDK's order, minus out-parameters" },
+      routine: {
+        type: "string",
+        required: true,
+        doc: "The routine, e.g. IoOpenDeviceRegistryKey",
+        values: KERNEL_ROUTINES,
+        noun: "kernel routine",
+      },
+      args: {
+        type: "data",
+        doc: "The arguments, in the WDK's order, minus out-parameters",
+        resolvesNames: true,
+      },
       id: { type: "string", doc: "A name for the result, for later arguments" },
       settle: {
         type: "boolean",
@@ -439,6 +596,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
           "Run the PnP work the call queued before the next step (default true); false leaves its notifications pending",
       },
     },
+    defines: [{ kind: "result", from: ["id"] }],
   },
   settle: { doc: "Run queued PnP work until none is left", fields: {} },
 
@@ -461,7 +619,9 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
       irps: {
         type: "strings",
         required: true,
-        doc: "Minor function names, with or without IRP_MN_",
+        doc: "Minor function names, with or without IRP_MN_ (IRP_MJ_ names for other IRPs)",
+        values: IRP_NAMES,
+        noun: "IRP",
       },
       exact: {
         type: "boolean",
@@ -478,6 +638,8 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
         type: "strings",
         required: true,
         doc: "Event names: ARRIVAL, QUERY_REMOVE, GUID_TARGET_DEVICE_REMOVE_COMPLETE ...",
+        values: [...Object.keys(NOTIFICATION_EVENTS), ...Object.values(PNP_EVENT_GUID_NAMES)],
+        noun: "notification event",
       },
     },
     expectation: true,
@@ -485,8 +647,14 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
   expectMessages: {
     doc: "These DBT_* messages reached the application, in this order (since the last check)",
     fields: {
-      app: { type: "string", required: true, doc: "The application" },
-      messages: { type: "strings", required: true, doc: "DBT_DEVICEARRIVAL ..." },
+      app: { type: "string", required: true, doc: "The application", refers: "application" },
+      messages: {
+        type: "strings",
+        required: true,
+        doc: "DBT_DEVICEARRIVAL ...",
+        values: Object.keys(DBT),
+        noun: "DBT message",
+      },
     },
     expectation: true,
   },
@@ -512,17 +680,30 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
     doc: "A device's PnP state (Started, Removed, SurpriseRemoved, Absent ...) and problem code",
     fields: {
       device,
-      state: { type: "string", required: true, doc: "The state" },
-      problem: { type: "string", doc: "CM_PROB_* name, or none" },
+      state: {
+        type: "string",
+        required: true,
+        doc: "The state",
+        values: Object.keys(DEVNODE_STATES),
+        noun: "PnP state",
+      },
+      problem: {
+        type: "string",
+        doc: "CM_PROB_* name, or none",
+        values: [...Object.values(CM_PROB_NAMES), "none"],
+        noun: "problem",
+      },
       status: {
         type: "strings",
         values: Object.values(DN_NAMES),
         doc: "DN_* flags CM_Get_DevNode_Status must report (DN_STARTED, DN_NO_SHOW_IN_DM ...)",
+        noun: "devnode status flag",
       },
       notStatus: {
         type: "strings",
         values: Object.values(DN_NAMES),
         doc: "DN_* flags it must not report",
+        noun: "devnode status flag",
       },
     },
     expectation: true,
@@ -588,8 +769,9 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
         type: "string",
         required: true,
         doc: "The call's id, a dot, and the field (`q.resultLength`, `a.aliasSymbolicLinkName`)",
+        refers: "result",
       },
-      data: { type: "data", doc: "The value it should have" },
+      data: { type: "data", doc: "The value it should have", resolvesNames: true },
       exists: {
         type: "boolean",
         doc: "Whether the routine set it at all (default true; false: nothing was written)",

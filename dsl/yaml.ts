@@ -5,17 +5,28 @@
  *
  * @module
  */
-import { isMap, isScalar, isSeq, type Node, type Pair, parseDocument, type YAMLMap } from "yaml";
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  parseDocument,
+  Scalar,
+  type YAMLMap,
+} from "yaml";
 import { NTSTATUS_TABLE } from "../lib/ntstatus.ts";
 import { REG_TYPE_NAMES } from "../lib/constants.ts";
 import { resolveGuid, WELL_KNOWN_GUIDS } from "./guids.ts";
-import { runScenarioData, type ScenarioResult } from "./runner.ts";
+import { runScenarioData, type ScenarioResult, WDK_CONSTANTS } from "./runner.ts";
 import {
   didYouMean,
   type FieldDef,
+  type NameKind,
   type ScenarioData,
   type Step,
   STEP_DEFINITIONS,
+  type StepDef,
 } from "./steps.ts";
 
 /** A problem in a scenario file. */
@@ -45,7 +56,10 @@ const BOOT_FIELDS: Readonly<Record<string, FieldDef>> = {
 };
 
 /**
- * Parses a scenario file (one scenario, or `scenarios:` with a list of them).
+ * Parses a scenario file (one scenario, or `scenarios:` with a list of them). Every problem is
+ * reported in one pass, in file order: syntax, unknown steps and fields, wrong types, names the
+ * model does not know (GUIDs, statuses, IRPs, states, routines, constants ...) and names no earlier
+ * step defines (devices, interfaces, listeners, handles, results, applications).
  *
  * @example
  * ```ts
@@ -85,6 +99,11 @@ export function parseScenario(
     errors.push({ message, ...pos(node as Node), ...(fileName ? { file: fileName } : {}) });
   };
   at.pos = pos;
+  at.count = () => errors.length;
+  at.source = (node) => {
+    const range = (node as { range?: [number, number, number] | null }).range;
+    return range ? text.slice(range[0], range[1]) : "";
+  };
   for (const e of doc.errors) {
     const pos = e.linePos?.[0] ?? linePos(e.pos[0]);
     errors.push({
@@ -94,31 +113,115 @@ export function parseScenario(
       ...(fileName ? { file: fileName } : {}),
     });
   }
-  if (errors.length) return { scenarios: [], errors };
+  // The rest of the file is checked too, as yaml's error recovery read it, so that one pass shows
+  // every problem; a file with any error yields no scenario.
+  const syntaxErrors = errors.length;
   const root = doc.contents;
-  if (!isMap(root)) {
-    at(root as Node, "A scenario file is a map with 'title' and 'steps' (or 'scenarios')");
-    return { scenarios: [], errors };
-  }
   const scenarios: ScenarioData[] = [];
-  const list = root.get("scenarios", true);
-  if (list !== undefined) {
-    if (!isSeq(list)) at(list as Node, "'scenarios' must be a list of scenarios");
-    else for (const item of list.items) scenarios.push(...readScenario(item as Node, at, fileName));
+  if (!isMap(root)) {
+    if (!syntaxErrors) {
+      at(root as Node, "A scenario file is a map with 'title' and 'steps' (or 'scenarios')");
+    }
   } else {
-    scenarios.push(...readScenario(root, at, fileName));
+    const list = root.get("scenarios", true);
+    if (list !== undefined) {
+      if (!isSeq(list)) at(list as Node, "'scenarios' must be a list of scenarios");
+      const items = isSeq(list) ? list.items : [];
+      for (const item of items) scenarios.push(...readScenario(item as Node, at, fileName));
+    } else {
+      scenarios.push(...readScenario(root, at, fileName));
+    }
   }
   return {
     ...(scenarios[0] && !errors.length ? { scenario: scenarios[0] } : {}),
-    scenarios: errors.length ? [] : scenarios,
-    errors,
+    ...done(scenarios, errors),
   };
 }
 
-/** Records a problem at a node; `pos` gives a node's 1-based line and column. */
+/** In file order, each problem once; no scenario when there is any. */
+function done(
+  scenarios: ScenarioData[],
+  errors: ScenarioError[],
+): { scenarios: ScenarioData[]; errors: ScenarioError[] } {
+  const seen = new Set<string>();
+  const unique = errors
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.line - b.e.line || a.e.column - b.e.column || a.i - b.i)
+    .map(({ e }) => e)
+    .filter((e) => {
+      const key = `${e.line}:${e.column}:${e.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  return { scenarios: unique.length ? [] : scenarios, errors: unique };
+}
+
+/** Records a problem at a node; `pos` gives a node's 1-based line and column, `source` its text. */
 interface At {
   (node: Node | Pair | null | undefined, message: string): void;
   pos: (node: Node) => { line: number; column: number };
+  source: (node: Node) => string;
+  /** How many problems are recorded so far. */
+  count: () => number;
+}
+
+/** What each kind of name is called in messages. */
+const NAME_NOUNS: Readonly<Record<NameKind, string>> = {
+  device: "device",
+  interface: "interface",
+  listener: "listener",
+  handle: "handle",
+  result: "result",
+  application: "application",
+};
+
+/**
+ * The names a scenario's steps have defined so far, as the runner will hold them: a reference to
+ * one that no earlier step defines is an error before anything runs.
+ */
+class Names {
+  readonly #defined = new Map<NameKind, string[]>();
+  /** Names an unknown step seems to define: they are not reported again where they are used. */
+  readonly #loose = new Set<string>();
+
+  add(kind: NameKind, name: string): void {
+    const list = this.#defined.get(kind) ?? [];
+    if (!list.includes(name)) list.push(name);
+    this.#defined.set(kind, list);
+  }
+
+  addLoose(name: string): void {
+    this.#loose.add(name);
+  }
+
+  has(kind: NameKind, name: string): boolean {
+    return this.#loose.has(name) || (this.#defined.get(kind)?.includes(name) ?? false);
+  }
+
+  list(kind: NameKind): string[] {
+    return this.#defined.get(kind) ?? [];
+  }
+
+  /** A name the runner's `call` arguments resolve: a device, an interface or a result. */
+  resolves(name: string): boolean {
+    return (["device", "interface", "result"] as const).some((k) => this.has(k, name));
+  }
+}
+
+/** "Unknown device 't2' (defined so far: t1, bus)". */
+function unknownName(kinds: readonly NameKind[], name: string, names: Names): string {
+  const noun = kinds.map((k) => NAME_NOUNS[k]).join(" or ");
+  const known = [...new Set(kinds.flatMap((k) => names.list(k)))];
+  if (!known.length) return `Unknown ${noun} '${name}' (no earlier step defines one)`;
+  const MAX = 8;
+  const hint = known.length > MAX ? didYouMean(name, known) : undefined;
+  const shown = known.length > MAX
+    ? `${known.slice(0, MAX).join(", ")} and ${known.length - MAX} more`
+    : known.join(", ");
+  return `Unknown ${noun} '${name}' (${
+    hint ? `did you mean '${hint}'? ` : ""
+  }defined so far: ${shown})`;
 }
 
 function readScenario(node: Node, at: At, file?: string): ScenarioData[] {
@@ -162,16 +265,124 @@ function readScenario(node: Node, at: At, file?: string): ScenarioData[] {
     at(steps ?? node, "The scenario needs a 'steps' list");
     return [data];
   }
+  // Each scenario of a file runs on a fresh machine, with no names yet.
+  const names = new Names();
   for (const item of steps.items) {
-    const step = readStep(item as Node, at, file);
+    const step = readStep(item as Node, at, names, file);
     if (step) data.steps.push(step);
   }
   return [data];
 }
 
-function readStep(node: Node, at: At, file?: string): Step | undefined {
+/** A step's fields as written, before any check: what the names it defines are taken from. */
+function writtenFields(def: StepDef, value: Node | null): Record<string, unknown> {
+  if (isMap(value)) {
+    const js = value.toJSON() as unknown;
+    return js && typeof js === "object" ? js as Record<string, unknown> : {};
+  }
+  if (def.shorthand && isScalar(value)) return { [def.shorthand]: value.toJSON() };
+  return {};
+}
+
+/** Adds the names a step defines (a listener's twice is an error, as it is when the step runs). */
+function defineNames(
+  def: StepDef,
+  written: Record<string, unknown>,
+  names: Names,
+  nodes: Record<string, Node>,
+  at: At,
+): void {
+  for (const d of def.defines ?? []) {
+    const field = d.from.find((f) => written[f] !== undefined && written[f] !== null);
+    const raw = field !== undefined ? written[field] : d.fallback;
+    const first = Array.isArray(raw) ? raw[0] : raw;
+    if (typeof first !== "string" && typeof first !== "number") continue;
+    const name = String(first);
+    if (d.unique && field !== undefined && names.list(d.kind).includes(name)) {
+      at(nodes[field], `A ${NAME_NOUNS[d.kind]} named '${name}' exists already`);
+    }
+    names.add(d.kind, name);
+  }
+}
+
+/** The names a step that is in error would give: known from here on, whatever they name. */
+function defineLoosely(def: StepDef, value: Node | null, names: Names, at: At): void {
+  const given = new Names();
+  defineNames(def, writtenFields(def, value), given, {}, at);
+  for (const kind of Object.keys(NAME_NOUNS) as NameKind[]) {
+    for (const name of given.list(kind)) names.addLoose(name);
+  }
+}
+
+/** A constant name as WDK headers spell them: KEY_READ, PLUGPLAY_REGKEY_DEVICE, REG_DWORD. */
+const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+/** `id.field` naming an out-parameter of an earlier call: `h.devInstRegKey`, `q.resultLength`. */
+const RESULT_FIELD = /^([A-Za-z_][\w-]*)\.((?:[a-z]+(?:[A-Z0-9][a-z0-9]*)+|status))(?:\.\w+)*$/;
+
+/**
+ * The strings of a `call` argument list (or an expected result) that the runner resolves: an
+ * unquoted ALL_CAPS name must be a constant, a GUID name or a defined name, since the runner would
+ * pass a misspelt one on as text; `x.field` with `x` close to a call's id is a misspelt result.
+ */
+function checkArguments(node: Node | null | undefined, names: Names, where: string, at: At): void {
+  if (isSeq(node)) {
+    for (const item of node.items) checkArguments(item as Node, names, where, at);
+    return;
+  }
+  if (!isScalar(node) || typeof node.value !== "string" || node.type !== Scalar.PLAIN) return;
+  const text = node.value;
+  if (CONSTANT_NAME.test(text)) {
+    if (text in WDK_CONSTANTS || resolveGuid(text) || names.resolves(text)) return;
+    const hint = didYouMean(text, [
+      ...Object.keys(WDK_CONSTANTS),
+      ...Object.keys(WELL_KNOWN_GUIDS),
+      ...(["device", "interface", "result"] as const).flatMap((k) => names.list(k)),
+    ]);
+    at(
+      node,
+      `Unknown constant '${text}' in '${where}'${
+        hint ? ` (did you mean '${hint}'?)` : " (quote it to pass the text itself)"
+      }`,
+    );
+    return;
+  }
+  const field = RESULT_FIELD.exec(text);
+  if (field && !names.resolves(text) && !names.has("result", field[1]!)) {
+    const hint = didYouMean(field[1]!, names.list("result"));
+    if (hint) at(node, `Unknown result '${field[1]}' in '${where}' (did you mean '${hint}'?)`);
+  }
+}
+
+/** The names a step refers to, each defined by an earlier step. */
+function checkNames(
+  name: string,
+  def: StepDef,
+  fields: Record<string, unknown>,
+  nodes: Record<string, Node>,
+  names: Names,
+  at: At,
+): void {
+  for (const [f, fd] of Object.entries(def.fields)) {
+    const value = fields[f];
+    if (value === undefined) continue;
+    if (fd.resolvesNames) checkArguments(nodes[f], names, `${name}.${f}`, at);
+    if (!fd.refers || typeof value !== "string") continue;
+    const kinds: readonly NameKind[] = typeof fd.refers === "string" ? [fd.refers] : fd.refers;
+    // An interface registered without an id is named by its symbolic link, known only at run time.
+    if (kinds.includes("interface") && value.startsWith("\\")) continue;
+    const ref = kinds.includes("result") ? value.split(".")[0]! : value;
+    if (!kinds.some((k) => names.has(k, ref))) at(nodes[f], unknownName(kinds, ref, names));
+  }
+}
+
+function readStep(node: Node, at: At, names: Names, file?: string): Step | undefined {
   if (!isMap(node) || node.items.length !== 1) {
     at(node, "Each step is a map with one key, the step name (e.g. '- plugIn: {hardwareId: ...}')");
+    // Two steps in one item (a missing '-'): the names they give stay known all the same.
+    for (const pair of isMap(node) ? node.items : []) {
+      const def = isScalar(pair.key) ? STEP_DEFINITIONS[String(pair.key.value)] : undefined;
+      if (def) defineLoosely(def, pair.value as Node | null, names, at);
+    }
     return undefined;
   }
   const pair = node.items[0]!;
@@ -179,19 +390,25 @@ function readStep(node: Node, at: At, file?: string): Step | undefined {
   const def = STEP_DEFINITIONS[name];
   const keyNode = pair.key as Node;
   const range = keyNode.range;
+  const value = pair.value as Node | null;
   if (!def) {
     const hint = didYouMean(name, Object.keys(STEP_DEFINITIONS));
     at(keyNode, `Unknown step '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
+    // What the step seems to name stays known, so its later uses are not reported as well.
+    const meant = hint ? STEP_DEFINITIONS[hint] : undefined;
+    if (meant) defineLoosely(meant, value, names, at);
+    const id = isMap(value) ? value.get("id") : undefined;
+    if (typeof id === "string") names.addLoose(id);
     return undefined;
   }
-  const value = pair.value as Node | null;
   let fields: Record<string, unknown>;
+  const nodes: Record<string, Node> = {};
   if (isMap(value)) {
-    fields = readFields(value, def.fields, name, at);
+    fields = readFields(value, def.fields, name, at, undefined, nodes);
   } else if (value === null || (isScalar(value) && value.value === null)) {
     fields = {};
   } else if (def.shorthand && isScalar(value)) {
-    fields = readFields(null, def.fields, name, at, { [def.shorthand]: value });
+    fields = readFields(null, def.fields, name, at, { [def.shorthand]: value }, nodes);
   } else {
     at(
       value,
@@ -211,6 +428,19 @@ function readStep(node: Node, at: At, file?: string): Step | undefined {
       at(keyNode, `Step '${name}' needs '${f}' (${fd.doc})`);
     }
   }
+  checkNames(name, def, fields, nodes, names, at);
+  defineNames(def, writtenFields(def, value), names, nodes, at);
+  // A key written twice is an error already; whichever value was meant stays known.
+  const keys = isMap(value)
+    ? value.items.map((p) => isScalar(p.key) ? String(p.key.value) : "")
+    : [];
+  keys.forEach((key, i) => {
+    const item = (value as YAMLMap).items[i]!.value;
+    const twice = keys.indexOf(key) !== keys.lastIndexOf(key);
+    if (twice && isScalar(item) && def.defines?.some((d) => d.from.includes(key))) {
+      names.addLoose(String(item.value));
+    }
+  });
   const source: Step["source"] = {};
   if (file) source.file = file;
   if (range) Object.assign(source, at.pos(keyNode));
@@ -223,6 +453,7 @@ function readFields(
   owner: string,
   at: At,
   given?: Record<string, Node>,
+  nodes: Record<string, Node> = {},
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const entries: [string, Node, Node][] = given
@@ -237,6 +468,7 @@ function readFields(
       at(keyNode, `'${owner}' has no field '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
       continue;
     }
+    nodes[key] = value ?? keyNode;
     const v = readValue(value, def, `${owner}.${key}`, at);
     if (v !== undefined) out[key] = v;
   }
@@ -246,15 +478,16 @@ function readFields(
 /** A value outside a field's fixed set: the set when it is short, a did-you-mean when one is close. */
 function unknownValue(
   node: Node,
-  values: readonly string[],
+  def: FieldDef,
   written: string,
   where: string,
   at: At,
 ): undefined {
+  const values = def.values ?? [];
   const hint = didYouMean(written, values);
   at(
     node,
-    `Unknown value '${written}' in '${where}'` +
+    `Unknown ${def.noun ?? "value"} '${written}' in '${where}'` +
       (hint
         ? ` (did you mean '${hint}'?)`
         : values.length <= 8
@@ -264,48 +497,71 @@ function unknownValue(
   return undefined;
 }
 
+/** A GUID field's value: a GUID, or a name of WELL_KNOWN_GUIDS. */
+function checkGuid(node: Node, guid: string, where: string, at: At): boolean {
+  if (resolveGuid(guid)) return true;
+  const hint = didYouMean(guid, Object.keys(WELL_KNOWN_GUIDS));
+  at(node, `Unknown GUID name '${guid}' in '${where}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
+  return false;
+}
+
+/** A node's plain value; a missing node (a key without a value in a flow map) has none. */
+function toJs(node: unknown): unknown {
+  return node && typeof node === "object" && "toJSON" in node
+    ? (node as { toJSON(): unknown }).toJSON()
+    : undefined;
+}
+
 function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
-  const js = node && "toJSON" in node ? (node as { toJSON(): unknown }).toJSON() : undefined;
+  const js = toJs(node);
   const bad = (what: string) => {
     at(node, `'${where}' must be ${what}`);
     return undefined;
   };
   switch (def.type) {
     case "string":
-    case "id":
-      if (typeof js !== "string" && typeof js !== "number") return bad("a string");
-      if (def.values && !def.values.includes(String(js))) {
-        return unknownValue(node, def.values, String(js), where, at);
+    case "id": {
+      if (typeof js === "number" && !def.numbers) {
+        // An ID written as a number loses its form (01 is 1, 1e3 is 1000): the text must be quoted.
+        return bad(`a string; quote it: "${at.source(node) || String(js)}"`);
       }
-      return String(js);
+      if (typeof js !== "string" && typeof js !== "number") return bad("a string");
+      const text = String(js);
+      if (def.values && !def.values.includes(text) && !def.pattern?.test(text)) {
+        return unknownValue(node, def, text, where, at);
+      }
+      return text;
+    }
     case "number":
       if (typeof js !== "number") return bad("a number");
       return js;
     case "boolean":
       if (typeof js !== "boolean") return bad("true or false");
       return js;
-    case "strings": {
-      const list = typeof js === "string" ? [js] : js;
-      if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) {
-        return bad("a list of strings");
+    case "strings":
+    case "guids": {
+      const guids = def.type === "guids";
+      const items: [unknown, Node][] = isSeq(node)
+        ? node.items.map((item) => [toJs(item), item as Node])
+        : [[js, node]];
+      if (
+        !(isSeq(node) || typeof js === "string") || !items.every(([x]) => typeof x === "string")
+      ) {
+        return bad(guids ? "a list of GUIDs or GUID names" : "a list of strings");
       }
-      const unknown = def.values && list.find((x) => !def.values!.includes(x));
-      if (unknown !== undefined && def.values) {
-        return unknownValue(node, def.values, unknown, where, at);
+      let ok = true;
+      for (const [text, item] of items as [string, Node][]) {
+        if (guids) ok = checkGuid(item, text, where, at) && ok;
+        else if (def.values && !def.values.includes(text) && !def.pattern?.test(text)) {
+          unknownValue(item, def, text, where, at);
+          ok = false;
+        }
       }
-      return list;
+      return ok ? items.map(([text]) => text) : undefined;
     }
     case "guid": {
       if (typeof js !== "string") return bad("a GUID or a GUID name");
-      if (!resolveGuid(js)) {
-        const hint = didYouMean(js, Object.keys(WELL_KNOWN_GUIDS));
-        at(
-          node,
-          `Unknown GUID name '${js}' in '${where}'${hint ? ` (did you mean '${hint}'?)` : ""}`,
-        );
-        return undefined;
-      }
-      return js;
+      return checkGuid(node, js, where, at) ? js : undefined;
     }
     case "status": {
       if (typeof js === "number") return js;
@@ -335,10 +591,36 @@ function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
       }
       return js;
     }
+    case "regValues": {
+      if (!isMap(node)) return bad("a map of value names to { type, data }");
+      let ok = true;
+      for (const pair of node.items) {
+        const name = isScalar(pair.key) ? String(pair.key.value) : "";
+        const value = pair.value as Node | null;
+        if (!isMap(value)) {
+          at(value ?? pair.key as Node, `'${where}.${name}' must be { type, data }`);
+          ok = false;
+          continue;
+        }
+        const before = at.count();
+        const fields = readFields(value, REG_VALUE_FIELDS, `${where}.${name}`, at);
+        for (const f of Object.keys(REG_VALUE_FIELDS)) {
+          if (!value.has(f)) at(pair.key as Node, `'${where}.${name}' needs '${f}'`);
+        }
+        ok = ok && at.count() === before && fields.type !== undefined;
+      }
+      return ok ? js : undefined;
+    }
     default:
       return js;
   }
 }
+
+/** One value a driver's INF writes: what `driver.deviceParameters` maps each name to. */
+const REG_VALUE_FIELDS: Readonly<Record<string, FieldDef>> = {
+  type: { type: "regType", required: true, doc: "REG_SZ, REG_DWORD, ..." },
+  data: { type: "data", required: true, doc: "Data in the type's form" },
+};
 
 /**
  * Reads, parses and runs a scenario file (every scenario in it); problems in the file are failures
