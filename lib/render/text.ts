@@ -7,7 +7,7 @@
  */
 import { BUGCHECK_NAMES } from "../bugcheck.ts";
 import { CM_PROB_NAMES, DN_NO_SHOW_IN_DM } from "../constants.ts";
-import type { DeviceObject } from "../io/objects.ts";
+import type { DeviceObject, DriverObject } from "../io/objects.ts";
 import type { Machine } from "../machine.ts";
 import { type DevNode, devNodeStatus, dnFlagNames } from "../pnp/devnode.ts";
 import type { BugCheckEvent, CallEvent, IrpEvent, TraceEvent } from "../trace/trace.ts";
@@ -67,15 +67,20 @@ function label(d: DeviceObject): string {
   return d.name ?? `#${d.serial}`;
 }
 
-/** One device's stack, top first, with its devnode (like `!devstack`). */
+/**
+ * One device's stack, top first, with its devnode (like `!devstack`). Given a device object, the
+ * stack it belongs to, with `>` on that device as WinDbg marks the one asked for; given an instance
+ * ID, `>` is on the top of the stack.
+ */
 export function renderDevStack(machine: Machine, device: DeviceObject | string): string {
   const pnp = machine._sys.pnp;
   const node = typeof device === "string" ? pnp.find(device) : pnp.nodeOf(device.bottom);
   if (!node) return `No present device '${String(device)}'\n`;
+  const marked = typeof device === "string" ? node.top : device;
   const rows: string[] = ["  !DevObj                 !DrvObj                    Role"];
   for (let d: DeviceObject | null = node.top; d; d = d.lower) {
     rows.push(
-      `${d === node.top ? ">" : " "} ${label(d).padEnd(24)}${d.DriverObject.DriverName.padEnd(27)}${
+      `${d === marked ? ">" : " "} ${label(d).padEnd(24)}${d.DriverObject.DriverName.padEnd(27)}${
         d.role ?? "device"
       }`,
     );
@@ -91,9 +96,28 @@ export function renderDevStack(machine: Machine, device: DeviceObject | string):
   return rows.join("\n") + "\n";
 }
 
+/**
+ * A driver that `!devstack` can show: a loaded one, `\Driver\PnpManager` (the root enumerator's
+ * PDOs), or the driver of any device object in the tree, by service name or `\Driver\<name>`.
+ */
+function findDriver(machine: Machine, name: string): DriverObject | undefined {
+  const service = name.replace(/^\\Driver\\/i, "");
+  const sys = machine._sys;
+  const loaded = sys.io.driver(service);
+  if (loaded) return loaded;
+  const wanted = service.toUpperCase();
+  if (sys.pnp.pnpDriver.name.toUpperCase() === wanted) return sys.pnp.pnpDriver;
+  for (const node of sys.pnp.all()) {
+    for (let d: DeviceObject | null = node.top; d; d = d.lower) {
+      if (d.DriverObject.name.toUpperCase() === wanted) return d.DriverObject;
+    }
+  }
+  return undefined;
+}
+
 /** A driver object: its devices, references and routines (like `!drvobj <name> 3`). */
 export function renderDrvObj(machine: Machine, name: string): string {
-  const driver = machine._sys.io.driver(name.replace(/^\\Driver\\/i, ""));
+  const driver = findDriver(machine, name);
   if (!driver) return `No driver '${name}'\n`;
   const rows = [
     `Driver object (${driver.DriverName}) is for:`,
@@ -120,30 +144,57 @@ export function renderDrvObj(machine: Machine, name: string): string {
   return rows.join("\n") + "\n";
 }
 
-/** The last `count` IRPs: each with the devices it passed through and how it completed (like `!irp`). */
-export function renderIrps(machine: Machine, count = 5): string {
+/** Every IRP in the trace, oldest first, with its events. */
+function irpsInTrace(machine: Machine): Map<number, IrpEvent[]> {
   const byId = new Map<number, IrpEvent[]>();
   for (const e of machine.trace) {
     if (e.kind === "irp") (byId.get(e.irp) ?? byId.set(e.irp, []).get(e.irp)!).push(e);
   }
+  return byId;
+}
+
+/** One IRP: the minor (or major) function and devnode, each device it went to, and who completed it. */
+function irpLines(id: number, events: IrpEvent[]): string[] {
+  const first = events[0]!;
+  const rows = [`Irp #${id} ${first.minor ?? first.major}  [${first.instance}]`];
+  for (const e of events) {
+    rows.push(
+      e.phase === "dispatch"
+        ? `   > ${e.device}`
+        : `   < completed by ${e.device}: ${e.statusName}`,
+    );
+  }
+  if (!events.some((e) => e.phase === "complete")) rows.push("   (not completed)");
+  return rows;
+}
+
+/** The last `count` IRPs: each with the devices it passed through and how it completed (like `!irp`). */
+export function renderIrps(machine: Machine, count = 5): string {
+  const byId = irpsInTrace(machine);
   const ids = [...byId.keys()].slice(-count);
   if (!ids.length) return "No IRPs yet\n";
-  const rows: string[] = [];
-  for (const id of ids) {
-    const events = byId.get(id)!;
-    const first = events[0]!;
-    const done = events.find((e) => e.phase === "complete");
-    rows.push(`Irp #${id} ${first.minor ?? first.major}  [${first.instance}]`);
-    for (const e of events) {
-      rows.push(
-        e.phase === "dispatch"
-          ? `   > ${e.device}`
-          : `   < completed by ${e.device}: ${e.statusName}`,
-      );
-    }
-    if (!done) rows.push("   (not completed)");
-  }
-  return rows.join("\n") + "\n";
+  return ids.flatMap((id) => irpLines(id, byId.get(id)!)).join("\n") + "\n";
+}
+
+/**
+ * One IRP by its number (`Irp #145` in `renderIrps`), the way `renderIrps` shows each.
+ *
+ * @example
+ * ```ts
+ * import { exampleMachine } from "../examples/example_machine.ts";
+ * import { renderIrp } from "./text.ts";
+ * import assert from "node:assert/strict";
+ * assert.match(renderIrp(exampleMachine(), 1), /^Irp #1 IRP_MN_/);
+ * ```
+ */
+export function renderIrp(machine: Machine, id: number): string {
+  const byId = irpsInTrace(machine);
+  const events = byId.get(id);
+  if (events) return irpLines(id, events).join("\n") + "\n";
+  const last = [...byId.keys()].at(-1);
+  return `No IRP #${id} in the trace (${
+    last === undefined ? "no IRPs yet" : `the IRPs are #${[...byId.keys()][0]} to #${last}`
+  })\n`;
 }
 
 /** Documentation pages for bug checks and verifier rules. */
