@@ -4,7 +4,7 @@
  * follow WinDbg (`!devnode`, `!devstack`, `!drvobj`, `!irp`, `!analyze`) and reg.exe (`reg query`).
  */
 import assert from "node:assert/strict";
-import { Session } from "../../dsl/session.ts";
+import { scenarioProblem, Session } from "../../dsl/session.ts";
 import { runScenarioFile } from "../../dsl/yaml.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -226,7 +226,7 @@ Deno.test("!irp [n] prints the last n IRPs: where each was dispatched and who co
   assert.match(heads[0]!, /^Irp #\d+ IRP_MN_\w+ {2}\[.+\]$/);
   assert.match(out, /\n {3}> .+\n/);
   assert.match(out, /\n {3}< completed by .+: STATUS_\w+/);
-  assert.equal(await run(new Session(), "!irp zero"), "Usage: !irp [n] (n >= 1)");
+  assert.equal(await run(new Session(), "!irp zero"), "Usage: !irp [n | #id] (n >= 1)");
 });
 
 Deno.test("reg query <path> prints like reg.exe: a blank line, the full key name, then '    name    TYPE    data'", async () => {
@@ -241,7 +241,7 @@ Deno.test("reg query <path> prints like reg.exe: a blank line, the full key name
     await run(s, "reg query HKLM\\SYSTEM\\Nope"),
     "ERROR: The system was unable to find the specified registry key or value.",
   );
-  assert.equal(await run(s, "reg query"), "Usage: reg query <path> [/s]");
+  assert.equal(await run(s, "reg query"), "Usage: reg query <path> [/s] [/v name | /ve]");
 });
 
 Deno.test("reg query <path> /s prints every subkey below, each as its own block", async () => {
@@ -266,6 +266,136 @@ Deno.test("reg query <path> /s prints every subkey below, each as its own block"
       assert.ok(before === "" || before.startsWith("HKEY_LOCAL_MACHINE"), `line ${i}: ${l}`);
     }
   }
+});
+
+Deno.test("!devstack takes a device object name as !devstack prints them (\\Device\\00000002, #6) and marks that device with >, as WinDbg does", async () => {
+  const s = new Session();
+  const stack = (await run(s, `!devstack ${TOASTER_1}`)).split("\n").slice(1, 4);
+  const names = stack.map((l) => l.slice(2).split(/\s+/)[0]!);
+  assert.equal(names.length, 3);
+  for (const [i, name] of names.entries()) {
+    const out = await run(s, `!devstack ${name}`);
+    assert.match(out, new RegExp(`DeviceInst is "${TOASTER_1.replace(/[\\{}&]/g, "\\$&")}"`));
+    const rows = out.split("\n").slice(1, 4);
+    assert.deepEqual(rows.map((r) => r.startsWith(">")), [0, 1, 2].map((j) => j === i), out);
+  }
+  // pdo() takes them too and gives the stack's PDO.
+  assert.equal(
+    await run(
+      s,
+      `pdo("${names[0]!.replace(/\\/g, "\\\\")}") === pdo("${names[2]!.replace(/\\/g, "\\\\")}")`,
+    ),
+    "true",
+  );
+});
+
+Deno.test("!devstack and !drvobj say plainly when nothing has that name (no TypeError prefix)", async () => {
+  const s = new Session();
+  assert.equal(await run(s, "!devstack NOPE"), "No present device 'NOPE' (try !devnode)");
+  assert.equal(
+    await run(s, "!devstack \\Device\\99999999"),
+    "No present device '\\Device\\99999999' (try !devnode)",
+  );
+  assert.equal(await run(s, "!drvobj \\Driver\\nope"), "No driver '\\Driver\\nope'");
+});
+
+Deno.test("!drvobj takes every driver name !devstack prints, \\Driver\\PnpManager (the root enumerator's PDOs) included", async () => {
+  const s = new Session();
+  const drivers = new Set<string>();
+  for (const instance of s.machine.devices()) {
+    for (const m of (await run(s, `!devstack ${instance}`)).matchAll(/(\\Driver\\\S+)/g)) {
+      drivers.add(m[1]!);
+    }
+  }
+  assert.ok(drivers.has("\\Driver\\PnpManager"), [...drivers].join());
+  for (const d of drivers) {
+    assert.match(
+      await run(s, `!drvobj ${d}`),
+      new RegExp(`^Driver object \\(${d.replace(/\\/g, "\\\\")}\\) is for:`),
+      d,
+    );
+  }
+  assert.match(await run(s, "!drvobj \\Driver\\PnpManager"), /\(PDO, ROOT\\BUSENUM\\0\)/);
+});
+
+Deno.test("!irp #id prints that one IRP as the list prints it; !irp n stays the last n; an unknown id says which there are", async () => {
+  const s = new Session();
+  const blocks = (await run(s, "!irp 3")).split(/\n(?=Irp #)/);
+  assert.equal(blocks.length, 3);
+  for (const block of blocks) {
+    const id = /^Irp #(\d+) /.exec(block)![1];
+    assert.equal(await run(s, `!irp #${id}`), block);
+  }
+  assert.match(
+    await run(s, "!irp #999999"),
+    /^No IRP #999999 in the trace \(the IRPs are #\d+ to #\d+\)$/,
+  );
+  assert.match(await run(s, ".help"), /!irp \[n \| #id\]/);
+});
+
+Deno.test("!devnode 0 1 (WinDbg's whole-tree form) prints the whole tree; a flags argument after an instance ID is ignored", async () => {
+  const s = new Session();
+  assert.equal(await run(s, "!devnode 0 1"), await run(s, "!devnode"));
+  assert.equal(
+    await run(s, "!devnode ROOT\\BUSENUM\\0 1"),
+    await run(s, "!devnode ROOT\\BUSENUM\\0"),
+  );
+});
+
+Deno.test("reg query <path> /v <name> prints that one value as reg.exe does (Wine's reg query tests); a missing one prints reg.exe's error", async () => {
+  const s = new Session();
+  const key = "HKLM\\SYSTEM\\CurrentControlSet\\Enum\\ROOT\\BUSENUM\\0";
+  assert.equal(
+    await run(s, `reg query ${key} /v service`),
+    "\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Enum\\ROOT\\BUSENUM\\0\n    Service    REG_SZ    busenum",
+  );
+  assert.equal(
+    await run(s, `reg query "${key}" /v "Service"`),
+    await run(s, `reg query ${key} /v Service`),
+  );
+  assert.equal(
+    await run(s, `reg query ${key} /v Nope`),
+    "ERROR: The system was unable to find the specified registry key or value.",
+  );
+  // With /s: every key below that holds the value, then the count.
+  const deep = await run(s, "reg query HKLM\\SYSTEM\\CurrentControlSet\\Enum\\ROOT /v Service /s");
+  assert.match(deep, /\n {4}Service {4}REG_SZ {4}busenum\n\n/);
+  assert.match(deep, /\nEnd of search: \d+ match\(es\) found\.$/);
+  assert.equal(await run(s, `reg query ${key} /v`), "Usage: reg query <path> [/s] [/v name | /ve]");
+});
+
+Deno.test("reg commands other than query print what is supported instead of a JavaScript error", async () => {
+  const s = new Session();
+  for (
+    const line of [
+      "reg add HKLM\\SOFTWARE\\X /v Y /d 1",
+      "reg qury HKLM",
+      "reg delete HKLM\\X",
+      "reg",
+    ]
+  ) {
+    assert.equal(await run(s, line), "Only 'reg query <path> [/s] [/v name]' is supported", line);
+  }
+  // A variable named reg is still TypeScript.
+  assert.equal(await run(s, "const reg = 4; reg + 1"), "5");
+});
+
+Deno.test("a misspelt !command or .command gets a did-you-mean", async () => {
+  const s = new Session({ empty: true });
+  assert.equal(await run(s, "!devnod"), "Unknown extension '!devnod' (did you mean '!devnode'?)");
+  assert.equal(await run(s, "!drvob"), "Unknown extension '!drvob' (did you mean '!drvobj'?)");
+  assert.equal(await run(s, ".hepl"), "Unknown command '.hepl' (did you mean '.help'?)");
+  assert.equal(await run(s, ".rebot"), "Unknown command '.rebot' (did you mean '.reboot'?)");
+});
+
+Deno.test("completion: device object names after !devstack \\ or #, and \\Driver\\ names after !drvobj", () => {
+  const s = new Session();
+  assert.ok(s.complete("!devstack \\Device\\")[0].length > 3);
+  assert.ok(s.complete("!devstack #")[0].every((n) => /^#\d+$/.test(n)));
+  assert.deepEqual(s.complete("!drvobj \\Driver\\Pnp"), [
+    ["\\Driver\\PnpManager"],
+    "\\Driver\\Pnp",
+  ]);
 });
 
 // ---- Bug checks ----------------------------------------------------------------------------------
@@ -328,6 +458,53 @@ Deno.test("Bug check 0xCA from bad hardware: the blue screen names it, .reboot s
   await run(s, "machine.unplug(machine.bugCheck.device)");
   assert.equal(await run(s, ".reboot"), "Rebooted");
   assert.equal(await run(s, "machine.halted"), "false");
+});
+
+Deno.test("after a bug check, TypeScript that does not touch the machine prints its value, and the machine can still be read", async () => {
+  const s = new Session({ empty: true });
+  assert.match(
+    await run(s, 'machine.plugIn({ hardwareIds: ["ROOT\\\\A,B"], rawDeviceOk: true })'),
+    /^A problem has been detected/,
+  );
+  assert.equal(await run(s, "1+1"), "2");
+  assert.equal(await run(s, "'stop'.toUpperCase()"), "'STOP'");
+  assert.equal(await run(s, "machine.halted"), "true");
+  assert.match(await run(s, "!devnode"), /^DevNode HTREE\\ROOT\\0/);
+  assert.match(await run(s, "!analyze"), /PNP_DETECTED_FATAL_ERROR \(ca\)/);
+});
+
+Deno.test("after a bug check, a kernel call, a machine verb or a DSL verb prints one line saying the machine is stopped, not the blue screen again", async () => {
+  const s = new Session();
+  await run(s, "k.KeRaiseIrql(DISPATCH_LEVEL)");
+  assert.match(await run(s, "k.ZwClose(null)"), /^A problem has been detected/);
+  const line =
+    "The machine is stopped (0x000000C4 DRIVER_VERIFIER_DETECTED_VIOLATION): .reboot, .reboot safe or .reset";
+  for (
+    const input of [
+      "k.ZwClose(null)",
+      `machine.requestRemoval(pdo("ROOT\\\\BUSENUM\\\\0"))`,
+      "machine.settle()",
+      `device("ROOT\\\\WIDGET")`,
+    ]
+  ) {
+    assert.equal(await run(s, input), line, input);
+  }
+  assert.equal(await run(s, ".reboot"), "Rebooted");
+  assert.equal(await run(s, "k.ZwClose(null)"), "0xC0000008 (STATUS_INVALID_HANDLE)");
+});
+
+Deno.test("a stop caused by hardware that is still plugged in: the one-line message says a reboot stops again until it is pulled", async () => {
+  const s = new Session({ empty: true });
+  await run(s, 'machine.plugIn({ hardwareIds: ["ROOT\\\\A,B"], rawDeviceOk: true })');
+  assert.equal(
+    await run(s, "machine.settle()"),
+    "The machine is stopped (0x000000CA PNP_DETECTED_FATAL_ERROR): .reboot, .reboot safe or .reset; a reboot stops again until machine.unplug(machine.bugCheck.device)",
+  );
+  // A reboot typed as code that stops again is a new stop: the whole screen.
+  assert.match(
+    await run(s, "machine.reboot()"),
+    /^A problem has been detected[\s\S]*PNP_DETECTED_FATAL_ERROR/,
+  );
 });
 
 // ---- Meta commands -------------------------------------------------------------------------------
@@ -393,8 +570,11 @@ Deno.test(".load <file in scenarios/> runs it from a fresh machine and stays in 
 
 Deno.test(".load of a missing file prints the error; .load and .save without a file print the usage", async () => {
   const s = new Session({ empty: true });
-  assert.match(await run(s, ".load /nonexistent/x.yaml"), /^NotFound: /);
-  assert.equal(await run(s, ".load"), "Usage: .load <scenario.yaml>");
+  assert.equal(
+    await run(s, ".load /nonexistent/x.yaml"),
+    "Cannot read '/nonexistent/x.yaml': no such file",
+  );
+  assert.equal(await run(s, ".load"), "Usage: .load <scenario.yaml>[#n]");
   assert.equal(await run(s, ".save"), "Usage: .save <file.yaml>");
 });
 
@@ -409,6 +589,88 @@ Deno.test("unknown commands print a hint instead of failing", async () => {
   const s = new Session({ empty: true });
   assert.equal(await run(s, ".bogus"), "Unknown command '.bogus' (try .help)");
   assert.equal(await run(s, "!bogus"), "Unknown extension '!bogus' (try .help)");
+});
+
+Deno.test(".load and .save say in one plain line why a file cannot be read or written", async () => {
+  const s = new Session({ empty: true });
+  assert.equal(await run(s, ".load missing.yaml"), "Cannot read 'missing.yaml': no such file");
+  assert.equal(
+    await run(s, ".save /nonexistent/dir/x.yaml"),
+    "Cannot write '/nonexistent/dir/x.yaml': no such folder",
+  );
+  const dir = await Deno.makeTempDir({ prefix: "pnplab_load_" });
+  try {
+    assert.equal(await run(s, `.load ${dir}`), `Cannot read '${dir}': it is a folder`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("scenarioProblem (the REPL's --scenario check): a missing file, a bad #n, or nothing wrong", async () => {
+  assert.equal(
+    scenarioProblem("/nonexistent.yaml"),
+    "Cannot read '/nonexistent.yaml': no such file",
+  );
+  assert.equal(scenarioProblem(SCENARIO), undefined);
+  assert.match(scenarioProblem(`${SCENARIO}#2`)!, /holds 1 scenario: #2 is not one of #1 to #1$/);
+  const dir = await Deno.makeTempDir({ prefix: "pnplab_load_" });
+  try {
+    await Deno.writeTextFile(`${dir}/bad.yaml`, "title: t\nsteps:\n  - plugin: X\n");
+    assert.match(scenarioProblem(`${dir}/bad.yaml`)!, /bad\.yaml:3:\d+: .*did you mean 'plugIn'/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test(".load of a file with several scenarios runs the first and lists the others; .load file.yaml#2 runs the second", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pnplab_load_" });
+  try {
+    const file = `${dir}/three.yaml`;
+    await Deno.writeTextFile(
+      file,
+      `scenarios:
+  - title: First
+    steps:
+      - plugIn: { hardwareId: "ROOT\\\\ONE", id: one }
+  - title: Second
+    steps:
+      - plugIn: { hardwareId: "ROOT\\\\TWO", id: two }
+      - expectState: { device: two, state: Started }
+  - title: Third
+    steps: []
+`,
+    );
+    const s = new Session();
+    assert.equal(
+      await run(s, `.load ${file}`),
+      [
+        "Loaded 'First' (1 step; scenario 1 of 3)",
+        "All expectations hold",
+        `The file holds 2 more (.load ${file}#n loads one):`,
+        "  #2 Second",
+        "  #3 Third",
+      ].join("\n"),
+    );
+    assert.match(await run(s, "!devnode"), /ROOT\\ONE\\0/);
+    const second = await run(s, `.load ${file}#2`);
+    assert.match(second, /^Loaded 'Second' \(2 steps; scenario 2 of 3\)\nAll expectations hold\n/);
+    assert.match(second, /\n {2}#1 First\n {2}#3 Third$/);
+    const tree = await run(s, "!devnode");
+    assert.match(tree, /ROOT\\TWO\\0/);
+    assert.doesNotMatch(tree, /ROOT\\ONE/);
+    assert.equal(
+      await run(s, `.load ${file}#4`),
+      `'${file}' holds 3 scenarios: #4 is not one of #1 to #3`,
+    );
+    // .save after .load file#2 replays that scenario.
+    await run(s, `.load ${file}#2`);
+    await run(s, `.save ${dir}/again.yaml`);
+    const result = await runScenarioFile(`${dir}/again.yaml`);
+    assert.ok(result.passed, result.failures.map((f) => f.message).join("\n"));
+    assert.match(await Deno.readTextFile(`${dir}/again.yaml`), /ROOT\\TWO/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 // ---- Nothing typed kills it ----------------------------------------------------------------------
@@ -588,4 +850,102 @@ Deno.test(".save after .load keeps the scenario's boot options (a bare machine s
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test(".save records machine verbs typed as machine.*(...) as the equivalent steps; the saved file replays and passes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pnplab_save_" });
+  try {
+    const file = `${dir}/verbs.yaml`;
+    const s = new Session();
+    for (
+      const [line, expected] of [
+        [`const t = pdo("${TOASTER_1.replace(/\\/g, "\\\\")}")`, ""],
+        ["machine.requestRemoval(t)", "0x00000000 (STATUS_SUCCESS)"],
+        [`machine.unplug(pdo("ROOT\\\\TOASTMON\\\\0"))`, ""],
+        // No loaded driver lists this ID: it stays without one, in the session and the replay.
+        [`const w = machine.plugIn("ROOT\\\\WIDGET")`, ""],
+        [`const d = device("PCI\\\\VEN_1234&DEV_5678")`, ""],
+        ["machine.eject(d.pdo)", "0x00000000 (STATUS_SUCCESS)"],
+        [`machine.registry.setValue("HKLM\\\\SOFTWARE\\\\Lab", "Answer", REG_DWORD, 42)`, ""],
+      ] as const
+    ) {
+      assert.equal(await run(s, line), expected, line);
+    }
+    assert.match(await run(s, "!devnode ROOT\\WIDGET\\0"), /CM_PROB_FAILED_INSTALL/);
+    assert.match(await run(s, `.save ${file}`), /^Saved \d+ steps to .*verbs\.yaml$/);
+    const text = await Deno.readTextFile(file);
+    assert.match(text, /- requestRemoval: dev\d+\n/);
+    assert.match(text, /- unplug: dev\d+\n/);
+    assert.match(text, /- plugIn:\n\s+hardwareId: ROOT\\WIDGET\n\s+driver: \(none\)\n/);
+    assert.match(text, /- eject: d\d+\n/);
+    assert.match(
+      text,
+      /- setValue:\n\s+path: HKLM\\SOFTWARE\\Lab\n\s+name: Answer\n\s+type: REG_DWORD\n\s+data: 42\n/,
+    );
+    assert.match(text, /state: Enumerated/);
+    const result = await runScenarioFile(file);
+    assert.ok(result.passed, result.failures.map((f) => f.message).join("\n"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test(".save says which inputs it left out when a call has no step form", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pnplab_save_" });
+  try {
+    const s = new Session({ empty: true });
+    await run(s, `machine.loadDriver({ name: "handmade" })`);
+    await run(s, `machine.plugIn("ROOT\\\\KEPT")`);
+    assert.equal(
+      await run(s, `.save ${dir}/x.yaml`),
+      [
+        `Saved 1 step to ${dir}/x.yaml`,
+        "Left out 1 call that no step can replay:",
+        "  machine.loadDriver: a driver spec's routines have no step form (driver({ name, ... }) declares one)",
+        `    in: machine.loadDriver({ name: "handmade" })`,
+      ].join("\n"),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test(".save after a bug check writes expectBugCheck after the step that caused it, so the file replays and passes (unplug and reboot included)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pnplab_save_" });
+  try {
+    for (
+      const [boot, lines] of [
+        [{ empty: true }, [
+          'machine.plugIn({ hardwareIds: ["ROOT\\\\A,B"], rawDeviceOk: true })',
+          "machine.unplug(machine.bugCheck.device)",
+          ".reboot",
+        ]],
+        [{}, ["k.KeRaiseIrql(DISPATCH_LEVEL)", "k.ZwClose(null)"]],
+        [{ empty: true }, [`device({ hardwareIds: ["ROOT\\\\A,B"], rawDeviceOk: true })`]],
+      ] as const
+    ) {
+      const s = new Session(boot);
+      for (const line of lines) await run(s, line);
+      const file = `${dir}/stopped.yaml`;
+      await run(s, `.save ${file}`);
+      const text = await Deno.readTextFile(file);
+      assert.match(text, /- expectBugCheck:\n\s+code: 0x(ca|c4)\n/, text);
+      const result = await runScenarioFile(file);
+      assert.ok(
+        result.passed,
+        `${lines.join("; ")}\n${text}\n` + result.failures.map((f) => f.message).join("\n"),
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a device builder's requestRemoval() prints the status as machine.requestRemoval does, and still chains", async () => {
+  const s = new Session({ empty: true });
+  await run(s, `const t = device("ROOT\\\\WIDGET")`);
+  assert.equal(await run(s, "t.requestRemoval()"), "0x00000000 (STATUS_SUCCESS)");
+  assert.equal(await run(s, `const u = device("ROOT\\\\OTHER")`), "");
+  assert.equal(await run(s, "u.requestRemoval().expectState('Removed')"), "");
+  assert.equal(await run(s, "u.restart()"), "");
 });
