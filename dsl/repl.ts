@@ -8,9 +8,42 @@
  */
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
-import { type Evaluation, Session } from "./session.ts";
+import { type Evaluation, scenarioProblem, Session } from "./session.ts";
+import { didYouMean } from "./steps.ts";
 
 const HISTORY_LIMIT = 1000;
+
+const USAGE = "Usage: deno task repl [--empty] [--scenario FILE] [--profiles A,B] [--safe-mode]";
+
+const OPTIONS = {
+  empty: { type: "boolean", default: false },
+  scenario: { type: "string" },
+  profiles: { type: "string" },
+  "safe-mode": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+/** A parseArgs error as one sentence (its own messages carry advice about `--` for positionals). */
+function optionProblem(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  const message = e instanceof Error ? e.message : String(e);
+  const quoted = /'([^']+)'/.exec(message)?.[1] ?? "";
+  const option = quoted.replace(/ <value>$/, "");
+  switch (code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
+      const hint = didYouMean(option.replace(/^-+/, ""), Object.keys(OPTIONS));
+      return `Unknown option '${option}'${hint ? ` (did you mean '--${hint}'?)` : ""}`;
+    }
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return /argument missing/.test(message)
+        ? `Option '${option}' needs a value`
+        : `Option '${option}' takes no value`;
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+      return `Unexpected argument '${option}' (the REPL takes options only)`;
+    default:
+      return message.split("\n")[0]!;
+  }
+}
 
 function historyFile(): string | undefined {
   const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
@@ -29,21 +62,28 @@ function readHistory(file: string | undefined): string[] {
   }
 }
 
-/** Starts the REPL on stdin/stdout; resolves when the user leaves. */
-export async function main(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      empty: { type: "boolean", default: false },
-      scenario: { type: "string" },
-      profiles: { type: "string" },
-      "safe-mode": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
+/**
+ * Starts the REPL on stdin/stdout; resolves with the exit status when the user leaves: 0, or 2 for
+ * bad options (one line saying what is wrong, then the usage line, on stderr).
+ */
+export async function main(args: string[]): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({ args, options: OPTIONS }).values;
+  } catch (e) {
+    console.error(optionProblem(e));
+    console.error(USAGE);
+    return 2;
+  }
   if (values.help) {
-    console.log("Usage: deno task repl [--empty] [--scenario FILE] [--profiles A,B] [--safe-mode]");
-    return;
+    console.log(USAGE);
+    return 0;
+  }
+  const problem = values.scenario === undefined ? undefined : scenarioProblem(values.scenario);
+  if (problem) {
+    console.error(problem);
+    console.error(USAGE);
+    return 2;
   }
   const color = !Deno.noColor && Deno.stdout.isTerminal();
   const session = new Session({
@@ -172,6 +212,7 @@ export async function main(args: string[]): Promise<void> {
       });
     });
   });
+  return 0;
 }
 
 /** A thrown value as one line, even when its toString throws. */
@@ -186,6 +227,5 @@ function describe(e: unknown): string {
 import process from "node:process";
 
 if (import.meta.main) {
-  await main(Deno.args);
-  Deno.exit(0);
+  Deno.exit(await main(Deno.args));
 }

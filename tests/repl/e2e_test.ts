@@ -338,3 +338,22 @@ Deno.test("repl with piped stdin: multi-line input, errors and .exit (lines afte
   assert.match(out, /Error: boom/);
   assert.doesNotMatch(out, /102/);
 });
+
+Deno.test("repl with bad options prints one line saying what is wrong and the usage line, and exits with status 2 (no stack trace)", async () => {
+  for (
+    const [args, problem] of [
+      [["--bogus"], "Unknown option '--bogus'"],
+      [["--emtpy"], "Unknown option '--emtpy' (did you mean '--empty'?)"],
+      [["--profiles"], "Option '--profiles' needs a value"],
+      [["--scenario", "/nonexistent.yaml"], "Cannot read '/nonexistent.yaml': no such file"],
+      [["extra"], "Unexpected argument 'extra' (the REPL takes options only)"],
+    ] as const
+  ) {
+    const { code, out } = await pipedRepl([...args], "");
+    assert.equal(code, 2, `${args.join(" ")}\n${out}`);
+    assert.equal(
+      out,
+      `${problem}\nUsage: deno task repl [--empty] [--scenario FILE] [--profiles A,B] [--safe-mode]\n`,
+    );
+  }
+});
