@@ -30,6 +30,7 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 
 pre, code { font-family: Menlo, Consolas, monospace; font-size: 12px; }
 pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
 ol.steps li.failed { color: #c00000; font-weight: bold; }
+ol.steps li.skipped { color: #999; }
 .diagram { overflow-x: auto; border: 1px solid #ddd; margin: 1em 0; }
 .teaches { white-space: pre-wrap; background: #f4f8ff; padding: 0.8em; border-left: 4px solid #1f4e9c; }
 `;
@@ -94,9 +95,15 @@ ${
       steps.length
         ? `<h3>Steps</h3><ol class="steps">${
           steps.map((s, i) =>
-            `<li class="${failedSteps.has(i + 1) ? "failed" : ""}"><code>${
-              escapeXml(stepLabel(s))
-            }</code></li>`
+            `<li class="${
+              failedSteps.has(i + 1)
+                ? "failed"
+                : r.stoppedAt !== undefined && i + 1 > r.stoppedAt
+                ? "skipped"
+                : ""
+            }"><code>${escapeXml(stepLabel(s))}</code>${
+              r.stoppedAt !== undefined && i + 1 > r.stoppedAt ? " (skipped)" : ""
+            }</li>`
           ).join("")
         }</ol>`
         : ""

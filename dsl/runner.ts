@@ -53,6 +53,7 @@ import {
   NOTIFICATION_EVENTS,
   type ScenarioData,
   type Step,
+  STEP_DEFINITIONS,
 } from "./steps.ts";
 
 /** One failure: what was expected, what the trace shows, and where the step was written. */
@@ -79,6 +80,19 @@ export interface ScenarioResult {
   failures: Failure[];
   /** The machine's trace, boot included. */
   trace: TraceEvent[];
+  /** The step (from 1) whose failure stopped the run: the steps after it did not run. */
+  stoppedAt?: number;
+}
+
+/** How a runner treats a failed step. */
+export interface RunnerOptions {
+  /**
+   * After an action or setup step fails (it threw, or hung without an expectHang after it), skip
+   * the steps after it: they would run on a machine the scenario did not set up and report
+   * failures that only follow from the first. A failed expectation never stops the run.
+   * Default false (the REPL and the fluent DSL go on after a failure).
+   */
+  stopAfterFailedAction?: boolean;
 }
 
 /** A kernel listener the scenario registered. */
@@ -141,10 +155,14 @@ export class Runner {
   #hang: { step: Step; index: number; message: string } | null = null;
   #passthru: DriverSpec | null = null;
   #autoId = 0;
+  readonly #stopAfterFailedAction: boolean;
+  /** The failed action that stopped the run, and the steps skipped since. */
+  #stopped: { index: number; skipped: { index: number; step: Step }[] } | null = null;
 
   /** Creates a runner on a machine. */
-  constructor(machine: Machine) {
+  constructor(machine: Machine, options: RunnerOptions = {}) {
     this.machine = machine;
+    this.#stopAfterFailedAction = options.stopAfterFailedAction === true;
   }
 
   /** The names the scenario has given, for completion and messages. */
@@ -198,7 +216,15 @@ export class Runner {
   run(step: Step): void {
     this.steps.push(step);
     const index = this.steps.length;
-    if (this.#hang && step.step !== "expectHang") this.#unexpectedHang();
+    if (this.#hang && step.step !== "expectHang") {
+      const hung = this.#hang.index;
+      this.#unexpectedHang();
+      this.#stopAfter(hung);
+    }
+    if (this.#stopped) {
+      this.#stopped.skipped.push({ index, step });
+      return;
+    }
     try {
       // A stopped machine runs nothing; only the reboot, pulling hardware and expectations go on.
       if (this.#bugCheck && !["expectBugCheck", "reboot", "unplug"].includes(step.step)) {
@@ -222,7 +248,13 @@ export class Runner {
           ? e.message
           : `The step raised ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
       this.fail(step, index, message);
+      if (STEP_DEFINITIONS[step.step]?.expectation !== true) this.#stopAfter(index);
     }
+  }
+
+  /** An action failed: with `stopAfterFailedAction`, the steps after it are skipped. */
+  #stopAfter(index: number): void {
+    if (this.#stopAfterFailedAction && !this.#stopped) this.#stopped = { index, skipped: [] };
   }
 
   /** Records a failure for a step. */
@@ -244,6 +276,20 @@ export class Runner {
   /** Finishes: settles, and reports an unexpected bug check. */
   finish(title: string): ScenarioResult {
     if (this.#hang) this.#unexpectedHang();
+    const skipped = this.#stopped?.skipped ?? [];
+    if (skipped.length) {
+      // Once, where the first skipped step was written.
+      const first = skipped[0]!;
+      const last = skipped[skipped.length - 1]!;
+      const source = first.step.source;
+      this.failures.push({
+        message: `${
+          skipped.length === 1 ? `Step ${first.index}` : `Steps ${first.index}-${last.index}`
+        } skipped: step ${this.#stopped!.index} failed`,
+        ...(source?.file ? { file: source.file } : {}),
+        ...(source?.line ? { line: source.line, column: source.column ?? 1 } : {}),
+      });
+    }
     try {
       if (!this.machine.halted) this.machine.settle();
     } catch (e) {
@@ -262,6 +308,7 @@ export class Runner {
       passed: this.failures.length === 0,
       failures: [...this.failures],
       trace: this.machine.trace,
+      ...(this.#stopped ? { stoppedAt: this.#stopped.index } : {}),
     };
   }
 
@@ -1209,7 +1256,7 @@ export function runScenarioWithMachine(
       machine: null,
     };
   }
-  const runner = new Runner(machine);
+  const runner = new Runner(machine, { stopAfterFailedAction: true });
   for (const step of data.steps) runner.run(step);
   return { result: runner.finish(data.title), machine };
 }
