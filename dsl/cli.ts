@@ -122,9 +122,9 @@ export async function main(args: string[]): Promise<number> {
     ));
   } else {
     for (const r of results) {
-      console.log(
-        `${r.passed ? paint(32, "PASS") : paint(31, "FAIL")} ${r.title}  ${paint(90, r.file)}`,
-      );
+      // A file that does not parse has no title of its own: its path stands for it, once.
+      const file = r.title === r.file ? "" : `  ${paint(90, r.file)}`;
+      console.log(`${r.passed ? paint(32, "PASS") : paint(31, "FAIL")} ${r.title}${file}`);
       for (const f of r.failures) {
         const where = f.file ? `${f.file}${f.line ? `:${f.line}:${f.column ?? 1}` : ""}: ` : "";
         console.log("  " + where + f.message.split("\n").join("\n  "));
