@@ -395,8 +395,7 @@ function readScenarios(
 
 /** A REPL session. */
 export class Session {
-  /** The current machine's runner, which records the steps for `.save`; `.reset` and `.load` replace it. */
-  runner: SessionRunner;
+  #runner: SessionRunner;
   #ctx: ScenarioContext;
   #options: SessionOptions;
   #context: vm.Context;
@@ -418,19 +417,24 @@ export class Session {
       ...(options.profiles ? { hardwareProfiles: options.profiles } : {}),
       ...(options.safeMode ? { safeMode: true } : {}),
     };
-    this.runner = new SessionRunner(bootFor(this.#boot));
-    this.#ctx = new ScenarioContext(this.runner);
+    this.#runner = new SessionRunner(bootFor(this.#boot));
+    this.#ctx = new ScenarioContext(this.#runner);
     this.#context = this.#makeContext();
+  }
+
+  /** The current machine's runner, which records the steps for `.save`; `.reset` and `.load` replace it. */
+  get runner(): Runner {
+    return this.#runner;
   }
 
   /** The machine. */
   get machine(): Machine {
-    return this.runner.machine;
+    return this.#runner.machine;
   }
 
   /** The steps recorded so far. */
   get steps(): Step[] {
-    return this.runner.steps;
+    return this.#runner.steps;
   }
 
   #makeContext(): vm.Context {
@@ -510,7 +514,7 @@ export class Session {
 
   /** A device object by scenario name, instance ID or object name (`\Device\00000003`, `#8`). */
   #findDevice(name: string): DeviceObject | undefined {
-    if (this.runner.names.devices.includes(name)) return this.runner.pdo(name).top;
+    if (this.#runner.names.devices.includes(name)) return this.#runner.pdo(name).top;
     const pdo = this.machine.device(name);
     if (pdo) return pdo.top;
     const wanted = name.toUpperCase();
@@ -530,7 +534,7 @@ export class Session {
 
   /** Why no device answers to a name, as `!devstack` and `pdo()` say it. */
   #noDevice(name: string): string {
-    const hint = didYouMean(name, [...this.runner.names.devices, ...this.machine.devices()]);
+    const hint = didYouMean(name, [...this.#runner.names.devices, ...this.machine.devices()]);
     return `No present device '${name}' (${hint ? `did you mean '${hint}'?` : "try !devnode"})`;
   }
 
@@ -545,18 +549,18 @@ export class Session {
   #deviceName(arg: unknown): string | undefined {
     if (arg instanceof DeviceBuilder) return arg.id;
     if (!(arg instanceof DeviceObject)) return undefined;
-    for (const id of this.runner.names.devices) {
-      if (this.runner.pdo(id) === arg) return id;
+    for (const id of this.#runner.names.devices) {
+      if (this.#runner.pdo(id) === arg) return id;
     }
     const node = this.machine._sys.pnp.nodeOf(arg);
     if (!node) return undefined;
-    for (const id of this.runner.names.devices) {
-      if (this.runner.instanceOf(id).toUpperCase() === node.instanceId.toUpperCase()) return id;
+    for (const id of this.#runner.names.devices) {
+      if (this.#runner.instanceOf(id).toUpperCase() === node.instanceId.toUpperCase()) return id;
     }
     // A stopped machine runs no name step; a device that is gone cannot be named.
     if (this.machine.halted || this.machine.device(node.instanceId) !== arg) return undefined;
-    const id = this.runner.nextId("dev");
-    this.runner.run({ step: "name", id, instance: node.instanceId });
+    const id = this.#runner.nextId("dev");
+    this.#runner.run({ step: "name", id, instance: node.instanceId });
     return id;
   }
 
@@ -571,7 +575,7 @@ export class Session {
    * raised, or on a stopped machine the bug check that stopped it.
    */
   #runStep(step: Step): void {
-    const runner = this.runner;
+    const runner = this.#runner;
     const before = this.machine.bugCheck;
     const failures = runner.failures.length;
     const index = runner.steps.length;
@@ -592,7 +596,7 @@ export class Session {
     const t = verb.translate(args, {
       device: (a) => this.#deviceName(a),
       machine: this.machine,
-      nextId: (prefix) => this.runner.nextId(prefix),
+      nextId: (prefix) => this.#runner.nextId(prefix),
     });
     if (t === null) return direct();
     if (isLeftOut(t)) {
@@ -600,8 +604,8 @@ export class Session {
       return direct();
     }
     this.#runStep(t);
-    if (verb.returns === "status") return this.runner.lastStatus;
-    if (verb.returns === "device") return this.runner.pdo(t.id as string);
+    if (verb.returns === "status") return this.#runner.lastStatus;
+    if (verb.returns === "device") return this.#runner.pdo(t.id as string);
     return undefined;
   }
 
@@ -613,7 +617,7 @@ export class Session {
     }
     const result = direct() as { errors: unknown[] };
     if (result.errors.length) this.#leave("machine.registry.importReg", "the text has errors");
-    else this.runner.steps.push({ step: "importReg", text: args[0] });
+    else this.#runner.steps.push({ step: "importReg", text: args[0] });
     return result;
   }
 
@@ -644,7 +648,7 @@ export class Session {
     }
     const id = `r${++this.#resultCount}`;
     this.#runStep({ step: "call", routine, args: named, id });
-    const result = this.runner.result(id);
+    const result = this.#runner.result(id);
     if (result && typeof result === "object") {
       for (const [key, value] of Object.entries(result)) {
         if (value instanceof Handle) this.#results.set(value, `${id}.${key}`);
@@ -764,7 +768,7 @@ export class Session {
           output: `Machine reset (${this.#boot?.example ? "example machine" : "empty machine"})`,
         };
       case ".reboot":
-        this.runner.run({ step: "reboot", ...(arg === "safe" ? { safeMode: true } : {}) });
+        this.#runner.run({ step: "reboot", ...(arg === "safe" ? { safeMode: true } : {}) });
         if (this.machine.bugCheck) {
           return {
             output: `The machine stopped again while booting:\n${
@@ -788,8 +792,8 @@ export class Session {
 
   #reset(boot: ScenarioData["boot"]): void {
     this.#boot = boot;
-    this.runner = new SessionRunner(bootFor(boot));
-    this.#ctx = new ScenarioContext(this.runner);
+    this.#runner = new SessionRunner(bootFor(boot));
+    this.#ctx = new ScenarioContext(this.#runner);
     this.#context = this.#makeContext();
     this.#results.clear();
     this.#resultCount = 0;
@@ -807,8 +811,8 @@ export class Session {
     const { path, scenarios, index } = r;
     const s = scenarios[index - 1]!;
     this.#reset(s.boot);
-    for (const step of s.steps) this.runner.run(step);
-    const failures = this.runner.failures.splice(0);
+    for (const step of s.steps) this.#runner.run(step);
+    const failures = this.#runner.failures.splice(0);
     const others = scenarios.map((o, i) => ({ title: o.title, n: i + 1 })).filter((o) =>
       o.n !== index
     );
@@ -832,7 +836,7 @@ export class Session {
   /** The session's steps as a scenario file's text; `schemaPath` is how the file refers to the schema. */
   scenarioText(title = "Saved REPL session", schemaPath = "schema.json"): string {
     const steps: Record<string, unknown>[] = [];
-    const kept = this.runner.steps.filter((s) => !("hooks" in s));
+    const kept = this.#runner.steps.filter((s) => !("hooks" in s));
     for (const [i, s] of kept.entries()) {
       const { step, source: _source, ...fields } = s;
       const keys = Object.keys(fields);
@@ -846,16 +850,16 @@ export class Session {
       });
       // The step that stopped the machine is followed by the bug check it raised, so the file
       // replays as a passing scenario (unless the session expected it itself).
-      const b = this.runner.stoppedBy.get(s);
+      const b = this.#runner.stoppedBy.get(s);
       if (b && kept[i + 1]?.step !== "expectBugCheck") {
         const hex = (n: number) => Object.assign(new Scalar(n), { format: "HEX" });
         steps.push({ expectBugCheck: { code: hex(b.code), parameter1: hex(b.parameters[0]!) } });
       }
     }
     // End with what the session left behind, so the file is a regression test.
-    for (const id of this.runner.names.devices) {
-      const info = this.machine.devnode(this.runner.instanceOf(id)) ??
-        this.machine.devnode(this.runner.pdo(id));
+    for (const id of this.#runner.names.devices) {
+      const info = this.machine.devnode(this.#runner.instanceOf(id)) ??
+        this.machine.devnode(this.#runner.pdo(id));
       steps.push({ expectState: { device: id, state: info?.state ?? "Absent" } });
     }
     const doc: Record<string, unknown> = { title };
@@ -873,7 +877,7 @@ export class Session {
     } catch (e) {
       return fileProblem("write", path, e);
     }
-    const n = this.runner.steps.length;
+    const n = this.#runner.steps.length;
     const saved = `Saved ${n} step${n === 1 ? "" : "s"} to ${path}`;
     if (!this.#leftOut.length) return saved;
     return [
@@ -984,8 +988,8 @@ export class Session {
       /\b((k|kernel)\.(?!Ke)\w+|requestRemoval|eject|rebalance|changeHardwareProfile|closeHandle|machine\.(disable|enable))\s*\(/
         .test(input);
     this.#input = input;
-    const steps = this.runner.steps.length;
-    const refused = this.runner.refused;
+    const steps = this.#runner.steps.length;
+    const refused = this.#runner.refused;
     let value: unknown;
     if (/\bawait\b/.test(js)) {
       // Top-level await: declarations become globals so they outlive the wrapper.
@@ -1022,14 +1026,14 @@ export class Session {
     // The blue screen once, when this input stopped the machine; a verb it refused, one line.
     const b = this.machine.bugCheck;
     if (b && b !== stopped) return { output: this.#blueScreen(b) };
-    if (b && this.runner.refused > refused) return { output: this.#stoppedLine(b) };
-    const failures = this.runner.failures.splice(0);
+    if (b && this.#runner.refused > refused) return { output: this.#stoppedLine(b) };
+    const failures = this.#runner.failures.splice(0);
     // A builder's verbs return the builder, for chaining; one that did what a status-returning
     // machine verb does (t.requestRemoval()) prints that status as the machine verb would.
-    const last = this.runner.steps.length > steps ? this.runner.steps.at(-1) : undefined;
+    const last = this.#runner.steps.length > steps ? this.#runner.steps.at(-1) : undefined;
     const shown = value instanceof Object &&
         (value.constructor?.name?.endsWith("Builder") || value === this.#ctx)
-      ? last && STATUS_STEPS.includes(last.step) ? this.show(this.runner.lastStatus, true) : ""
+      ? last && STATUS_STEPS.includes(last.step) ? this.show(this.#runner.lastStatus, true) : ""
       : this.show(value, statusContext);
     return {
       output: [shown, ...failures.map((f) => this.#paint(31, f.message))].filter(Boolean).join(
