@@ -14,6 +14,8 @@ import {
 import type { Kernel } from "../kernel.ts";
 import { traceDescription } from "../trace/describe.ts";
 
+const DENO_INSPECT = Symbol.for("Deno.customInspect");
+const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
 /** A dispatch routine: `DRIVER_DISPATCH`. */
 export type DispatchRoutine = (k: Kernel, DeviceObject: DeviceObject, Irp: Irp) => number;
 /** `IO_COMPLETION_ROUTINE`. */
@@ -110,6 +112,15 @@ export class DriverObject {
   [traceDescription](): string {
     return this.DriverName;
   }
+  /** How the REPL and console.log print it: one line (`!devstack`, `!drvobj`, `!irp` show the rest). */
+  [DENO_INSPECT](): string {
+    return `DRIVER_OBJECT ${this[traceDescription]()}`;
+  }
+
+  /** How node:util's inspect prints it: the same line. */
+  [NODE_INSPECT](): string {
+    return `DRIVER_OBJECT ${this[traceDescription]()}`;
+  }
 }
 
 /** The role of a device object in its stack. */
@@ -185,6 +196,15 @@ export class DeviceObject {
   [traceDescription](): string {
     return this.toString();
   }
+  /** How the REPL and console.log print it: one line (`!devstack`, `!drvobj`, `!irp` show the rest). */
+  [DENO_INSPECT](): string {
+    return `DEVICE_OBJECT ${this[traceDescription]()}`;
+  }
+
+  /** How node:util's inspect prints it: the same line. */
+  [NODE_INSPECT](): string {
+    return `DEVICE_OBJECT ${this[traceDescription]()}`;
+  }
 }
 
 /** `FILE_OBJECT`: an open of a device, by an application handle or IoGetDeviceObjectPointer. */
@@ -215,6 +235,15 @@ export class FileObject {
   /** How the trace shows it. */
   [traceDescription](): string {
     return `FILE_OBJECT#${this.serial} (${this.FileName})`;
+  }
+  /** How the REPL and console.log print it: one line (`!devstack`, `!drvobj`, `!irp` show the rest). */
+  [DENO_INSPECT](): string {
+    return this[traceDescription]();
+  }
+
+  /** How node:util's inspect prints it: the same line. */
+  [NODE_INSPECT](): string {
+    return this[traceDescription]();
   }
 }
 
@@ -310,6 +339,15 @@ export class Irp {
   [traceDescription](): string {
     const loc = this.stack[Math.min(this.CurrentLocation, this.StackCount)] ?? this.stack[1]!;
     return `IRP#${this.id} ${describeIrp(loc.MajorFunction, loc.MinorFunction)}`;
+  }
+  /** How the REPL and console.log print it: one line (`!devstack`, `!drvobj`, `!irp` show the rest). */
+  [DENO_INSPECT](): string {
+    return this[traceDescription]();
+  }
+
+  /** How node:util's inspect prints it: the same line. */
+  [NODE_INSPECT](): string {
+    return this[traceDescription]();
   }
 }
 

@@ -949,3 +949,15 @@ Deno.test("a device builder's requestRemoval() prints the status as machine.requ
   assert.equal(await run(s, "u.requestRemoval().expectState('Removed')"), "");
   assert.equal(await run(s, "u.restart()"), "");
 });
+
+Deno.test("a device object or driver object typed at the prompt prints as one line (DEVICE_OBJECT, DRIVER_OBJECT), not its fields", async () => {
+  const s = new Session();
+  assert.equal(
+    await run(s, 'machine.device("ROOT\\\\BUSENUM\\\\0")'),
+    "DEVICE_OBJECT \\Device\\00000001 (PDO PnpManager)",
+  );
+  assert.equal(
+    await run(s, 'machine.device("ROOT\\\\BUSENUM\\\\0").DriverObject'),
+    "DRIVER_OBJECT \\Driver\\PnpManager",
+  );
+});
