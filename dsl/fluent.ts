@@ -328,6 +328,11 @@ export class ScenarioContext {
     options: { id?: string; settle?: boolean } = {},
   ): void => this.run({ step: "call", routine, args, ...options });
 
+  /** Loads a bundled sample driver by service name (`statbus`, `toaster`, `ToasterFilter` ...). */
+  sampleDriver = (name: string): void => {
+    this.run({ step: "sampleDriver", name });
+  };
+
   /** Loads a driver: declared behaviours, and WDM routines that replace the generated ones. */
   driver = (spec: DriverDecl & Partial<Omit<DriverSpec, "name" | "hardwareIds">>): void => {
     const { DriverEntry, AddDevice, DispatchPnp, MajorFunction, Unload, ...decl } = spec;

@@ -19,7 +19,7 @@ import {
   PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES,
   REG_TYPE_NAMES,
 } from "../lib/constants.ts";
-import { exampleMachine } from "../lib/examples/example_machine.ts";
+import { exampleMachine, sampleDrivers } from "../lib/examples/example_machine.ts";
 import type { DeviceObject, DriverObject, DriverSpec, FileObject } from "../lib/io/objects.ts";
 import { boot, type BootOptions, type Machine } from "../lib/machine.ts";
 import {
@@ -325,6 +325,12 @@ export class Runner {
     const m = this.machine;
     const str = (k: string) => step[k] as string;
     switch (step.step) {
+      case "sampleDriver": {
+        const spec = sampleDrivers[str("name")];
+        if (!spec) throw new StepError(`Unknown sample driver '${str("name")}'`);
+        m.loadDriver(spec);
+        return;
+      }
       case "driver": {
         const { step: _s, source: _src, hooks, ...decl } = step as Step & {
           hooks?: Partial<DriverSpec>;

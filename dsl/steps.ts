@@ -13,6 +13,7 @@ import {
   IRP_MN_NAMES,
   PNP_EVENT_GUID_NAMES,
 } from "../lib/constants.ts";
+import { sampleDrivers } from "../lib/examples/example_machine.ts";
 import { Kernel } from "../lib/kernel.ts";
 import type { DevNodeState } from "../lib/pnp/devnode.ts";
 import { DEVPKEYS } from "../lib/pnp/properties.ts";
@@ -272,6 +273,19 @@ const DEVICE_FIELDS: Readonly<Record<string, FieldDef>> = {
  * ```
  */
 export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
+  sampleDriver: {
+    doc:
+      "Load one of the bundled sample drivers by service name: the toaster sample's busenum, toaster, ToasterFilter, toastmon and statbus (static enumeration), or the example machine's pci, e1000 and dock",
+    fields: {
+      name: {
+        type: "string",
+        required: true,
+        values: Object.keys(sampleDrivers),
+        doc: "The driver's service name",
+      },
+    },
+    shorthand: "name",
+  },
   driver: {
     doc:
       "Load a driver: its IDs, and what it does (registers interfaces in AddDevice, enables them on start, vetoes query-remove, fails start ...)",

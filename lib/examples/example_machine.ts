@@ -379,6 +379,14 @@ export const exampleDrivers: readonly DriverSpec[] = [
 ];
 
 /**
+ * The bundled drivers by service name, for loading one on a machine of your own (a scenario's
+ * `sampleDriver` step): the example machine's drivers and the toaster sample's static bus.
+ */
+export const sampleDrivers: Readonly<Record<string, DriverSpec>> = Object.fromEntries(
+  [...exampleDrivers, staticBusDriver].map((d) => [d.name, d]),
+);
+
+/**
  * Boots the example machine: profiles "Docked" and "Undocked" (starting docked), the toaster bus
  * with toasters 01 and 02, toastmon, a PCI host bridge with a network card, and a dock with a
  * second network card.
