@@ -40,17 +40,19 @@ function busWithChild(): { m: Machine; bus: DeviceObject; child: DeviceObject } 
 }
 
 const SURPRISE_AND_REMOVE = ["SURPRISE_REMOVAL", "REMOVE_DEVICE"];
+/** Children are removed before their parent: SURPRISE_REMOVAL bottom-up, then REMOVE bottom-up. */
+const CHILD_FIRST_THEN_BUS = [
+  "BUS\\CHILD\\0 SURPRISE_REMOVAL",
+  "ROOT\\BUS\\0 SURPRISE_REMOVAL",
+  "BUS\\CHILD\\0 REMOVE_DEVICE",
+  "ROOT\\BUS\\0 REMOVE_DEVICE",
+];
 
 Deno.test("state-transitions-for-pnp-devices: a failed restart of a bus surprise-removes its children first, then REMOVE goes to them and to the bus; the bus stays in the tree with CM_PROB_FAILED_START and a restart brings its child back on a new PDO", () => {
   const { m, bus, child } = busWithChild();
   const from = mark(m);
   m.rebalance(bus, { failRestart: true });
-  assert.deepEqual(irpSequenceAll(m, from, SURPRISE_AND_REMOVE), [
-    "BUS\\CHILD\\0 SURPRISE_REMOVAL",
-    "ROOT\\BUS\\0 SURPRISE_REMOVAL",
-    "BUS\\CHILD\\0 REMOVE_DEVICE",
-    "ROOT\\BUS\\0 REMOVE_DEVICE",
-  ]);
+  assert.deepEqual(irpSequenceAll(m, from, SURPRISE_AND_REMOVE), CHILD_FIRST_THEN_BUS);
   assert.equal(m.devnode(bus)?.state, "Removed");
   assert.equal(m.devnode(bus)?.problemName, "CM_PROB_FAILED_START");
   assert.equal(m.devnode("BUS\\CHILD\\0"), undefined, "the child left with its bus");
@@ -83,12 +85,7 @@ Deno.test("IRP_MN_QUERY_PNP_DEVICE_STATE: PNP_DEVICE_FAILED from a started bus r
   const from = mark(m);
   m.kernel.IoInvalidateDeviceState(bus);
   m.settle();
-  assert.deepEqual(irpSequenceAll(m, from, SURPRISE_AND_REMOVE), [
-    "BUS\\CHILD\\0 SURPRISE_REMOVAL",
-    "ROOT\\BUS\\0 SURPRISE_REMOVAL",
-    "BUS\\CHILD\\0 REMOVE_DEVICE",
-    "ROOT\\BUS\\0 REMOVE_DEVICE",
-  ]);
+  assert.deepEqual(irpSequenceAll(m, from, SURPRISE_AND_REMOVE), CHILD_FIRST_THEN_BUS);
   assert.equal(m.devnode(bus)?.state, "Removed");
   assert.equal(m.devnode("BUS\\CHILD\\0"), undefined);
 });
