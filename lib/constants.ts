@@ -586,6 +586,20 @@ export const DN_NT_ENUMERATOR = 0x00800000;
 export const DN_NT_DRIVER = 0x01000000;
 /** `DN_NO_SHOW_IN_DM` (0x40000000): Device Manager hides it (PNP_DEVICE_DONT_DISPLAY_IN_UI). */
 export const DN_NO_SHOW_IN_DM = 0x40000000;
+/**
+ * The names of the flags set in `value`, from a table of single-bit names, in the table's order.
+ *
+ * @example
+ * ```ts
+ * import { DN_NAMES, flagNames } from "./constants.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(flagNames(DN_NAMES, 0x0000000a), ["DN_DRIVER_LOADED", "DN_STARTED"]);
+ * ```
+ */
+export function flagNames(table: Readonly<Record<number, string>>, value: number): string[] {
+  return Object.entries(table).filter(([bit]) => (value & Number(bit)) !== 0).map(([, n]) => n);
+}
+
 /** Device node status flag names by value, lowest bit first. */
 export const DN_NAMES: Readonly<Record<number, string>> = {
   [DN_ROOT_ENUMERATED]: "DN_ROOT_ENUMERATED",

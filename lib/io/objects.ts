@@ -91,8 +91,10 @@ export class DriverObject {
   leakReported = false;
   /** DriverEntry succeeded at least once. */
   wasLoaded = false;
-  /** DriverEntry's status. */
+  /** DriverEntry's status (STATUS_NOT_SAFE_MODE_DRIVER when a safe boot did not run it). */
   entryStatus = 0;
+  /** DriverEntry was called (a safe boot skips the drivers SafeBoot\Minimal does not name). */
+  entryRan = false;
   /** Driver-wide state a driver keeps (its globals). */
   readonly context: Record<string, unknown> = {};
 

@@ -14,6 +14,7 @@ import {
   DN_NT_ENUMERATOR,
   DN_ROOT_ENUMERATED,
   DN_STARTED,
+  flagNames,
   PNP_DEVICE_DONT_DISPLAY_IN_UI,
   PNP_DEVICE_NOT_DISABLEABLE,
 } from "../constants.ts";
@@ -191,12 +192,17 @@ const DRIVERS_LOADED: ReadonlySet<DevNodeState> = new Set([
 const DN_STARTED_STATES: ReadonlySet<DevNodeState> = new Set(["Started", "StopPending", "Stopped"]);
 
 /**
- * Whether the device can be disabled: PNP_DEVICE_NOT_DISABLEABLE on it or on any device below it
- * makes it non-disableable ("propagates to ancestors", IRP_MN_QUERY_PNP_DEVICE_STATE).
+ * The device, at or below `node`, whose stack reported PNP_DEVICE_NOT_DISABLEABLE: it makes `node`
+ * non-disableable too ("propagates to ancestors", IRP_MN_QUERY_PNP_DEVICE_STATE). Undefined when the
+ * device can be disabled.
  */
-export function isDisableable(node: DevNode): boolean {
-  if (node.pnpDeviceState & PNP_DEVICE_NOT_DISABLEABLE) return false;
-  return node.children.every(isDisableable);
+export function notDisableableBelow(node: DevNode): DevNode | undefined {
+  if (node.pnpDeviceState & PNP_DEVICE_NOT_DISABLEABLE) return node;
+  for (const c of node.children) {
+    const found = notDisableableBelow(c);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**
@@ -212,11 +218,11 @@ export function devNodeStatus(node: DevNode): number {
   if (DN_STARTED_STATES.has(node.state)) status |= DN_STARTED;
   if (node.problem) status |= DN_HAS_PROBLEM;
   if (node.pnpDeviceState & PNP_DEVICE_DONT_DISPLAY_IN_UI) status |= DN_NO_SHOW_IN_DM;
-  if (isDisableable(node)) status |= DN_DISABLEABLE;
+  if (!notDisableableBelow(node)) status |= DN_DISABLEABLE;
   return status >>> 0;
 }
 
 /** The names of the `DN_*` flags set in a device node status, lowest bit first. */
 export function dnFlagNames(status: number): string[] {
-  return Object.entries(DN_NAMES).filter(([bit]) => (status & Number(bit)) !== 0).map(([, n]) => n);
+  return flagNames(DN_NAMES, status);
 }

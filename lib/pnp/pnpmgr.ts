@@ -27,6 +27,7 @@ import {
   DO_BUS_ENUMERATED_DEVICE,
   DO_DEVICE_INITIALIZING,
   EjectionRelations,
+  flagNames,
   IRP_MJ_PNP,
   IRP_MN_CANCEL_REMOVE_DEVICE,
   IRP_MN_CANCEL_STOP_DEVICE,
@@ -48,7 +49,6 @@ import {
   IRP_MN_STOP_DEVICE,
   IRP_MN_SURPRISE_REMOVAL,
   PNP_DEVICE_FAILED,
-  PNP_DEVICE_NOT_DISABLEABLE,
   PNP_DEVICE_REMOVED,
   PNP_DEVICE_STATE_NAMES,
   RemovalRelations,
@@ -77,7 +77,7 @@ import {
 } from "../ntstatus.ts";
 import type { WorkQueue } from "../queue.ts";
 import type { System } from "../system.ts";
-import { DevNode, type DevNodeState, emptyCapabilities, isDisableable } from "./devnode.ts";
+import { DevNode, type DevNodeState, emptyCapabilities, notDisableableBelow } from "./devnode.ts";
 import * as devreg from "./devreg.ts";
 import { checkRemoved } from "../verifier/verifier.ts";
 
@@ -568,8 +568,7 @@ export class PnpManager {
         });
         // DriverEntry ran and failed: CM_PROB_FAILED_DRIVER_ENTRY; never loaded (a safe boot skips
         // it, or it is missing): CM_PROB_DRIVER_FAILED_LOAD.
-        const entryFailed = d !== undefined && !NT_SUCCESS(d.entryStatus) &&
-          !(sys.options.safeMode && !devreg.safeBootLoads(sys, d.name));
+        const entryFailed = d !== undefined && d.entryRan && !NT_SUCCESS(d.entryStatus);
         if (d && !NT_SUCCESS(d.entryStatus)) node.problemStatus = d.entryStatus;
         this.#setState(
           node,
@@ -655,8 +654,7 @@ export class PnpManager {
         what: "PNP_DEVICE_STATE",
         detail: {
           instance: node.instanceId,
-          flags: Object.entries(PNP_DEVICE_STATE_NAMES).filter(([bit]) => flags & Number(bit))
-            .map(([, name]) => name),
+          flags: flagNames(PNP_DEVICE_STATE_NAMES, flags),
         },
       });
     }
@@ -833,12 +831,10 @@ export class PnpManager {
     options: { eject?: boolean; disable?: boolean } = {},
   ): { status: number; veto?: Veto } {
     const sys = this.#sys;
-    if (options.disable && !isDisableable(node)) {
+    const blocker = options.disable ? notDisableableBelow(node) : undefined;
+    if (blocker) {
       // PNP_DEVICE_NOT_DISABLEABLE on the device or below it: the disable is refused before anyone
       // is asked (IRP_MN_QUERY_PNP_DEVICE_STATE; PNP_VETO_TYPE's PNP_VetoNonDisableable).
-      const blocker = [node, ...node.descendants()].find((n) =>
-        n.pnpDeviceState & PNP_DEVICE_NOT_DISABLEABLE
-      )!;
       const veto: Veto = {
         status: STATUS_UNSUCCESSFUL,
         vetoType: "PNP_VetoNonDisableable",
@@ -1176,6 +1172,7 @@ export function loadDriver(sys: System, spec: DriverSpec): DriverObject {
     return driver;
   }
   const entry = spec.DriverEntry?.bind(spec);
+  driver.entryRan = true;
   const status = entry
     ? runDriverRoutine(sys, driver, "DriverEntry", () => entry(sys.kernel, driver, registryPath))
     : STATUS_SUCCESS;
