@@ -219,14 +219,7 @@ export class Machine {
    */
   unplug(pdo: DeviceObject): void {
     if (this._sys.halted) {
-      const child = busChildOf(pdo);
-      if (!child) throw new TypeError(`Cannot unplug '${pdo}': it is not on a virtual bus`);
-      child.present = false;
-      this._sys.trace.push({
-        kind: "info",
-        what: "unplug",
-        detail: { device: String(pdo), halted: true },
-      });
+      this._sys.pnp.pullHardware(pdo, { device: String(pdo), halted: true });
       return;
     }
     this._sys.pnp.unplug(this.#node(pdo, "unplug"));

@@ -13,9 +13,6 @@ import {
 } from "../constants.ts";
 import type { Kernel } from "../kernel.ts";
 import { traceDescription } from "../trace/describe.ts";
-
-const DENO_INSPECT = Symbol.for("Deno.customInspect");
-const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
 /** A dispatch routine: `DRIVER_DISPATCH`. */
 export type DispatchRoutine = (k: Kernel, DeviceObject: DeviceObject, Irp: Irp) => number;
 /** `IO_COMPLETION_ROUTINE`. */
@@ -114,15 +111,6 @@ export class DriverObject {
   [traceDescription](): string {
     return this.DriverName;
   }
-  /** How the REPL and console.log print it: one line (`!devstack`, `!drvobj`, `!irp` show the rest). */
-  [DENO_INSPECT](): string {
-    return `DRIVER_OBJECT ${this[traceDescription]()}`;
-  }
-
-  /** How node:util's inspect prints it: the same line. */
-  [NODE_INSPECT](): string {
-    return `DRIVER_OBJECT ${this[traceDescription]()}`;
-  }
 }
 
 /** The role of a device object in its stack. */
@@ -198,15 +186,6 @@ export class DeviceObject {
   [traceDescription](): string {
     return this.toString();
   }
-  /** How the REPL and console.log print it: one line (`!devstack`, `!drvobj`, `!irp` show the rest). */
-  [DENO_INSPECT](): string {
-    return `DEVICE_OBJECT ${this[traceDescription]()}`;
-  }
-
-  /** How node:util's inspect prints it: the same line. */
-  [NODE_INSPECT](): string {
-    return `DEVICE_OBJECT ${this[traceDescription]()}`;
-  }
 }
 
 /** `FILE_OBJECT`: an open of a device, by an application handle or IoGetDeviceObjectPointer. */
@@ -237,15 +216,6 @@ export class FileObject {
   /** How the trace shows it. */
   [traceDescription](): string {
     return `FILE_OBJECT#${this.serial} (${this.FileName})`;
-  }
-  /** How the REPL and console.log print it: one line (`!devstack`, `!drvobj`, `!irp` show the rest). */
-  [DENO_INSPECT](): string {
-    return this[traceDescription]();
-  }
-
-  /** How node:util's inspect prints it: the same line. */
-  [NODE_INSPECT](): string {
-    return this[traceDescription]();
   }
 }
 
@@ -342,15 +312,6 @@ export class Irp {
     const loc = this.stack[Math.min(this.CurrentLocation, this.StackCount)] ?? this.stack[1]!;
     return `IRP#${this.id} ${describeIrp(loc.MajorFunction, loc.MinorFunction)}`;
   }
-  /** How the REPL and console.log print it: one line (`!devstack`, `!drvobj`, `!irp` show the rest). */
-  [DENO_INSPECT](): string {
-    return this[traceDescription]();
-  }
-
-  /** How node:util's inspect prints it: the same line. */
-  [NODE_INSPECT](): string {
-    return this[traceDescription]();
-  }
 }
 
 /** `IRP_MJ_PNP/IRP_MN_START_DEVICE` style names. */
@@ -373,8 +334,33 @@ export function describeParameters(loc: IO_STACK_LOCATION): Record<string, unkno
     return { DeviceTextType: DEVICE_TEXT_TYPE_NAMES[t] ?? t };
   }
   if (p.DeviceIoControl) {
-    const code = Number(p.DeviceIoControl.IoControlCode) >>> 0;
-    return { IoControlCode: `0x${code.toString(16).padStart(8, "0")}` };
+    return { IoControlCode: ioControlCodeText(Number(p.DeviceIoControl.IoControlCode)) };
   }
   return undefined;
+}
+
+/**
+ * How the REPL, console.log and node:util's inspect print the kernel objects: one line, the trace's
+ * description (`!devstack`, `!drvobj` and `!irp` show the rest), instead of every field.
+ */
+for (
+  const [object, prefix] of [
+    [DriverObject, "DRIVER_OBJECT "],
+    [DeviceObject, "DEVICE_OBJECT "],
+    [FileObject, ""],
+    [Irp, ""],
+  ] as const
+) {
+  for (const key of [Symbol.for("Deno.customInspect"), Symbol.for("nodejs.util.inspect.custom")]) {
+    Object.defineProperty(object.prototype, key, {
+      value(this: { [traceDescription](): string }): string {
+        return prefix + this[traceDescription]();
+      },
+    });
+  }
+}
+
+/** An I/O control code as the trace writes it: `0x002a400c`. */
+export function ioControlCodeText(code: number): string {
+  return `0x${(code >>> 0).toString(16).padStart(8, "0")}`;
 }

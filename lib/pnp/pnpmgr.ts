@@ -1097,13 +1097,22 @@ export class PnpManager {
 
   /** Marks the hardware gone from its bus and asks PnP to enumerate the bus (a surprise removal follows). */
   unplug(node: DevNode): void {
-    const child = busChildOfPdo(node.pdo);
-    if (!child || !node.parent) {
+    if (!node.parent) {
       throw new TypeError(`Cannot unplug '${node.instanceId}': it is not on a virtual bus`);
     }
-    child.present = false;
-    this.#sys.trace.push({ kind: "info", what: "unplug", detail: { instance: node.instanceId } });
+    this.pullHardware(node.pdo, { instance: node.instanceId });
     this.requestEnumeration(node.parent);
+  }
+
+  /**
+   * Takes a device's hardware off its bus: the next BusRelations leaves it out. Nothing else runs,
+   * so this is also what pulling a device out of a machine a bug check stopped does.
+   */
+  pullHardware(pdo: DeviceObject, detail: Record<string, unknown> = {}): void {
+    const child = busChildOfPdo(pdo);
+    if (!child) throw new TypeError(`Cannot unplug '${pdo}': it is not on a virtual bus`);
+    child.present = false;
+    this.#sys.trace.push({ kind: "info", what: "unplug", detail });
   }
 
   /** Reconfigures a removed (or failed) device that is still present: AddDevice and START again. */

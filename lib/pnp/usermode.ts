@@ -14,7 +14,7 @@ import {
   IRP_MJ_DEVICE_CONTROL,
 } from "../constants.ts";
 import { newFileObject } from "../io/iomgr.ts";
-import type { FileObject } from "../io/objects.ts";
+import { type FileObject, ioControlCodeText } from "../io/objects.ts";
 import {
   NT_SUCCESS,
   STATUS_DELETE_PENDING,
@@ -318,7 +318,7 @@ export class UserMode {
     }
     this.log(h.app, "DeviceIoControl", {
       name: h.link,
-      ioControlCode: "0x" + (ioControlCode >>> 0).toString(16).padStart(8, "0"),
+      ioControlCode: ioControlCodeText(ioControlCode),
       status: r.status,
     });
     return { status: r.status, information: r.information };
