@@ -12,7 +12,8 @@ import vm from "node:vm";
 import { Scalar, stringify } from "yaml";
 import { BugCheck } from "../lib/bugcheck.ts";
 import * as constants from "../lib/constants.ts";
-import { DeviceObject } from "../lib/io/objects.ts";
+import { DeviceObject, type DriverSpec } from "../lib/io/objects.ts";
+import { sampleDrivers } from "../lib/examples/example_machine.ts";
 import { Kernel } from "../lib/kernel.ts";
 import type { Machine } from "../lib/machine.ts";
 import * as statuses from "../lib/ntstatus.ts";
@@ -73,6 +74,8 @@ const DSL_VERBS = [
   "device",
   "child",
   "driver",
+  "sampleDriver",
+  "sampleDrivers",
   "listen",
   "app",
   "registry",
@@ -262,9 +265,14 @@ const MACHINE_VERBS: Readonly<Record<string, MachineVerb>> = {
   },
   settle: { translate: () => ({ step: "settle" }) },
   loadDriver: {
-    translate: () => ({
-      leftOut: "a driver spec's routines have no step form (driver({ name, ... }) declares one)",
-    }),
+    // A bundled driver is the sampleDriver step; any other spec's routines have no step form.
+    translate: ([spec]) =>
+      Object.values(sampleDrivers).includes(spec as DriverSpec)
+        ? { step: "sampleDriver", name: (spec as DriverSpec).name }
+        : {
+          leftOut:
+            "a driver spec's routines have no step form (driver({ name, ... }) declares one)",
+        },
   },
   registerCommand: {
     translate: () => ({
@@ -462,6 +470,8 @@ export class Session {
       device: ctx.device,
       child: ctx.child,
       driver: ctx.driver,
+      sampleDriver: ctx.sampleDriver,
+      sampleDrivers,
       listen: ctx.listen,
       app: ctx.app,
       registry: ctx.registry,

@@ -334,7 +334,7 @@ const staticBusBase = interfaceFunctionDriver("statbus", {
  * `NumberOfToasters` (REG_DWORD, default 0, at most 10) and creates that many toasters, serials 1 to
  * n. They are reported in BusRelations once the bus has started, and they go with its FDO: its REMOVE
  * deletes them, and the next AddDevice reads the value again. Not part of the example machine; load
- * it with `machine.loadDriver(staticBusDriver)` (or `driver: { sample: statbus }` in a scenario).
+ * it with `machine.loadDriver(staticBusDriver)` (or `sampleDriver: statbus` in a scenario).
  */
 export const staticBusDriver: DriverSpec = {
   ...staticBusBase,

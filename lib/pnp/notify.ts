@@ -16,6 +16,7 @@ import {
   GUID_HWPROFILE_CHANGE_CANCELLED,
   GUID_HWPROFILE_CHANGE_COMPLETE,
   GUID_HWPROFILE_QUERY_CHANGE,
+  GUID_PNP_CUSTOM_NOTIFICATION,
   GUID_TARGET_DEVICE_QUERY_REMOVE,
   GUID_TARGET_DEVICE_REMOVE_CANCELLED,
   GUID_TARGET_DEVICE_REMOVE_COMPLETE,
@@ -46,17 +47,13 @@ import { type DeviceInterface, type InterfaceManager, normalizeGuid } from "./in
 import { PnpHangError, type RemovalNotifier, type Veto } from "./pnpmgr.ts";
 import type { UserMode } from "./usermode.ts";
 
-/** The system PnP events (wdmguid.h): IoReportTargetDeviceChange refuses them as custom events. */
-const SYSTEM_PNP_EVENTS: ReadonlySet<string> = new Set([
-  GUID_HWPROFILE_QUERY_CHANGE,
-  GUID_HWPROFILE_CHANGE_CANCELLED,
-  GUID_HWPROFILE_CHANGE_COMPLETE,
-  GUID_DEVICE_INTERFACE_ARRIVAL,
-  GUID_DEVICE_INTERFACE_REMOVAL,
-  GUID_TARGET_DEVICE_QUERY_REMOVE,
-  GUID_TARGET_DEVICE_REMOVE_CANCELLED,
-  GUID_TARGET_DEVICE_REMOVE_COMPLETE,
-]);
+/**
+ * The system PnP events (wdmguid.h): IoReportTargetDeviceChange refuses them as custom events. Every
+ * event GUID the model names is one, except GUID_PNP_CUSTOM_NOTIFICATION, which marks custom ones.
+ */
+const SYSTEM_PNP_EVENTS: ReadonlySet<string> = new Set(
+  Object.keys(PNP_EVENT_GUID_NAMES).filter((g) => g !== GUID_PNP_CUSTOM_NOTIFICATION),
+);
 
 /** `DRIVER_NOTIFICATION_CALLBACK_ROUTINE`. */
 export type NotificationCallback = (

@@ -12,6 +12,7 @@ import type { DeviceObject } from "../io/objects.ts";
 import type { Machine } from "../machine.ts";
 import type { DevNode } from "../pnp/devnode.ts";
 import type { TraceEvent } from "../trace/trace.ts";
+import { irpParameter } from "../trace/format.ts";
 import { renderDeviceTree, renderDevStack } from "./text.ts";
 
 const jupyterDisplay = Symbol.for("Jupyter.display");
@@ -193,8 +194,7 @@ function arrowsOf(events: readonly TraceEvent[]): Arrow[] {
           // One arrow per IRP reaching a stack: from whoever sent it to the stack's lifeline. The
           // parameter that tells IRPs of one minor function apart goes in the label:
           // QUERY_DEVICE_RELATIONS(BusRelations), QUERY_ID(BusQueryHardwareIDs), an IOCTL's code.
-          const p = e.params ?? {};
-          const param = p.Type ?? p.IdType ?? p.DeviceTextType ?? p.IoControlCode;
+          const param = irpParameter(e);
           const label = `${e.minor ?? e.major}${param === undefined ? "" : `(${param})`} `;
           const drawn = `${e.irp} ${e.instance}`;
           const prev = out[out.length - 1];

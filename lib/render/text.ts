@@ -97,22 +97,16 @@ export function renderDevStack(machine: Machine, device: DeviceObject | string):
 }
 
 /**
- * A driver that `!devstack` can show: a loaded one, `\Driver\PnpManager` (the root enumerator's
- * PDOs), or the driver of any device object in the tree, by service name or `\Driver\<name>`.
+ * A driver that `!devstack` can show, by service name or `\Driver\<name>`: one loaded through
+ * `loadDriver` (the I/O manager keeps every one), or `\Driver\PnpManager` (the root enumerator's
+ * PDOs).
  */
 function findDriver(machine: Machine, name: string): DriverObject | undefined {
   const service = name.replace(/^\\Driver\\/i, "");
   const sys = machine._sys;
-  const loaded = sys.io.driver(service);
-  if (loaded) return loaded;
-  const wanted = service.toUpperCase();
-  if (sys.pnp.pnpDriver.name.toUpperCase() === wanted) return sys.pnp.pnpDriver;
-  for (const node of sys.pnp.all()) {
-    for (let d: DeviceObject | null = node.top; d; d = d.lower) {
-      if (d.DriverObject.name.toUpperCase() === wanted) return d.DriverObject;
-    }
-  }
-  return undefined;
+  const pnp = sys.pnp.pnpDriver;
+  return sys.io.driver(service) ??
+    (pnp.name.toUpperCase() === service.toUpperCase() ? pnp : undefined);
 }
 
 /** A driver object: its devices, references and routines (like `!drvobj <name> 3`). */

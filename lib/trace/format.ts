@@ -12,6 +12,23 @@ function json(v: unknown): string {
   return v === undefined ? "undefined" : JSON.stringify(v);
 }
 
+/**
+ * The parameter that tells IRPs of one minor function apart, as the trace records it:
+ * QUERY_DEVICE_RELATIONS' relation type, QUERY_ID's ID type, QUERY_DEVICE_TEXT's text type, an
+ * IOCTL's code; undefined for the others.
+ *
+ * @example
+ * ```ts
+ * import { irpParameter } from "./format.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(irpParameter({ params: { Type: "BusRelations" } }), "BusRelations");
+ * ```
+ */
+export function irpParameter(e: { params?: Record<string, unknown> }): unknown {
+  const p = e.params;
+  return p?.Type ?? p?.IdType ?? p?.DeviceTextType ?? p?.IoControlCode;
+}
+
 /** A routine's arguments: numbers with WDK names show the name (`KEY_READ`), others as JSON. */
 function args(routine: string, values: Record<string, unknown>): string {
   return Object.entries(values).map(([p, v]) => argumentName(routine, p, v) ?? json(v)).join(", ");

@@ -26,6 +26,7 @@ import {
   STATUS_SUCCESS,
   type TraceEvent,
 } from "../../mod.ts";
+import { irpParameter } from "../../lib/trace/format.ts";
 
 /** A device interface class the tests register (not a real Windows class). */
 export const GUID_TEST_INTERFACE = "{6a1d3c2e-0b7f-4d55-9c1e-5f0a9e2b7c41}";
@@ -83,8 +84,7 @@ export function irpSequence(m: Machine, instance: string, from = 0): string[] {
 
 /** `MINOR` or `MINOR(param)` of a dispatch event. */
 export function describe(e: IrpEvent): string {
-  const p = e.params;
-  const param = p?.Type ?? p?.IdType ?? p?.DeviceTextType;
+  const param = irpParameter(e);
   return param === undefined ? short(e.minor) : `${short(e.minor)}(${param})`;
 }
 

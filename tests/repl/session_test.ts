@@ -910,6 +910,26 @@ Deno.test(".save says which inputs it left out when a call has no step form", as
   }
 });
 
+Deno.test(".save records machine.loadDriver of a bundled driver as the sampleDriver step; the saved file replays and passes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pnplab_save_" });
+  try {
+    const file = `${dir}/sample.yaml`;
+    const s = new Session({ empty: true });
+    await run(s, `machine.loadDriver(sampleDrivers.statbus)`);
+    await run(
+      s,
+      `machine.plugIn({ hardwareIds: ["root\\\\statbus"], deviceId: "ROOT\\\\STATBUS" })`,
+    );
+    assert.match(await run(s, `.save ${file}`), /^Saved \d+ steps to .*sample\.yaml$/);
+    const text = await Deno.readTextFile(file);
+    assert.match(text, /- sampleDriver: statbus\n/);
+    const result = await runScenarioFile(file);
+    assert.ok(result.passed, result.failures.map((f) => f.message).join("\n"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test(".save after a bug check writes expectBugCheck after the step that caused it, so the file replays and passes (unplug and reboot included)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pnplab_save_" });
   try {
