@@ -13,14 +13,7 @@ import { ntStatusName } from "./ntstatus.ts";
 import type { RegData } from "./registry/data.ts";
 import * as rtl from "./registry/rtl.ts";
 import * as io from "./io/iomgr.ts";
-import type {
-  CompletionRoutine,
-  DeviceObject,
-  DriverObject,
-  FileObject,
-  IO_STACK_LOCATION,
-  Irp,
-} from "./io/objects.ts";
+import type { CompletionRoutine, IO_STACK_LOCATION, Irp } from "./io/objects.ts";
 import * as devreg from "./pnp/devreg.ts";
 import * as props from "./pnp/properties.ts";
 import type {
@@ -29,7 +22,12 @@ import type {
   TARGET_DEVICE_CUSTOM_NOTIFICATION,
 } from "./pnp/notify.ts";
 import { BusRelations, RELATION_TYPE_NAMES } from "./constants.ts";
-import { SL_PENDING_RETURNED as SL_PENDING } from "./io/objects.ts";
+import {
+  DeviceObject,
+  DriverObject,
+  FileObject,
+  SL_PENDING_RETURNED as SL_PENDING,
+} from "./io/objects.ts";
 import * as zw from "./registry/zw.ts";
 import type { System } from "./system.ts";
 
@@ -488,7 +486,10 @@ export class Kernel {
   /** `ObReferenceObject`. */
   ObReferenceObject(Object: DeviceObject | FileObject | DriverObject): void {
     this._sys.checkRunning();
-    if (Object && "references" in Object) Object.references++;
+    if (
+      Object instanceof DeviceObject || Object instanceof FileObject ||
+      Object instanceof DriverObject
+    ) Object.references++;
   }
 
   /** `ObDereferenceObject`: releasing the last reference of a file object closes the open (it no longer vetoes removal). */

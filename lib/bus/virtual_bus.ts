@@ -178,8 +178,12 @@ export function removeStaticChildren(busPdo: DeviceObject): void {
  * plug-in order; missing children are marked ReportedMissing (their PDOs are not deleted yet).
  */
 export function reportChildren(k: Kernel, bus: BusChild, busDriver: DriverObject): DeviceObject[] {
-  const out: DeviceObject[] = [];
-  for (const child of bus.children) {
+  const children = bus.children;
+  // Sized once: a bus with thousands of children answers every enumeration with all of them.
+  const out = new Array<DeviceObject>(children.length);
+  let count = 0;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
     if (!child.present) {
       if (child.pdo) child.reportedMissing = true;
       continue;
@@ -200,8 +204,9 @@ export function reportChildren(k: Kernel, bus: BusChild, busDriver: DriverObject
       child.pdo.Flags &= ~0x80;
     }
     k.ObReferenceObject(child.pdo);
-    out.push(child.pdo);
+    out[count++] = child.pdo;
   }
+  out.length = count;
   return out;
 }
 

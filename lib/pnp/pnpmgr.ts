@@ -387,7 +387,9 @@ export class PnpManager {
     // stamp the children PnP knows, collect the new PDOs.
     const fresh: DeviceObject[] = [];
     const stamp = ++this.#enumerations;
-    for (const entry of list) {
+    let listed = 0;
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i];
       if (!(entry instanceof DeviceObject)) {
         this.#sys.violate(
           "PnpNullRelation",
@@ -407,12 +409,16 @@ export class PnpManager {
       if (entry.references > 0) entry.references--;
       const known = entry.devnode;
       if (known instanceof DevNode) {
+        if (known.reportedStamp !== stamp && known.parent === node) listed++;
         known.reportedStamp = stamp;
-        known.reported = true;
+        if (!known.reported) known.reported = true;
       } else fresh.push(entry);
     }
-    for (const child of node.children.filter((c) => c.reportedStamp !== stamp)) {
-      this.deviceGone(child);
+    // Every child listed: nobody left (the common case, which needs no second pass).
+    if (listed !== node.children.length) {
+      for (const child of node.children.filter((c) => c.reportedStamp !== stamp)) {
+        this.deviceGone(child);
+      }
     }
     for (const pdo of fresh) {
       if (!(pdo.devnode instanceof DevNode)) this.#identify(node, pdo);

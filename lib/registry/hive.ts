@@ -28,7 +28,32 @@ export function traceData(data: RegData): unknown {
   return [...data];
 }
 
-/** A registry key. Fields are the model's; routines read them, drivers only see handles. */
+/** A value stored with bytes other than its data's natural encoding: kept whole in the data slot. */
+class RawValue {
+  constructor(readonly value: RegValue) {}
+}
+
+/** What a key keeps only when it needs it: most keys have none of these. */
+interface RareKeyFields {
+  /** Subkeys by upper-cased name, built once a key has many. */
+  index: Map<string, KeyNode> | null;
+  /** Subkeys in enumeration order, cached until one is added or removed. */
+  sorted: KeyNode[] | null;
+  /** The target of a link key (`\Registry\Machine\...`). */
+  link: string | null;
+  /** The class string given to ZwCreateKey. */
+  className: string;
+}
+
+const VOLATILE = 1;
+const NO_DELETE = 2;
+const DELETED = 4;
+
+/**
+ * A registry key. Fields are the model's; routines read them, drivers only see handles. A machine
+ * holds thousands of keys, so a key is small: flags share one number, values are stored flat, and
+ * the fields few keys use live in a side object made on first use.
+ */
 export class KeyNode {
   /** Case-preserved name of this component. */
   name: string;
@@ -36,35 +61,72 @@ export class KeyNode {
   parent: KeyNode | null;
   /** Subkeys in creation order (a list: most keys have few). */
   #kids: KeyNode[] | null = null;
-  /** Subkeys by upper-cased name, built once a key has many. */
-  #index: Map<string, KeyNode> | null = null;
-  /** Values by upper-cased name, in creation order. */
-  values: RegValue[] | null = null;
-  /** A volatile key lives in memory only. */
-  volatile: boolean;
-  /** The target of a link key (`\Registry\Machine\...`), or null for an ordinary key. */
-  link: string | null = null;
+  /** Values in creation order, three slots each: name, type, data (a RawValue when it has bytes). */
+  #values: unknown[] | null = null;
   /** Simulated clock time of the last write. */
   lastWrite: number;
   /** The rights the key's security lets a caller be granted. */
   allowed: number = KEY_ALL_ACCESS;
-  /** The class string given to ZwCreateKey. */
-  className = "";
-  /** Keys the configuration manager owns (hive roots, links): ZwDeleteKey says STATUS_CANNOT_DELETE. */
-  noDelete = false;
   /** The path the trace shows for this key, computed on first use. */
   friendlyPath: string | undefined = undefined;
-  /** Set once ZwDeleteKey removed the key; handles to it then see STATUS_KEY_DELETED. */
-  deleted = false;
-  #sorted: KeyNode[] | null = null;
+  #flags: number;
+  #rare: RareKeyFields | null = null;
 
   /** Creates a detached key. */
   constructor(name: string, parent: KeyNode | null, volatile: boolean, time: number) {
     // A component cut from a longer path would keep the whole path alive: keep a flat copy.
     this.name = name.length > 12 ? JSON.parse(JSON.stringify(name)) : name;
     this.parent = parent;
-    this.volatile = volatile;
+    this.#flags = volatile ? VOLATILE : 0;
     this.lastWrite = time;
+  }
+
+  #flag(bit: number, on: boolean): void {
+    this.#flags = on ? this.#flags | bit : this.#flags & ~bit;
+  }
+
+  #rareFields(): RareKeyFields {
+    return this.#rare ??= { index: null, sorted: null, link: null, className: "" };
+  }
+
+  /** A volatile key lives in memory only. */
+  get volatile(): boolean {
+    return (this.#flags & VOLATILE) !== 0;
+  }
+  set volatile(on: boolean) {
+    this.#flag(VOLATILE, on);
+  }
+
+  /** Keys the configuration manager owns (hive roots, links): ZwDeleteKey says STATUS_CANNOT_DELETE. */
+  get noDelete(): boolean {
+    return (this.#flags & NO_DELETE) !== 0;
+  }
+  set noDelete(on: boolean) {
+    this.#flag(NO_DELETE, on);
+  }
+
+  /** Set once ZwDeleteKey removed the key; handles to it then see STATUS_KEY_DELETED. */
+  get deleted(): boolean {
+    return (this.#flags & DELETED) !== 0;
+  }
+  set deleted(on: boolean) {
+    this.#flag(DELETED, on);
+  }
+
+  /** The target of a link key (`\Registry\Machine\...`), or null for an ordinary key. */
+  get link(): string | null {
+    return this.#rare?.link ?? null;
+  }
+  set link(target: string | null) {
+    if (target !== null || this.#rare) this.#rareFields().link = target;
+  }
+
+  /** The class string given to ZwCreateKey. */
+  get className(): string {
+    return this.#rare?.className ?? "";
+  }
+  set className(name: string) {
+    if (name !== "" || this.#rare) this.#rareFields().className = name;
   }
 
   /** How many subkeys it has. */
@@ -76,7 +138,8 @@ export class KeyNode {
   child(name: string): KeyNode | undefined {
     const kids = this.#kids;
     if (!kids) return undefined;
-    if (this.#index) return this.#index.get(name.toUpperCase());
+    const index = this.#rare?.index;
+    if (index) return index.get(name.toUpperCase());
     for (const k of kids) if (k.name === name) return k;
     const upper = name.toUpperCase();
     for (const k of kids) {
@@ -87,28 +150,35 @@ export class KeyNode {
 
   /** Subkeys in the order ZwEnumerateKey returns them: non-volatile sorted by upper-cased name, then volatile. */
   sortedChildren(): KeyNode[] {
-    if (this.#sorted) return this.#sorted;
-    const all = (this.#kids ?? []).map((k) => [k.name.toUpperCase(), k] as [string, KeyNode]);
+    const cached = this.#rare?.sorted;
+    if (cached) return cached;
+    const kids = this.#kids;
+    if (!kids) return [];
+    if (kids.length === 1) return kids;
+    const all = kids.map((k) => [k.name.toUpperCase(), k] as [string, KeyNode]);
     const order = (a: [string, KeyNode], b: [string, KeyNode]) =>
       a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-    this.#sorted = [
+    const sorted = [
       ...all.filter(([, k]) => !k.volatile).sort(order),
       ...all.filter(([, k]) => k.volatile).sort(order),
     ].map(([, k]) => k);
-    return this.#sorted;
+    this.#rareFields().sorted = sorted;
+    return sorted;
   }
 
   /** Adds a subkey. */
   addChild(node: KeyNode): void {
     const kids = this.#kids;
+    // concat allocates the exact length (push and spreads reserve spare slots): most keys have few.
     if (!kids) this.#kids = [node];
-    else if (kids.length < 8) this.#kids = [...kids, node];
+    else if (kids.length < 8) this.#kids = kids.concat([node]);
     else {
       kids.push(node);
-      if (this.#index) this.#index.set(node.name.toUpperCase(), node);
-      else this.#index = new Map(kids.map((k) => [k.name.toUpperCase(), k]));
+      const rare = this.#rareFields();
+      if (rare.index) rare.index.set(node.name.toUpperCase(), node);
+      else rare.index = new Map(kids.map((k) => [k.name.toUpperCase(), k]));
     }
-    this.#sorted = null;
+    if (this.#rare) this.#rare.sorted = null;
   }
 
   /** Removes a subkey. */
@@ -116,15 +186,39 @@ export class KeyNode {
     const kids = this.#kids;
     if (!kids) return;
     const i = kids.lastIndexOf(node);
-    if (i >= 0) kids.splice(i, 1);
-    this.#index?.delete(node.name.toUpperCase());
-    this.#sorted = null;
+    if (i < 0) return;
+    // A shared single-child list may be the cached enumeration order: replace, never edit in place.
+    if (kids.length <= 8) this.#kids = kids.length === 1 ? null : kids.filter((k) => k !== node);
+    else kids.splice(i, 1);
+    const rare = this.#rare;
+    if (rare) {
+      rare.index?.delete(node.name.toUpperCase());
+      rare.sorted = null;
+    }
+  }
+
+  /** How many values it has. */
+  get valueCount(): number {
+    return this.#values ? this.#values.length / 3 : 0;
   }
 
   /** Looks a value up by name, case-insensitively ("" is the default value). */
   value(name: string): RegValue | undefined {
     const i = this.valueIndex(name);
-    return i < 0 ? undefined : this.values![i];
+    return i < 0 ? undefined : this.valueAt(i);
+  }
+
+  /** The value at a position in creation order. */
+  valueAt(i: number): RegValue | undefined {
+    const slots = this.#values;
+    if (!slots || i < 0 || i * 3 >= slots.length) return undefined;
+    const data = slots[i * 3 + 2];
+    if (data instanceof RawValue) return data.value;
+    return {
+      name: slots[i * 3] as string,
+      type: slots[i * 3 + 1] as number,
+      data: data as RegData,
+    };
   }
 
   /**
@@ -132,20 +226,45 @@ export class KeyNode {
    * in memory; the exact-case comparison comes first because callers usually repeat the name.
    */
   valueIndex(name: string): number {
-    const list = this.values;
-    if (!list) return -1;
-    for (let i = 0; i < list.length; i++) if (list[i]!.name === name) return i;
+    const slots = this.#values;
+    if (!slots) return -1;
+    for (let i = 0; i < slots.length; i += 3) if (slots[i] === name) return i / 3;
     const upper = name.toUpperCase();
-    for (let i = 0; i < list.length; i++) {
-      const n = list[i]!.name;
-      if (n.length === name.length && n.toUpperCase() === upper) return i;
+    for (let i = 0; i < slots.length; i += 3) {
+      const n = slots[i] as string;
+      if (n.length === name.length && n.toUpperCase() === upper) return i / 3;
     }
     return -1;
   }
 
   /** Values in creation order. */
   valueList(): RegValue[] {
-    return this.values ? [...this.values] : [];
+    const out: RegValue[] = [];
+    for (let i = 0; i < this.valueCount; i++) out.push(this.valueAt(i)!);
+    return out;
+  }
+
+  /**
+   * Stores a value: a new name is appended, an existing one (found case-insensitively) keeps its
+   * place and the name it was created with. Returns the value as stored. The hive's `setValue`
+   * is the traced way to write; this is the storage under it.
+   */
+  putValue(value: RegValue): RegValue {
+    const at = this.valueIndex(value.name);
+    const slots = this.#values;
+    const name = at < 0 ? value.name : slots![at * 3] as string;
+    const stored = name === value.name ? value : { ...value, name };
+    const triple = [name, stored.type, stored.raw ? new RawValue(stored) : stored.data];
+    if (at < 0) this.#values = slots ? slots.concat(triple) : triple;
+    else slots!.splice(at * 3, 3, ...triple);
+    return stored;
+  }
+
+  /** Removes the value at a position in creation order. */
+  removeValueAt(i: number): void {
+    const slots = this.#values;
+    if (!slots || i < 0 || i * 3 >= slots.length) return;
+    this.#values = slots.length === 3 ? null : slots.filter((_, j) => Math.floor(j / 3) !== i);
   }
 
   /** The kernel path, `\Registry\Machine\SYSTEM\ControlSet001\...`. */
@@ -331,14 +450,7 @@ export class Hive {
    * the name it was created with (only its type and data change, as with keys: case-preserving).
    */
   setValue(node: KeyNode, value: RegValue): void {
-    const at = node.valueIndex(value.name);
-    const existing = at < 0 ? undefined : node.values![at];
-    const stored = existing && existing.name !== value.name
-      ? { ...value, name: existing.name }
-      : value;
-    // Copy-on-append keeps each key's list exactly as long as it is (push would reserve 16 more slots).
-    if (at < 0) node.values = node.values ? [...node.values, stored] : [stored];
-    else node.values![at] = stored;
+    const stored = node.putValue(value);
     node.lastWrite = this.now();
     this.onWrite({
       kind: "reg",
@@ -354,8 +466,8 @@ export class Hive {
   deleteValue(node: KeyNode, name: string): boolean {
     const at = node.valueIndex(name);
     if (at < 0) return false;
-    const existing = node.values![at]!;
-    node.values!.splice(at, 1);
+    const existing = node.valueAt(at)!;
+    node.removeValueAt(at);
     node.lastWrite = this.now();
     this.onWrite({
       kind: "reg",

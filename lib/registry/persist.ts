@@ -218,9 +218,7 @@ export function deserializeHive(
         }
         value = { name: v.name, type: v.type, data: n.value.data };
       }
-      const index = node.valueIndex(v.name);
-      if (index < 0) (node.values ??= []).push(value);
-      else node.values![index] = value;
+      node.putValue(value);
     });
   });
   // The clock stamps the next writes' lastWrite, which must not be negative either.
