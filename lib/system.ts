@@ -152,13 +152,18 @@ export class System {
 
   /** Runs `fn` as `frame` (a driver routine, the PnP manager ...), restoring the previous caller after. */
   as<T>(frame: Omit<CallerFrame, "irql"> & { irql?: number }, fn: () => T): T {
-    this.callers.push({
+    return this.asFrame({
       name: frame.name,
       driver: frame.driver,
       process: frame.process,
       previousMode: frame.previousMode,
       irql: frame.irql ?? PASSIVE_LEVEL,
-    });
+    }, fn);
+  }
+
+  /** `as` with a frame the caller made for this call alone (it is pushed itself, not copied). */
+  asFrame<T>(frame: CallerFrame, fn: () => T): T {
+    this.callers.push(frame);
     try {
       return fn();
     } finally {

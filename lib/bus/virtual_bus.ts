@@ -38,7 +38,7 @@ import {
 import type { DeviceObject, DriverObject, Irp } from "../io/objects.ts";
 import type { Kernel } from "../kernel.ts";
 import { STATUS_NOT_SUPPORTED, STATUS_SUCCESS } from "../ntstatus.ts";
-import type { DeviceCapabilities } from "../pnp/devnode.ts";
+import { appendChild, type DeviceCapabilities } from "../pnp/devnode.ts";
 
 /** A device as the contract describes it for `plugIn`. */
 export interface DeviceSpec {
@@ -88,6 +88,8 @@ export function busDepartures(): number {
   return departures;
 }
 
+const NO_BUS_CHILDREN: readonly BusChild[] = Object.freeze([]);
+
 /** One device on a virtual bus: the hardware, whether it is there, and its PDO once reported. */
 export class BusChild {
   /** The device. */
@@ -109,8 +111,20 @@ export class BusChild {
   reportedMissing = false;
   /** Created by its bus driver (static enumeration) rather than plugged in. */
   static = false;
+  #children: BusChild[] | null = null;
   /** Devices plugged into this one. */
-  readonly children: BusChild[] = [];
+  get children(): readonly BusChild[] {
+    return this.#children ?? NO_BUS_CHILDREN;
+  }
+  /** Plugs a device into this one. */
+  addChild(child: BusChild): void {
+    this.#children = appendChild(this.#children, child);
+  }
+  /** Keeps only the children `keep` accepts. */
+  keepChildren(keep: (child: BusChild) => boolean): void {
+    const kept = this.children.filter(keep);
+    this.#children = kept.length ? kept : null;
+  }
   /** The bus this device is on (null for the root enumerator itself). */
   readonly parent: BusChild | null;
 
@@ -160,7 +174,7 @@ export function addStaticChild(
   if (!bus) return false;
   const child = new BusChild(spec, instanceId, bus);
   child.static = true;
-  bus.children.push(child);
+  bus.addChild(child);
   return true;
 }
 
@@ -169,8 +183,7 @@ export function removeStaticChildren(busPdo: DeviceObject): void {
   const bus = busChildOf(busPdo);
   if (!bus) return;
   for (const c of bus.children) if (c.static) c.present = false;
-  const kept = bus.children.filter((c) => !c.static || c.pdo);
-  bus.children.splice(0, bus.children.length, ...kept);
+  bus.keepChildren((c) => !c.static || c.pdo !== null);
 }
 
 /**

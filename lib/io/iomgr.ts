@@ -45,6 +45,7 @@ import {
   type DispatchRecord,
 } from "../verifier/verifier.ts";
 import type { System } from "../system.ts";
+import type { IrpEvent, TraceEventBase } from "../trace/trace.ts";
 import {
   type CompletionRoutine,
   describeParameters,
@@ -100,8 +101,8 @@ export function runDriverRoutine<T>(
   fn: () => T,
   context: { process?: string; previousMode?: "KernelMode" | "UserMode"; irql?: number } = {},
 ): T {
-  return sys.as({
-    name: `${driver.name}!${routine}`,
+  return sys.asFrame({
+    name: driver.routineName(routine),
     driver: driver.name,
     process: context.process ?? "System",
     previousMode: context.previousMode ?? "KernelMode",
@@ -315,19 +316,25 @@ export function IoCallDriver(sys: System, DeviceObject: DeviceObject, Irp: Irp):
   const loc = Irp.currentStackLocation;
   loc.DeviceObject = DeviceObject;
   const params = describeParameters(loc);
-  sys.trace.push({
-    kind: "irp",
-    phase: "dispatch",
-    irp: Irp.id,
-    major: IRP_MJ_NAMES[loc.MajorFunction] ?? String(loc.MajorFunction),
-    ...(loc.MajorFunction === IRP_MJ_PNP
-      ? { minor: IRP_MN_NAMES[loc.MinorFunction] ?? String(loc.MinorFunction) }
-      : {}),
-    device: DeviceObject.toString(),
-    driver: DeviceObject.DriverObject.name,
-    instance: stackInstance(sys, DeviceObject),
-    ...(params ? { params } : {}),
-  });
+  const major = IRP_MJ_NAMES[loc.MajorFunction] ?? String(loc.MajorFunction);
+  const device = DeviceObject.toString();
+  const driver = DeviceObject.DriverObject.name;
+  const instance = stackInstance(sys, DeviceObject);
+  // Two literal shapes (PnP IRPs carry a minor code) rather than spreads: this runs for every IRP.
+  const event: Omit<IrpEvent, keyof TraceEventBase> = loc.MajorFunction === IRP_MJ_PNP
+    ? {
+      kind: "irp",
+      phase: "dispatch",
+      irp: Irp.id,
+      major,
+      minor: IRP_MN_NAMES[loc.MinorFunction] ?? String(loc.MinorFunction),
+      device,
+      driver,
+      instance,
+    }
+    : { kind: "irp", phase: "dispatch", irp: Irp.id, major, device, driver, instance };
+  if (params) event.params = params;
+  sys.trace.push(event);
   const routine = dispatchFor(DeviceObject, loc.MajorFunction);
   const name = loc.MajorFunction === IRP_MJ_PNP
     ? "DispatchPnp"
@@ -403,20 +410,38 @@ export function IoCompleteRequest(sys: System, Irp: Irp, _PriorityBoost: number)
   }
   const first = Irp.stack[Irp.CurrentLocation];
   const at = first?.DeviceObject;
-  sys.trace.push({
-    kind: "irp",
-    phase: "complete",
-    irp: Irp.id,
-    major: IRP_MJ_NAMES[first?.MajorFunction ?? 0] ?? "",
-    ...(first?.MajorFunction === IRP_MJ_PNP
-      ? { minor: IRP_MN_NAMES[first.MinorFunction] ?? "" }
-      : {}),
-    device: at ? at.toString() : "(none)",
-    driver: at ? at.DriverObject.name : "",
-    instance: at ? stackInstance(sys, at) : "",
-    status: Irp.IoStatus.Status,
-    statusName: ntStatusName(Irp.IoStatus.Status),
-  });
+  const major = IRP_MJ_NAMES[first?.MajorFunction ?? 0] ?? "";
+  const device = at ? at.toString() : "(none)";
+  const driver = at ? at.DriverObject.name : "";
+  const instance = at ? stackInstance(sys, at) : "";
+  const status = Irp.IoStatus.Status;
+  const statusName = ntStatusName(status);
+  sys.trace.push(
+    first?.MajorFunction === IRP_MJ_PNP
+      ? {
+        kind: "irp",
+        phase: "complete",
+        irp: Irp.id,
+        major,
+        minor: IRP_MN_NAMES[first.MinorFunction] ?? "",
+        device,
+        driver,
+        instance,
+        status,
+        statusName,
+      }
+      : {
+        kind: "irp",
+        phase: "complete",
+        irp: Irp.id,
+        major,
+        device,
+        driver,
+        instance,
+        status,
+        statusName,
+      },
+  );
   sys.beforeComplete(Irp);
   while (Irp.CurrentLocation <= Irp.StackCount) {
     const loc = Irp.stack[Irp.CurrentLocation]!;

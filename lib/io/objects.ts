@@ -94,12 +94,20 @@ export class DriverObject {
   entryRan = false;
   /** Driver-wide state a driver keeps (its globals). */
   readonly context: Record<string, unknown> = {};
+  #routineNames = new Map<string, string>();
 
   /** Creates a driver object; the I/O manager does this when it loads a driver. */
   constructor(spec: DriverSpec) {
     this.spec = spec;
     this.name = spec.name;
     this.DriverName = `\\Driver\\${spec.name}`;
+  }
+
+  /** `toaster!AddDevice`: how callers and the trace name one of its routines (made once per routine). */
+  routineName(routine: string): string {
+    let name = this.#routineNames.get(routine);
+    if (name === undefined) this.#routineNames.set(routine, name = `${this.name}!${routine}`);
+    return name;
   }
 
   /** The first device object, as `DriverObject->DeviceObject`. */

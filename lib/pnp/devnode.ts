@@ -77,6 +77,22 @@ export function emptyCapabilities(): DeviceCapabilities {
 
 const NO_OPENS: ReadonlySet<FileObject> = new Set();
 
+/** The empty ID or filter list every devnode without one shares (a machine has thousands of devnodes). */
+export const NO_STRINGS: readonly string[] = Object.freeze([]);
+
+/**
+ * Appends to a list that starts out absent: most devices have no children, so they keep none; a
+ * short list is copied at its exact length (push reserves 16 spare slots), a long one grows by push.
+ */
+export function appendChild<T>(list: T[] | null, item: T): T[] {
+  if (!list) return [item];
+  if (list.length < 8) return list.concat([item]);
+  list.push(item);
+  return list;
+}
+
+const NO_DEVNODES: readonly DevNode[] = Object.freeze([]);
+
 /** A device node. */
 export class DevNode {
   /** The device instance ID (`ROOT\TOASTER\0000`): device ID, `\`, instance ID. */
@@ -85,8 +101,21 @@ export class DevNode {
   pdo: DeviceObject;
   /** The parent devnode (null for HTREE\ROOT\0). */
   parent: DevNode | null;
+  #children: DevNode[] | null = null;
   /** Children in the order they were enumerated. */
-  readonly children: DevNode[] = [];
+  get children(): readonly DevNode[] {
+    return this.#children ?? NO_DEVNODES;
+  }
+  /** Adds a child enumerated by this device's bus. */
+  addChild(child: DevNode): void {
+    this.#children = appendChild(this.#children, child);
+  }
+  /** Takes a child out of the tree. */
+  removeChild(child: DevNode): void {
+    const list = this.#children;
+    if (!list || !list.includes(child)) return;
+    this.#children = list.length === 1 ? null : list.filter((c) => c !== child);
+  }
   /** The current state. */
   state: DevNodeState = "Enumerated";
   /** A CM_PROB_* problem code, 0 for none. */
@@ -99,8 +128,8 @@ export class DevNode {
   capabilities: DeviceCapabilities = emptyCapabilities();
   /** IDs from IRP_MN_QUERY_ID. */
   deviceId = "";
-  hardwareIds: string[] = [];
-  compatibleIds: string[] = [];
+  hardwareIds: readonly string[] = NO_STRINGS;
+  compatibleIds: readonly string[] = NO_STRINGS;
   /** Text from IRP_MN_QUERY_DEVICE_TEXT. */
   description = "";
   location = "";
@@ -109,8 +138,8 @@ export class DevNode {
   /** The function driver's service name, when one was found. */
   service: string | null = null;
   /** Filter service names, lower then upper, in attach order. */
-  lowerFilters: string[] = [];
-  upperFilters: string[] = [];
+  lowerFilters: readonly string[] = NO_STRINGS;
+  upperFilters: readonly string[] = NO_STRINGS;
   /** The software key's name under Control\Class (`{guid}\0000`). */
   driverKey: string | null = null;
   /** Open file objects on this device (application handles and kernel references). */

@@ -77,8 +77,15 @@ export function enumPath(instanceId: string): string {
   return `${CCS}\\Enum\\${instanceId}`;
 }
 
-function set(sys: System, node: KeyNode, name: string, type: number, data: RegData): void {
-  sys.hive.setValue(node, { name, type, data });
+function set(
+  sys: System,
+  node: KeyNode,
+  name: string,
+  type: number,
+  data: RegData | readonly string[],
+): void {
+  // A devnode's ID lists are stored as they are (shared, not copied): the hive never edits data in place.
+  sys.hive.setValue(node, { name, type, data: data as RegData });
 }
 
 /**

@@ -77,7 +77,13 @@ import {
 } from "../ntstatus.ts";
 import type { WorkQueue } from "../queue.ts";
 import type { System } from "../system.ts";
-import { DevNode, type DevNodeState, emptyCapabilities, notDisableableBelow } from "./devnode.ts";
+import {
+  DevNode,
+  type DevNodeState,
+  emptyCapabilities,
+  NO_STRINGS,
+  notDisableableBelow,
+} from "./devnode.ts";
 import * as devreg from "./devreg.ts";
 import { checkRemoved } from "../verifier/verifier.ts";
 
@@ -506,13 +512,13 @@ export class PnpManager {
     }
     node.deviceId = deviceId;
     node.capabilities = caps;
-    node.hardwareIds = hardwareIds;
-    node.compatibleIds = compatibleIds;
+    node.hardwareIds = hardwareIds.length ? hardwareIds : NO_STRINGS;
+    node.compatibleIds = compatibleIds.length ? compatibleIds : NO_STRINGS;
     node.description = description;
     node.location = location;
     node.containerId = containerId;
     pdo.devnode = node;
-    parent.children.push(node);
+    parent.addChild(node);
     this.byInstance.set(full.toUpperCase(), node);
     devreg.writeEnumKey(sys, node);
     sys.trace.push({ kind: "state", instance: full, from: "Absent", to: "Enumerated" });
@@ -586,8 +592,8 @@ export class PnpManager {
       drivers.push(d);
     }
     node.service = match?.name ?? null;
-    node.lowerFilters = filters.lower;
-    node.upperFilters = filters.upper;
+    node.lowerFilters = filters.lower.length ? filters.lower : NO_STRINGS;
+    node.upperFilters = filters.upper.length ? filters.upper : NO_STRINGS;
     this.#setState(node, "DriversInitialized");
     const k = sys.kernel;
     for (const [i, driver] of drivers.entries()) {
@@ -760,10 +766,7 @@ export class PnpManager {
 
   #leaveTree(node: DevNode): void {
     const parent = node.parent;
-    if (parent) {
-      const i = parent.children.indexOf(node);
-      if (i >= 0) parent.children.splice(i, 1);
-    }
+    parent?.removeChild(node);
     this.byInstance.delete(node.instanceId.toUpperCase());
     this.#setState(node, "Absent");
     this.notifier.gone(node);
@@ -1041,7 +1044,7 @@ export class PnpManager {
     const deviceId = spec.deviceId ?? spec.hardwareIds[0] ?? "";
     const instanceId = spec.instanceId ?? this.#freeInstanceId(deviceId);
     const child = new BusChild(spec, instanceId, bus);
-    bus.children.push(child);
+    bus.addChild(child);
     this.#recordInstanceId(child);
     for (const c of spec.children ?? []) {
       const grandchild = new BusChild(
@@ -1049,7 +1052,7 @@ export class PnpManager {
         c.instanceId ?? this.#freeInstanceId(c.deviceId ?? c.hardwareIds[0] ?? ""),
         child,
       );
-      child.children.push(grandchild);
+      child.addChild(grandchild);
       this.#recordInstanceId(grandchild);
     }
     this.#sys.trace.push({
@@ -1151,7 +1154,7 @@ function busChildOfNode(node: DevNode, pnp: PnpManager): BusChild {
   const existing = busChildOfPdo(node.pdo);
   if (existing) return existing;
   if (node === pnp.root) return pnp.rootBus;
-  const record = new BusChild({ hardwareIds: node.hardwareIds }, "", null);
+  const record = new BusChild({ hardwareIds: [...node.hardwareIds] }, "", null);
   record.pdo = node.pdo;
   node.pdo.DeviceExtension.busChild = record;
   return record;

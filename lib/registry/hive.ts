@@ -370,8 +370,10 @@ export class Hive {
       const parent = node.parent;
       const deep = parent && parent.parent && parent.parent.parent && parent.parent.parent.parent;
       path = deep ? this.#cachedFriendly(parent) + "\\" + node.name : this.#friendlyOf(node);
-      // Deep leaves are most keys and cheap to rebuild from their parent: only the others keep theirs.
-      if (!deep || node.childCount > 0) node.friendlyPath = path;
+      // Deep keys with few subkeys (a device's own keys) are most keys and cheap to rebuild from
+      // their parent: only the upper keys and the big containers (Enum\ROOT\X, a DeviceClasses
+      // class) keep theirs.
+      if (!deep || node.childCount > 8) node.friendlyPath = path;
     }
     return path;
   };
