@@ -485,11 +485,12 @@ export class Kernel {
 
   /** `ObReferenceObject`. */
   ObReferenceObject(Object: DeviceObject | FileObject | DriverObject): void {
-    this._sys.checkRunning();
-    if (
-      Object instanceof DeviceObject || Object instanceof FileObject ||
-      Object instanceof DriverObject
-    ) Object.references++;
+    this.invoke("ObReferenceObject", { Object }, () => {
+      if (
+        Object instanceof DeviceObject || Object instanceof FileObject ||
+        Object instanceof DriverObject
+      ) Object.references++;
+    });
   }
 
   /** `ObDereferenceObject`: releasing the last reference of a file object closes the open (it no longer vetoes removal). */

@@ -216,7 +216,10 @@ export function reportChildren(k: Kernel, bus: BusChild, busDriver: DriverObject
       child.pdo.DeviceExtension.busChild = child;
       child.pdo.Flags &= ~0x80;
     }
-    k.ObReferenceObject(child.pdo);
+    // The reference the relations list carries (PnP releases it). Taken without a call event: one
+    // per child per enumeration would be most of a large bus's trace; a driver's own
+    // ObReferenceObject calls are traced.
+    child.pdo.references++;
     out[count++] = child.pdo;
   }
   out.length = count;

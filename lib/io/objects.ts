@@ -299,7 +299,9 @@ export class Irp {
   /** Allocates an IRP with `stackSize` locations (IoAllocateIrp). */
   constructor(stackSize: number, id: number, status: number) {
     this.StackCount = stackSize;
-    this.stack = Array.from({ length: stackSize + 2 }, emptyLocation);
+    const stack: IO_STACK_LOCATION[] = [];
+    for (let i = 0; i < stackSize + 2; i++) stack.push(emptyLocation());
+    this.stack = stack;
     this.CurrentLocation = stackSize + 1;
     this.id = id;
     this.IoStatus = { Status: status, Information: null };

@@ -216,3 +216,16 @@ Deno.test("A filter without its own open routines passes IRP_MJ_CREATE, CLEANUP 
   assert.deepEqual(route("IRP_MJ_CREATE", "complete"), ["widget"]);
   assert.deepEqual(route("IRP_MJ_CLOSE", "dispatch"), ["watcher", "widget"]);
 });
+
+Deno.test("A driver's ObReferenceObject is a traced routine call like ObDereferenceObject, and counts the reference (nothing is silent; windows-docs.md 2: the bus references each PDO it reports)", () => {
+  const m = boot();
+  const pdo = m.plugIn("ROOT\\COUNTED");
+  const before = pdo.references;
+  const from = mark(m);
+  m.kernel.ObReferenceObject(pdo);
+  assert.equal(pdo.references, before + 1);
+  m.kernel.ObDereferenceObject(pdo);
+  assert.equal(pdo.references, before);
+  const calls = m.trace.slice(from).flatMap((e) => e.kind === "call" ? [e.routine] : []);
+  assert.deepEqual(calls, ["ObReferenceObject", "ObDereferenceObject"]);
+});
