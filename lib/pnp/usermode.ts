@@ -199,6 +199,11 @@ export class UserMode {
   }
 
   /** Records an application action in the trace. */
+  /**
+   * Records what an application does. A call that sends IRPs is logged before them, as it starts
+   * (the order the trace and the sequence diagram show); the caller fills in `detail.status` when it
+   * returns, as call events get theirs.
+   */
   log(app: UserApp, action: string, detail?: Record<string, unknown>): void {
     this.#sys.trace.push({ kind: "app", app: app.name, action, ...(detail ? { detail } : {}) });
   }
@@ -264,8 +269,10 @@ export class UserMode {
     link: string,
     closeOnQueryRemove: boolean,
   ): { status: number; handle?: Handle } {
+    const detail: Record<string, unknown> = { name: link, status: undefined };
+    this.log(app, "CreateFile", detail);
     const r = this.openFile(link, `app:${app.name}`, app.name);
-    this.log(app, "CreateFile", { name: link, status: r.status });
+    detail.status = r.status;
     if (!r.file) return { status: r.status };
     const handle = this.#handles.open({
       object: {
@@ -300,6 +307,12 @@ export class UserMode {
       status: STATUS_NO_SUCH_DEVICE,
       information: 0,
     };
+    const detail: Record<string, unknown> = {
+      name: h.link,
+      ioControlCode: ioControlCodeText(ioControlCode),
+      status: undefined,
+    };
+    this.log(h.app, "DeviceIoControl", detail);
     if (node && !file.DeviceObject.deleted) {
       r = this.#sys.pnp.sendIrp(node, 0, {
         DeviceIoControl: {
@@ -316,11 +329,7 @@ export class UserMode {
         frame: { name: file.openedBy, process: h.app.name },
       });
     }
-    this.log(h.app, "DeviceIoControl", {
-      name: h.link,
-      ioControlCode: ioControlCodeText(ioControlCode),
-      status: r.status,
-    });
+    detail.status = r.status;
     return { status: r.status, information: r.information };
   }
 
@@ -389,12 +398,14 @@ export class UserMode {
       });
       if (h.closedForQuery) {
         h.closedForQuery = false;
-        const r = this.openFile(h.link, `app:${h.app.name}`, h.app.name);
-        this.log(h.app, "CreateFile", {
+        const detail: Record<string, unknown> = {
           name: h.link,
-          status: r.status,
+          status: undefined,
           reason: "reopen after cancelled removal",
-        });
+        };
+        this.log(h.app, "CreateFile", detail);
+        const r = this.openFile(h.link, `app:${h.app.name}`, h.app.name);
+        detail.status = r.status;
         h.file = r.file ?? null;
       }
     }

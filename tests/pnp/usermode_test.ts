@@ -339,3 +339,25 @@ Deno.test("Trace: for each notification of a removal the trace shows who was tol
     "plain JSON",
   );
 });
+
+Deno.test("User mode: an application's CreateFile and DeviceIoControl are recorded as they start, before the IRP_MJ_CREATE and IRP_MJ_DEVICE_CONTROL they cause, with their status once they return (the trace is in call order, as a kernel debugger's stack shows the caller first)", () => {
+  const m = exampleMachine();
+  const app = m.app("toast");
+  const link = m.kernel.IoGetDeviceInterfaces(GUID_DEVINTERFACE_TOASTER, null, 0)
+    .symbolicLinkList![0]!;
+  const from = mark(m);
+  const { status, handle } = app.openDevice(link);
+  assertStatus(status, STATUS_SUCCESS);
+  app.deviceIoControl(handle!, 0x2a400c);
+  const order = m.trace.filter((e) => e.seq > from).flatMap((e) =>
+    e.kind === "app" && e.app === "toast"
+      ? [`${e.action} ${e.detail?.status === STATUS_SUCCESS ? "ok" : e.detail?.status}`]
+      : e.kind === "irp" && e.phase === "dispatch" && e.major !== "IRP_MJ_PNP"
+      ? [e.major]
+      : []
+  );
+  const first = (s: string) => order.findIndex((o) => o.startsWith(s));
+  assert.ok(first("CreateFile ok") >= 0, order.join(", "));
+  assert.ok(first("CreateFile") < first("IRP_MJ_CREATE"), order.join(", "));
+  assert.ok(first("DeviceIoControl") < first("IRP_MJ_DEVICE_CONTROL"), order.join(", "));
+});
