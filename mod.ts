@@ -38,7 +38,7 @@ export type { RegData, RegValue } from "./lib/registry/data.ts";
 export type { KeyNode } from "./lib/registry/hive.ts";
 export type { HiveFileError } from "./lib/registry/persist.ts";
 export { type HostValue, RegistryView } from "./lib/registry/view.ts";
-export { Handle } from "./lib/ob/handles.ts";
+export { Handle, INVALID_HANDLE_VALUE } from "./lib/ob/handles.ts";
 export { RunawayQueueError } from "./lib/queue.ts";
 export type * from "./lib/trace/trace.ts";
 export type { DevNodeInfo } from "./lib/machine.ts";

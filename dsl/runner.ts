@@ -23,6 +23,7 @@ import { exampleMachine, sampleDrivers } from "../lib/examples/example_machine.t
 import type { DeviceObject, DriverObject, DriverSpec, FileObject } from "../lib/io/objects.ts";
 import { boot, type BootOptions, type Machine } from "../lib/machine.ts";
 import {
+  NT_SUCCESS,
   NTSTATUS_TABLE,
   ntStatusName,
   STATUS_SUCCESS,
@@ -540,7 +541,7 @@ export class Runner {
             : {}),
         });
         this.#status(r.status);
-        if (r.handle) {
+        if (NT_SUCCESS(r.status)) {
           this.#handles.set((step.id as string | undefined) ?? str("interface"), r.handle);
         }
         return;

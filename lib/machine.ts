@@ -478,7 +478,7 @@ export class Machine {
     options: { closeOnQueryRemove?: boolean; app?: string } = {},
   ): {
     status: number;
-    handle?: Handle;
+    handle: Handle;
   } {
     this._sys.checkRunning();
     const r = this.app(options.app ?? "app").openDevice(symbolicLinkName, options);

@@ -38,6 +38,13 @@ export class Handle {
   }
 }
 
+/**
+ * `INVALID_HANDLE_VALUE`, `(HANDLE)-1`: what CreateFile returns when it fails ("CreateFileW": "If the
+ * function fails, the return value is INVALID_HANDLE_VALUE"). No table holds it, so closing it or
+ * using it is STATUS_INVALID_HANDLE.
+ */
+export const INVALID_HANDLE_VALUE: Handle = new Handle("0xffffffffffffffff");
+
 /** What a handle refers to. */
 export interface HandleEntry<T> {
   readonly object: T;

@@ -25,7 +25,7 @@ import {
   STATUS_SUCCESS,
   STATUS_UNSUCCESSFUL,
 } from "../ntstatus.ts";
-import { Handle, HandleTable } from "../ob/handles.ts";
+import { Handle, HandleTable, INVALID_HANDLE_VALUE } from "../ob/handles.ts";
 import type { System } from "../system.ts";
 import type { DevNode } from "./devnode.ts";
 import { type DeviceInterface, type InterfaceManager, normalizeGuid } from "./interfaces.ts";
@@ -117,7 +117,7 @@ export class UserApp {
   openDevice(
     symbolicLinkName: string,
     options: { closeOnQueryRemove?: boolean } = {},
-  ): { status: number; handle?: Handle } {
+  ): { status: number; handle: Handle } {
     return this.#user.open(this, symbolicLinkName, options.closeOnQueryRemove ?? true);
   }
 
@@ -268,12 +268,12 @@ export class UserMode {
     app: UserApp,
     link: string,
     closeOnQueryRemove: boolean,
-  ): { status: number; handle?: Handle } {
+  ): { status: number; handle: Handle } {
     const detail: Record<string, unknown> = { name: link, status: undefined };
     this.log(app, "CreateFile", detail);
     const r = this.openFile(link, `app:${app.name}`, app.name);
     detail.status = r.status;
-    if (!r.file) return { status: r.status };
+    if (!r.file) return { status: r.status, handle: INVALID_HANDLE_VALUE };
     const handle = this.#handles.open({
       object: {
         link,

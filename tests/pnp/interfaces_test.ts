@@ -12,6 +12,7 @@ import {
   EventCategoryDeviceInterfaceChange,
   GUID_DEVICE_INTERFACE_ARRIVAL,
   GUID_DEVICE_INTERFACE_REMOVAL,
+  INVALID_HANDLE_VALUE,
   KEY_ALL_ACCESS,
   KEY_CREATE_SUB_KEY,
   KEY_READ,
@@ -267,7 +268,7 @@ Deno.test("IoSetDeviceInterfaceState: opens fail until IRP_MN_START_DEVICE has c
     duringStart: (k, links) => {
       const u = m.app("early").openDevice(links[0]!);
       seen.user = u.status;
-      opened.user = u.handle !== undefined;
+      opened.user = u.handle !== INVALID_HANDLE_VALUE;
       const r = k.IoGetDeviceObjectPointer(links[0]!, 0x120089);
       seen.kernel = r.status;
       opened.kernel = r.fileObject !== undefined;

@@ -14,9 +14,11 @@ import {
   EventCategoryDeviceInterfaceChange,
   exampleMachine,
   GUID_DEVINTERFACE_TOASTER,
+  INVALID_HANDLE_VALUE,
   type Machine,
   NT_SUCCESS,
   STATUS_INVALID_DEVICE_STATE,
+  STATUS_INVALID_HANDLE,
   STATUS_SUCCESS,
   STATUS_UNSUCCESSFUL,
 } from "../../mod.ts";
@@ -360,4 +362,20 @@ Deno.test("User mode: an application's CreateFile and DeviceIoControl are record
   assert.ok(first("CreateFile ok") >= 0, order.join(", "));
   assert.ok(first("CreateFile") < first("IRP_MJ_CREATE"), order.join(", "));
   assert.ok(first("DeviceIoControl") < first("IRP_MJ_DEVICE_CONTROL"), order.join(", "));
+});
+
+Deno.test("User mode: a CreateFile that fails returns INVALID_HANDLE_VALUE with its status, and CloseHandle on that value is STATUS_INVALID_HANDLE (CreateFileW: 'If the function fails, the return value is INVALID_HANDLE_VALUE'; CloseHandle: ERROR_INVALID_HANDLE)", () => {
+  const m = exampleMachine();
+  const r = m.openDevice("\\\\?\\ROOT#NOTHING#0000#{cafef00d-0000-0000-0000-000000000000}");
+  assert.notEqual(r.status, STATUS_SUCCESS);
+  assert.equal(NT_SUCCESS(r.status), false);
+  assert.equal(r.handle, INVALID_HANDLE_VALUE);
+  assert.equal(String(r.handle), "0xffffffffffffffff");
+  assertStatus(m.closeHandle(r.handle), STATUS_INVALID_HANDLE);
+  const link = m.kernel.IoGetDeviceInterfaces(GUID_DEVINTERFACE_TOASTER, null, 0)
+    .symbolicLinkList![0]!;
+  const ok = m.openDevice(link);
+  assertStatus(ok.status, STATUS_SUCCESS);
+  assert.notEqual(ok.handle, INVALID_HANDLE_VALUE);
+  assertStatus(m.closeHandle(ok.handle), STATUS_SUCCESS);
 });

@@ -27,6 +27,7 @@ import {
   type Machine,
   type NotificationEntry,
   type NotificationStructure,
+  NT_SUCCESS,
   PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES,
   REG_BINARY,
   REG_DWORD,
@@ -518,7 +519,7 @@ function runStep(ctx: Ctx, op: Op): void {
       }
       const app = `h${++ctx.nextId}`;
       const r = m.openDevice(i.link, { app, closeOnQueryRemove: op.closeOnQueryRemove });
-      if (r.handle) ctx.appHandles.push({ app, handle: r.handle });
+      if (NT_SUCCESS(r.status)) ctx.appHandles.push({ app, handle: r.handle });
       return;
     }
     case "close": {
