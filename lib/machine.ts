@@ -48,7 +48,11 @@ export interface BootOptions {
   safeMode?: boolean;
   /** Driver-verifier rules: "strict" (default) bug checks, "warn" records findings only, "off". */
   verifier?: "strict" | "warn" | "off";
-  /** A hive file to load at boot (when it exists) and to write on ZwFlushKey and `saveHive()`. */
+  /**
+   * A hive file to load at boot (when it exists) and to write on ZwFlushKey and `saveHive()`. Booting
+   * a saved hive is a boot like `reboot()`: its RunOnce entries run, at the first `settle()` (so the
+   * commands registered with `registerCommand` right after `boot()` are there).
+   */
   hiveFile?: string;
   /**
    * The documented double delivery of PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES: "never"
@@ -541,6 +545,7 @@ export function boot(options: BootOptions = {}): Machine {
   });
   let hive = new Hive();
   let clock = 0;
+  let fromFile = false;
   if (options.hiveFile) {
     sys.hiveFile = options.hiveFile;
     let text: string | undefined;
@@ -554,6 +559,7 @@ export function boot(options: BootOptions = {}): Machine {
       if (!loaded.hive) throw new HiveLoadError(options.hiveFile, loaded.errors);
       hive = loaded.hive;
       clock = loaded.clock ?? 0;
+      fromFile = true;
     }
   }
   if (!hive.root.child("MACHINE")) buildSystemHive(hive, profiles, current);
@@ -572,6 +578,13 @@ export function boot(options: BootOptions = {}): Machine {
     what: "boot",
     detail: { safeMode: sys.options.safeMode, profile: profiles[current]!.id },
   });
+  if (fromFile) {
+    // RunOnce runs "at every boot" (windows-docs.md 1.2), a saved hive's first one included.
+    queue.enqueue({
+      name: "RunOnce at boot",
+      run: () => processRunOnce(sys, machine.runOnceCommands, "boot"),
+    });
+  }
   return machine;
 }
 

@@ -283,3 +283,26 @@ Deno.test("saveHive without a file on a machine that has no hive file is a TypeE
     assertStatus(m.kernel.ZwFlushKey(h), STATUS_SUCCESS);
   });
 });
+
+Deno.test("A machine booted from a saved hive runs its RunOnce entries, once, at its first settle: RunOnce runs 'at every boot' (windows-docs.md 1.2, 'RunOnce registry key'), a saved hive's first boot included", async () => {
+  await withTempDir((dir) => {
+    const file = `${dir}/system.hive`;
+    const runOnce = `${SOFTWARE}\\Microsoft\\Windows\\CurrentVersion\\RunOnce`;
+    const first = boot({ hiveFile: file });
+    first.registry.setValue(runOnce, "Setup", REG_SZ, "setup.exe /finish");
+    first.saveHive();
+
+    const calls: string[] = [];
+    const m = boot({ hiveFile: file });
+    m.registerCommand("setup", (args) => {
+      calls.push(args);
+      return true;
+    });
+    assert.deepEqual(calls, [], "nothing runs before the machine settles");
+    m.settle();
+    assert.deepEqual(calls, ["/finish"]);
+    assert.equal(m.registry.getValue(runOnce, "Setup"), undefined, "the entry is gone once it ran");
+    m.settle();
+    assert.deepEqual(calls, ["/finish"], "and it runs once");
+  });
+});
