@@ -265,6 +265,7 @@ Deno.test("state-transitions-for-pnp-devices (surprise removal; Wine/ReactOS 12.
   const from = mark(m);
   m.unplug(pdo);
   const id = "ROOT\\TOY\\0";
+  assert.deepEqual(irpSequence(m, id, from), ["SURPRISE_REMOVAL"], "the unplug sends nothing else");
   assert.equal(countIrps(m, id, "SURPRISE_REMOVAL", from), 1);
   assert.equal(countIrps(m, id, "QUERY_REMOVE_DEVICE", from), 0);
   assert.equal(countIrps(m, id, "CANCEL_REMOVE_DEVICE", from), 0);
