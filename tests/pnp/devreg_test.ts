@@ -1,7 +1,8 @@
 /**
  * The PnP registry: what installing a device writes (the Enum hardware key, the Control\Class software
  * key, the Services key; windows-docs.md §1.1 and toaster §2.10), IoOpenDeviceRegistryKey
- * ("IoOpenDeviceRegistryKey", "Plug and Play registry routines", Wine/ReactOS §7) and
+ * ("IoOpenDeviceRegistryKey", "Plug and Play registry routines", Wine/ReactOS §7),
+ * IoOpenDriverRegistryKey ("IoOpenDriverRegistryKey", windows-docs.md §1.1 and §2.1) and
  * IoGetDeviceProperty ("IoGetDeviceProperty", Wine/ReactOS §8).
  */
 import assert from "node:assert/strict";
@@ -17,11 +18,14 @@ import {
   DevicePropertyHardwareID,
   DevicePropertyPhysicalDeviceObjectName,
   type DriverObject,
+  DriverRegKeyParameters,
+  DriverRegKeyPersistentState,
   type Kernel,
   KEY_ALL_ACCESS,
   KEY_READ,
   KEY_WRITE,
   KeyNameInformation,
+  KeyValuePartialInformation,
   type Machine,
   PLUGPLAY_REGKEY_CURRENT_HWPROFILE,
   PLUGPLAY_REGKEY_DEVICE,
@@ -259,6 +263,93 @@ Deno.test("irp-mn-query-device-relations (warning; bug check 0xCA): a device obj
   assert.equal(caught.code, 0xca);
   assert.equal(caught.parameters[0], 0x2);
   assert.ok(m.halted);
+});
+
+// ---- IoOpenDriverRegistryKey ------------------------------------------------------------------------
+
+Deno.test("IoOpenDriverRegistryKey: DriverRegKeyParameters opens Services\\<name>\\Parameters, where the INF's AddReg values are and the driver's writes land", () => {
+  const m = boot();
+  // What the INF's AddReg put there before the driver loads.
+  m.registry.setValue(`${CCS}\\Services\\widget\\Parameters`, "Mode", REG_DWORD, 2);
+  const driver = m.loadDriver({ name: "widget" });
+  const k = m.kernel;
+  const r = k.IoOpenDriverRegistryKey(driver, DriverRegKeyParameters, KEY_READ | KEY_WRITE);
+  assertStatus(r.status, STATUS_SUCCESS);
+  assert.match(keyPath(k, r.driverRegKey), /\\Services\\widget\\Parameters$/);
+  const q = k.ZwQueryValueKey(r.driverRegKey!, "Mode", KeyValuePartialInformation);
+  assertStatus(q.status, STATUS_SUCCESS);
+  assert.equal((q.keyValueInformation as { Data?: unknown }).Data, 2);
+  assertStatus(k.ZwSetValueKey(r.driverRegKey!, "Written", 0, REG_SZ, "yes"), STATUS_SUCCESS);
+  assertStatus(k.ZwClose(r.driverRegKey!), STATUS_SUCCESS);
+  assert.deepEqual(m.registry.getValue(`${CCS}\\Services\\widget\\Parameters`, "Written"), {
+    type: REG_SZ,
+    data: "yes",
+  });
+});
+
+Deno.test("IoOpenDriverRegistryKey: DriverRegKeyPersistentState opens a key of the driver's own, not Parameters, whose values survive a reboot", () => {
+  const m = boot();
+  const boots: number[] = [];
+  const paths: string[] = [];
+  m.loadDriver({
+    name: "stateful",
+    // Each load counts itself in its persistent state.
+    DriverEntry(k: Kernel, driver: DriverObject): number {
+      const r = k.IoOpenDriverRegistryKey(
+        driver,
+        DriverRegKeyPersistentState,
+        KEY_READ | KEY_WRITE,
+      );
+      if (r.status !== STATUS_SUCCESS) return r.status;
+      paths.push(keyPath(k, r.driverRegKey));
+      const q = k.ZwQueryValueKey(r.driverRegKey!, "Loads", KeyValuePartialInformation);
+      const before = (q.keyValueInformation as { Data?: unknown } | undefined)?.Data;
+      const loads = (typeof before === "number" ? before : 0) + 1;
+      boots.push(loads);
+      k.ZwSetValueKey(r.driverRegKey!, "Loads", 0, REG_DWORD, loads);
+      k.ZwClose(r.driverRegKey!);
+      return STATUS_SUCCESS;
+    },
+  });
+  m.reboot();
+  assert.deepEqual(boots, [1, 2]);
+  assert.equal(paths.length, 2);
+  assert.match(paths[0]!, /\\Services\\stateful\\[^\\]+$/, "a subkey of the driver's service key");
+  assert.doesNotMatch(paths[0]!, /\\Parameters$/);
+  assert.equal(paths[1], paths[0]);
+});
+
+// The reference names no status for these (windows-docs.md 2.1 gives STATUS_INVALID_PARAMETER for
+// IoOpenDeviceRegistryKey's illegal DevInstKeyType); the model answers the same here.
+Deno.test("IoOpenDriverRegistryKey: an unknown RegKeyType, or Flags other than 0, fails with STATUS_INVALID_PARAMETER and no handle", () => {
+  const m = boot();
+  const driver = m.loadDriver({ name: "widget" });
+  const k = m.kernel;
+  const badType = k.IoOpenDriverRegistryKey(driver, 0x7777, KEY_READ);
+  assertStatus(badType.status, STATUS_INVALID_PARAMETER);
+  assert.equal(badType.driverRegKey, undefined);
+  for (const type of [DriverRegKeyParameters, DriverRegKeyPersistentState]) {
+    const badFlags = k.IoOpenDriverRegistryKey(driver, type, KEY_READ, 1);
+    assertStatus(badFlags.status, STATUS_INVALID_PARAMETER, `RegKeyType ${type}, Flags 1`);
+    assert.equal(badFlags.driverRegKey, undefined);
+  }
+});
+
+Deno.test("IoOpenDriverRegistryKey (windows-docs.md 1.4: ZwSetValueKey needs KEY_SET_VALUE): the handle grants the access asked for; a KEY_READ handle reads but cannot write", () => {
+  const m = boot();
+  const key = `${CCS}\\Services\\widget\\Parameters`;
+  m.registry.setValue(key, "Mode", REG_DWORD, 2);
+  const driver = m.loadDriver({ name: "widget" });
+  const k = m.kernel;
+  const r = k.IoOpenDriverRegistryKey(driver, DriverRegKeyParameters, KEY_READ);
+  assertStatus(r.status, STATUS_SUCCESS);
+  assertStatus(
+    k.ZwQueryValueKey(r.driverRegKey!, "Mode", KeyValuePartialInformation).status,
+    STATUS_SUCCESS,
+  );
+  assertStatus(k.ZwSetValueKey(r.driverRegKey!, "Mode", 0, REG_DWORD, 3), STATUS_ACCESS_DENIED);
+  assertStatus(k.ZwClose(r.driverRegKey!), STATUS_SUCCESS);
+  assert.deepEqual(m.registry.getValue(key, "Mode"), { type: REG_DWORD, data: 2 });
 });
 
 // ---- IoGetDeviceProperty ----------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 /**
  * Enumeration and device instance IDs: the ParentIdPrefix of a device without a unique ID ("Instance
- * IDs", Wine/ReactOS notes §1.2), ID validation and duplicate PDOs (bug check 0xCA, "IRP_MN_QUERY_ID"),
- * and what the Enum tree keeps for a device that is gone and comes back (toaster S15).
+ * IDs", Wine/ReactOS notes §1.2), ID validation, ID lengths (windows-docs.md 5.2 "Lengths") and
+ * duplicate PDOs (bug check 0xCA, "IRP_MN_QUERY_ID"), and what the Enum tree keeps for a device that
+ * is gone and comes back (toaster S15).
  */
 import assert from "node:assert/strict";
 import {
@@ -99,6 +100,59 @@ Deno.test("instance-ids (UniqueID FALSE): an existing ParentIdPrefix value is re
   assert.equal(m.devnode(kid)?.instanceId, "BUS\\KID\\2&deadbeef&3");
 });
 
+// ReactOS's IopGetParentIdPrefix (Wine/ReactOS notes §1.2; Microsoft's pages give no format) builds
+// `%lx&%lx` from the parent's level and the CRC-32 of its instance ID's UTF-16LE bytes. The CRCs
+// below were computed outside the model (zlib.crc32): 0xa89b267e for `ROOT\BUS\0`, 0x9de49e2e for
+// `BUS\HUB\1`.
+Deno.test("instance-ids (UniqueID FALSE; Wine/ReactOS notes §1.2): ParentIdPrefix is `<parent level>&<CRC-32 of its instance ID>` in hex, stored once in the parent's Enum key and reused for every child", () => {
+  const m = boot();
+  const bus = rawBus(m);
+  const first = m.plugIn(
+    { hardwareIds: ["BUS\\KID"], instanceId: "07", uniqueId: false, rawDeviceOk: true },
+    bus,
+  );
+  assert.deepEqual(m.registry.getValue(enumKey("ROOT\\BUS\\0"), "ParentIdPrefix"), {
+    type: REG_SZ,
+    data: "1&a89b267e",
+  });
+  const second = m.plugIn(
+    { hardwareIds: ["BUS\\KID"], instanceId: "08", uniqueId: false, rawDeviceOk: true },
+    bus,
+  );
+  assert.equal(m.devnode(first)?.instanceId, "BUS\\KID\\1&a89b267e&07");
+  assert.equal(m.devnode(second)?.instanceId, "BUS\\KID\\1&a89b267e&08");
+  assert.equal(
+    m.registry.getValue(enumKey("ROOT\\BUS\\0"), "ParentIdPrefix")?.data,
+    "1&a89b267e",
+  );
+  assert.equal(m.devnode(second)?.state, "Started");
+
+  // One level down, under a hub with a unique ID.
+  const hub = m.plugIn({ hardwareIds: ["BUS\\HUB"], instanceId: "1", rawDeviceOk: true }, bus);
+  assert.equal(m.devnode(hub)?.instanceId, "BUS\\HUB\\1");
+  const deep = m.plugIn(
+    { hardwareIds: ["BUS\\KID"], instanceId: "3", uniqueId: false, rawDeviceOk: true },
+    hub,
+  );
+  assert.equal(m.devnode(deep)?.instanceId, "BUS\\KID\\2&9de49e2e&3");
+  assert.deepEqual(m.registry.getValue(enumKey("BUS\\HUB\\1"), "ParentIdPrefix"), {
+    type: REG_SZ,
+    data: "2&9de49e2e",
+  });
+});
+
+Deno.test("instance-ids (UniqueID FALSE, empty InstanceID; Wine/ReactOS notes §1.2): the instance part is the parent's prefix alone, with no `&`", () => {
+  const m = boot();
+  const bus = rawBus(m);
+  const solo = m.plugIn(
+    { hardwareIds: ["BUS\\SOLO"], instanceId: "", uniqueId: false, rawDeviceOk: true },
+    bus,
+  );
+  assert.equal(m.devnode(solo)?.instanceId, "BUS\\SOLO\\1&a89b267e");
+  assert.equal(m.devnode(solo)?.state, "Started");
+  assert.ok(m.registry.exists(enumKey("BUS\\SOLO\\1&a89b267e")));
+});
+
 // ---- ID validation ----------------------------------------------------------------------------------
 
 Deno.test("irp-mn-query-id: a comma in a device ID is bug check 0xCA PNP_DETECTED_FATAL_ERROR with parameter 1 = 0x3", () => {
@@ -130,6 +184,116 @@ Deno.test("irp-mn-query-id: a character below 0x20 in an instance ID is bug chec
   );
   assert.equal(b.code, 0xca);
   assert.equal(b.parameters[0], 3);
+});
+
+// ---- ID lengths (windows-docs.md 5.2 "Lengths"; "Device Instance IDs") -------------------------------
+
+/** An ID of exactly `length` characters: `<enumerator>\` and then `X`s. */
+function idOfLength(length: number, enumerator = "ROOT"): string {
+  return `${enumerator}\\${"X".repeat(length - enumerator.length - 1)}`;
+}
+
+/** Asserts the invalid-ID bug check the model raises: 0xCA, parameter 1 = 0x3, naming the PDO; `type` is parameter 4 (2 instance ID, 3 HardwareIDs, 4 CompatibleIDs). */
+function assertInvalidId(b: BugCheck, type: number): void {
+  assert.equal(b.code, 0xca);
+  assert.equal(b.name, "PNP_DETECTED_FATAL_ERROR");
+  assert.equal(b.rule, "PnpInvalidId");
+  assert.equal(b.parameters[0], 0x3);
+  assert.equal(b.parameters[3], type, "which ID");
+  assert.ok(b.device, "the bug check names the PDO");
+}
+
+Deno.test("windows-docs.md 5.2 (Lengths: each hardware or compatible ID < MAX_DEVICE_ID_LEN): 199 characters are accepted and the device starts; 200 are bug check 0xCA, parameter 1 = 0x3", () => {
+  const m = boot();
+  const longest = idOfLength(199);
+  const pdo = m.plugIn({
+    hardwareIds: ["ROOT\\LONGIDS", longest],
+    compatibleIds: [longest],
+    rawDeviceOk: true,
+  });
+  assert.equal(m.devnode(pdo)?.state, "Started");
+  assert.deepEqual(m.registry.getValue(enumKey("ROOT\\LONGIDS\\0"), "HardwareID")?.data, [
+    "ROOT\\LONGIDS",
+    longest,
+  ]);
+  assert.deepEqual(m.devnode(pdo)?.compatibleIds, [longest]);
+
+  const hardware = boot();
+  assertInvalidId(
+    bugCheckOf(() =>
+      hardware.plugIn({ hardwareIds: ["ROOT\\LONGIDS", idOfLength(200)], rawDeviceOk: true })
+    ),
+    3,
+  );
+  const compatible = boot();
+  assertInvalidId(
+    bugCheckOf(() =>
+      compatible.plugIn({
+        hardwareIds: ["ROOT\\LONGIDS"],
+        compatibleIds: [idOfLength(200)],
+        rawDeviceOk: true,
+      })
+    ),
+    4,
+  );
+});
+
+Deno.test("windows-docs.md 5.2 (Lengths: device ID + instance ID < 199 when UniqueID is TRUE): 198 characters are accepted and the device starts; 199 are bug check 0xCA, parameter 1 = 0x3", () => {
+  const deviceId = idOfLength(197);
+  const m = boot();
+  const pdo = m.plugIn({ hardwareIds: [deviceId], instanceId: "1", rawDeviceOk: true });
+  assert.equal(m.devnode(pdo)?.instanceId, `${deviceId}\\1`);
+  assert.equal(m.devnode(pdo)?.state, "Started");
+
+  const over = boot();
+  assertInvalidId(
+    bugCheckOf(() => over.plugIn({ hardwareIds: [deviceId], instanceId: "12", rawDeviceOk: true })),
+    2,
+  );
+});
+
+Deno.test("windows-docs.md 5.2 (Lengths: device ID + instance ID < 172 when UniqueID is FALSE): 171 characters are accepted and the device starts; 172 are bug check 0xCA, although the prefixed instance ID is shorter than 200", () => {
+  const deviceId = idOfLength(170);
+  const spec = (instanceId: string) => ({
+    hardwareIds: [deviceId],
+    instanceId,
+    uniqueId: false,
+    rawDeviceOk: true,
+  });
+  const m = boot();
+  const pdo = m.plugIn(spec("1"));
+  const instanceId = m.devnode(pdo)!.instanceId;
+  assert.ok(instanceId.startsWith(`${deviceId}\\`) && instanceId.endsWith("&1"), instanceId);
+  assert.equal(m.devnode(pdo)?.state, "Started");
+
+  const over = boot();
+  assertInvalidId(bugCheckOf(() => over.plugIn(spec("12"))), 2);
+  assert.ok(instanceId.length + 1 < 200, "the limit, not the full length, is what was broken");
+});
+
+Deno.test("windows-docs.md 5.2 (the device instance ID < MAX_DEVICE_ID_LEN): with a long ParentIdPrefix, 199 characters are accepted; 200 are bug check 0xCA, parameter 1 = 0x3", () => {
+  // A ParentIdPrefix already in the parent's Enum key is reused as it is (Wine/ReactOS notes §1.2),
+  // so the prefixed ID can reach 200 while device ID + instance ID stays under 172.
+  const prefix = `1&${"p".repeat(44)}`;
+  const deviceId = idOfLength(150, "BUS");
+  const plug = (instanceId: string) => {
+    const m = boot();
+    m.registry.setValue(enumKey("ROOT\\BUS\\0"), "ParentIdPrefix", REG_SZ, prefix);
+    const bus = rawBus(m);
+    return {
+      m,
+      step: () =>
+        m.plugIn({ hardwareIds: [deviceId], instanceId, uniqueId: false, rawDeviceOk: true }, bus),
+    };
+  };
+  const ok = plug("1");
+  const pdo = ok.step();
+  assert.equal(ok.m.devnode(pdo)?.instanceId, `${deviceId}\\${prefix}&1`);
+  assert.equal(ok.m.devnode(pdo)?.instanceId.length, 199);
+  assert.equal(ok.m.devnode(pdo)?.state, "Started");
+
+  const over = plug("12");
+  assertInvalidId(bugCheckOf(over.step), 2);
 });
 
 Deno.test("device-instance-ids: two PDOs with the same device ID and unique instance ID under one parent are bug check 0xCA, parameter 1 = 0x1", () => {

@@ -1,9 +1,10 @@
 /**
  * The I/O manager under PnP: IRQL rules (bug check 0xC4 with the DDI compliance rule's code,
  * "IrqlIoPassive1"), completion routines and STATUS_MORE_PROCESSING_REQUIRED ("IoCompleteRequest",
- * "Postponing PnP IRP processing until lower drivers finish"), completing an IRP twice (bug check
- * 0x44) and an exception escaping driver code (bug check 0x7E), with the contract's promise that
- * the host survives and `reboot()` brings the machine back.
+ * "Postponing PnP IRP processing until lower drivers finish"), a pended PnP IRP ("IoMarkIrpPending"),
+ * the STATUS_NOT_SUPPORTED preset of every PnP IRP (windows-docs.md 5.3), completing an IRP twice
+ * (bug check 0x44) and an exception escaping driver code (bug check 0x7E), with the contract's
+ * promise that the host survives and `reboot()` brings the machine back.
  */
 import assert from "node:assert/strict";
 import {
@@ -14,17 +15,28 @@ import {
   type DriverObject,
   GUID_DEVINTERFACE_NET,
   type Irp,
+  IRP_MN_NAMES,
   IRP_MN_QUERY_STOP_DEVICE,
   IRP_MN_START_DEVICE,
   type IrpEvent,
   type Kernel,
+  type Machine,
+  ntStatusName,
   PnpHangError,
   REG_MULTI_SZ,
   STATUS_ACCESS_VIOLATION,
   STATUS_MORE_PROCESSING_REQUIRED,
+  STATUS_PENDING,
   STATUS_SUCCESS,
 } from "../../mod.ts";
-import { enumKey, functionDriver, irpSequence, mark } from "./_helpers.ts";
+import {
+  assertStatus,
+  enumKey,
+  functionDriver,
+  irpSequence,
+  mark,
+  type MinorHook,
+} from "./_helpers.ts";
 
 /** Runs `step` and returns the bug check it raised (the test fails if it raised none). */
 function bugCheckOf(step: () => unknown): BugCheck {
@@ -145,6 +157,105 @@ Deno.test("IoCompleteRequest: after STATUS_MORE_PROCESSING_REQUIRED nothing abov
   ]);
 });
 
+/**
+ * A stack that pends START: `ROOT\PENDED` with function driver `pended` over the lower filter
+ * `pender`. The filter marks START pending and returns STATUS_PENDING; the model has no
+ * IoQueueWorkItem, so its worker thread is an action on the PnP work queue, which the PnP manager
+ * runs while it waits for the IRP: the worker passes START down to the bus driver. The function
+ * driver passes START down with a completion routine that records PendingReturned and, as every
+ * completion routine must when it is set, propagates the pending mark with IoMarkIrpPending.
+ */
+function pendingStartMachine(log: string[], options: { pend: boolean }) {
+  const m = boot();
+  const instance = "ROOT\\PENDED\\0";
+  m.loadDriver(functionDriver("pender", [], {
+    hooks: {
+      [IRP_MN_START_DEVICE]: (k: Kernel, filter: DeviceObject, irp: Irp) => {
+        if (!options.pend) return undefined;
+        const lower = filter.DeviceExtension.LowerDeviceObject as DeviceObject;
+        k.IoMarkIrpPending(irp);
+        m.queue.enqueue({
+          name: "pender worker: pass START down",
+          run: () => {
+            log.push(`worker runs; device ${m.devnode(instance)?.state}`);
+            k.IoSkipCurrentIrpStackLocation(irp);
+            k.IoCallDriver(lower, irp);
+          },
+        });
+        log.push("pender returns STATUS_PENDING");
+        return STATUS_PENDING;
+      },
+    },
+  }));
+  m.loadDriver(functionDriver("pended", ["ROOT\\PENDED"], {
+    hooks: {
+      [IRP_MN_START_DEVICE]: (k: Kernel, fdo: DeviceObject, irp: Irp) => {
+        k.IoCopyCurrentIrpStackLocationToNext(irp);
+        k.IoSetCompletionRoutine(
+          irp,
+          (kc: Kernel, _device: DeviceObject | null, done: Irp) => {
+            log.push(
+              `completion routine: PendingReturned ${done.PendingReturned}, ${
+                ntStatusName(done.IoStatus.Status)
+              }`,
+            );
+            if (done.PendingReturned) kc.IoMarkIrpPending(done);
+            return STATUS_SUCCESS;
+          },
+          null,
+          true,
+          true,
+          true,
+        );
+        const status = k.IoCallDriver(fdo.DeviceExtension.LowerDeviceObject as DeviceObject, irp);
+        log.push(`pended's IoCallDriver returned ${ntStatusName(status)}`);
+        return status;
+      },
+    },
+  }));
+  m.registry.setValue(enumKey(instance), "LowerFilters", REG_MULTI_SZ, ["pender"]);
+  return m;
+}
+
+Deno.test("IoMarkIrpPending (IRP_MN_START_DEVICE may pend): a lower driver pends START and passes it down later; the completion routine above sees PendingReturned TRUE and the device starts", () => {
+  const log: string[] = [];
+  const m = pendingStartMachine(log, { pend: true });
+  const pdo = m.plugIn("ROOT\\PENDED");
+  assert.deepEqual(log, [
+    "pender returns STATUS_PENDING",
+    "pended's IoCallDriver returned STATUS_PENDING",
+    "worker runs; device Added",
+    "completion routine: PendingReturned true, STATUS_SUCCESS",
+  ]);
+  const node = m.devnode(pdo)!;
+  assert.deepEqual(node.stack.map((d) => `${d.role} ${d.driver}`), [
+    "FDO \\Driver\\pended",
+    "filter \\Driver\\pender",
+    "PDO \\Driver\\PnpManager",
+  ]);
+  assert.equal(node.state, "Started");
+  // PnP waited for the pended START before going on (windows-docs.md 5.2 step 6).
+  const sequence = irpSequence(m, node.instanceId);
+  assert.deepEqual(sequence.slice(sequence.indexOf("START_DEVICE")), [
+    "START_DEVICE",
+    "QUERY_CAPABILITIES",
+    "QUERY_PNP_DEVICE_STATE",
+    "QUERY_DEVICE_RELATIONS(BusRelations)",
+  ]);
+  assert.deepEqual(m.verifier.findings, []);
+});
+
+Deno.test("IoMarkIrpPending: when no lower driver pended the IRP, the completion routine sees PendingReturned FALSE", () => {
+  const log: string[] = [];
+  const m = pendingStartMachine(log, { pend: false });
+  const pdo = m.plugIn("ROOT\\PENDED");
+  assert.deepEqual(log, [
+    "completion routine: PendingReturned false, STATUS_SUCCESS",
+    "pended's IoCallDriver returned STATUS_SUCCESS",
+  ]);
+  assert.equal(m.devnode(pdo)?.state, "Started");
+});
+
 Deno.test("IoCompleteRequest: completing an IRP twice is bug check 0x44 MULTIPLE_IRP_COMPLETE_REQUESTS", () => {
   const m = boot();
   m.loadDriver(functionDriver("twice", ["ROOT\\TWICE"], {
@@ -192,6 +303,68 @@ Deno.test("CONTRACT.md 1 (bug checks): an exception escaping driver code is bug 
     irpSequence(m, m.devnode(pdo2)!.instanceId, from).includes("START_DEVICE"),
     true,
   );
+});
+
+// ---- The STATUS_NOT_SUPPORTED preset -------------------------------------------------------------------
+
+/** Each PnP IRP's completion on a stack since a mark, as `MINOR STATUS_NAME`. */
+function pnpCompletions(m: Machine, instance: string, from = 0): string[] {
+  return m.trace.slice(from).flatMap((e) =>
+    e.kind === "irp" && e.phase === "complete" && e.major === "IRP_MJ_PNP" &&
+      e.instance === instance
+      ? [`${(e.minor ?? "").replace(/^IRP_MN_/, "")} ${e.statusName}`]
+      : []
+  );
+}
+
+Deno.test("windows-docs.md 5.3 (PnP presets IoStatus.Status = STATUS_NOT_SUPPORTED): every PnP IRP reaches the function driver with Status STATUS_NOT_SUPPORTED", () => {
+  const m = boot();
+  const arrivals: string[] = [];
+  const record: MinorHook = (k, _fdo, irp) => {
+    const minor = k.IoGetCurrentIrpStackLocation(irp).MinorFunction;
+    arrivals.push(`${IRP_MN_NAMES[minor]} ${ntStatusName(irp.IoStatus.Status)}`);
+    return undefined;
+  };
+  const hooks = Object.fromEntries(Object.keys(IRP_MN_NAMES).map((minor) => [minor, record]));
+  m.loadDriver(functionDriver("arrival", ["ROOT\\ARRIVAL"], { hooks }));
+  const pdo = m.plugIn("ROOT\\ARRIVAL");
+  m.rebalance(pdo);
+  assertStatus(m.requestRemoval(pdo), STATUS_SUCCESS);
+  const minors = [...new Set(arrivals.map((a) => a.split(" ")[0]))].sort();
+  assert.deepEqual(minors, [
+    "IRP_MN_FILTER_RESOURCE_REQUIREMENTS",
+    "IRP_MN_QUERY_CAPABILITIES",
+    "IRP_MN_QUERY_DEVICE_RELATIONS",
+    "IRP_MN_QUERY_PNP_DEVICE_STATE",
+    "IRP_MN_QUERY_REMOVE_DEVICE",
+    "IRP_MN_QUERY_STOP_DEVICE",
+    "IRP_MN_REMOVE_DEVICE",
+    "IRP_MN_START_DEVICE",
+    "IRP_MN_STOP_DEVICE",
+  ]);
+  assert.deepEqual(arrivals.filter((a) => !a.endsWith(" STATUS_NOT_SUPPORTED")), []);
+});
+
+Deno.test("dispatchpnp-routines (a bus driver completes an IRP it does not handle with the existing status): an IRP nobody handles completes with the preset STATUS_NOT_SUPPORTED", () => {
+  // A raw root device: PnP's own PDO, no driver above it.
+  const m = boot();
+  const raw = m.plugIn({ hardwareIds: ["ROOT\\PLAIN"], rawDeviceOk: true });
+  const plain = pnpCompletions(m, m.devnode(raw)!.instanceId);
+  for (const minor of ["QUERY_BUS_INFORMATION", "QUERY_RESOURCES", "QUERY_RESOURCE_REQUIREMENTS"]) {
+    assert.deepEqual(plain.filter((c) => c.startsWith(`${minor} `)), [
+      `${minor} STATUS_NOT_SUPPORTED`,
+    ]);
+  }
+  // A function driver that passes FILTER_RESOURCE_REQUIREMENTS down without touching IoStatus
+  // ("Passing PnP IRPs down the device stack"): the bus completes it as it arrived.
+  m.loadDriver(functionDriver("passer", ["ROOT\\PASSER"]));
+  const from = mark(m);
+  const passer = m.plugIn("ROOT\\PASSER");
+  const completions = pnpCompletions(m, m.devnode(passer)!.instanceId, from);
+  assert.deepEqual(completions.filter((c) => c.startsWith("FILTER_RESOURCE_REQUIREMENTS ")), [
+    "FILTER_RESOURCE_REQUIREMENTS STATUS_NOT_SUPPORTED",
+  ]);
+  assert.equal(m.devnode(passer)?.state, "Started");
 });
 
 Deno.test("A filter without its own open routines passes IRP_MJ_CREATE, CLEANUP and CLOSE down to the function driver, which completes them (a pass-through filter passes every IRP it does not handle)", () => {

@@ -1,7 +1,8 @@
 /**
  * Hardware profiles and docking (windows-docs.md §5.6: query, then complete or cancel; IDConfigDB and
  * the `Hardware Profiles\Current` link) and RunOnce (windows-docs.md §1.2, "RunOnce registry key" and
- * the Win32 "Run and RunOnce Registry Keys": `!` defers deletion until success, `*` runs in safe mode).
+ * the Win32 "Run and RunOnce Registry Keys": `!` defers deletion until success, `*` runs in safe mode;
+ * entries run right after a device install as well as at boot).
  */
 import assert from "node:assert/strict";
 import {
@@ -19,7 +20,7 @@ import {
   STATUS_SUCCESS,
   STATUS_UNSUCCESSFUL,
 } from "../../mod.ts";
-import { assertStatus, CCS } from "./_helpers.ts";
+import { assertStatus, CCS, functionDriver } from "./_helpers.ts";
 
 const PROFILES = `${CCS}\\Hardware Profiles`;
 const ID_CONFIG_DB = `${CCS}\\Control\\IDConfigDB`;
@@ -218,4 +219,46 @@ Deno.test("runonce-registry-key: an unknown program fails (and a plain entry is 
   const failures = m.trace.filter((e) => e.kind === "info" && e.what === "RunOnce command failed");
   assert.equal(failures.length, 2);
   assert.match(JSON.stringify(failures), /unknown command 'nosuch'/);
+});
+
+Deno.test("runonce-registry-key (windows-docs.md 1.2, Timing: entries run right after device install): an entry added before a device's first install runs once the device has started, and is deleted", () => {
+  const { m, calls } = runOnceMachine();
+  m.loadDriver(functionDriver("widget", ["ROOT\\WIDGET"]));
+  m.registerCommand("rundll32", (args) => {
+    calls.push(`rundll32 ${args} (device ${m.devnode("ROOT\\WIDGET\\0")?.state})`);
+  });
+  m.registry.setValue(RUNONCE, "WidgetSetup", REG_SZ, "rundll32.exe widget.dll,Setup");
+  assert.deepEqual(calls, [], "nothing runs before the install");
+  m.plugIn("ROOT\\WIDGET");
+  assert.deepEqual(calls, ["rundll32 widget.dll,Setup (device Started)"]);
+  assert.deepEqual(m.registry.valueNames(RUNONCE), []);
+  const reasons = m.trace.flatMap((e) =>
+    e.kind === "info" && e.what === "RunOnce command succeeded" ? [e.detail?.reason] : []
+  );
+  assert.deepEqual(reasons, ["install"]);
+});
+
+Deno.test("runonce-registry-key (windows-docs.md 1.2, Timing): a second device of the same kind is another install and runs the entries added since; a device already installed that comes back is not installed again, so its entry waits for the next boot", () => {
+  const { m, calls } = runOnceMachine();
+  m.loadDriver(functionDriver("widget", ["ROOT\\WIDGET"]));
+  const first = m.plugIn("ROOT\\WIDGET");
+  m.registry.setValue(RUNONCE, "Second", REG_SZ, "ok second");
+  const second = m.plugIn("ROOT\\WIDGET");
+  assert.equal(m.devnode(second)?.instanceId, "ROOT\\WIDGET\\1");
+  assert.deepEqual(calls, ["ok second"]);
+  assert.deepEqual(m.registry.valueNames(RUNONCE), []);
+
+  m.registry.setValue(RUNONCE, "Third", REG_SZ, "ok third");
+  m.unplug(first);
+  const back = m.plugIn({ hardwareIds: ["ROOT\\WIDGET"], instanceId: "0" });
+  assert.equal(m.devnode(back)?.state, "Started");
+  assert.deepEqual(
+    calls,
+    ["ok second"],
+    "its drivers are installed already: no install, nothing runs",
+  );
+  assert.deepEqual(m.registry.valueNames(RUNONCE), ["Third"]);
+  m.reboot();
+  assert.deepEqual(calls, ["ok second", "ok third"]);
+  assert.deepEqual(m.registry.valueNames(RUNONCE), []);
 });
