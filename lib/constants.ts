@@ -435,6 +435,17 @@ export const RELATION_TYPE_NAMES: Readonly<Record<number, string>> = {
   5: "SingleBusRelations",
 };
 
+/** `MAX_DEVICE_ID_LEN`: a device ID, hardware ID, compatible ID or device instance ID is shorter ("Device Instance IDs"). */
+export const MAX_DEVICE_ID_LEN = 200;
+/**
+ * `REGSTR_VAL_MAX_HCID_LEN`: the most characters a hardware or compatible ID list may have, counting
+ * the NUL after each ID and the final NUL ("Hardware IDs", "Compatible IDs"; regstr.h). Such a list
+ * holds at most 64 IDs.
+ */
+export const REGSTR_VAL_MAX_HCID_LEN = 1024;
+/** The most IDs a hardware or compatible ID list may hold ("Hardware IDs", "Compatible IDs"). */
+export const MAX_IDS_PER_LIST = 64;
+
 /** `BusQueryDeviceID` (0), a BUS_QUERY_ID_TYPE. */
 export const BusQueryDeviceID = 0;
 /** `BusQueryHardwareIDs` (1). */

@@ -48,9 +48,12 @@ import {
   IRP_MN_START_DEVICE,
   IRP_MN_STOP_DEVICE,
   IRP_MN_SURPRISE_REMOVAL,
+  MAX_DEVICE_ID_LEN,
+  MAX_IDS_PER_LIST,
   PNP_DEVICE_FAILED,
   PNP_DEVICE_REMOVED,
   PNP_DEVICE_STATE_NAMES,
+  REGSTR_VAL_MAX_HCID_LEN,
   RemovalRelations,
 } from "../constants.ts";
 import {
@@ -457,6 +460,8 @@ export class PnpManager {
     const compatibleIds = Array.isArray(compat) ? compat as string[] : [];
     for (const id of hardwareIds) this.#validateId(pdo, id, 3, false);
     for (const id of compatibleIds) this.#validateId(pdo, id, 4, false);
+    this.#validateIdList(pdo, hardwareIds, 3);
+    this.#validateIdList(pdo, compatibleIds, 4);
     const text = (type: number) => {
       const t = this.sendIrp(node, IRP_MN_QUERY_DEVICE_TEXT, {
         QueryDeviceText: { DeviceTextType: type, LocaleId: 0x409 },
@@ -486,7 +491,7 @@ export class PnpManager {
     }
     const full = `${deviceId}\\${instancePart}`;
     const limit = caps.UniqueID ? 199 : 172;
-    if (full.length >= 200 || deviceId.length + instanceId.length >= limit) {
+    if (full.length >= MAX_DEVICE_ID_LEN || deviceId.length + instanceId.length >= limit) {
       sys.violate(
         "PnpInvalidId",
         `Device instance ID '${full}' is too long`,
@@ -533,7 +538,7 @@ export class PnpManager {
     });
     const slashes = id.split("\\").length - 1;
     const shape = isDeviceId ? slashes !== 1 : kind === 2 ? slashes !== 0 : slashes > 1;
-    if (bad || shape || id.length >= 200 || (isDeviceId && id === "")) {
+    if (bad || shape || id.length >= MAX_DEVICE_ID_LEN || (isDeviceId && id === "")) {
       const which = ["", "DeviceID", "InstanceID", "HardwareIDs", "CompatibleIDs"][kind];
       this.#sys.violate(
         "PnpInvalidId",
@@ -543,6 +548,24 @@ export class PnpManager {
         pdo,
       );
     }
+  }
+
+  /**
+   * A hardware or compatible ID list within its documented size: at most 64 IDs and
+   * REGSTR_VAL_MAX_HCID_LEN characters with every NUL ("Hardware IDs", "Compatible IDs").
+   */
+  #validateIdList(pdo: DeviceObject, ids: readonly string[], kind: 3 | 4): void {
+    let chars = 1; // the final NUL
+    for (const id of ids) chars += id.length + 1;
+    if (ids.length <= MAX_IDS_PER_LIST && chars <= REGSTR_VAL_MAX_HCID_LEN) return;
+    const which = kind === 3 ? "HardwareIDs" : "CompatibleIDs";
+    this.#sys.violate(
+      "PnpInvalidId",
+      `Invalid ${which} list from ${pdo}: ${ids.length} IDs, ${chars} characters with their NULs ` +
+        `(at most ${MAX_IDS_PER_LIST} IDs and ${REGSTR_VAL_MAX_HCID_LEN} characters)`,
+      [pdo.serial, 0, kind],
+      pdo,
+    );
   }
 
   /** Installs drivers for a new device, builds its stack (AddDevice) and starts it. */

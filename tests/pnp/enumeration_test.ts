@@ -238,6 +238,46 @@ Deno.test("windows-docs.md 5.2 (Lengths: each hardware or compatible ID < MAX_DE
   );
 });
 
+Deno.test("Hardware IDs / Compatible IDs (an ID list holds at most 64 IDs and REGSTR_VAL_MAX_HCID_LEN = 1024 characters, counting the NUL after each ID and the final NUL): the largest legal lists start; one ID or one character more is bug check 0xCA, parameter 1 = 0x3", () => {
+  const sixtyFour = Array.from({ length: 64 }, (_, i) => `ROOT\\MANY${i}`);
+  const many = boot();
+  assert.equal(
+    many.devnode(many.plugIn({ hardwareIds: sixtyFour, rawDeviceOk: true }))?.state,
+    "Started",
+  );
+  assertInvalidId(
+    bugCheckOf(() =>
+      boot().plugIn({ hardwareIds: [...sixtyFour, "ROOT\\MANY64"], rawDeviceOk: true })
+    ),
+    3,
+  );
+  // Five IDs of 199 characters take 5 * 200 + 1 = 1001 characters; a sixth of 22 brings the list
+  // to exactly 1024, one of 23 to 1025.
+  const list = (last: number) => [
+    ...Array.from({ length: 5 }, (_, i) => idOfLength(199, `ROOT${i}`)),
+    idOfLength(last),
+  ];
+  const full = boot();
+  const pdo = full.plugIn({
+    hardwareIds: ["ROOT\\FULL"],
+    compatibleIds: list(22),
+    rawDeviceOk: true,
+  });
+  assert.equal(full.devnode(pdo)?.state, "Started");
+  assertInvalidId(
+    bugCheckOf(() =>
+      boot().plugIn({ hardwareIds: ["ROOT\\FULL"], compatibleIds: list(23), rawDeviceOk: true })
+    ),
+    4,
+  );
+  assertInvalidId(
+    bugCheckOf(() =>
+      boot().plugIn({ deviceId: "ROOT\\FULL", hardwareIds: list(23), rawDeviceOk: true })
+    ),
+    3,
+  );
+});
+
 Deno.test("windows-docs.md 5.2 (Lengths: device ID + instance ID < 199 when UniqueID is TRUE): 198 characters are accepted and the device starts; 199 are bug check 0xCA, parameter 1 = 0x3", () => {
   const deviceId = idOfLength(197);
   const m = boot();
