@@ -830,22 +830,31 @@ export class PnpManager {
    */
   removalSet(node: DevNode, relations: readonly number[] = [RemovalRelations]): DevNode[] {
     const set: DevNode[] = [];
+    const seen = new Set<DevNode>();
     const add = (n: DevNode) => {
-      if (set.includes(n)) return;
+      if (seen.has(n)) return;
+      seen.add(n);
       set.push(n);
       for (const c of n.children) add(c);
     };
     add(node);
-    for (const relation of relations) {
-      if (node.state !== "Started") break;
-      const r = this.sendIrp(node, IRP_MN_QUERY_DEVICE_RELATIONS, {
-        QueryDeviceRelations: { Type: relation },
-      });
-      if (NT_SUCCESS(r.status) && Array.isArray(r.information)) {
-        for (const d of r.information as unknown[]) {
-          const rel = this.nodeOf(d);
-          if (d instanceof DeviceObject) d.references = Math.max(0, d.references - 1);
-          if (rel) add(rel);
+    // Every device that goes is asked for its removal relations, which go too, with their
+    // descendants, and are asked in turn (ReactOS IopPrepareDeviceForRemoval, wine-reactos.md
+    // 12.3: "each removal relation is recursively query-removed, then each child"). Only the
+    // device being ejected is asked for EjectionRelations (IRP_MN_QUERY_DEVICE_RELATIONS).
+    for (let i = 0; i < set.length; i++) {
+      const n = set[i]!;
+      if (n.state !== "Started") continue;
+      for (const relation of n === node ? relations : [RemovalRelations]) {
+        const r = this.sendIrp(n, IRP_MN_QUERY_DEVICE_RELATIONS, {
+          QueryDeviceRelations: { Type: relation },
+        });
+        if (NT_SUCCESS(r.status) && Array.isArray(r.information)) {
+          for (const d of r.information as unknown[]) {
+            const rel = this.nodeOf(d);
+            if (d instanceof DeviceObject) d.references = Math.max(0, d.references - 1);
+            if (rel) add(rel);
+          }
         }
       }
     }

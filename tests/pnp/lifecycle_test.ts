@@ -175,7 +175,11 @@ Deno.test("postponing-pnp-irp-processing-until-lower-drivers-finish: START is ha
 
 // ---- Orderly removal --------------------------------------------------------------------------------
 
-Deno.test("state-transitions-for-pnp-devices (orderly removal; Wine/ReactOS 12.3): QUERY_REMOVE over the subtree, then REMOVE, children before parents", () => {
+// The relations are gathered first, from every device that goes: "Handling an IRP_MN_QUERY_REMOVE_DEVICE
+// Request" has PnP notify the registrants of the device, its descendants and its relations before any
+// QUERY_REMOVE IRP, so it knows them by then. (ReactOS asks each device right after its QUERY_REMOVE,
+// wine-reactos.md 12.3; the documentation decides.)
+Deno.test("state-transitions-for-pnp-devices (orderly removal): every device that goes is asked for its RemovalRelations, then QUERY_REMOVE goes over the subtree, then REMOVE, children before parents", () => {
   const { m, bus } = busWithTwoChildren();
   const from = mark(m);
   assertStatus(m.requestRemoval(bus), STATUS_SUCCESS);
@@ -188,6 +192,8 @@ Deno.test("state-transitions-for-pnp-devices (orderly removal; Wine/ReactOS 12.3
     ]),
     [
       "ROOT\\BUS\\0 QUERY_DEVICE_RELATIONS(RemovalRelations)",
+      "BUS\\KID\\0 QUERY_DEVICE_RELATIONS(RemovalRelations)",
+      "BUS\\KID\\1 QUERY_DEVICE_RELATIONS(RemovalRelations)",
       "BUS\\KID\\0 QUERY_REMOVE_DEVICE",
       "BUS\\KID\\1 QUERY_REMOVE_DEVICE",
       "ROOT\\BUS\\0 QUERY_REMOVE_DEVICE",
@@ -562,8 +568,64 @@ Deno.test("IRP_MN_QUERY_DEVICE_RELATIONS: an eject also takes the device's Remov
   const from = mark(m);
   assertStatus(m.eject(tied), STATUS_SUCCESS);
   assert.deepEqual(irpSequence(m, "ROOT\\OTHER\\0", from), [
+    "QUERY_DEVICE_RELATIONS(RemovalRelations)",
     "QUERY_REMOVE_DEVICE",
     "REMOVE_DEVICE",
   ]);
   assert.equal(m.devnode(other)?.state, "Removed");
+});
+
+/** A function driver whose FDO reports `relation()` as its only removal relation. */
+function relatedDriver(name: string, hardwareId: string, relation: () => DeviceObject) {
+  return functionDriver(name, [hardwareId], {
+    hooks: {
+      [IRP_MN_QUERY_DEVICE_RELATIONS]: (k, fdo, irp) => {
+        const type = k.IoGetCurrentIrpStackLocation(irp).Parameters.QueryDeviceRelations?.Type;
+        if (type !== RemovalRelations) return undefined;
+        const other = relation();
+        k.ObReferenceObject(other);
+        irp.IoStatus.Information = [other];
+        irp.IoStatus.Status = STATUS_SUCCESS;
+        k.IoSkipCurrentIrpStackLocation(irp);
+        return k.IoCallDriver(fdo.DeviceExtension.LowerDeviceObject as DeviceObject, irp);
+      },
+    },
+  });
+}
+
+Deno.test("IRP_MN_QUERY_DEVICE_RELATIONS (RemovalRelations): a child's removal relation goes with the child's parent, and that relation's own relation too; each is asked once and query-removed before anything is removed (wine-reactos.md 12.3: each removal relation is recursively query-removed)", () => {
+  const m = boot();
+  m.loadDriver(functionDriver("last", ["ROOT\\LAST"]));
+  const last = m.plugIn("ROOT\\LAST");
+  m.loadDriver(relatedDriver("middle", "ROOT\\MIDDLE", () => last));
+  const middle = m.plugIn("ROOT\\MIDDLE");
+  m.loadDriver(functionDriver("bus", ["ROOT\\BUS"]));
+  m.loadDriver(relatedDriver("kid", "BUS\\KID", () => middle));
+  const bus = m.plugIn("ROOT\\BUS");
+  m.plugIn("BUS\\KID", bus);
+  const from = mark(m);
+  assertStatus(m.requestRemoval(bus), STATUS_SUCCESS);
+  const all = irpSequenceAll(m, from, [
+    "QUERY_DEVICE_RELATIONS",
+    "QUERY_REMOVE_DEVICE",
+    "REMOVE_DEVICE",
+  ]);
+  assert.deepEqual(all.filter((e) => e.includes("QUERY_DEVICE_RELATIONS")), [
+    "ROOT\\BUS\\0 QUERY_DEVICE_RELATIONS(RemovalRelations)",
+    "BUS\\KID\\0 QUERY_DEVICE_RELATIONS(RemovalRelations)",
+    "ROOT\\MIDDLE\\0 QUERY_DEVICE_RELATIONS(RemovalRelations)",
+    "ROOT\\LAST\\0 QUERY_DEVICE_RELATIONS(RemovalRelations)",
+  ]);
+  for (const id of ["BUS\\KID\\0", "ROOT\\MIDDLE\\0", "ROOT\\LAST\\0", "ROOT\\BUS\\0"]) {
+    assert.deepEqual(
+      irpSequence(m, id, from).filter((e) => !e.startsWith("QUERY_DEVICE_RELATIONS")),
+      ["QUERY_REMOVE_DEVICE", "REMOVE_DEVICE"],
+      id,
+    );
+  }
+  // Every QUERY_REMOVE comes before the first REMOVE.
+  const lastQuery = all.findLastIndex((e) => e.endsWith("QUERY_REMOVE_DEVICE"));
+  assert.ok(lastQuery < all.findIndex((e) => e.endsWith(" REMOVE_DEVICE")), all.join("\n"));
+  assert.equal(m.devnode(middle)?.state, "Removed");
+  assert.equal(m.devnode(last)?.state, "Removed");
 });
