@@ -54,6 +54,8 @@ export {
   FileObject,
   type IO_STACK_LOCATION,
   type IO_STATUS_BLOCK,
+  IoWorkItem,
+  type IoWorkItemRoutine,
   Irp,
 } from "./lib/io/objects.ts";
 export type { DevNodeState } from "./lib/pnp/devnode.ts";

@@ -435,6 +435,13 @@ export const RELATION_TYPE_NAMES: Readonly<Record<number, string>> = {
   5: "SingleBusRelations",
 };
 
+/** `CriticalWorkQueue` (0), a WORK_QUEUE_TYPE. */
+export const CriticalWorkQueue = 0;
+/** `DelayedWorkQueue` (1), a WORK_QUEUE_TYPE: the one drivers must give IoQueueWorkItem ("IoQueueWorkItem"). */
+export const DelayedWorkQueue = 1;
+/** `HyperCriticalWorkQueue` (2), a WORK_QUEUE_TYPE. */
+export const HyperCriticalWorkQueue = 2;
+
 /** `MAX_DEVICE_ID_LEN`: a device ID, hardware ID, compatible ID or device instance ID is shorter ("Device Instance IDs"). */
 export const MAX_DEVICE_ID_LEN = 200;
 /**

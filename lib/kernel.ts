@@ -13,7 +13,13 @@ import { ntStatusName } from "./ntstatus.ts";
 import type { RegData } from "./registry/data.ts";
 import * as rtl from "./registry/rtl.ts";
 import * as io from "./io/iomgr.ts";
-import type { CompletionRoutine, IO_STACK_LOCATION, Irp } from "./io/objects.ts";
+import type {
+  CompletionRoutine,
+  IO_STACK_LOCATION,
+  IoWorkItem,
+  IoWorkItemRoutine,
+  Irp,
+} from "./io/objects.ts";
 import * as devreg from "./pnp/devreg.ts";
 import * as props from "./pnp/properties.ts";
 import type {
@@ -423,6 +429,38 @@ export class Kernel {
       { DeviceObject },
       () => io.IoDeleteDevice(this._sys, DeviceObject),
     );
+  }
+
+  /** `IoAllocateWorkItem`: a work item for one of the caller's device objects (null when it cannot be). */
+  IoAllocateWorkItem(DeviceObject: DeviceObject): IoWorkItem | null {
+    return this.invoke(
+      "IoAllocateWorkItem",
+      { DeviceObject },
+      () => io.IoAllocateWorkItem(this._sys, DeviceObject),
+    );
+  }
+
+  /**
+   * `IoQueueWorkItem`: `WorkerRoutine(k, DeviceObject, Context)` runs later at PASSIVE_LEVEL in a
+   * system worker thread: the next `settle()`, or while PnP waits for a pending IRP. Drivers must give
+   * DelayedWorkQueue.
+   */
+  IoQueueWorkItem(
+    IoWorkItem: IoWorkItem,
+    WorkerRoutine: IoWorkItemRoutine,
+    QueueType: number,
+    Context: unknown = null,
+  ): void {
+    this.invoke(
+      "IoQueueWorkItem",
+      { IoWorkItem, QueueType },
+      () => io.IoQueueWorkItem(this._sys, IoWorkItem, WorkerRoutine, QueueType, Context),
+    );
+  }
+
+  /** `IoFreeWorkItem`: frees a work item that is not queued (its routine may free it). */
+  IoFreeWorkItem(IoWorkItem: IoWorkItem): void {
+    this.invoke("IoFreeWorkItem", { IoWorkItem }, () => io.IoFreeWorkItem(IoWorkItem));
   }
 
   /** `IoCallDriver`: sends an IRP to the next-lower driver (the trace records it as an IRP dispatch). */

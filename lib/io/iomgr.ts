@@ -53,6 +53,8 @@ import {
   DriverObject,
   type DriverSpec,
   FileObject,
+  IoWorkItem,
+  type IoWorkItemRoutine,
   Irp,
   SL_INVOKE_ON_ERROR,
   SL_INVOKE_ON_SUCCESS,
@@ -73,6 +75,8 @@ export class IoManager {
   fileSerial = 0;
   /** Auto-generated device names (`\Device\00000001`). */
   autoName = 0;
+  /** Work item ids. */
+  workItems = 0;
 
   /** The dispatch routines running now, innermost last (what the verifier checks). */
   readonly dispatches: DispatchRecord[] = [];
@@ -178,6 +182,51 @@ export function IoDetachDevice(sys: System, TargetDevice: DeviceObject): void {
   if (!above) return;
   above.lower = null;
   TargetDevice.AttachedDevice = null;
+}
+
+/** `IoAllocateWorkItem`: a work item for one of the caller's device objects, or null for a bad one. */
+export function IoAllocateWorkItem(sys: System, device: DeviceObject): IoWorkItem | null {
+  if (!(device instanceof DeviceObject) || device.deleted) return null;
+  return new IoWorkItem(device, ++sys.io.workItems);
+}
+
+/**
+ * `IoQueueWorkItem`: the routine runs later, at PASSIVE_LEVEL in a system worker thread (the work
+ * queue `settle()` drains), with the work item's device object and `Context`. Until it has run, the
+ * device object is referenced and its driver stays loaded ("System Worker Threads"). A work item
+ * that is already queued, or freed, is not queued again.
+ */
+export function IoQueueWorkItem(
+  sys: System,
+  IoWorkItem_: IoWorkItem,
+  WorkerRoutine: IoWorkItemRoutine,
+  _QueueType: number,
+  Context: unknown,
+): void {
+  if (!(IoWorkItem_ instanceof IoWorkItem) || typeof WorkerRoutine !== "function") return;
+  if (IoWorkItem_.queued || IoWorkItem_.freed) return;
+  const item = IoWorkItem_;
+  const device = item.DeviceObject;
+  const driver = device.DriverObject;
+  item.queued = true;
+  device.references++;
+  driver.workItemsQueued++;
+  sys.pnp.enqueueWork(`work item ${item.id} of ${driver.name}`, () => {
+    // The system dequeues the item before it runs the routine, which may free or requeue it.
+    item.queued = false;
+    try {
+      runDriverRoutine(sys, driver, "WorkItem", () => WorkerRoutine(sys.kernel, device, Context));
+    } finally {
+      device.references = Math.max(0, device.references - 1);
+      driver.workItemsQueued--;
+    }
+    sys.pnp.driverMayUnload(driver);
+  });
+}
+
+/** `IoFreeWorkItem`: a queued work item is not freed ("Only free a work item that is not currently queued"). */
+export function IoFreeWorkItem(IoWorkItem_: IoWorkItem): void {
+  if (IoWorkItem_ instanceof IoWorkItem && !IoWorkItem_.queued) IoWorkItem_.freed = true;
 }
 
 /** `IoDeleteDevice`. */

@@ -90,6 +90,8 @@ export class DriverObject {
   wasLoaded = false;
   /** DriverEntry's status (STATUS_NOT_SAFE_MODE_DRIVER when a safe boot did not run it). */
   entryStatus = 0;
+  /** Work items queued for its devices and not yet run: they keep it loaded ("System Worker Threads"). */
+  workItemsQueued = 0;
   /** DriverEntry was called (a safe boot skips the drivers SafeBoot\Minimal does not name). */
   entryRan = false;
   /** Driver-wide state a driver keeps (its globals). */
@@ -195,6 +197,35 @@ export class DeviceObject {
     return this.toString();
   }
 }
+
+/**
+ * `IO_WORKITEM` (opaque in the WDK), from IoAllocateWorkItem: a work item a driver queues with
+ * IoQueueWorkItem for a system worker thread, tied to one of its device objects.
+ */
+export class IoWorkItem {
+  /** The device object IoAllocateWorkItem was given (the routine receives it). */
+  readonly DeviceObject: DeviceObject;
+  /** A serial number for the trace. */
+  readonly id: number;
+  /** Queued and not yet run. */
+  queued = false;
+  /** Freed by IoFreeWorkItem. */
+  freed = false;
+
+  /** Creates a work item; IoAllocateWorkItem does this. */
+  constructor(DeviceObject: DeviceObject, id: number) {
+    this.DeviceObject = DeviceObject;
+    this.id = id;
+  }
+
+  /** How the trace shows it. */
+  [traceDescription](): string {
+    return `IO_WORKITEM#${this.id} (${this.DeviceObject})`;
+  }
+}
+
+/** `IO_WORKITEM_ROUTINE`: runs at PASSIVE_LEVEL in a system thread with the work item's device object and the context. */
+export type IoWorkItemRoutine = (k: Kernel, DeviceObject: DeviceObject, Context: unknown) => void;
 
 /** `FILE_OBJECT`: an open of a device, by an application handle or IoGetDeviceObjectPointer. */
 export class FileObject {

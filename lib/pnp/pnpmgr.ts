@@ -256,6 +256,11 @@ export class PnpManager {
     this.#queue.enqueue({ name, run: () => this.#sys.as(PNP_FRAME, run) });
   }
 
+  /** Puts a system worker thread's job (a driver's work item) on the one work queue, after what is there. */
+  enqueueWork(name: string, run: () => void): void {
+    this.#queue.enqueue({ name, run });
+  }
+
   /**
    * Sends an IRP (PnP unless `major` says otherwise) to the top of a device's stack, or `target`, and
    * waits for it: while it is pending, the queue is settled. Runs as the PnP manager unless `frame`
@@ -325,7 +330,7 @@ export class PnpManager {
     }
     if (
       !driver.loaded || driver === this.pnpDriver || driver.devices.length > 0 ||
-      driver.references > 0
+      driver.references > 0 || driver.workItemsQueued > 0
     ) return;
     if (!driver.hadDevices) return;
     const unload = driver.DriverUnload;

@@ -10,13 +10,16 @@ import assert from "node:assert/strict";
 import {
   boot,
   BugCheck,
+  DelayedWorkQueue,
   type DeviceObject,
   DISPATCH_LEVEL,
   type DriverObject,
   GUID_DEVINTERFACE_NET,
+  IoWorkItem,
   type Irp,
   IRP_MN_NAMES,
   IRP_MN_QUERY_STOP_DEVICE,
+  IRP_MN_REMOVE_DEVICE,
   IRP_MN_START_DEVICE,
   type IrpEvent,
   type Kernel,
@@ -159,9 +162,9 @@ Deno.test("IoCompleteRequest: after STATUS_MORE_PROCESSING_REQUIRED nothing abov
 
 /**
  * A stack that pends START: `ROOT\PENDED` with function driver `pended` over the lower filter
- * `pender`. The filter marks START pending and returns STATUS_PENDING; the model has no
- * IoQueueWorkItem, so its worker thread is an action on the PnP work queue, which the PnP manager
- * runs while it waits for the IRP: the worker passes START down to the bus driver. The function
+ * `pender`. The filter marks START pending, queues a work item (IoQueueWorkItem) and returns
+ * STATUS_PENDING; the system worker thread runs the work item while the PnP manager waits for the
+ * IRP, and the work item passes START down to the bus driver. The function
  * driver passes START down with a completion routine that records PendingReturned and, as every
  * completion routine must when it is set, propagates the pending mark with IoMarkIrpPending.
  */
@@ -174,14 +177,13 @@ function pendingStartMachine(log: string[], options: { pend: boolean }) {
         if (!options.pend) return undefined;
         const lower = filter.DeviceExtension.LowerDeviceObject as DeviceObject;
         k.IoMarkIrpPending(irp);
-        m.queue.enqueue({
-          name: "pender worker: pass START down",
-          run: () => {
-            log.push(`worker runs; device ${m.devnode(instance)?.state}`);
-            k.IoSkipCurrentIrpStackLocation(irp);
-            k.IoCallDriver(lower, irp);
-          },
-        });
+        const item = k.IoAllocateWorkItem(filter)!;
+        k.IoQueueWorkItem(item, (kw) => {
+          log.push(`worker runs; device ${m.devnode(instance)?.state}`);
+          kw.IoFreeWorkItem(item);
+          kw.IoSkipCurrentIrpStackLocation(irp);
+          kw.IoCallDriver(lower, irp);
+        }, DelayedWorkQueue);
         log.push("pender returns STATUS_PENDING");
         return STATUS_PENDING;
       },
@@ -401,4 +403,76 @@ Deno.test("A driver's ObReferenceObject is a traced routine call like ObDerefere
   assert.equal(pdo.references, before);
   const calls = m.trace.slice(from).flatMap((e) => e.kind === "call" ? [e.routine] : []);
   assert.deepEqual(calls, ["ObReferenceObject", "ObDereferenceObject"]);
+});
+
+Deno.test("IoQueueWorkItem: the routine runs later, at PASSIVE_LEVEL in a system thread, as the driver, with the work item's device object and the context, even when queued at DISPATCH_LEVEL (IO_WORKITEM_ROUTINE: 'runs at IRQL = PASSIVE_LEVEL and in a system thread context'; IoQueueWorkItem: IRQL <= DISPATCH_LEVEL)", () => {
+  const m = boot();
+  const pdo = m.plugIn("ROOT\\WORKER");
+  const k = m.kernel;
+  const ran: string[] = [];
+  const item = k.IoAllocateWorkItem(pdo)!;
+  assert.ok(item instanceof IoWorkItem);
+  const old = k.KeRaiseIrql(DISPATCH_LEVEL);
+  k.IoQueueWorkItem(
+    item,
+    (kw, device, context) => {
+      ran.push(`${device === pdo} ${context} IRQL ${kw.KeGetCurrentIrql()}`);
+      kw.ObReferenceObject(device);
+      kw.ObDereferenceObject(device);
+    },
+    DelayedWorkQueue,
+    "ctx",
+  );
+  k.KeLowerIrql(old);
+  assert.equal(ran.length, 0, "nothing runs until the worker thread gets to it");
+  const from = mark(m);
+  m.settle();
+  assert.deepEqual(ran, ["true ctx IRQL 0"]);
+  const calls = m.trace.slice(from).flatMap((e) =>
+    e.kind === "call" ? [`${e.caller} ${e.routine}`] : []
+  );
+  // The PDO's driver (the model's bus, PnpManager) owns the work item: its routine is the caller.
+  assert.deepEqual(calls, [
+    "PnpManager!WorkItem ObReferenceObject",
+    "PnpManager!WorkItem ObDereferenceObject",
+  ]);
+  // Requeued after it ran, it runs again; freed, it cannot be queued.
+  k.IoQueueWorkItem(item, () => ran.push("again"), DelayedWorkQueue);
+  k.IoFreeWorkItem(item);
+  m.settle();
+  assert.deepEqual(ran, ["true ctx IRQL 0", "again"], "a queued item is not freed");
+  k.IoFreeWorkItem(item);
+  k.IoQueueWorkItem(item, () => ran.push("after free"), DelayedWorkQueue);
+  m.settle();
+  assert.equal(ran.length, 2);
+  assert.equal(k.IoAllocateWorkItem(null as unknown as DeviceObject), null);
+});
+
+Deno.test("IoQueueWorkItem: a queued work item keeps its driver loaded: the driver whose last device is removed while its work item waits unloads only after the routine ran ('System Worker Threads': IoQueueWorkItem references the device object so the driver is not unloaded)", () => {
+  const m = boot();
+  const events: string[] = [];
+  m.loadDriver(functionDriver("lingering", ["ROOT\\LINGER"], {
+    Unload: () => {
+      events.push("Unload");
+    },
+    hooks: {
+      [IRP_MN_REMOVE_DEVICE]: (k: Kernel, fdo: DeviceObject, irp: Irp) => {
+        const item = k.IoAllocateWorkItem(fdo)!;
+        k.IoQueueWorkItem(item, (kw, device) => {
+          events.push(`work item (device deleted: ${device.deleted})`);
+          kw.IoFreeWorkItem(item);
+        }, DelayedWorkQueue);
+        const lower = fdo.DeviceExtension.LowerDeviceObject as DeviceObject;
+        k.IoSkipCurrentIrpStackLocation(irp);
+        const status = k.IoCallDriver(lower, irp);
+        k.IoDetachDevice(lower);
+        k.IoDeleteDevice(fdo);
+        events.push("FDO deleted");
+        return status;
+      },
+    },
+  }));
+  const pdo = m.plugIn("ROOT\\LINGER");
+  assertStatus(m.requestRemoval(pdo), STATUS_SUCCESS);
+  assert.deepEqual(events, ["FDO deleted", "work item (device deleted: true)", "Unload"]);
 });
