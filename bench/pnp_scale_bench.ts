@@ -189,9 +189,9 @@ function onRoot() {
 }
 
 // Each run's machine is garbage before the next one starts.
-const t = together();
-heap();
 const h = onHubs();
+heap();
+const t = together();
 heap();
 const r = onRoot();
 
