@@ -551,19 +551,7 @@ Deno.test("IRP_MN_QUERY_DEVICE_RELATIONS: an eject also takes the device's Remov
   const m = boot();
   m.loadDriver(functionDriver("other", ["ROOT\\OTHER"]));
   const other = m.plugIn("ROOT\\OTHER");
-  m.loadDriver(functionDriver("tied", ["ROOT\\TIED"], {
-    hooks: {
-      [IRP_MN_QUERY_DEVICE_RELATIONS]: (k, fdo, irp) => {
-        const type = k.IoGetCurrentIrpStackLocation(irp).Parameters.QueryDeviceRelations?.Type;
-        if (type !== RemovalRelations) return undefined;
-        k.ObReferenceObject(other);
-        irp.IoStatus.Information = [other];
-        irp.IoStatus.Status = STATUS_SUCCESS;
-        k.IoSkipCurrentIrpStackLocation(irp);
-        return k.IoCallDriver(fdo.DeviceExtension.LowerDeviceObject as DeviceObject, irp);
-      },
-    },
-  }));
+  m.loadDriver(relatedDriver("tied", "ROOT\\TIED", () => other));
   const tied = m.plugIn({ hardwareIds: ["ROOT\\TIED"], ejectSupported: true });
   const from = mark(m);
   assertStatus(m.eject(tied), STATUS_SUCCESS);
