@@ -57,6 +57,7 @@ export {
   IoWorkItem,
   type IoWorkItemRoutine,
   Irp,
+  KEVENT,
 } from "./lib/io/objects.ts";
 export type { DevNodeState } from "./lib/pnp/devnode.ts";
 export {

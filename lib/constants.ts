@@ -435,6 +435,17 @@ export const RELATION_TYPE_NAMES: Readonly<Record<number, string>> = {
   5: "SingleBusRelations",
 };
 
+/** `NotificationEvent` (0), an EVENT_TYPE: stays signaled until cleared; a set wakes every waiter. */
+export const NotificationEvent = 0;
+/** `SynchronizationEvent` (1), an EVENT_TYPE: a satisfied wait resets it (one waiter at a time). */
+export const SynchronizationEvent = 1;
+/** `Executive` (0), the KWAIT_REASON drivers give KeWaitForSingleObject. */
+export const Executive = 0;
+/** `KernelMode` (0), a KPROCESSOR_MODE. */
+export const KernelMode = 0;
+/** `UserMode` (1), a KPROCESSOR_MODE. */
+export const UserMode = 1;
+
 /** `CriticalWorkQueue` (0), a WORK_QUEUE_TYPE. */
 export const CriticalWorkQueue = 0;
 /** `DelayedWorkQueue` (1), a WORK_QUEUE_TYPE: the one drivers must give IoQueueWorkItem ("IoQueueWorkItem"). */

@@ -9,7 +9,7 @@
 import { describe, describeArgs } from "./trace/describe.ts";
 import type { CallEvent } from "./trace/trace.ts";
 import type { Handle } from "./ob/handles.ts";
-import { ntStatusName } from "./ntstatus.ts";
+import { ntStatusName, STATUS_INVALID_PARAMETER } from "./ntstatus.ts";
 import type { RegData } from "./registry/data.ts";
 import * as rtl from "./registry/rtl.ts";
 import * as io from "./io/iomgr.ts";
@@ -27,11 +27,12 @@ import type {
   NotificationEntry,
   TARGET_DEVICE_CUSTOM_NOTIFICATION,
 } from "./pnp/notify.ts";
-import { BusRelations, RELATION_TYPE_NAMES } from "./constants.ts";
+import { APC_LEVEL, BusRelations, RELATION_TYPE_NAMES } from "./constants.ts";
 import {
   DeviceObject,
   DriverObject,
   FileObject,
+  KEVENT,
   SL_PENDING_RETURNED as SL_PENDING,
 } from "./io/objects.ts";
 import * as zw from "./registry/zw.ts";
@@ -42,7 +43,14 @@ export type { KeyInformation, KeyValueInformation, OBJECT_ATTRIBUTES } from "./r
 export type { RTL_QUERY_REGISTRY_TABLE } from "./registry/rtl.ts";
 
 /** Routines whose C return value is not an NTSTATUS (the trace records it as a result). */
-const NOT_NTSTATUS = new Set(["KeRaiseIrql", "KeLowerIrql", "KeGetCurrentIrql"]);
+const NOT_NTSTATUS = new Set([
+  "KeRaiseIrql",
+  "KeLowerIrql",
+  "KeGetCurrentIrql",
+  "KeSetEvent",
+  "KeResetEvent",
+  "KeReadStateEvent",
+]);
 
 /**
  * The kernel routines of one machine. Get it from `machine.kernel`; drivers receive it as `k`.
@@ -428,6 +436,84 @@ export class Kernel {
       "IoDeleteDevice",
       { DeviceObject },
       () => io.IoDeleteDevice(this._sys, DeviceObject),
+    );
+  }
+
+  /** `KeInitializeEvent`: makes the caller's KEVENT (`new KEVENT()`) a NotificationEvent or SynchronizationEvent, signaled or not. */
+  KeInitializeEvent(Event: KEVENT, Type: number, State: boolean): void {
+    this.invoke("KeInitializeEvent", { Event, Type, State }, () => {
+      io.KeInitializeEvent(this._sys, Event, Type, State);
+    });
+  }
+
+  /** `KeSetEvent`: signals the event and returns its previous state (non-zero if it was signaled). */
+  KeSetEvent(Event: KEVENT, Increment: number, Wait: boolean): number {
+    return this.invoke("KeSetEvent", { Event, Increment, Wait }, () => io.KeSetEvent(Event));
+  }
+
+  /** `KeClearEvent`: the event is not signaled. */
+  KeClearEvent(Event: KEVENT): void {
+    this.invoke("KeClearEvent", { Event }, () => {
+      io.KeResetEvent(Event);
+    });
+  }
+
+  /** `KeResetEvent`: the event is not signaled; returns its previous state. */
+  KeResetEvent(Event: KEVENT): number {
+    return this.invoke("KeResetEvent", { Event }, () => io.KeResetEvent(Event));
+  }
+
+  /** `KeReadStateEvent`: non-zero if the event is signaled. */
+  KeReadStateEvent(Event: KEVENT): number {
+    return this.invoke(
+      "KeReadStateEvent",
+      { Event },
+      () => Event instanceof KEVENT && Event.signaled ? 1 : 0,
+    );
+  }
+
+  /**
+   * `KeWaitForSingleObject` on an event: STATUS_SUCCESS once it is signaled (the other threads, the
+   * work queue, run while this one waits), STATUS_TIMEOUT when a finite `Timeout` elapses first (a
+   * zero one only polls). `Timeout` is in 100 ns units as in the WDK; null waits forever, and an
+   * event nothing can set any more is then a hang (PnpHangError). A non-zero timeout needs
+   * IRQL <= APC_LEVEL ("KeWaitForSingleObject": "if Timeout = NULL or *Timeout != 0, the caller must
+   * be running at IRQL <= APC_LEVEL").
+   */
+  KeWaitForSingleObject(
+    Object: KEVENT,
+    WaitReason: number,
+    WaitMode: number,
+    Alertable: boolean,
+    Timeout: number | bigint | null = null,
+  ): number {
+    return this.invoke(
+      "KeWaitForSingleObject",
+      { Object, WaitReason, WaitMode, Alertable, Timeout },
+      () => {
+        const sys = this._sys;
+        const polls = Timeout === 0 || Timeout === 0n;
+        const irql = sys.caller.irql;
+        if (!polls && irql > APC_LEVEL) {
+          sys.violate(
+            "IrqlRequirement",
+            `KeWaitForSingleObject with a non-zero timeout at IRQL ${irql}; it requires IRQL <= APC_LEVEL`,
+            [irql, 0, 0],
+          );
+        }
+        // The model's answer to a wait on something that is not a dispatcher object.
+        if (!(Object instanceof KEVENT)) return STATUS_INVALID_PARAMETER;
+        return sys.pnp.waitForEvent(Object, Timeout);
+      },
+    );
+  }
+
+  /** `IoForwardIrpSynchronously`: sends the IRP to `DeviceObject` and waits for it to complete there; FALSE when no stack location is left. */
+  IoForwardIrpSynchronously(DeviceObject: DeviceObject, Irp: Irp): boolean {
+    return this.invoke(
+      "IoForwardIrpSynchronously",
+      { DeviceObject, Irp },
+      () => io.IoForwardIrpSynchronously(this._sys, DeviceObject, Irp),
     );
   }
 

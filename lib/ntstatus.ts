@@ -30,6 +30,11 @@ export interface NtStatusInfo {
  */
 export const NTSTATUS_TABLE: readonly NtStatusInfo[] = [
   { name: "STATUS_SUCCESS", value: 0x00000000, meaning: "The operation completed successfully" },
+  {
+    name: "STATUS_TIMEOUT",
+    value: 0x00000102,
+    meaning: "The wait's timeout elapsed before the object was signaled",
+  },
   { name: "STATUS_PENDING", value: 0x00000103, meaning: "The operation will complete later" },
   {
     name: "STATUS_REPARSE",
@@ -240,6 +245,8 @@ export function ntStatusName(status: number): string {
 
 /** `STATUS_SUCCESS` (0x00000000). */
 export const STATUS_SUCCESS = 0x00000000;
+/** `STATUS_TIMEOUT` (0x00000102). */
+export const STATUS_TIMEOUT = 0x00000102;
 /** `STATUS_PENDING` (0x00000103). */
 export const STATUS_PENDING = 0x00000103;
 /** `STATUS_REPARSE` (0x00000104). */

@@ -26,6 +26,8 @@ import {
   IRP_MN_START_DEVICE,
   IRP_MN_STOP_DEVICE,
   IRP_MN_SURPRISE_REMOVAL,
+  NotificationEvent,
+  SynchronizationEvent,
 } from "../constants.ts";
 import type { Kernel } from "../kernel.ts";
 import {
@@ -35,6 +37,7 @@ import {
   STATUS_INVALID_DEVICE_REQUEST,
   STATUS_MORE_PROCESSING_REQUIRED,
   STATUS_OBJECT_NAME_COLLISION,
+  STATUS_PENDING,
   STATUS_SUCCESS,
 } from "../ntstatus.ts";
 import { RunawayQueueError } from "../queue.ts";
@@ -56,6 +59,7 @@ import {
   IoWorkItem,
   type IoWorkItemRoutine,
   Irp,
+  KEVENT,
   SL_INVOKE_ON_ERROR,
   SL_INVOKE_ON_SUCCESS,
   SL_PENDING_RETURNED,
@@ -77,6 +81,8 @@ export class IoManager {
   autoName = 0;
   /** Work item ids. */
   workItems = 0;
+  /** Event ids (KeInitializeEvent). */
+  events = 0;
 
   /** The dispatch routines running now, innermost last (what the verifier checks). */
   readonly dispatches: DispatchRecord[] = [];
@@ -222,6 +228,57 @@ export function IoQueueWorkItem(
     }
     sys.pnp.driverMayUnload(driver);
   });
+}
+
+/** `KeInitializeEvent`: the caller's KEVENT becomes an event of `Type`, signaled or not. */
+export function KeInitializeEvent(sys: System, Event: KEVENT, Type: number, State: boolean): void {
+  if (!(Event instanceof KEVENT)) return;
+  Event.Type = Type === SynchronizationEvent ? SynchronizationEvent : NotificationEvent;
+  Event.signaled = Boolean(State);
+  Event.id = ++sys.io.events;
+}
+
+/** `KeSetEvent`: signals the event; returns its previous state (non-zero if it was signaled). */
+export function KeSetEvent(Event: KEVENT): number {
+  if (!(Event instanceof KEVENT)) return 0;
+  const previous = Event.signaled ? 1 : 0;
+  Event.signaled = true;
+  return previous;
+}
+
+/** `KeResetEvent` (returns the previous state) and `KeClearEvent`: the event is not signaled. */
+export function KeResetEvent(Event: KEVENT): number {
+  if (!(Event instanceof KEVENT)) return 0;
+  const previous = Event.signaled ? 1 : 0;
+  Event.signaled = false;
+  return previous;
+}
+
+/**
+ * `IoForwardIrpSynchronously`: copies the current stack location to the next, sends the IRP to
+ * `device` and waits until that driver has completed it (the IRP is then the caller's again, with
+ * its status in IoStatus). FALSE when there is no next stack location.
+ */
+export function IoForwardIrpSynchronously(sys: System, device: DeviceObject, irp: Irp): boolean {
+  if (!(device instanceof DeviceObject) || !(irp instanceof Irp) || irp.CurrentLocation <= 1) {
+    return false;
+  }
+  IoCopyCurrentIrpStackLocationToNext(irp);
+  const done = new KEVENT();
+  KeInitializeEvent(sys, done, NotificationEvent, false);
+  IoSetCompletionRoutine(
+    irp,
+    () => {
+      KeSetEvent(done);
+      return STATUS_MORE_PROCESSING_REQUIRED;
+    },
+    null,
+    true,
+    true,
+    true,
+  );
+  if (IoCallDriver(sys, device, irp) === STATUS_PENDING) sys.pnp.waitForEvent(done, null);
+  return true;
 }
 
 /** `IoFreeWorkItem`: a queued work item is not freed ("Only free a work item that is not currently queued"). */

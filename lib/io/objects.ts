@@ -224,6 +224,26 @@ export class IoWorkItem {
   }
 }
 
+/**
+ * `KEVENT`: a dispatcher event. A driver gives KeInitializeEvent storage of its own (`new KEVENT()`,
+ * kept in its device extension or on its stack), then sets and waits on it.
+ */
+export class KEVENT {
+  /** NotificationEvent (0) or SynchronizationEvent (1). */
+  Type = 0;
+  /** Signaled (`Header.SignalState` non-zero). */
+  signaled = false;
+  /** A number for the trace, given by KeInitializeEvent. */
+  id = 0;
+
+  /** How the trace shows it. */
+  [traceDescription](): string {
+    return `KEVENT#${this.id} (${this.Type === 1 ? "Synchronization" : "Notification"}, ${
+      this.signaled ? "signaled" : "not signaled"
+    })`;
+  }
+}
+
 /** `IO_WORKITEM_ROUTINE`: runs at PASSIVE_LEVEL in a system thread with the work item's device object and the context. */
 export type IoWorkItemRoutine = (k: Kernel, DeviceObject: DeviceObject, Context: unknown) => void;
 

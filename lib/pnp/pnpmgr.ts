@@ -55,6 +55,7 @@ import {
   PNP_DEVICE_STATE_NAMES,
   REGSTR_VAL_MAX_HCID_LEN,
   RemovalRelations,
+  SynchronizationEvent,
 } from "../constants.ts";
 import {
   BusChild,
@@ -69,6 +70,7 @@ import {
   type DriverSpec,
   FileObject,
   type Irp,
+  type KEVENT,
 } from "../io/objects.ts";
 import {
   NT_SUCCESS,
@@ -76,6 +78,7 @@ import {
   STATUS_NOT_SAFE_MODE_DRIVER,
   STATUS_NOT_SUPPORTED,
   STATUS_SUCCESS,
+  STATUS_TIMEOUT,
   STATUS_UNSUCCESSFUL,
 } from "../ntstatus.ts";
 import type { WorkQueue } from "../queue.ts";
@@ -256,6 +259,43 @@ export class PnpManager {
     this.#queue.enqueue({ name, run: () => this.#sys.as(PNP_FRAME, run) });
   }
 
+  /**
+   * While a thread waits (PnP for a pending IRP, a driver in KeWaitForSingleObject), the other
+   * threads run: queued actions, one at a time, until `done()` holds. False when the queue ran dry
+   * first (nothing left could end the wait).
+   */
+  runQueuedUntil(done: () => boolean): boolean {
+    while (!done()) {
+      const action = this.#queue.shift();
+      if (!action) return false;
+      this.#sys.clock++;
+      action.run();
+    }
+    return true;
+  }
+
+  /**
+   * `KeWaitForSingleObject` on an event: signaled, the wait is satisfied at once (a synchronization
+   * event resets); otherwise the other threads run until one sets it. A zero timeout only polls; a
+   * finite one elapses once nothing is left to run (STATUS_TIMEOUT); with no timeout, an event
+   * nothing can set any more is a hang (PnpHangError), as the thread would wait forever.
+   */
+  waitForEvent(event: KEVENT, timeout: number | bigint | null): number {
+    const zero = timeout === 0 || timeout === 0n;
+    if (!event.signaled && !zero) this.runQueuedUntil(() => event.signaled);
+    if (!event.signaled) {
+      if (timeout === null) {
+        throw new PnpHangError(
+          `KeWaitForSingleObject on KEVENT#${event.id}`,
+          "nothing left to run sets the event, so the thread would wait forever",
+        );
+      }
+      return STATUS_TIMEOUT;
+    }
+    if (event.Type === SynchronizationEvent) event.signaled = false;
+    return STATUS_SUCCESS;
+  }
+
   /** Puts a system worker thread's job (a driver's work item) on the one work queue, after what is there. */
   enqueueWork(name: string, run: () => void): void {
     this.#queue.enqueue({ name, run });
@@ -300,17 +340,10 @@ export class PnpManager {
         options.fileObject ?? null,
       );
       IoCallDriver(sys, target, irp);
-      while (!irp.completed) {
-        const action = this.#queue.shift();
-        if (!action) {
-          throw new PnpHangError(
-            `${
-              major === IRP_MJ_PNP ? IRP_MN_NAMES[minor] : "an I/O request"
-            } for ${node.instanceId}`,
-          );
-        }
-        sys.clock++;
-        action.run();
+      if (!this.runQueuedUntil(() => irp.completed)) {
+        throw new PnpHangError(
+          `${major === IRP_MJ_PNP ? IRP_MN_NAMES[minor] : "an I/O request"} for ${node.instanceId}`,
+        );
       }
       return { status: irp.IoStatus.Status, information: irp.IoStatus.Information, irp };
     });

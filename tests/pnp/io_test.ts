@@ -14,6 +14,7 @@ import {
   type DeviceObject,
   DISPATCH_LEVEL,
   type DriverObject,
+  Executive,
   GUID_DEVINTERFACE_NET,
   IoWorkItem,
   type Irp,
@@ -23,7 +24,10 @@ import {
   IRP_MN_START_DEVICE,
   type IrpEvent,
   type Kernel,
+  KernelMode,
+  KEVENT,
   type Machine,
+  NotificationEvent,
   ntStatusName,
   PnpHangError,
   REG_MULTI_SZ,
@@ -31,6 +35,8 @@ import {
   STATUS_MORE_PROCESSING_REQUIRED,
   STATUS_PENDING,
   STATUS_SUCCESS,
+  STATUS_TIMEOUT,
+  SynchronizationEvent,
 } from "../../mod.ts";
 import {
   assertStatus,
@@ -475,4 +481,139 @@ Deno.test("IoQueueWorkItem: a queued work item keeps its driver loaded: the driv
   const pdo = m.plugIn("ROOT\\LINGER");
   assertStatus(m.requestRemoval(pdo), STATUS_SUCCESS);
   assert.deepEqual(events, ["FDO deleted", "work item (device deleted: true)", "Unload"]);
+});
+
+/**
+ * The function driver of "Postponing PnP IRP processing until lower drivers finish": on START it
+ * sets a completion routine that signals an event and returns STATUS_MORE_PROCESSING_REQUIRED,
+ * calls down, waits on the event if the lower drivers returned STATUS_PENDING, then finishes the
+ * IRP itself. `forward` uses IoForwardIrpSynchronously, which does the same.
+ */
+function waitingDriver(log: string[], forward: boolean) {
+  return functionDriver("waiter", ["ROOT\\PENDED"], {
+    hooks: {
+      [IRP_MN_START_DEVICE]: (k: Kernel, fdo: DeviceObject, irp: Irp) => {
+        const lower = fdo.DeviceExtension.LowerDeviceObject as DeviceObject;
+        if (forward) {
+          log.push(`IoForwardIrpSynchronously ${k.IoForwardIrpSynchronously(lower, irp)}`);
+        } else {
+          const event = new KEVENT();
+          k.KeInitializeEvent(event, NotificationEvent, false);
+          k.IoCopyCurrentIrpStackLocationToNext(irp);
+          k.IoSetCompletionRoutine(
+            irp,
+            (kc: Kernel) => {
+              kc.KeSetEvent(event, 0, false);
+              return STATUS_MORE_PROCESSING_REQUIRED;
+            },
+            null,
+            true,
+            true,
+            true,
+          );
+          const status = k.IoCallDriver(lower, irp);
+          log.push(`IoCallDriver ${ntStatusName(status)}`);
+          if (status === STATUS_PENDING) {
+            const wait = k.KeWaitForSingleObject(event, Executive, KernelMode, false, null);
+            log.push(`KeWaitForSingleObject ${ntStatusName(wait)}`);
+          }
+        }
+        log.push(`lower drivers finished: ${ntStatusName(irp.IoStatus.Status)}`);
+        const status = irp.IoStatus.Status;
+        k.IoCompleteRequest(irp, 0);
+        return status;
+      },
+    },
+  });
+}
+
+for (const forward of [false, true]) {
+  Deno.test(`Postponing PnP IRP processing until lower drivers finish (${forward ? "IoForwardIrpSynchronously" : "KeInitializeEvent, completion routine, KeWaitForSingleObject"}): a lower filter pends START and finishes it from a work item; the function driver waits, then completes START, and the device starts`, () => {
+    const log: string[] = [];
+    const m = boot();
+    m.loadDriver(functionDriver("pender", [], {
+      hooks: {
+        [IRP_MN_START_DEVICE]: (k: Kernel, filter: DeviceObject, irp: Irp) => {
+          k.IoMarkIrpPending(irp);
+          const item = k.IoAllocateWorkItem(filter)!;
+          k.IoQueueWorkItem(item, (kw) => {
+            log.push("work item passes START down");
+            kw.IoFreeWorkItem(item);
+            kw.IoSkipCurrentIrpStackLocation(irp);
+            kw.IoCallDriver(filter.DeviceExtension.LowerDeviceObject as DeviceObject, irp);
+          }, DelayedWorkQueue);
+          return STATUS_PENDING;
+        },
+      },
+    }));
+    m.loadDriver(waitingDriver(log, forward));
+    m.registry.setValue(enumKey("ROOT\\PENDED\\0"), "LowerFilters", REG_MULTI_SZ, ["pender"]);
+    const pdo = m.plugIn("ROOT\\PENDED");
+    assert.deepEqual(
+      log,
+      forward
+        ? [
+          "work item passes START down",
+          "IoForwardIrpSynchronously true",
+          "lower drivers finished: STATUS_SUCCESS",
+        ]
+        : [
+          "IoCallDriver STATUS_PENDING",
+          "work item passes START down",
+          "KeWaitForSingleObject STATUS_SUCCESS",
+          "lower drivers finished: STATUS_SUCCESS",
+        ],
+    );
+    assert.equal(m.devnode(pdo)?.state, "Started");
+    assert.deepEqual(m.verifier.findings, []);
+  });
+}
+
+Deno.test("KeWaitForSingleObject: a signaled event satisfies the wait at once (a synchronization event resets, a notification event stays signaled); an unsignaled one times out with a zero or finite timeout (STATUS_TIMEOUT) and, waited on forever with nothing left to set it, hangs; KeSetEvent returns the previous state", () => {
+  const k = boot().kernel;
+  const notification = new KEVENT();
+  k.KeInitializeEvent(notification, NotificationEvent, true);
+  assertStatus(
+    k.KeWaitForSingleObject(notification, Executive, KernelMode, false, 0),
+    STATUS_SUCCESS,
+  );
+  assertStatus(
+    k.KeWaitForSingleObject(notification, Executive, KernelMode, false, 0),
+    STATUS_SUCCESS,
+  );
+  assert.equal(k.KeReadStateEvent(notification), 1);
+
+  const sync = new KEVENT();
+  k.KeInitializeEvent(sync, SynchronizationEvent, false);
+  assertStatus(k.KeWaitForSingleObject(sync, Executive, KernelMode, false, 0), STATUS_TIMEOUT);
+  assert.equal(k.KeSetEvent(sync, 0, false), 0, "it was not signaled");
+  assert.equal(k.KeSetEvent(sync, 0, false), 1, "now it was");
+  assertStatus(k.KeWaitForSingleObject(sync, Executive, KernelMode, false, 0), STATUS_SUCCESS);
+  assert.equal(k.KeReadStateEvent(sync), 0, "the satisfied wait reset it");
+  // -10,000,000 = one second, relative (100 ns units).
+  assertStatus(
+    k.KeWaitForSingleObject(sync, Executive, KernelMode, false, -10_000_000n),
+    STATUS_TIMEOUT,
+  );
+  assert.throws(
+    () => k.KeWaitForSingleObject(sync, Executive, KernelMode, false, null),
+    (e: unknown) => e instanceof PnpHangError && /KeWaitForSingleObject/.test(e.message),
+  );
+  k.KeSetEvent(notification, 0, false);
+  assert.equal(k.KeResetEvent(notification), 1);
+  k.KeClearEvent(notification);
+  assert.equal(k.KeReadStateEvent(notification), 0);
+});
+
+Deno.test("KeWaitForSingleObject with a non-zero timeout at DISPATCH_LEVEL breaks its IRQL rule ('if Timeout = NULL or *Timeout != 0, the caller must be running at IRQL <= APC_LEVEL'); a zero timeout may poll at DISPATCH_LEVEL", () => {
+  const m = boot({ verifier: "warn" });
+  const k = m.kernel;
+  const event = new KEVENT();
+  k.KeInitializeEvent(event, NotificationEvent, true);
+  const old = k.KeRaiseIrql(DISPATCH_LEVEL);
+  assertStatus(k.KeWaitForSingleObject(event, Executive, KernelMode, false, 0), STATUS_SUCCESS);
+  assert.equal(m.verifier.findings.length, 0);
+  k.KeWaitForSingleObject(event, Executive, KernelMode, false, -1n);
+  k.KeLowerIrql(old);
+  assert.deepEqual(m.verifier.findings.map((f) => f.rule), ["IrqlRequirement"]);
 });
