@@ -12,7 +12,7 @@ import vm from "node:vm";
 import { Scalar, stringify } from "yaml";
 import { BugCheck } from "../lib/bugcheck.ts";
 import * as constants from "../lib/constants.ts";
-import { DeviceObject, type DriverSpec } from "../lib/io/objects.ts";
+import { DeviceObject, type DriverSpec, KEVENT } from "../lib/io/objects.ts";
 import { sampleDrivers } from "../lib/examples/example_machine.ts";
 import { Kernel } from "../lib/kernel.ts";
 import type { Machine } from "../lib/machine.ts";
@@ -485,6 +485,8 @@ export class Session {
       expectInterfaces: ctx.expectInterfaces,
       expectFinding: ctx.expectFinding,
       k: kernel,
+      // A driver written at the prompt allocates its events itself, as in C (KeInitializeEvent).
+      KEVENT,
       machine,
       pdo: (nameOrInstance: string) => this.#pdo(nameOrInstance),
       console,
@@ -993,9 +995,9 @@ export class Session {
       }
       throw new SyntaxError(message);
     }
-    // Ke* routines return IRQLs, not NTSTATUS values.
+    // The IRQL routines return IRQLs and the event routines an event's state, not NTSTATUS values.
     const statusContext =
-      /\b((k|kernel)\.(?!Ke)\w+|requestRemoval|eject|rebalance|changeHardwareProfile|closeHandle|machine\.(disable|enable))\s*\(/
+      /\b((k|kernel)\.(?!Ke(GetCurrentIrql|RaiseIrql|LowerIrql|SetEvent|ResetEvent|ReadStateEvent)\b)\w+|requestRemoval|eject|rebalance|changeHardwareProfile|closeHandle|machine\.(disable|enable))\s*\(/
         .test(input);
     this.#input = input;
     const steps = this.#runner.steps.length;

@@ -175,6 +175,21 @@ Deno.test("IRQLs are numbers, not statuses: KeRaiseIrql's old IRQL 0 does not pr
   assert.equal(await run(s, "k.KeGetCurrentIrql()"), "1");
 });
 
+Deno.test("Events at the prompt: KEVENT is in scope; KeSetEvent's previous state prints as a number, KeWaitForSingleObject's result as an NTSTATUS (KeSetEvent returns LONG; KeWaitForSingleObject returns NTSTATUS)", async () => {
+  const s = new Session({ empty: true });
+  await run(s, "const e = new KEVENT()");
+  await run(s, "k.KeInitializeEvent(e, SynchronizationEvent, false)");
+  assert.equal(
+    await run(s, "k.KeWaitForSingleObject(e, Executive, KernelMode, false, 0)"),
+    "0x00000102 (STATUS_TIMEOUT)",
+  );
+  assert.equal(await run(s, "k.KeSetEvent(e, 0, false)"), "0");
+  assert.equal(
+    await run(s, "k.KeWaitForSingleObject(e, Executive, KernelMode, false, 0)"),
+    "0x00000000 (STATUS_SUCCESS)",
+  );
+});
+
 // ---- Debugger commands ---------------------------------------------------------------------------
 
 Deno.test("!devnode <instance> prints the subtree under one devnode", async () => {
