@@ -174,6 +174,8 @@ interface Arrow {
   from: string;
   to: string;
   label: string;
+  /** For an IRP: the drivers whose dispatch routines it reached, top of the stack first. */
+  path?: string[];
   kind: "irp" | "complete" | "notify" | "reg" | "state" | "app" | "veto" | "call";
   seq: number;
 }
@@ -186,7 +188,7 @@ function arrowsOf(events: readonly TraceEvent[]): Arrow[] {
   ) => (caller === "PnP" || caller === "host" ? caller : caller.split("!")[0]!);
   // IRPs that already have an arrow to their stack: a driver passing one down is not a new arrow,
   // even when its registry writes (left out with `registry: false`) come in between.
-  const irpsDrawn = new Set<string>();
+  const irpsDrawn = new Map<string, Arrow>();
   for (const e of events) {
     switch (e.kind) {
       case "irp":
@@ -197,22 +199,29 @@ function arrowsOf(events: readonly TraceEvent[]): Arrow[] {
           const param = irpParameter(e);
           const label = `${e.minor ?? e.major}${param === undefined ? "" : `(${param})`} `;
           const drawn = `${e.irp} ${e.instance}`;
-          const prev = out[out.length - 1];
-          if (
-            irpsDrawn.has(drawn) ||
-            prev && prev.kind === "irp" && prev.to === `stack ${e.instance}` && prev.label === label
-          ) {
-            irpsDrawn.add(drawn);
+          const passing = irpsDrawn.get(drawn);
+          if (passing) {
+            // A driver passing it down: one more stop on the arrow's path through the stack.
+            if (passing.path && passing.path.at(-1) !== e.driver) passing.path.push(e.driver);
             continue;
           }
-          irpsDrawn.add(drawn);
-          out.push({
+          const prev = out[out.length - 1];
+          if (
+            prev && prev.kind === "irp" && prev.to === `stack ${e.instance}` && prev.label === label
+          ) {
+            irpsDrawn.set(drawn, prev);
+            continue;
+          }
+          const arrow: Arrow = {
             from: lifeline(e.caller),
             to: `stack ${e.instance || "(new device)"}`,
             label,
+            path: [e.driver],
             kind: "irp",
             seq: e.seq,
-          });
+          };
+          irpsDrawn.set(drawn, arrow);
+          out.push(arrow);
         } else if (e.statusName !== "STATUS_SUCCESS" && e.statusName !== "STATUS_NOT_SUPPORTED") {
           out.push({
             from: `stack ${e.instance || "(new device)"}`,
@@ -278,6 +287,9 @@ function arrowsOf(events: readonly TraceEvent[]): Arrow[] {
         break;
     }
   }
+  // An IRP's label ends with the path it took down its stack (filter, function driver, bus driver),
+  // so the picture shows who handled it and in which order ("Device stacks", "Passing IRPs down").
+  for (const a of out) if (a.path) a.label = `${a.label}[${a.path.join(" → ")}]`;
   return out;
 }
 

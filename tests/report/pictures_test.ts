@@ -27,3 +27,21 @@ Deno.test("deviceTreePicture and deviceStackPicture show the started device and 
   assert.match(deviceTreePicture(m).text, /ROOT\\WIDGET\\0.*Started/);
   assert.match(deviceStackPicture(m, pdo).text, /widget/);
 });
+
+Deno.test("sequencePicture: an IRP arrow names the drivers it reached, top of the stack first (filter, function driver, bus driver: 'Passing PnP IRPs down the device stack')", () => {
+  const m = boot();
+  m.loadDriver({ name: "widget", hardwareIds: ["ROOT\\WIDGET"] });
+  m.loadDriver({ name: "watcher" });
+  m.registry.setValue(
+    "HKLM\\SYSTEM\\CurrentControlSet\\Enum\\ROOT\\WIDGET\\0",
+    "UpperFilters",
+    7,
+    ["watcher"],
+  );
+  const from = m.trace.length;
+  m.plugIn("ROOT\\WIDGET");
+  const text = sequencePicture(m.trace, { from: m.trace[from]!.seq }).text;
+  assert.match(text, /IRP_MN_START_DEVICE \[watcher → widget → PnpManager\]/);
+  // Before AddDevice only the bus driver's PDO is there.
+  assert.match(text, /IRP_MN_QUERY_ID\(BusQueryDeviceID\) \[PnpManager\]/);
+});
