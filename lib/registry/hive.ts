@@ -172,11 +172,12 @@ export class KeyNode {
     // concat allocates the exact length (push and spreads reserve spare slots): most keys have few.
     if (!kids) this.#kids = [node];
     else if (kids.length < 8) this.#kids = kids.concat([node]);
-    else {
-      kids.push(node);
-      const rare = this.#rareFields();
-      if (rare.index) rare.index.set(node.name.toUpperCase(), node);
-      else rare.index = new Map(kids.map((k) => [k.name.toUpperCase(), k]));
+    else kids.push(node);
+    const rare = this.#rare;
+    // The index, once built, stays (and stays complete) even when the key shrinks below 8 again.
+    if (rare?.index) rare.index.set(node.name.toUpperCase(), node);
+    else if (this.#kids!.length > 8) {
+      this.#rareFields().index = new Map(this.#kids!.map((k) => [k.name.toUpperCase(), k]));
     }
     if (this.#rare) this.#rare.sorted = null;
   }

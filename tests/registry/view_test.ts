@@ -61,6 +61,19 @@ Deno.test("the host view accepts HKLM\\, HKEY_LOCAL_MACHINE\\ and \\Registry\\Ma
   assert.deepEqual(r.valueNames("HKLM\\SOFTWARE\\NoSuchKey"), []);
 });
 
+Deno.test("a key that had many subkeys and lost most of them still finds the ones created afterwards, by any case (registry names are case-insensitive; ZwCreateKey then ZwOpenKey)", () => {
+  const m = boot();
+  const base = "HKLM\\SOFTWARE\\Crowded";
+  for (let i = 0; i < 12; i++) m.registry.setValue(`${base}\\Key${i}`, "v", REG_SZ, "x");
+  for (let i = 0; i < 8; i++) m.registry.deleteKey(`${base}\\Key${i}`);
+  m.registry.setValue(`${base}\\Later`, "v", REG_SZ, "y");
+  assert.equal(m.registry.exists(`${base}\\LATER`), true);
+  assert.deepEqual(m.registry.getValue(`${base}\\later`, "v"), { type: REG_SZ, data: "y" });
+  assert.deepEqual(m.registry.subkeys(base), ["Key10", "Key11", "Key8", "Key9", "Later"]);
+  m.registry.deleteKey(`${base}\\Later`);
+  assert.equal(m.registry.exists(`${base}\\Later`), false);
+});
+
 Deno.test("CurrentControlSet shows ControlSet001; CurrentControlSet and Hardware Profiles\\Current are volatile link keys to non-volatile keys (HKLM\\SYSTEM\\CurrentControlSet tree)", () => {
   const m = boot();
   const r = m.registry;
