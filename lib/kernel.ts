@@ -518,7 +518,7 @@ export class Kernel {
   }
 
   /** `IoAllocateWorkItem`: a work item for one of the caller's device objects (null when it cannot be). */
-  IoAllocateWorkItem(DeviceObject: DeviceObject): IoWorkItem | null {
+  IoAllocateWorkItem(DeviceObject: DeviceObject | DriverObject): IoWorkItem | null {
     return this.invoke(
       "IoAllocateWorkItem",
       { DeviceObject },

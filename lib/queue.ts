@@ -12,6 +12,11 @@ export interface QueuedAction {
   readonly name: string;
   /** Runs the action. */
   readonly run: () => void;
+  /**
+   * A system worker thread's job (a driver's work item) rather than the PnP manager's own work:
+   * it may run while the PnP thread waits (for a pending IRP, or in a driver's wait).
+   */
+  readonly worker?: boolean;
 }
 
 /** Thrown by `settle()` when more actions ran than the bound allows: something keeps enqueueing work. */
@@ -68,6 +73,18 @@ export class WorkQueue {
       this.#head = 0;
     }
     return a;
+  }
+
+  /** Takes the oldest worker-thread action, leaving the others in order; undefined when there is none. */
+  shiftWorker(): QueuedAction | undefined {
+    for (let i = this.#head; i < this.#items.length; i++) {
+      const a = this.#items[i]!;
+      if (!a.worker) continue;
+      if (i === this.#head) return this.shift();
+      this.#items.splice(i, 1);
+      return a;
+    }
+    return undefined;
   }
 
   /** Runs actions until none is left; `before` runs before each one (the clock tick). */

@@ -27,6 +27,7 @@ import {
   IRP_MN_STOP_DEVICE,
   IRP_MN_SURPRISE_REMOVAL,
   NotificationEvent,
+  PASSIVE_LEVEL,
   SynchronizationEvent,
 } from "../constants.ts";
 import type { Kernel } from "../kernel.ts";
@@ -191,9 +192,13 @@ export function IoDetachDevice(sys: System, TargetDevice: DeviceObject): void {
 }
 
 /** `IoAllocateWorkItem`: a work item for one of the caller's device objects, or null for a bad one. */
-export function IoAllocateWorkItem(sys: System, device: DeviceObject): IoWorkItem | null {
-  if (!(device instanceof DeviceObject) || device.deleted) return null;
-  return new IoWorkItem(device, ++sys.io.workItems);
+export function IoAllocateWorkItem(
+  sys: System,
+  object: DeviceObject | DriverObject,
+): IoWorkItem | null {
+  if (object instanceof DriverObject) return new IoWorkItem(object, ++sys.io.workItems);
+  if (!(object instanceof DeviceObject) || object.deleted) return null;
+  return new IoWorkItem(object, ++sys.io.workItems);
 }
 
 /**
@@ -212,18 +217,33 @@ export function IoQueueWorkItem(
   if (!(IoWorkItem_ instanceof IoWorkItem) || typeof WorkerRoutine !== "function") return;
   if (IoWorkItem_.queued || IoWorkItem_.freed) return;
   const item = IoWorkItem_;
-  const device = item.DeviceObject;
-  const driver = device.DriverObject;
+  const object = item.DeviceObject;
+  const driver = item.driver;
   item.queued = true;
-  device.references++;
+  // The device object is referenced; a driver's own work items are counted on it (its
+  // `references` are its notification registrations).
+  const device = object instanceof DeviceObject ? object : null;
+  if (device) device.references++;
   driver.workItemsQueued++;
   sys.pnp.enqueueWork(`work item ${item.id} of ${driver.name}`, () => {
     // The system dequeues the item before it runs the routine, which may free or requeue it.
     item.queued = false;
     try {
-      runDriverRoutine(sys, driver, "WorkItem", () => WorkerRoutine(sys.kernel, device, Context));
+      runDriverRoutine(sys, driver, "WorkItem", () => {
+        WorkerRoutine(sys.kernel, object, Context);
+        const irql = sys.caller.irql;
+        if (irql !== PASSIVE_LEVEL) {
+          // Parameters: the routine's address, the IRQL, the work item's parameter and address;
+          // the model has no addresses (0), the work item's number stands for the last.
+          sys.bugCheck(
+            0xe1,
+            [0, irql, 0, item.id],
+            `${driver.name}!WorkItem returned at IRQL ${irql}; a worker routine must return at PASSIVE_LEVEL`,
+          );
+        }
+      });
     } finally {
-      device.references = Math.max(0, device.references - 1);
+      if (device) device.references = Math.max(0, device.references - 1);
       driver.workItemsQueued--;
     }
     sys.pnp.driverMayUnload(driver);

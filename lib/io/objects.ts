@@ -203,8 +203,11 @@ export class DeviceObject {
  * IoQueueWorkItem for a system worker thread, tied to one of its device objects.
  */
 export class IoWorkItem {
-  /** The device object IoAllocateWorkItem was given (the routine receives it). */
-  readonly DeviceObject: DeviceObject;
+  /**
+   * What IoAllocateWorkItem was given, "the caller's driver object or one of the caller's device
+   * objects" ("IoAllocateWorkItem"); the routine receives it.
+   */
+  readonly DeviceObject: DeviceObject | DriverObject;
   /** A serial number for the trace. */
   readonly id: number;
   /** Queued and not yet run. */
@@ -213,14 +216,20 @@ export class IoWorkItem {
   freed = false;
 
   /** Creates a work item; IoAllocateWorkItem does this. */
-  constructor(DeviceObject: DeviceObject, id: number) {
+  constructor(DeviceObject: DeviceObject | DriverObject, id: number) {
     this.DeviceObject = DeviceObject;
     this.id = id;
   }
 
   /** How the trace shows it. */
   [traceDescription](): string {
-    return `IO_WORKITEM#${this.id} (${this.DeviceObject})`;
+    return `IO_WORKITEM#${this.id} (${this.DeviceObject[traceDescription]()})`;
+  }
+
+  /** The driver whose work it is. */
+  get driver(): DriverObject {
+    const o = this.DeviceObject;
+    return o instanceof DriverObject ? o : o.DriverObject;
   }
 }
 
@@ -245,7 +254,11 @@ export class KEVENT {
 }
 
 /** `IO_WORKITEM_ROUTINE`: runs at PASSIVE_LEVEL in a system thread with the work item's device object and the context. */
-export type IoWorkItemRoutine = (k: Kernel, DeviceObject: DeviceObject, Context: unknown) => void;
+export type IoWorkItemRoutine = (
+  k: Kernel,
+  DeviceObject: DeviceObject | DriverObject,
+  Context: unknown,
+) => void;
 
 /** `FILE_OBJECT`: an open of a device, by an application handle or IoGetDeviceObjectPointer. */
 export class FileObject {

@@ -84,7 +84,8 @@ function set(
   type: number,
   data: RegData | readonly string[],
 ): void {
-  // A devnode's ID lists are stored as they are (shared, not copied): the hive never edits data in place.
+  // A devnode's ID lists are stored as they are (shared, not copied): the hive never edits stored
+  // data in place, and ZwQueryValueKey hands out copies.
   sys.hive.setValue(node, { name, type, data: data as RegData });
 }
 

@@ -161,6 +161,8 @@ export interface Registration {
   lateUntil: number;
   /** True while IoRegisterPlugPlayNotification is replaying existing interfaces to it. */
   replaying: boolean;
+  /** Its callbacks running now (one may be waiting, for a work item say). */
+  running: number;
   /** Replayed interfaces still owed their documented second delivery (a concurrent arrival pays it). */
   duplicatesPending: Set<DeviceInterface>;
   /** The trace's name for the callback, `<driver>!NotificationCallback` (computed on first delivery). */
@@ -282,6 +284,7 @@ export class Notifications implements RemovalNotifier {
       state: "active",
       lateUntil: 0,
       replaying: false,
+      running: 0,
       duplicatesPending: new Set(),
     };
     this.registrations.push(reg);
@@ -343,6 +346,15 @@ export class Notifications implements RemovalNotifier {
       if (ex) reg.state = "gone";
       return STATUS_SUCCESS;
     }
+    if (ex && reg.running > 0 && this.#calledFromWorkerDuringCallback(reg)) {
+      // "A poorly designed callback routine that places a work item that calls
+      // IoUnregisterPlugPlayNotificationEx in the work-item queue, and then waits for a worker
+      // thread to complete the work item, will cause an operating system deadlock."
+      throw new PnpHangError(
+        `IoUnregisterPlugPlayNotificationEx(NotificationEntry#${reg.entry.id}) from a work item while its callback waits (the documented deadlock)`,
+        "the unregistration waits for the callback to return, and the callback waits for the work item",
+      );
+    }
     if (ex && reg.replaying) {
       throw new PnpHangError(
         `IoUnregisterPlugPlayNotificationEx(NotificationEntry#${reg.entry.id}) from its own callback while ` +
@@ -358,6 +370,18 @@ export class Notifications implements RemovalNotifier {
     }
     this.#release(reg);
     return STATUS_SUCCESS;
+  }
+
+  /** A worker thread (a work item's routine) is running above one of `reg`'s callbacks. */
+  #calledFromWorkerDuringCallback(reg: Registration): boolean {
+    const callback = reg.driver.routineName("NotificationCallback");
+    const callers = this.#sys.callers;
+    for (let i = callers.length - 1; i >= 0; i--) {
+      const name = callers[i]!.name;
+      if (name === callback) return false;
+      if (name.endsWith("!WorkItem")) return true;
+    }
+    return false;
   }
 
   #release(reg: Registration): void {
@@ -397,6 +421,7 @@ export class Notifications implements RemovalNotifier {
       );
     }
     this.inCallback++;
+    reg.running++;
     let status: number;
     try {
       status = runDriverRoutine(sys, reg.driver, "NotificationCallback", () => {
@@ -414,6 +439,7 @@ export class Notifications implements RemovalNotifier {
       });
     } finally {
       this.inCallback--;
+      reg.running--;
     }
     event.status = status;
     event.statusName = ntStatusName(status);

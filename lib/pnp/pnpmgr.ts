@@ -81,7 +81,7 @@ import {
   STATUS_TIMEOUT,
   STATUS_UNSUCCESSFUL,
 } from "../ntstatus.ts";
-import type { WorkQueue } from "../queue.ts";
+import { RunawayQueueError, type WorkQueue } from "../queue.ts";
 import type { System } from "../system.ts";
 import {
   DevNode,
@@ -265,9 +265,13 @@ export class PnpManager {
    * first (nothing left could end the wait).
    */
   runQueuedUntil(done: () => boolean): boolean {
+    let count = 0;
     while (!done()) {
-      const action = this.#queue.shift();
+      // The PnP thread is the one waiting, so its own work waits too; the system worker threads
+      // (drivers' work items) run.
+      const action = this.#queue.shiftWorker();
       if (!action) return false;
+      if (++count > this.#queue.limit) throw new RunawayQueueError(action.name, count - 1);
       this.#sys.clock++;
       action.run();
     }
@@ -298,7 +302,7 @@ export class PnpManager {
 
   /** Puts a system worker thread's job (a driver's work item) on the one work queue, after what is there. */
   enqueueWork(name: string, run: () => void): void {
-    this.#queue.enqueue({ name, run });
+    this.#queue.enqueue({ name, run, worker: true });
   }
 
   /**
@@ -456,7 +460,10 @@ export class PnpManager {
       if (entry.references > 0) entry.references--;
       const known = entry.devnode;
       if (known instanceof DevNode) {
-        if (known.reportedStamp !== stamp && known.parent === node) listed++;
+        // Only the children still in the tree count: a devnode that left it keeps its parent.
+        if (known.reportedStamp !== stamp && known.parent === node && known.state !== "Absent") {
+          listed++;
+        }
         known.reportedStamp = stamp;
         if (!known.reported) known.reported = true;
       } else fresh.push(entry);

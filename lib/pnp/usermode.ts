@@ -198,7 +198,6 @@ export class UserMode {
     return a;
   }
 
-  /** Records an application action in the trace. */
   /**
    * Records what an application does. A call that sends IRPs is logged before them, as it starts
    * (the order the trace and the sequence diagram show); the caller fills in `detail.status` when it

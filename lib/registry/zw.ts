@@ -593,8 +593,13 @@ export function valueInformation(
   const partialName = fits
     ? value.name
     : value.name.slice(0, Math.max(0, Math.floor((room - fixed) / 2)));
+  // The caller's buffer is its own: a string list or bytes it changes must not change the key.
+  const own = (d: RegData): RegData =>
+    Array.isArray(d) ? [...d] : d instanceof Uint8Array ? d.slice() : d;
   const data = (start: number): RegData =>
-    fits ? value.data : valueBytes(value).slice(0, Math.max(0, Math.min(dataLength, room - start)));
+    fits
+      ? own(value.data)
+      : valueBytes(value).slice(0, Math.max(0, Math.min(dataLength, room - start)));
   let info: KeyValueInformation;
   if (infoClass === KeyValueBasicInformation) {
     info = { TitleIndex: 0, Type: value.type, NameLength: nameBytes, Name: partialName };
@@ -606,7 +611,7 @@ export function valueInformation(
       DataLength: dataLength,
       NameLength: nameBytes,
       Name: partialName,
-      Data: dataLength > 0 ? data(dataOffset) : value.data,
+      Data: dataLength > 0 ? data(dataOffset) : own(value.data),
     };
   } else {
     info = { TitleIndex: 0, Type: value.type, DataLength: dataLength, Data: data(12) };

@@ -188,7 +188,7 @@ function arrowsOf(events: readonly TraceEvent[]): Arrow[] {
   ) => (caller === "PnP" || caller === "host" ? caller : caller.split("!")[0]!);
   // IRPs that already have an arrow to their stack: a driver passing one down is not a new arrow,
   // even when its registry writes (left out with `registry: false`) come in between.
-  const irpsDrawn = new Map<string, Arrow>();
+  const irpsDrawn = new Map<string, Arrow | null>();
   for (const e of events) {
     switch (e.kind) {
       case "irp":
@@ -199,17 +199,18 @@ function arrowsOf(events: readonly TraceEvent[]): Arrow[] {
           const param = irpParameter(e);
           const label = `${e.minor ?? e.major}${param === undefined ? "" : `(${param})`} `;
           const drawn = `${e.irp} ${e.instance}`;
-          const passing = irpsDrawn.get(drawn);
-          if (passing) {
-            // A driver passing it down: one more stop on the arrow's path through the stack.
-            if (passing.path && passing.path.at(-1) !== e.driver) passing.path.push(e.driver);
+          if (irpsDrawn.has(drawn)) {
+            // A driver passing it down: one more stop on the arrow's path through the stack (an
+            // IRP merged into the arrow before it adds none: that arrow has its path).
+            const passing = irpsDrawn.get(drawn);
+            if (passing?.path && passing.path.at(-1) !== e.driver) passing.path.push(e.driver);
             continue;
           }
           const prev = out[out.length - 1];
           if (
             prev && prev.kind === "irp" && prev.to === `stack ${e.instance}` && prev.label === label
           ) {
-            irpsDrawn.set(drawn, prev);
+            irpsDrawn.set(drawn, null);
             continue;
           }
           const arrow: Arrow = {

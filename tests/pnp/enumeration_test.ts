@@ -8,9 +8,12 @@ import assert from "node:assert/strict";
 import {
   boot,
   BugCheck,
+  BusRelations,
   type DeviceObject,
   DISPATCH_LEVEL,
   type DriverObject,
+  type Irp,
+  IRP_MN_QUERY_DEVICE_RELATIONS,
   type Kernel,
   KEY_READ,
   KEY_WRITE,
@@ -23,6 +26,8 @@ import {
   REG_SZ,
   STATUS_SUCCESS,
 } from "../../mod.ts";
+import { BusChild } from "../../lib/bus/virtual_bus.ts";
+import { defaultPnpDispatch } from "../../lib/io/iomgr.ts";
 import { CCS, enumKey, functionDriver } from "./_helpers.ts";
 
 /** Runs `step` and returns the bug check it raised (the test fails if it raised none). */
@@ -493,4 +498,54 @@ Deno.test("CONTRACT.md 2 (DeviceSpec.instanceId default): the lowest number no p
   assert.equal(m.devnode(e)?.instanceId, "ROOT\\NUM\\0");
   const f = m.plugIn({ hardwareIds: ["ROOT\\NUM"], rawDeviceOk: true });
   assert.equal(m.devnode(f)?.instanceId, "ROOT\\NUM\\5");
+});
+
+Deno.test("adding-a-pnp-device-to-a-running-system (step 3, 'Missing children go to removal'): a child missing from a BusRelations answer is removed even when the same answer lists a PDO that already left the tree", () => {
+  const m = boot({ verifier: "warn" });
+  const k = m.kernel;
+  const pdos: DeviceObject[] = [];
+  let report: number[] = [];
+  /** A PDO the model's virtual bus answers for (IDs, capabilities), created by this bus driver. */
+  const child = (driver: DriverObject, id: string): DeviceObject => {
+    const d = k.IoCreateDevice(driver, 0, null, 0x2a, 0x100, false).deviceObject!;
+    d.DeviceExtension.busChild = new BusChild({ hardwareIds: [id], rawDeviceOk: true }, "0", null);
+    d.Flags &= ~0x80;
+    return d;
+  };
+  m.loadDriver({
+    name: "twobus",
+    hardwareIds: ["ROOT\\TWOBUS"],
+    DispatchPnp: (kk: Kernel, fdo: DeviceObject, irp: Irp) => {
+      const loc = kk.IoGetCurrentIrpStackLocation(irp);
+      if (
+        loc.MinorFunction === IRP_MN_QUERY_DEVICE_RELATIONS &&
+        loc.Parameters.QueryDeviceRelations?.Type === BusRelations
+      ) {
+        if (!pdos.length) {
+          pdos.push(child(fdo.DriverObject, "TWOBUS\\A"), child(fdo.DriverObject, "TWOBUS\\B"));
+          report = [0, 1];
+        }
+        const out = report.map((i) => pdos[i]!);
+        for (const p of out) kk.ObReferenceObject(p);
+        irp.IoStatus.Information = out;
+        irp.IoStatus.Status = STATUS_SUCCESS;
+      }
+      return defaultPnpDispatch(kk, fdo, irp);
+    },
+  });
+  const bus = m.plugIn({ hardwareIds: ["ROOT\\TWOBUS"] });
+  const children = () => m.devices().filter((d) => d.startsWith("TWOBUS"));
+  assert.deepEqual(children(), ["TWOBUS\\A\\0", "TWOBUS\\B\\0"]);
+  report = [1]; // A leaves (its PDO is kept: the bus has not deleted it)
+  k.IoInvalidateDeviceRelations(bus, BusRelations);
+  m.settle();
+  assert.deepEqual(children(), ["TWOBUS\\B\\0"]);
+  report = [0]; // A's stale PDO reported again, and B missing
+  k.IoInvalidateDeviceRelations(bus, BusRelations);
+  m.settle();
+  assert.equal(
+    children().includes("TWOBUS\\B\\0"),
+    false,
+    "B, missing from the answer, was removed",
+  );
 });

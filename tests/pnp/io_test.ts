@@ -31,6 +31,7 @@ import {
   ntStatusName,
   PnpHangError,
   REG_MULTI_SZ,
+  RunawayQueueError,
   STATUS_ACCESS_VIOLATION,
   STATUS_MORE_PROCESSING_REQUIRED,
   STATUS_PENDING,
@@ -465,7 +466,7 @@ Deno.test("IoQueueWorkItem: a queued work item keeps its driver loaded: the driv
       [IRP_MN_REMOVE_DEVICE]: (k: Kernel, fdo: DeviceObject, irp: Irp) => {
         const item = k.IoAllocateWorkItem(fdo)!;
         k.IoQueueWorkItem(item, (kw, device) => {
-          events.push(`work item (device deleted: ${device.deleted})`);
+          events.push(`work item (device deleted: ${(device as DeviceObject).deleted})`);
           kw.IoFreeWorkItem(item);
         }, DelayedWorkQueue);
         const lower = fdo.DeviceExtension.LowerDeviceObject as DeviceObject;
@@ -616,4 +617,74 @@ Deno.test("KeWaitForSingleObject with a non-zero timeout at DISPATCH_LEVEL break
   k.KeWaitForSingleObject(event, Executive, KernelMode, false, -1n);
   k.KeLowerIrql(old);
   assert.deepEqual(m.verifier.findings.map((f) => f.rule), ["IrqlRequirement"]);
+});
+
+Deno.test("IoQueueWorkItem: a work item may be allocated for the driver object ('the caller's driver object or one of the caller's device objects'), and a worker routine that returns at raised IRQL is bug check 0xE1 WORKER_THREAD_RETURNED_AT_BAD_IRQL (parameter 2: the IRQL)", () => {
+  const m = boot();
+  const driver = m.loadDriver(functionDriver("worker", ["ROOT\\WORKER"]));
+  const k = m.kernel;
+  const item = k.IoAllocateWorkItem(driver)!;
+  const got: unknown[] = [];
+  k.IoQueueWorkItem(item, (_k, object) => got.push(object), DelayedWorkQueue);
+  m.settle();
+  assert.deepEqual(got, [driver]);
+  k.IoQueueWorkItem(item, (kw) => {
+    kw.KeRaiseIrql(DISPATCH_LEVEL);
+  }, DelayedWorkQueue);
+  const b = bugCheckOf(() => m.settle());
+  assert.equal(b.code, 0xe1);
+  assert.equal(b.name, "WORKER_THREAD_RETURNED_AT_BAD_IRQL");
+  assert.equal(b.parameters[1], DISPATCH_LEVEL);
+});
+
+Deno.test("KeWaitForSingleObject in a PnP IRP's dispatch routine blocks the PnP thread: while the driver waits only work items run (the system worker threads), and PnP's own queued work waits until it returns (PnP device actions run one at a time)", () => {
+  const m = boot();
+  const order: string[] = [];
+  m.loadDriver(functionDriver("patient", ["ROOT\\PATIENT"], {
+    hooks: {
+      [IRP_MN_START_DEVICE]: (k: Kernel, fdo: DeviceObject, irp: Irp) => {
+        // Queue PnP work (an enumeration of the root) and a work item, then wait for the work item.
+        k.IoInvalidateDeviceRelations(m.device("HTREE\\ROOT\\0")!, 0);
+        const before = enumerations();
+        const done = new KEVENT();
+        k.KeInitializeEvent(done, NotificationEvent, false);
+        const item = k.IoAllocateWorkItem(fdo)!;
+        k.IoQueueWorkItem(item, (kw) => {
+          order.push("work item");
+          kw.KeSetEvent(done, 0, false);
+        }, DelayedWorkQueue);
+        k.KeWaitForSingleObject(done, Executive, KernelMode, false, null);
+        order.push(`wait over; root enumerations meanwhile ${enumerations() - before}`);
+        k.IoSkipCurrentIrpStackLocation(irp);
+        return k.IoCallDriver(fdo.DeviceExtension.LowerDeviceObject as DeviceObject, irp);
+      },
+    },
+  }));
+  const enumerations = () =>
+    m.trace.filter((e) =>
+      e.kind === "irp" && e.phase === "dispatch" && e.instance === "HTREE\\ROOT\\0" &&
+      e.minor === "IRP_MN_QUERY_DEVICE_RELATIONS"
+    ).length;
+  const atStart = enumerations();
+  m.plugIn("ROOT\\PATIENT");
+  assert.deepEqual(order, ["work item", "wait over; root enumerations meanwhile 0"]);
+  assert.ok(
+    enumerations() > atStart + 1,
+    "the queued enumeration of the root ran after START returned",
+  );
+});
+
+Deno.test("KeWaitForSingleObject: a work item that keeps queuing itself while a driver waits is cut off like a runaway settle() (RunawayQueueError)", () => {
+  const m = boot({ maxQueuedActions: 500 });
+  const pdo = m.plugIn("ROOT\\SPINNER");
+  const k = m.kernel;
+  const item = k.IoAllocateWorkItem(pdo)!;
+  const spin = (kw: Kernel) => kw.IoQueueWorkItem(item, spin, DelayedWorkQueue);
+  k.IoQueueWorkItem(item, spin, DelayedWorkQueue);
+  const never = new KEVENT();
+  k.KeInitializeEvent(never, NotificationEvent, false);
+  assert.throws(
+    () => k.KeWaitForSingleObject(never, Executive, KernelMode, false, null),
+    (e: unknown) => e instanceof RunawayQueueError,
+  );
 });

@@ -10,17 +10,23 @@ import assert from "node:assert/strict";
 import {
   boot,
   BugCheck,
+  DelayedWorkQueue,
   DISPATCH_LEVEL,
   EventCategoryDeviceInterfaceChange,
   EventCategoryHardwareProfileChange,
   EventCategoryTargetDeviceChange,
+  Executive,
   GUID_DEVICE_INTERFACE_ARRIVAL,
   GUID_HWPROFILE_CHANGE_CANCELLED,
   GUID_HWPROFILE_CHANGE_COMPLETE,
   GUID_HWPROFILE_QUERY_CHANGE,
   GUID_TARGET_DEVICE_QUERY_REMOVE,
   GUID_TARGET_DEVICE_REMOVE_COMPLETE,
+  KernelMode,
+  KEVENT,
   type Machine,
+  type NotificationEntry,
+  NotificationEvent,
   PnpHangError,
   PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES,
   STATUS_INVALID_PARAMETER,
@@ -504,4 +510,40 @@ Deno.test("Hardware profile change: an application that denies DBT_QUERYCHANGECO
       e.kind === "app" && e.app === "presenter" && e.action === "BROADCAST_QUERY_DENY"
     ),
   );
+});
+
+Deno.test("IoUnregisterPlugPlayNotificationEx from a work item its callback waits for is the documented deadlock (a PnpHangError); the callback unregistering itself directly is fine (IoUnregisterPlugPlayNotificationEx: Remarks, 'will cause an operating system deadlock')", () => {
+  for (const viaWorkItem of [true, false]) {
+    const m = boot();
+    const { link } = machineWithDevice(m, { enableAt: "never" });
+    const k = m.kernel;
+    const state: { entry?: NotificationEntry | undefined } = {};
+    const l = listen(m, "waiter", EventCategoryDeviceInterfaceChange, GUID_WINETEST, {
+      onEvent: () => {
+        if (!viaWorkItem) {
+          assertStatus(k.IoUnregisterPlugPlayNotificationEx(state.entry!), STATUS_SUCCESS);
+          return;
+        }
+        const done = new KEVENT();
+        k.KeInitializeEvent(done, NotificationEvent, false);
+        const item = k.IoAllocateWorkItem(l.driver)!;
+        k.IoQueueWorkItem(item, (kw) => {
+          kw.IoUnregisterPlugPlayNotificationEx(state.entry!);
+          kw.KeSetEvent(done, 0, false);
+        }, DelayedWorkQueue);
+        k.KeWaitForSingleObject(done, Executive, KernelMode, false, null);
+      },
+    });
+    state.entry = l.entry;
+    assertStatus(k.IoSetDeviceInterfaceState(link, true), STATUS_SUCCESS);
+    if (viaWorkItem) {
+      assert.throws(
+        () => m.settle(),
+        (e: unknown) => e instanceof PnpHangError && /documented deadlock/.test(e.message),
+      );
+    } else {
+      m.settle();
+      assert.equal(l.received.length, 1);
+    }
+  }
 });

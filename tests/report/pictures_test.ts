@@ -45,3 +45,26 @@ Deno.test("sequencePicture: an IRP arrow names the drivers it reached, top of th
   // Before AddDevice only the bus driver's PDO is there.
   assert.match(text, /IRP_MN_QUERY_ID\(BusQueryDeviceID\) \[PnpManager\]/);
 });
+
+Deno.test("sequencePicture: two IRPs drawn as one arrow (the same request again, right after) keep the one path ('Passing PnP IRPs down the device stack')", () => {
+  const m = boot();
+  m.loadDriver({ name: "widget", hardwareIds: ["ROOT\\WIDGET"] });
+  m.loadDriver({ name: "watcher" });
+  m.registry.setValue(
+    "HKLM\\SYSTEM\\CurrentControlSet\\Enum\\ROOT\\WIDGET\\0",
+    "UpperFilters",
+    7,
+    ["watcher"],
+  );
+  const pdo = m.plugIn("ROOT\\WIDGET");
+  const from = m.trace.length;
+  m.kernel.IoInvalidateDeviceRelations(pdo, 0);
+  m.kernel.IoInvalidateDeviceRelations(pdo, 0);
+  m.settle();
+  m.kernel.IoInvalidateDeviceRelations(pdo, 0);
+  m.settle();
+  const text = sequencePicture(m.trace, { from: m.trace[from]!.seq, registry: false }).text;
+  const lines = text.split("\n").filter((l) => l.includes("BusRelations"));
+  assert.ok(lines.length >= 1);
+  for (const l of lines) assert.match(l, /\[watcher → widget → PnpManager\]$/, l);
+});
