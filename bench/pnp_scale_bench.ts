@@ -12,7 +12,9 @@
  * bus, not only the new one (IRP_MN_QUERY_DEVICE_RELATIONS: "a complete list"), so the benchmark
  * plugs the 10,000 in three ways:
  * - **together**: they arrive on the root at once and one enumeration reports them all (boot, or
- *   a hub full of devices); the plug-in target;
+ *   a hub full of devices); the plug-in target. The bench adds the hardware with the PnP
+ *   manager's own `plugIn` (`machine._pnp.plugIn`, which queues the enumeration) and settles once,
+ *   because `machine.plugIn` settles after each device;
  * - **one at a time on hubs**: 100 root devices with 100 children each, one plug-in at a time, so
  *   each enumeration lists at most 100 children; the plug-in target as well;
  * - **one at a time on the root**: each of the 10,000 enumerations lists every child so far, so the

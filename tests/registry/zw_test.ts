@@ -1171,3 +1171,23 @@ Deno.test("every Zw call is in the trace with its arguments and status name, fol
     assert.equal(write.data, 3);
   }
 });
+
+Deno.test("ZwQueryValueKey fills the caller's buffer: changing the string list or bytes it returned changes nothing in the key (KEY_VALUE_PARTIAL_INFORMATION.Data is the caller's memory)", () => {
+  const m = boot();
+  const k = m.kernel;
+  const path = "HKLM\\SOFTWARE\\Buffers";
+  m.registry.setValue(path, "List", REG_MULTI_SZ, ["a", "b"]);
+  m.registry.setValue(path, "Bytes", REG_BINARY, new Uint8Array([1, 2]));
+  const h = openKey(k, `${SOFTWARE}\\Buffers`, KEY_READ);
+  const list = k.ZwQueryValueKey(h, "List", KeyValuePartialInformation).keyValueInformation as {
+    Data: string[];
+  };
+  list.Data.push("evil");
+  const bytes = k.ZwQueryValueKey(h, "Bytes", KeyValuePartialInformation).keyValueInformation as {
+    Data: Uint8Array;
+  };
+  bytes.Data[0] = 99;
+  k.ZwClose(h);
+  assert.deepEqual(m.registry.getValue(path, "List")?.data, ["a", "b"]);
+  assert.deepEqual(m.registry.getValue(path, "Bytes")?.data, new Uint8Array([1, 2]));
+});
