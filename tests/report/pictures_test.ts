@@ -1,5 +1,6 @@
 /** The pictures read the trace: a sequence diagram names each IRP with the parameter that tells it apart. */
 import assert from "node:assert/strict";
+import { REG_MULTI_SZ } from "../../lib/constants.ts";
 import { boot } from "../../lib/machine.ts";
 import { deviceStackPicture, deviceTreePicture, sequencePicture } from "../../lib/render/svg.ts";
 
@@ -28,16 +29,22 @@ Deno.test("deviceTreePicture and deviceStackPicture show the started device and 
   assert.match(deviceStackPicture(m, pdo).text, /widget/);
 });
 
-Deno.test("sequencePicture: an IRP arrow names the drivers it reached, top of the stack first (filter, function driver, bus driver: 'Passing PnP IRPs down the device stack')", () => {
+/** A machine where ROOT\\WIDGET will get the upper filter `watcher` above its function driver `widget`. */
+function widgetUnderWatcher() {
   const m = boot();
   m.loadDriver({ name: "widget", hardwareIds: ["ROOT\\WIDGET"] });
   m.loadDriver({ name: "watcher" });
   m.registry.setValue(
     "HKLM\\SYSTEM\\CurrentControlSet\\Enum\\ROOT\\WIDGET\\0",
     "UpperFilters",
-    7,
+    REG_MULTI_SZ,
     ["watcher"],
   );
+  return m;
+}
+
+Deno.test("sequencePicture: an IRP arrow names the drivers it reached, top of the stack first (filter, function driver, bus driver: 'Passing PnP IRPs down the device stack')", () => {
+  const m = widgetUnderWatcher();
   const from = m.trace.length;
   m.plugIn("ROOT\\WIDGET");
   const text = sequencePicture(m.trace, { from: m.trace[from]!.seq }).text;
@@ -47,15 +54,7 @@ Deno.test("sequencePicture: an IRP arrow names the drivers it reached, top of th
 });
 
 Deno.test("sequencePicture: two IRPs drawn as one arrow (the same request again, right after) keep the one path ('Passing PnP IRPs down the device stack')", () => {
-  const m = boot();
-  m.loadDriver({ name: "widget", hardwareIds: ["ROOT\\WIDGET"] });
-  m.loadDriver({ name: "watcher" });
-  m.registry.setValue(
-    "HKLM\\SYSTEM\\CurrentControlSet\\Enum\\ROOT\\WIDGET\\0",
-    "UpperFilters",
-    7,
-    ["watcher"],
-  );
+  const m = widgetUnderWatcher();
   const pdo = m.plugIn("ROOT\\WIDGET");
   const from = m.trace.length;
   m.kernel.IoInvalidateDeviceRelations(pdo, 0);
