@@ -38,7 +38,8 @@ import {
 import type { DeviceObject, DriverObject, Irp } from "../io/objects.ts";
 import type { Kernel } from "../kernel.ts";
 import { STATUS_NOT_SUPPORTED, STATUS_SUCCESS } from "../ntstatus.ts";
-import { appendChild, type DeviceCapabilities } from "../pnp/devnode.ts";
+import type { DeviceCapabilities } from "../pnp/devnode.ts";
+import { appendChild } from "../registry/hive.ts";
 
 /** A device as the contract describes it for `plugIn`. */
 export interface DeviceSpec {

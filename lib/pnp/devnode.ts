@@ -19,6 +19,7 @@ import {
   PNP_DEVICE_NOT_DISABLEABLE,
 } from "../constants.ts";
 import type { DeviceObject, FileObject } from "../io/objects.ts";
+import { appendChild } from "../registry/hive.ts";
 
 /**
  * Device states from the documentation's state diagram. A devnode that has left the tree (its
@@ -79,17 +80,6 @@ const NO_OPENS: ReadonlySet<FileObject> = new Set();
 
 /** The empty ID or filter list every devnode without one shares (a machine has thousands of devnodes). */
 export const NO_STRINGS: readonly string[] = Object.freeze([]);
-
-/**
- * Appends to a list that starts out absent: most devices have no children, so they keep none; a
- * short list is copied at its exact length (push reserves 16 spare slots), a long one grows by push.
- */
-export function appendChild<T>(list: T[] | null, item: T): T[] {
-  if (!list) return [item];
-  if (list.length < 8) return list.concat([item]);
-  list.push(item);
-  return list;
-}
 
 const NO_DEVNODES: readonly DevNode[] = Object.freeze([]);
 

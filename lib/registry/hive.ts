@@ -28,6 +28,18 @@ export function traceData(data: RegData): unknown {
   return [...data];
 }
 
+/**
+ * Appends to a list that starts out absent: most keys and devices have few children or none; a
+ * short list is copied at its exact length (push reserves 16 spare slots, and V8 gives a spread
+ * `[...list, x]` the same slack), a long one grows by push.
+ */
+export function appendChild<T>(list: T[] | null, item: T): T[] {
+  if (!list) return [item];
+  if (list.length < 8) return list.concat([item]);
+  list.push(item);
+  return list;
+}
+
 /** A value stored with bytes other than its data's natural encoding: kept whole in the data slot. */
 class RawValue {
   constructor(readonly value: RegValue) {}
@@ -168,11 +180,7 @@ export class KeyNode {
 
   /** Adds a subkey. */
   addChild(node: KeyNode): void {
-    const kids = this.#kids;
-    // concat allocates the exact length (push and spreads reserve spare slots): most keys have few.
-    if (!kids) this.#kids = [node];
-    else if (kids.length < 8) this.#kids = kids.concat([node]);
-    else kids.push(node);
+    this.#kids = appendChild(this.#kids, node);
     const rare = this.#rare;
     // The index, once built, stays (and stays complete) even when the key shrinks below 8 again.
     if (rare?.index) rare.index.set(node.name.toUpperCase(), node);
