@@ -32,7 +32,7 @@ import {
 import type { Handle } from "../lib/ob/handles.ts";
 import type { NotificationEntry, NotificationStructure } from "../lib/pnp/notify.ts";
 import { PnpHangError } from "../lib/pnp/pnpmgr.ts";
-import { RunawayQueueError } from "../lib/queue.ts";
+import { RunawayQueueError } from "../lib/ke/queue.ts";
 import { dataEqual, type RegData } from "../lib/registry/data.ts";
 import { formatEvent } from "../lib/trace/format.ts";
 import { ruleNamed } from "../lib/verifier/rules.ts";

@@ -13,6 +13,7 @@ import { ntStatusName, STATUS_INVALID_PARAMETER } from "./ntstatus.ts";
 import type { RegData } from "./registry/data.ts";
 import * as rtl from "./registry/rtl.ts";
 import * as io from "./io/iomgr.ts";
+import * as ke from "./ke/event.ts";
 import type {
   CompletionRoutine,
   IO_STACK_LOCATION,
@@ -32,13 +33,13 @@ import {
   DeviceObject,
   DriverObject,
   FileObject,
-  KEVENT,
   SL_PENDING_RETURNED as SL_PENDING,
 } from "./io/objects.ts";
+import { KEVENT } from "./ke/event.ts";
 import * as zw from "./registry/zw.ts";
 import type { System } from "./system.ts";
 
-/** Routines implemented outside this file register here (the I/O and PnP managers add theirs). */
+// The registry routines' argument and result shapes, for drivers that name them.
 export type { KeyInformation, KeyValueInformation, OBJECT_ATTRIBUTES } from "./registry/zw.ts";
 export type { RTL_QUERY_REGISTRY_TABLE } from "./registry/rtl.ts";
 
@@ -442,25 +443,25 @@ export class Kernel {
   /** `KeInitializeEvent`: makes the caller's KEVENT (`new KEVENT()`) a NotificationEvent or SynchronizationEvent, signaled or not. */
   KeInitializeEvent(Event: KEVENT, Type: number, State: boolean): void {
     this.invoke("KeInitializeEvent", { Event, Type, State }, () => {
-      io.KeInitializeEvent(this._sys, Event, Type, State);
+      ke.KeInitializeEvent(Event, Type, State, ++this._sys.ke.events);
     });
   }
 
   /** `KeSetEvent`: signals the event and returns its previous state (non-zero if it was signaled). */
   KeSetEvent(Event: KEVENT, Increment: number, Wait: boolean): number {
-    return this.invoke("KeSetEvent", { Event, Increment, Wait }, () => io.KeSetEvent(Event));
+    return this.invoke("KeSetEvent", { Event, Increment, Wait }, () => ke.KeSetEvent(Event));
   }
 
   /** `KeClearEvent`: the event is not signaled. */
   KeClearEvent(Event: KEVENT): void {
     this.invoke("KeClearEvent", { Event }, () => {
-      io.KeResetEvent(Event);
+      ke.KeResetEvent(Event);
     });
   }
 
   /** `KeResetEvent`: the event is not signaled; returns its previous state. */
   KeResetEvent(Event: KEVENT): number {
-    return this.invoke("KeResetEvent", { Event }, () => io.KeResetEvent(Event));
+    return this.invoke("KeResetEvent", { Event }, () => ke.KeResetEvent(Event));
   }
 
   /** `KeReadStateEvent`: non-zero if the event is signaled. */
@@ -503,7 +504,7 @@ export class Kernel {
         }
         // The model's answer to a wait on something that is not a dispatcher object.
         if (!(Object instanceof KEVENT)) return STATUS_INVALID_PARAMETER;
-        return sys.pnp.waitForEvent(Object, Timeout);
+        return sys.ke.waitForEvent(Object, Timeout);
       },
     );
   }

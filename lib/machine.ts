@@ -12,7 +12,8 @@ import { Kernel } from "./kernel.ts";
 import { NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST } from "./ntstatus.ts";
 import { type DevNode, type DevNodeState, devNodeStatus, dnFlagNames } from "./pnp/devnode.ts";
 import { enumPath } from "./pnp/devreg.ts";
-import { loadDriver, PnpManager } from "./pnp/pnpmgr.ts";
+import { PnpManager } from "./pnp/pnpmgr.ts";
+import { loadDriver } from "./pnp/start.ts";
 import { InterfaceManager } from "./pnp/interfaces.ts";
 import { type DuplicateReplay, Notifications } from "./pnp/notify.ts";
 import { type AppOptions, type UserApp, UserMode } from "./pnp/usermode.ts";
@@ -20,7 +21,12 @@ import type { Handle } from "./ob/handles.ts";
 import * as profiles from "./pnp/profiles.ts";
 import { processRunOnce, type RunOnceCommand } from "./pnp/runonce.ts";
 import { busChildOf } from "./bus/virtual_bus.ts";
-import { WorkQueue } from "./queue.ts";
+import type { WorkQueue } from "./ke/queue.ts";
+import {
+  checkDispatch,
+  checkDispatchHandles,
+  checkSurpriseRemovalDetach,
+} from "./verifier/verifier.ts";
 import {
   deserializeHive,
   type HiveFileError,
@@ -155,14 +161,13 @@ export class Machine {
   constructor(
     sys: System,
     profiles: readonly HardwareProfile[],
-    queue: WorkQueue,
     duplicateReplay: DuplicateReplay = "never",
   ) {
     this.#duplicateReplay = duplicateReplay;
     this._sys = sys;
     this.kernel = new Kernel(sys);
     this.registry = new RegistryView(sys);
-    this.queue = queue;
+    this.queue = sys.ke.queue;
     this.hardwareProfiles = profiles;
   }
 
@@ -353,7 +358,7 @@ export class Machine {
   /** Runs queued PnP work (enumeration, notifications, removals) until none is left. */
   settle(): void {
     this._sys.checkRunning();
-    this.queue.drain(() => this._sys.clock++);
+    this._sys.ke.drain();
   }
 
   /** Writes the non-volatile registry to `file` (default: the machine's hive file) atomically. */
@@ -395,7 +400,7 @@ export class Machine {
     const hardware = sys.pnp.rootBus;
     resetBus(hardware);
     sys.io.reset();
-    sys.pnp = new PnpManager(sys, this.queue, hardware);
+    sys.pnp = new PnpManager(sys, hardware);
     this.#wire();
     const specs = [...this.#driverSpecs];
     for (const spec of specs) sys.as(HOST_LOADER, () => loadDriver(sys, spec));
@@ -405,7 +410,13 @@ export class Machine {
     this.settle();
   }
 
-  /** @internal Connects the PnP manager to the machine's other parts. */
+  /**
+   * Connects the subsystems: the one place where a lower layer learns of a higher one, through the
+   * hooks it offers (the I/O manager's, the PnP manager's notifier). Runs at boot and at each reboot,
+   * once the new PnP manager exists.
+   *
+   * @internal
+   */
   _wire(): void {
     this.#wire();
   }
@@ -413,12 +424,26 @@ export class Machine {
   #wire(): void {
     const sys = this._sys;
     sys.kernel = this.kernel;
+    sys.io.hooks = {
+      afterDispatch: (record, status, routine) => {
+        if (sys.options.verifier === "off") return;
+        checkDispatch(sys, record, status);
+        checkDispatchHandles(sys, record, routine);
+      },
+      beforeDetach: (device) => checkSurpriseRemovalDetach(sys, "IoDetachDevice", device),
+      beforeDelete: (device) => {
+        checkSurpriseRemovalDetach(sys, "IoDeleteDevice", device);
+        sys.pnp.checkPdoDeletion(device);
+      },
+      deviceDeleted: (device) => sys.pnp.driverMayUnload(device.DriverObject),
+      driverIdle: (driver) => sys.pnp.driverMayUnload(driver),
+      instanceOf: (pdo) => sys.pnp.nodeOf(pdo)?.instanceId ?? "",
+    };
     sys.interfaces = new InterfaceManager(sys);
     sys.notify = new Notifications(sys, this.queue, sys.interfaces, this.#duplicateReplay);
     sys.users = new UserMode(sys, sys.interfaces);
     sys.notify.users = sys.users;
     sys.pnp.notifier = sys.notify;
-    sys.onDeviceDeleted = (d) => sys.pnp.driverMayUnload(d.DriverObject);
     sys.pnp.onInstalled = () =>
       this.queue.enqueue({
         name: "RunOnce after install",
@@ -542,6 +567,9 @@ export function boot(options: BootOptions = {}): Machine {
   const sys = new System({
     verifier: options.verifier ?? "strict",
     safeMode: options.safeMode ?? false,
+    ...(options.maxQueuedActions !== undefined
+      ? { maxQueuedActions: options.maxQueuedActions }
+      : {}),
   });
   let hive = new Hive();
   let clock = 0;
@@ -566,9 +594,9 @@ export function boot(options: BootOptions = {}): Machine {
   buildVolatileKeys(hive);
   sys.clock = clock;
   sys.attachHive(hive);
-  const queue = new WorkQueue(options.maxQueuedActions);
-  sys.pnp = new PnpManager(sys, queue);
-  const machine = new Machine(sys, profiles, queue, options.includeExistingDuplicates ?? "never");
+  const queue = sys.ke.queue;
+  sys.pnp = new PnpManager(sys);
+  const machine = new Machine(sys, profiles, options.includeExistingDuplicates ?? "never");
   machine._wire();
   sys.onFlush = () => {
     if (sys.hiveFile) machine.saveHive();

@@ -10,13 +10,14 @@ import { PASSIVE_LEVEL } from "./constants.ts";
 import { ROUTINE_IRQL } from "./irql.ts";
 import { ruleNamed } from "./verifier/rules.ts";
 import { IoManager } from "./io/iomgr.ts";
-import type { DeviceObject, Irp } from "./io/objects.ts";
+import type { DeviceObject } from "./io/objects.ts";
+import { Dispatcher } from "./ke/dispatcher.ts";
 import type { Kernel } from "./kernel.ts";
 import type { PnpManager } from "./pnp/pnpmgr.ts";
 import type { InterfaceManager } from "./pnp/interfaces.ts";
 import type { Notifications } from "./pnp/notify.ts";
 import type { UserMode } from "./pnp/usermode.ts";
-import { Handle, HandleTable } from "./ob/handles.ts";
+import { HandleTable } from "./ob/handles.ts";
 import { Hive, type KeyNode } from "./registry/hive.ts";
 import { Trace } from "./trace/trace.ts";
 
@@ -41,12 +42,21 @@ export const HOST_FRAME_NAME = "host";
 export interface SystemOptions {
   verifier: "strict" | "warn" | "off";
   safeMode: boolean;
+  /** How many queued actions one drain may run before it reports a runaway queue. */
+  maxQueuedActions?: number;
 }
 
 /** The shared internals of one machine. */
 export class System {
-  /** Simulated clock, advanced by each PnP action and host step. */
-  clock = 0;
+  /** The one thread of control: the clock, the work queue, waits. */
+  readonly ke: Dispatcher;
+  /** Simulated clock, advanced by each PnP action and host step (the dispatcher's). */
+  get clock(): number {
+    return this.ke.clock;
+  }
+  set clock(value: number) {
+    this.ke.clock = value;
+  }
   /** The trace. */
   readonly trace: Trace = new Trace();
   /** The registry tree. */
@@ -74,20 +84,13 @@ export class System {
   users!: UserMode;
   /** The kernel routines drivers are handed. */
   kernel!: Kernel;
-  /** Called when a device object is deleted (PnP and the verifier watch this). */
-  onDeviceDeleted: (device: DeviceObject) => void = () => {};
-  /** The device instance ID of a PDO's devnode, or "" before PnP knows it. */
-  instanceOf: (pdo: DeviceObject) => string = () => "";
-  /** Called after a dispatch routine returns (the verifier checks the IRP rules here). */
-  afterDispatch: (device: DeviceObject, irp: Irp, status: number) => void = () => {};
-  /** Called when a driver completes an IRP, before completion routines run. */
-  beforeComplete: (irp: Irp) => void = () => {};
   /** Called by ZwFlushKey: the machine writes its hive file, if it has one. */
   onFlush: () => void = () => {};
 
   /** Creates the internals with the host as the first caller. */
   constructor(options: SystemOptions) {
     this.options = options;
+    this.ke = new Dispatcher(options.maxQueuedActions);
     this.callers.push({
       name: HOST_FRAME_NAME,
       driver: null,
@@ -218,9 +221,4 @@ export function friendlyPath(kernelPath: string): string {
     .replace(/^\\REGISTRY\\MACHINE(?=\\|$)/i, "HKLM")
     .replace(/^\\REGISTRY\\USER(?=\\|$)/i, "HKU")
     .replace(/^HKLM\\SYSTEM\\ControlSet001(?=\\|$)/i, "HKLM\\SYSTEM\\CurrentControlSet");
-}
-
-/** True for a handle object (any kind). */
-export function isHandle(x: unknown): x is Handle {
-  return x instanceof Handle;
 }

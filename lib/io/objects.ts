@@ -156,6 +156,11 @@ export class DeviceObject {
   devnode: unknown = null;
   /** The role PnP gave it when building the stack (PDO, FDO or filter). */
   role: DeviceRole | null = null;
+  /**
+   * For a PDO of the model's virtual bus: the bus's PnP dispatch, which answers the PDO's PnP IRPs
+   * whichever driver owns it (the bus sets it; the I/O manager only calls it).
+   */
+  busDispatch: DispatchRoutine | null = null;
   /** A serial number for names and the trace. */
   readonly serial: number;
 
@@ -233,25 +238,7 @@ export class IoWorkItem {
   }
 }
 
-/**
- * `KEVENT`: a dispatcher event. A driver gives KeInitializeEvent storage of its own (`new KEVENT()`,
- * kept in its device extension or on its stack), then sets and waits on it.
- */
-export class KEVENT {
-  /** NotificationEvent (0) or SynchronizationEvent (1). */
-  Type = 0;
-  /** Signaled (`Header.SignalState` non-zero). */
-  signaled = false;
-  /** A number for the trace, given by KeInitializeEvent. */
-  id = 0;
-
-  /** How the trace shows it. */
-  [traceDescription](): string {
-    return `KEVENT#${this.id} (${this.Type === 1 ? "Synchronization" : "Notification"}, ${
-      this.signaled ? "signaled" : "not signaled"
-    })`;
-  }
-}
+export { KEVENT } from "../ke/event.ts";
 
 /** `IO_WORKITEM_ROUTINE`: runs at PASSIVE_LEVEL in a system thread with the work item's device object and the context. */
 export type IoWorkItemRoutine = (

@@ -62,7 +62,7 @@ import { CCS } from "../registry/system_hive.ts";
 import { openKeyNode } from "../registry/zw.ts";
 import type { System } from "../system.ts";
 import type { DevNode } from "./devnode.ts";
-import { normalizeGuid } from "./interfaces.ts";
+import { normalizeGuid } from "../guid.ts";
 
 /** The rights PnP keys grant (plug-and-play-registry-routines: drivers must not ask for KEY_ALL_ACCESS). */
 export const PNP_KEY_ACCESS: number = KEY_READ | KEY_WRITE;

@@ -22,26 +22,9 @@ import { openKeyNode } from "../registry/zw.ts";
 import type { System } from "../system.ts";
 import type { DevNode } from "./devnode.ts";
 import { PNP_KEY_ACCESS, requirePdo } from "./devreg.ts";
+import { normalizeGuid } from "../guid.ts";
 
-const GUID_RE = /^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/;
-
-/** A GUID in registry form, lower-cased, or undefined when malformed. */
-export function normalizeGuid(guid: unknown): string | undefined {
-  if (typeof guid !== "string") return undefined;
-  const known = GUIDS.get(guid);
-  if (known) return known;
-  if (!GUID_RE.test(guid)) return undefined;
-  // One string per GUID: every interface of a class shares it.
-  const lower = guid.toLowerCase();
-  const shared = GUIDS.get(lower) ?? lower;
-  if (GUIDS.size < 10_000) {
-    GUIDS.set(guid, shared);
-    GUIDS.set(lower, shared);
-  }
-  return shared;
-}
-
-const GUIDS = new Map<string, string>();
+export { normalizeGuid };
 
 /** One registered interface instance. */
 export interface DeviceInterface {

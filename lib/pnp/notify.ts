@@ -37,7 +37,7 @@ import {
   STATUS_PENDING,
   STATUS_SUCCESS,
 } from "../ntstatus.ts";
-import type { WorkQueue } from "../queue.ts";
+import type { WorkQueue } from "../ke/queue.ts";
 import type { System } from "../system.ts";
 import { traceDescription } from "../trace/describe.ts";
 import type { NotifyEvent } from "../trace/trace.ts";

@@ -5,15 +5,10 @@
  *
  * @module
  */
+import { type Describable, traceDescription } from "../describable.ts";
 import { Handle } from "../ob/handles.ts";
 
-/** A model object implements this to say how the trace shows it. */
-export const traceDescription: unique symbol = Symbol.for("pnplab.traceDescription");
-
-/** An object that knows its trace description. */
-export interface Describable {
-  [traceDescription](): string;
-}
+export { type Describable, traceDescription };
 
 /** The JSON form of a value for the trace. */
 export function describe(value: unknown, depth = 0): unknown {

@@ -18,29 +18,10 @@ import {
   IRP_MN_STOP_DEVICE,
   IRP_MN_SURPRISE_REMOVAL,
 } from "../constants.ts";
-import type { DeviceObject, Irp } from "../io/objects.ts";
+import { currentPnpMinor, type DispatchRecord } from "../io/iomgr.ts";
+import type { DeviceObject } from "../io/objects.ts";
 import { NT_SUCCESS, ntStatusName, STATUS_NOT_SUPPORTED, STATUS_PENDING } from "../ntstatus.ts";
 import type { System } from "../system.ts";
-
-/** What one dispatch routine did with one IRP. */
-export interface DispatchRecord {
-  readonly device: DeviceObject;
-  readonly irp: Irp;
-  readonly major: number;
-  readonly minor: number;
-  /** It called IoCallDriver with this IRP. */
-  forwarded: boolean;
-  /** IoStatus.Status when it passed the IRP down. */
-  forwardStatus: number;
-  /** What IoCallDriver returned to it. */
-  lowerReturn: number | undefined;
-  /** It called IoCompleteRequest on this IRP. */
-  completed: boolean;
-  /** IoStatus.Status when it completed the IRP. */
-  completionStatus: number;
-  /** Key handles opened before the routine ran (the handle table's serial). */
-  readonly handleSerial: number;
-}
 
 /** PnP IRPs a driver must handle and may not fail with STATUS_NOT_SUPPORTED. */
 const REQUIRED = new Set([
@@ -71,19 +52,6 @@ const MAY_COMPLETE_WITHOUT_PASSING_DOWN = new Set([
   IRP_MN_QUERY_STOP_DEVICE,
   IRP_MN_QUERY_REMOVE_DEVICE,
 ]);
-
-/** The dispatch routine running for an IRP (the innermost), if any. */
-export function currentDispatch(sys: System, irp: Irp): DispatchRecord | undefined {
-  const stack = sys.io.dispatches;
-  for (let i = stack.length - 1; i >= 0; i--) if (stack[i]!.irp === irp) return stack[i];
-  return undefined;
-}
-
-/** The PnP minor function being dispatched at the moment, if any. */
-export function currentPnpMinor(sys: System): number | undefined {
-  const top = sys.io.dispatches[sys.io.dispatches.length - 1];
-  return top && top.major === IRP_MJ_PNP ? top.minor : undefined;
-}
 
 function isPdo(device: DeviceObject): boolean {
   return device.lower === null && device.role === "PDO";
@@ -161,6 +129,19 @@ export function checkDispatch(sys: System, rec: DispatchRecord, status: number):
       `${who} completed ${name} with ${ntStatusName(rec.completionStatus)}; this IRP must not fail`,
       [rec.irp.id, 0, 0],
     );
+  }
+}
+
+/** Key handles a dispatch routine opened and did not close before returning (SDV's ZwRegistryCreate). */
+export function checkDispatchHandles(sys: System, record: DispatchRecord, frame: string): void {
+  if (sys.keyHandles.serial === record.handleSerial) return;
+  for (const [handle, entry] of sys.keyHandles.entries()) {
+    if (entry.openedBy === frame && sys.keyHandles.serialOf(handle) > record.handleSerial) {
+      sys.violate(
+        "ZwRegistryCreate",
+        `${frame} returned with key handle ${handle} (from ${entry.routine}) still open`,
+      );
+    }
   }
 }
 

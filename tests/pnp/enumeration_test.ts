@@ -26,7 +26,7 @@ import {
   REG_SZ,
   STATUS_SUCCESS,
 } from "../../mod.ts";
-import { BusChild } from "../../lib/bus/virtual_bus.ts";
+import { attachBusRecord, BusChild } from "../../lib/bus/virtual_bus.ts";
 import { defaultPnpDispatch } from "../../lib/io/iomgr.ts";
 import { CCS, enumKey, functionDriver } from "./_helpers.ts";
 
@@ -506,9 +506,13 @@ Deno.test("adding-a-pnp-device-to-a-running-system (step 3, 'Missing children go
   const pdos: DeviceObject[] = [];
   let report: number[] = [];
   /** A PDO the model's virtual bus answers for (IDs, capabilities), created by this bus driver. */
-  const child = (driver: DriverObject, id: string): DeviceObject => {
-    const d = k.IoCreateDevice(driver, 0, null, 0x2a, 0x100, false).deviceObject!;
-    d.DeviceExtension.busChild = new BusChild({ hardwareIds: [id], rawDeviceOk: true }, "0", null);
+  const child = (fdo: DeviceObject, id: string): DeviceObject => {
+    const d = k.IoCreateDevice(fdo.DriverObject, 0, null, 0x2a, 0x100, false).deviceObject!;
+    attachBusRecord(
+      d,
+      new BusChild({ hardwareIds: [id], rawDeviceOk: true }, "0", null),
+      fdo.bottom.busDispatch!,
+    );
     d.Flags &= ~0x80;
     return d;
   };
@@ -522,7 +526,7 @@ Deno.test("adding-a-pnp-device-to-a-running-system (step 3, 'Missing children go
         loc.Parameters.QueryDeviceRelations?.Type === BusRelations
       ) {
         if (!pdos.length) {
-          pdos.push(child(fdo.DriverObject, "TWOBUS\\A"), child(fdo.DriverObject, "TWOBUS\\B"));
+          pdos.push(child(fdo, "TWOBUS\\A"), child(fdo, "TWOBUS\\B"));
           report = [0, 1];
         }
         const out = report.map((i) => pdos[i]!);
