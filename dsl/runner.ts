@@ -32,6 +32,7 @@ import {
 import type { Handle } from "../lib/ob/handles.ts";
 import type { NotificationEntry, NotificationStructure } from "../lib/pnp/notify.ts";
 import { PnpHangError } from "../lib/pnp/pnpmgr.ts";
+import { DebugBreak } from "../lib/ke/break.ts";
 import { RunawayQueueError } from "../lib/ke/queue.ts";
 import { dataEqual, type RegData } from "../lib/registry/data.ts";
 import { formatEvent } from "../lib/trace/format.ts";
@@ -233,6 +234,8 @@ export class Runner {
       }
       this.#run(step);
     } catch (e) {
+      // A debugger stopping a replay: the step is left where it stopped.
+      if (e instanceof DebugBreak) throw e;
       if (e instanceof BugCheck) {
         this.#bugCheck = e;
         this.lastStatus = STATUS_UNSUCCESSFUL;

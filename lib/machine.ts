@@ -67,6 +67,11 @@ export interface BootOptions {
   includeExistingDuplicates?: DuplicateReplay;
   /** How many queued PnP actions one `settle()` may run before it reports a runaway queue. Default 100,000. */
   maxQueuedActions?: number;
+  /**
+   * Keep only about the newest `traceLimit` trace events (between that and twice that many), for long
+   * runs and benchmarks; `trace[0].seq` then says where the kept part starts. Default: keep all.
+   */
+  traceLimit?: number;
 }
 
 /** A snapshot of a device node, as `!devnode` shows it. */
@@ -335,6 +340,27 @@ export class Machine {
     return this._sys.trace.events;
   }
 
+  /**
+   * Calls `hook` with each trace event as it is recorded, while the machine runs (one hook at a
+   * time; a debugger's breakpoints use it, throwing `DebugBreak` to stop a replay at an event).
+   * Returns a function that removes the hook.
+   */
+  watchTrace(hook: (event: TraceEvent) => void): () => void {
+    const trace = this._sys.trace;
+    trace.onPush = hook;
+    return () => {
+      if (trace.onPush === hook) trace.onPush = null;
+    };
+  }
+
+  /**
+   * Who is running now, outermost first: `host`, `PnP`, `toaster!DispatchPnp` ... (WinDbg's `k`, in
+   * the model's terms: the caller frames of driver routines, the PnP manager and the host).
+   */
+  callerStack(): string[] {
+    return this._sys.callers.map((c) => c.name);
+  }
+
   /** The verifier's findings so far. */
   get verifier(): { readonly findings: readonly Finding[]; readonly mode: string } {
     return { findings: this._sys.findings, mode: this._sys.options.verifier };
@@ -593,6 +619,9 @@ export function boot(options: BootOptions = {}): Machine {
   if (!hive.root.child("MACHINE")) buildSystemHive(hive, profiles, current);
   buildVolatileKeys(hive);
   sys.clock = clock;
+  if (options.traceLimit !== undefined && options.traceLimit > 0) {
+    sys.trace.limit = Math.floor(options.traceLimit);
+  }
   sys.attachHive(hive);
   const queue = sys.ke.queue;
   sys.pnp = new PnpManager(sys);

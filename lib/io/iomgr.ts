@@ -29,6 +29,7 @@ import {
   NotificationEvent,
   PASSIVE_LEVEL,
 } from "../constants.ts";
+import { DebugBreak } from "../ke/break.ts";
 import { PnpHangError } from "../ke/dispatcher.ts";
 import { KeInitializeEvent, KeSetEvent, KEVENT } from "../ke/event.ts";
 import { RunawayQueueError } from "../ke/queue.ts";
@@ -170,7 +171,7 @@ export function runDriverRoutine<T>(
       // A deadlock the model detected is a hang, not an exception in the driver's code.
       if (
         e instanceof BugCheck || e instanceof RunawayQueueError || e instanceof PnpHangError ||
-        sys.halted
+        e instanceof DebugBreak || sys.halted
       ) throw e;
       const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       return sys.bugCheck(

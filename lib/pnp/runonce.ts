@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { DebugBreak } from "../ke/break.ts";
 import { REG_EXPAND_SZ, REG_SZ } from "../constants.ts";
 import { RUNONCE_PATH } from "../registry/system_hive.ts";
 import type { System } from "../system.ts";
@@ -72,6 +73,7 @@ export function processRunOnce(
           try {
             ok = handler(command.replace(/^\s*(?:"[^"]+"|\S+)\s*/, "")) !== false;
           } catch (e) {
+            if (e instanceof DebugBreak) throw e;
             error = e instanceof Error ? e.message : String(e);
           }
         }

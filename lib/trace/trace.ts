@@ -198,6 +198,8 @@ export class Trace {
   caller: () => string = () => "host";
   /** Keep at most this many events (0: keep all). */
   limit = 0;
+  /** Called with each event once it is recorded (a debugger's breakpoints; null when none). */
+  onPush: ((event: TraceEvent) => void) | null = null;
 
   /** Appends an event and returns it (so a call event can receive its status later). */
   push<E extends NewTraceEvent>(event: E): E & TraceEventBase {
@@ -210,6 +212,7 @@ export class Trace {
     if (this.limit > 0 && this.events.length > this.limit * 2) {
       this.events.splice(0, this.events.length - this.limit);
     }
+    if (this.onPush) this.onPush(full as TraceEvent);
     return full;
   }
 
