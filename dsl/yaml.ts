@@ -14,7 +14,7 @@ import {
   parseDocument,
   Scalar,
   type YAMLMap,
-} from "yaml";
+} from "npm:yaml@2.9.1";
 import { NTSTATUS_TABLE } from "../lib/ntstatus.ts";
 import { REG_TYPE_NAMES } from "../lib/constants.ts";
 import { resolveGuid, WELL_KNOWN_GUIDS } from "./guids.ts";
