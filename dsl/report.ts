@@ -66,13 +66,11 @@ function verifierPages(trace: ScenarioResult["trace"]): string {
       ? [ruleNamed(e.rule)?.doc ?? ""]
       : []
   );
-  const seen = new Set<string>();
-  const items = pagesNamedIn(docs.join("; ")).filter((p) => !seen.has(p.title) && seen.add(p.title))
-    .map((p) =>
-      `<li>${
-        p.url ? `<a href="${escapeXml(p.url)}">${escapeXml(p.title)}</a>` : escapeXml(p.title)
-      }</li>`
-    );
+  // One entry per page, in the order the run first named it.
+  const pages = new Map(pagesNamedIn(docs.join("; ")).map((p) => [p.title, p.url]));
+  const items = [...pages].map(([title, url]) =>
+    `<li>${url ? `<a href="${escapeXml(url)}">${escapeXml(title)}</a>` : escapeXml(title)}</li>`
+  );
   return items.length
     ? `<h3>Verifier documentation</h3><ul class="pages">${items.join("")}</ul>`
     : "";
