@@ -131,7 +131,8 @@ export {
 export { renderReport, type ReportEntry } from "./dsl/report.ts";
 export { runScenarioWithMachine } from "./dsl/runner.ts";
 export { type Evaluation, Session, type SessionOptions } from "./dsl/session.ts";
-export { RULES_DOC, VERIFIER_RULES, type VerifierRule } from "./lib/verifier/index.ts";
+export { rulePages, RULES_DOC, VERIFIER_RULES, type VerifierRule } from "./lib/verifier/index.ts";
+export { docUrl, linkPages, pageLines, type PageMention, pagesNamedIn } from "./lib/doc_pages.ts";
 export {
   DEVPKEYS,
   DEVPROP_TYPE,

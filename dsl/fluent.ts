@@ -484,6 +484,24 @@ export type ScenarioOptions = NonNullable<ScenarioData["boot"]>;
 /**
  * Boots a fresh machine, runs `body`, settles, and returns the result with every failed expectation.
  * It never throws for a failed expectation.
+ *
+ * @example
+ * ```ts
+ * import { scenario } from "./fluent.ts";
+ * import assert from "node:assert/strict";
+ * const ok = await scenario("A toaster starts", ({ driver, device }) => {
+ *   driver({ name: "toaster", hardwareIds: ["ROOT\\TOASTER"] });
+ *   device("ROOT\\TOASTER").expectState("Started");
+ * });
+ * assert.equal(ok.passed, true);
+ * // A wrong expectation is a failure in the result, not an exception.
+ * const wrong = await scenario("A toaster is not removed", ({ driver, device }) => {
+ *   driver({ name: "toaster", hardwareIds: ["ROOT\\TOASTER"] });
+ *   device("ROOT\\TOASTER").expectState("Removed");
+ * });
+ * assert.equal(wrong.passed, false);
+ * assert.equal(wrong.failures.length, 1);
+ * ```
  */
 export async function scenario(
   title: string,

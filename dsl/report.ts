@@ -8,6 +8,8 @@
 import type { Machine } from "../lib/machine.ts";
 import { deviceTreePicture, escapeXml, sequencePicture } from "../lib/render/svg.ts";
 import { formatEvent } from "../lib/trace/format.ts";
+import { linkPages, pagesNamedIn } from "../lib/doc_pages.ts";
+import { ruleNamed } from "../lib/verifier/rules.ts";
 import { bootFor, type ScenarioResult } from "./runner.ts";
 import type { ScenarioData } from "./steps.ts";
 
@@ -44,6 +46,34 @@ function bootLength(data: ScenarioData | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** Prose with every Microsoft page it names linked to its address (lib/doc_pages.ts). */
+function linkedProse(text: string): string {
+  return linkPages(
+    text,
+    (words, url) => `<a href="${escapeXml(url)}">${escapeXml(words)}</a>`,
+    escapeXml,
+  );
+}
+
+/** The pages the run's verifier findings and bug check rule name, once each, as a linked list. */
+function verifierPages(trace: ScenarioResult["trace"]): string {
+  const docs = trace.flatMap((e) =>
+    e.kind === "finding"
+      ? [e.doc ?? ""]
+      : e.kind === "bugcheck" && e.rule
+      ? [ruleNamed(e.rule)?.doc ?? ""]
+      : []
+  );
+  // One entry per page, in the order the run first named it.
+  const pages = new Map(pagesNamedIn(docs.join("; ")).map((p) => [p.title, p.url]));
+  const items = [...pages].map(([title, url]) =>
+    `<li>${url ? `<a href="${escapeXml(url)}">${escapeXml(title)}</a>` : escapeXml(title)}</li>`
+  );
+  return items.length
+    ? `<h3>Verifier documentation</h3><ul class="pages">${items.join("")}</ul>`
+    : "";
 }
 
 function stepLabel(step: { step: string; [k: string]: unknown }): string {
@@ -90,7 +120,7 @@ export function renderReport(entries: ReportEntry[], title = "pnplab scenario re
       escapeXml(r.title)
     }</h2>
 ${e.file ? `<p><code>${escapeXml(e.file)}</code></p>` : ""}
-${e.data?.teaches ? `<div class="teaches">${escapeXml(e.data.teaches.trim())}</div>` : ""}
+${e.data?.teaches ? `<div class="teaches">${linkedProse(e.data.teaches.trim())}</div>` : ""}
 ${
       steps.length
         ? `<h3>Steps</h3><ol class="steps">${
@@ -121,6 +151,7 @@ ${
         }`
         : ""
     }
+${verifierPages(r.trace)}
 <h3>Sequence diagram</h3>${
       note ? `<p class="note">${escapeXml(note)}.</p>` : ""
     }<div class="diagram">${diagram.svg}</div>

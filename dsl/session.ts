@@ -9,7 +9,7 @@
  */
 import { inspect } from "node:util";
 import vm from "node:vm";
-import { Scalar, stringify } from "yaml";
+import { Scalar, stringify } from "npm:yaml@2.9.1";
 import { BugCheck } from "../lib/bugcheck.ts";
 import * as constants from "../lib/constants.ts";
 import { DeviceObject, type DriverSpec, KEVENT } from "../lib/io/objects.ts";
@@ -972,7 +972,7 @@ export class Session {
 
   async #compile(code: string): Promise<string> {
     if (!this.#transform) {
-      const { transform } = await import("sucrase");
+      const { transform } = await import("npm:sucrase@3.35.1");
       this.#transform = (c: string) => transform(c, { transforms: ["typescript"] }).code;
     }
     return this.#transform(code);

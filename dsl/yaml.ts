@@ -14,7 +14,7 @@ import {
   parseDocument,
   Scalar,
   type YAMLMap,
-} from "yaml";
+} from "npm:yaml@2.9.1";
 import { NTSTATUS_TABLE } from "../lib/ntstatus.ts";
 import { REG_TYPE_NAMES } from "../lib/constants.ts";
 import { resolveGuid, WELL_KNOWN_GUIDS } from "./guids.ts";
@@ -625,6 +625,23 @@ const REG_VALUE_FIELDS: Readonly<Record<string, FieldDef>> = {
 /**
  * Reads, parses and runs a scenario file (every scenario in it); problems in the file are failures
  * with their line and column.
+ *
+ * @example
+ * ```ts
+ * import { runScenarioFile } from "./yaml.ts";
+ * import assert from "node:assert/strict";
+ * const file = await Deno.makeTempFile({ suffix: ".yaml" });
+ * await Deno.writeTextFile(file, [
+ *   "title: A toaster starts",
+ *   "steps:",
+ *   "  - driver: { name: toaster, hardwareIds: ['ROOT\\TOASTER'] }",
+ *   "  - plugIn: { id: t, hardwareId: 'ROOT\\TOASTER' }",
+ *   "  - expectState: { device: t, state: Started }",
+ * ].join("\n"));
+ * const result = await runScenarioFile(file);
+ * await Deno.remove(file);
+ * assert.equal(result.passed, true, result.failures.map((f) => f.message).join("\n"));
+ * ```
  */
 export async function runScenarioFile(path: string): Promise<ScenarioResult> {
   const text = await Deno.readTextFile(path);

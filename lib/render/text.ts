@@ -6,6 +6,7 @@
  * @module
  */
 import { BUGCHECK_NAMES } from "../bugcheck.ts";
+import { pageLines } from "../doc_pages.ts";
 import { CM_PROB_NAMES, DN_NO_SHOW_IN_DM } from "../constants.ts";
 import type { DeviceObject, DriverObject } from "../io/objects.ts";
 import type { Machine } from "../machine.ts";
@@ -204,6 +205,12 @@ export const BUGCHECK_DOCS: Readonly<Record<number, string>> = {
   0x139: "Bug Check 0x139: KERNEL_SECURITY_CHECK_FAILURE (RtlQueryRegistryValues)",
 };
 
+/** "PAGES:" and one `title: address` line per page the text names, or nothing. */
+function analyzePages(text: string): string[] {
+  const lines = pageLines(text);
+  return lines.length ? ["PAGES:", ...lines.map((l) => `  ${l}`)] : [];
+}
+
 /** The analysis of the machine's bug check (like `!analyze -v`), or a note that it is running. */
 export function renderAnalyze(machine: Machine): string {
   const events = machine.trace;
@@ -234,7 +241,7 @@ export function renderAnalyze(machine: Machine): string {
             const call = at.get(`${f.rule}\n${f.message}`);
             return `  ${f.rule} (${f.severity}): ${f.message}${call ? `\n    at: ${call}` : ""}${
               f.doc ? `\n    see: ${f.doc}` : ""
-            }`;
+            }${pageLines(f.doc ?? "").map((l) => `\n      ${l}`).join("")}`;
           }).join("\n")
         }\n`
         : "");
@@ -265,6 +272,8 @@ export function renderAnalyze(machine: Machine): string {
     offending ? `LAST CALL: ${formatEvent(offending as CallEvent)}` : "",
     `DOCUMENTATION: ${BUGCHECK_DOCS[bug.code] ?? "(none)"}`,
     ...(rule ? [`RULE DOCUMENTATION: ${rule.doc}`] : []),
+    // The pages both lines name, with their addresses (lib/doc_pages.ts).
+    ...analyzePages(`${BUGCHECK_DOCS[bug.code] ?? ""}; ${rule?.doc ?? ""}`),
     "",
     "TRACE BEFORE THE BUG CHECK:",
     ...calls,

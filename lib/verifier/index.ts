@@ -3,10 +3,22 @@
  *
  * @module
  */
-export { VERIFIER_RULES, type VerifierRule } from "./rules.ts";
+export { rulePages, VERIFIER_RULES, type VerifierRule } from "./rules.ts";
 import { VERIFIER_RULES } from "./rules.ts";
+import { linkPages } from "../doc_pages.ts";
 
-/** The rule table as Markdown (for the README and reports). */
+/**
+ * The rule table as Markdown (for the README and reports); each documentation page links to its
+ * learn.microsoft.com address from the one table of pages (lib/doc_pages.ts).
+ *
+ * @example
+ * ```ts
+ * import { RULES_DOC } from "./index.ts";
+ * import assert from "node:assert/strict";
+ * assert.match(RULES_DOC, /\| IrqlZwPassive \|/);
+ * assert.match(RULES_DOC, /\[IrqlZwPassive rule \(wdm\)\]\(https:\/\/learn\.microsoft\.com\//);
+ * ```
+ */
 export const RULES_DOC: string = [
   "| rule | source | checks | on violation | documentation |",
   "|---|---|---|---|---|",
@@ -17,6 +29,6 @@ export const RULES_DOC: string = [
           r.bugCheck.parameter1.toString(16).toUpperCase()
         })${r.always ? " always" : " in strict mode"}`
         : "finding"
-    } | ${r.doc} |`
+    } | ${linkPages(r.doc, (words, url) => `[${words}](${url})`)} |`
   ),
 ].join("\n");

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type PageMention, pagesNamedIn } from "../doc_pages.ts";
 
 /** One verifier rule. */
 export interface VerifierRule {
@@ -298,12 +299,32 @@ export const VERIFIER_RULES: readonly VerifierRule[] = [
     source: "BugCheck",
     checks:
       "RtlQueryRegistryValues with RTL_QUERY_REGISTRY_DIRECT and no RTL_QUERY_REGISTRY_TYPECHECK on an untrusted hive",
-    doc: "RtlQueryRegistryValues; Bug Check 0x139",
+    doc: "RtlQueryRegistryValues; Bug Check 0x139: KERNEL_SECURITY_CHECK_FAILURE",
     severity: "error",
     bugCheck: { code: 0x139, parameter1: 0x3 },
     always: true,
   },
 ];
+
+/**
+ * The pages a rule's `doc` names, each with its learn.microsoft.com address, from the one table of
+ * pages (lib/doc_pages.ts).
+ *
+ * @example
+ * ```ts
+ * import { ruleNamed, rulePages } from "./rules.ts";
+ * import assert from "node:assert/strict";
+ * const pages = rulePages(ruleNamed("PnpIrpCompletion")!);
+ * assert.deepEqual(pages.map((p) => p.title), [
+ *   "PnpIrpCompletion rule (wdm)",
+ *   "Passing PnP IRPs Down the Device Stack",
+ * ]);
+ * assert.ok(pages.every((p) => p.url?.startsWith("https://learn.microsoft.com/")));
+ * ```
+ */
+export function rulePages(rule: VerifierRule): PageMention[] {
+  return pagesNamedIn(rule.doc);
+}
 
 /** A rule by name. */
 export function ruleNamed(name: string): VerifierRule | undefined {

@@ -10,7 +10,7 @@
  * and a hive saved from the example machine. Each property counts the inputs it tried.
  */
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@4.10.2";
 import { boot, exampleMachine, HiveLoadError, type Machine } from "../../mod.ts";
 import { parseScenario } from "../../dsl/yaml.ts";
 import { deserializeHive } from "../../lib/registry/persist.ts";

@@ -9,7 +9,7 @@
  * see `_fuzz.ts`).
  */
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@4.10.2";
 import {
   boot,
   BugCheck,
