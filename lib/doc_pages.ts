@@ -160,6 +160,9 @@ const PAGES: readonly (readonly [title: string, url: string | undefined])[] = [
     "Bug Check 0x139: KERNEL_SECURITY_CHECK_FAILURE",
     `${DRIVERS}debugger/bug-check-0x139--kernel-security-check-failure`,
   ],
+  // Debugger commands, which the REPL's debugging commands follow.
+  ["bp, bu, bm (Set Breakpoint)", `${DRIVERS}debuggercmds/bp--bu--bm--set-breakpoint-`],
+  ["!irp", `${DRIVERS}debuggercmds/-irp`],
   // Win32 pages: the registry, and what an application sees of device removal.
   ["Registry value types", `${WIN32}sysinfo/registry-value-types`],
   ["Registry element size limits", `${WIN32}sysinfo/registry-element-size-limits`],

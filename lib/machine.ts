@@ -7,7 +7,7 @@
 import type { BugCheck } from "./bugcheck.ts";
 import type { DeviceSpec } from "./bus/virtual_bus.ts";
 import { CM_PROB_NAMES, CONFIGFLAG_DISABLED, REG_DWORD } from "./constants.ts";
-import type { DeviceObject, DriverObject, DriverSpec } from "./io/objects.ts";
+import type { DeviceObject, DriverObject, DriverSpec, Irp } from "./io/objects.ts";
 import { Kernel } from "./kernel.ts";
 import { NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST } from "./ntstatus.ts";
 import { type DevNode, type DevNodeState, devNodeStatus, dnFlagNames } from "./pnp/devnode.ts";
@@ -351,6 +351,15 @@ export class Machine {
     return () => {
       if (trace.onPush === hook) trace.onPush = null;
     };
+  }
+
+  /**
+   * An IRP that was sent and is not completed yet, by its number (`Irp #12` in the trace): with its
+   * stack locations, completion routines and status, as WinDbg's `!irp` shows it. Read it, do not
+   * change it.
+   */
+  irpInFlight(id: number): Irp | undefined {
+    return this._sys.io.inFlight.get(id);
   }
 
   /**

@@ -131,6 +131,8 @@ export class IoManager {
   /** Work item ids. */
   workItems = 0;
 
+  /** IRPs sent and not yet completed, by number (what a debugger's `!irp` shows in full). */
+  readonly inFlight: Map<number, Irp> = new Map();
   /** The dispatch routines running now, innermost last (what the verifier checks). */
   readonly dispatches: DispatchRecord[] = [];
 
@@ -138,6 +140,7 @@ export class IoManager {
   reset(): void {
     this.drivers.clear();
     this.names.clear();
+    this.inFlight.clear();
   }
 
   /** The driver loaded under a service name. */
@@ -618,6 +621,7 @@ export function IoCompleteRequest(sys: System, Irp: Irp, _PriorityBoost: number)
     }
   }
   Irp.completed = true;
+  sys.io.inFlight.delete(Irp.id);
   Irp.onComplete?.(Irp);
 }
 
@@ -662,6 +666,7 @@ export function buildIrp(
   fileObject: FileObject | null = null,
 ): Irp {
   const irp = new Irp(top.StackSize, ++sys.io.irpSerial, presetStatus);
+  sys.io.inFlight.set(irp.id, irp);
   const next = irp.nextStackLocation;
   next.MajorFunction = major;
   next.MinorFunction = minor;

@@ -2,11 +2,13 @@
  * Breakpoints, stepping and rewinding (dsl/debug.ts). The rule they stand on is the model's own:
  * the same steps on a fresh machine give the same trace, byte for byte (DESIGN-NOTES, "Data"), so
  * the machine at event #N is a replay stopped there. WinDbg's commands are the shape: `bp`, `bl`,
- * `bc`, `g`, `p`, `k` ("Debugger commands", Debugging Tools for Windows).
+ * `bc`, `g`, `p`, `k` ("bp, bu, bm (Set Breakpoint)" and the pages beside it), and `!irp`'s listing
+ * of stack locations ("!irp").
  */
 import assert from "node:assert/strict";
 import { breakpointMatches, parseBreakpoint, scenarioDebugger } from "../../dsl/debug.ts";
 import { runScenarioWithMachine } from "../../dsl/runner.ts";
+import { renderIrpStack } from "../../lib/render/irp.ts";
 import { parseScenario } from "../../dsl/yaml.ts";
 import type { ScenarioData } from "../../dsl/steps.ts";
 
@@ -31,9 +33,10 @@ Deno.test("bp toaster!DispatchPnp: g stops where each PnP IRP reaches the toaste
   const e = at.stop?.event;
   assert.ok(e && e.kind === "irp" && e.phase === "dispatch");
   assert.equal(e.driver, "toaster");
-  // The first IRP a new stack gets: the requirements, before START ("Starting a device", step 5).
+  // The first IRP a new stack gets: the requirements, before START ("Adding a PnP Device to a
+  // Running System", step 5).
   assert.equal(e.minor, "IRP_MN_FILTER_RESOURCE_REQUIREMENTS");
-  // AddDevice has run and START has not: the devnode is Added ("Device states").
+  // AddDevice has run and START has not: the devnode is Added ("State Transitions for PnP Devices").
   assert.equal(at.machine.devnode(e.instance)?.state, "Added");
   // The next g stops at the next PnP IRP the toaster receives: START, still Added.
   const next = d.g();
@@ -111,4 +114,26 @@ Deno.test("a routine breakpoint on a non-dispatch routine stops at its first tra
   assert.ok(inside.length > 1);
   const hits = full.filter((e, i) => breakpointMatches(bp, e, full[i - 1]?.caller ?? ""));
   assert.deepEqual(hits.map((e) => e.seq), [inside[0]!.seq]);
+});
+
+Deno.test("!irp of an IRP in flight at a break: every stack location, the current one marked, completion routines named", () => {
+  const d = scenarioDebugger(toaster);
+  d.bp("IRP_MN_START_DEVICE");
+  // The toaster's START: the stack is the toaster FDO over the bus's PDO.
+  let at = d.g();
+  while (at.stop && !(at.stop.event.kind === "irp" && at.stop.event.driver === "toaster")) {
+    at = d.g();
+  }
+  const e = at.stop!.event;
+  assert.ok(e.kind === "irp");
+  const irp = at.machine.irpInFlight(e.irp);
+  assert.ok(irp, "the IRP is in flight at its dispatch");
+  const text = renderIrpStack(irp);
+  assert.match(text, new RegExp(`^Irp #${e.irp} is active with ${irp.StackCount} stacks`));
+  assert.match(text, />\[IRP_MJ_PNP\(1b\), IRP_MN_START_DEVICE\(0\)\]/);
+  assert.match(text, /STATUS_NOT_SUPPORTED/);
+  // Completed IRPs are no longer in flight.
+  const done = full.find((x) => x.kind === "irp" && x.phase === "complete")!;
+  assert.ok(done.kind === "irp");
+  assert.equal(d.goto(full.length - 1).machine.irpInFlight(done.irp), undefined);
 });
