@@ -36,7 +36,7 @@ import { DevNode, emptyCapabilities, NO_STRINGS } from "./devnode.ts";
 import * as devreg from "./devreg.ts";
 
 import * as pnpirp from "./pnpirp.ts";
-import type { PnpManager } from "./pnpmgr.ts";
+import type { InstanceIdRecords, PnpManager } from "./pnpmgr.ts";
 
 /** The bus record of a devnode, creating one when a device that was not plugged in by the model becomes a parent. */
 function busChildOfNode(node: DevNode, pnp: PnpManager): BusChild {
@@ -289,7 +289,7 @@ export function plugIn(
 export function instanceIdsOf(
   pnp: PnpManager,
   deviceId: string,
-) {
+): InstanceIdRecords {
   const key = deviceId.toUpperCase();
   let entry = pnp.instanceIds.get(key);
   if (!entry) {

@@ -78,6 +78,13 @@ export interface RemovalNotifier {
   gone(node: DevNode): void;
 }
 
+/** The bus records of one device ID by instance ID, and where the last search for a free number stopped. */
+export interface InstanceIdRecords {
+  records: Map<string, BusChild[]>;
+  next: number;
+  departures: number;
+}
+
 /** The PnP manager of one machine. */
 export class PnpManager {
   readonly sys: System;
@@ -396,13 +403,10 @@ export class PnpManager {
    * last search for a free number stopped. Numbers below it were in use then and stay so until a
    * device leaves its bus, so plugging many devices does not rescan every bus each time.
    */
-  readonly instanceIds = new Map<
-    string,
-    { records: Map<string, BusChild[]>; next: number; departures: number }
-  >();
+  readonly instanceIds: Map<string, InstanceIdRecords> = new Map();
 
   /** @internal */
-  instanceIdsOf(deviceId: string) {
+  instanceIdsOf(deviceId: string): InstanceIdRecords {
     return enumeration.instanceIdsOf(this, deviceId);
   }
 
