@@ -137,3 +137,20 @@ Deno.test("nothing below pnp/ and nothing outside the kernel reaches the machine
   }
   assert.deepEqual(found, []);
 });
+
+Deno.test("the README's layout table names every folder of lib/ and every layer", () => {
+  const readme = Deno.readTextFileSync(root + "README.md");
+  const table = readme.slice(
+    readme.indexOf("## Layout"),
+    readme.indexOf("\n## ", readme.indexOf("## Layout") + 1),
+  );
+  const folders = [...Deno.readDirSync(root + "lib")].filter((e) => e.isDirectory).map((e) =>
+    `lib/${e.name}/`
+  );
+  const files = LAYERS.flat().filter((p) => p.endsWith(".ts")).map((p) => p.replace(/^lib\//, ""));
+  const missing = [
+    ...folders.filter((f) => !table.includes(`\`${f}\``)),
+    ...files.filter((f) => !table.includes(f)),
+  ];
+  assert.deepEqual(missing, []);
+});
