@@ -212,7 +212,7 @@ export function IoCreateDevice(
     ++io.deviceSerial,
   );
   if (name) io.names.set(name.toUpperCase(), device);
-  DriverObject.devices.push(device);
+  DriverObject.addDevice(device);
   DriverObject.hadDevices = true;
   return { status: STATUS_SUCCESS, deviceObject: device };
 }
@@ -337,9 +337,7 @@ export function IoDeleteDevice(sys: System, DeviceObject: DeviceObject): void {
   if (DeviceObject.deleted) return;
   sys.io.hooks.beforeDelete(DeviceObject);
   DeviceObject.deleted = true;
-  const list = DeviceObject.DriverObject.devices;
-  const i = list.indexOf(DeviceObject);
-  if (i >= 0) list.splice(i, 1);
+  DeviceObject.DriverObject.removeDevice(DeviceObject);
   if (DeviceObject.name) sys.io.names.delete(DeviceObject.name.toUpperCase());
   sys.io.hooks.deviceDeleted(DeviceObject);
 }

@@ -76,8 +76,27 @@ export class DriverObject {
   readonly name: string;
   /** The spec it was loaded from. */
   readonly spec: DriverSpec;
-  /** The driver's device objects, oldest first (`DeviceObject` chain). */
-  readonly devices: DeviceObject[] = [];
+  /**
+   * Its device objects, oldest first (`DriverObject->DeviceObject` is the newest). A set, because a
+   * driver with thousands of devices deletes them one by one.
+   */
+  readonly #devices: Set<DeviceObject> = new Set();
+  /** Its device objects, oldest first (a copy). */
+  get devices(): DeviceObject[] {
+    return [...this.#devices];
+  }
+  /** How many device objects it has. */
+  get deviceCount(): number {
+    return this.#devices.size;
+  }
+  /** IoCreateDevice made one. */
+  addDevice(device: DeviceObject): void {
+    this.#devices.add(device);
+  }
+  /** IoDeleteDevice deleted one. */
+  removeDevice(device: DeviceObject): void {
+    this.#devices.delete(device);
+  }
   /** References besides devices: notification registrations. */
   references = 0;
   /** Whether DriverEntry succeeded and Unload has not run. */
@@ -114,7 +133,9 @@ export class DriverObject {
 
   /** The first device object, as `DriverObject->DeviceObject`. */
   get DeviceObject(): DeviceObject | null {
-    return this.devices[this.devices.length - 1] ?? null;
+    let newest: DeviceObject | null = null;
+    for (const d of this.#devices) newest = d;
+    return newest;
   }
 
   /** How the trace shows it. */

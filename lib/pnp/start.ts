@@ -87,7 +87,7 @@ export function driverMayUnload(
   driver: DriverObject,
 ): void {
   if (
-    driver.loaded && driver.hadDevices && driver.devices.length === 0 && driver.references > 0 &&
+    driver.loaded && driver.hadDevices && driver.deviceCount === 0 && driver.references > 0 &&
     !driver.leakReported
   ) {
     driver.leakReported = true;
@@ -97,7 +97,7 @@ export function driverMayUnload(
     );
   }
   if (
-    !driver.loaded || driver === pnp.pnpDriver || driver.devices.length > 0 ||
+    !driver.loaded || driver === pnp.pnpDriver || driver.deviceCount > 0 ||
     driver.references > 0 || driver.workItemsQueued > 0
   ) return;
   if (!driver.hadDevices) return;
