@@ -10,7 +10,7 @@
  * least 1/20 of the plain loop's calls per second. Each side runs five times, interleaved, and its
  * median round is reported (this machine is shared, so single rounds are noisy).
  *
- * The trace keeps only its newest 10,000 events (`machine._sys.trace.limit = 10000`) while
+ * The trace keeps only its newest 10,000 events (`boot({ traceLimit: 10000 })`) while
  * measuring, so the numbers are the model's cost, not an ever-growing log's.
  *
  * @module
@@ -51,8 +51,7 @@ function prepare(listeners: number, arrivals: number): {
   links: string[];
   seen: Map<string, number>;
 } {
-  const m = boot();
-  m._sys.trace.limit = TRACE_LIMIT;
+  const m = boot({ traceLimit: TRACE_LIMIT });
   m.loadDriver({ name: "benchdev", hardwareIds: ["Root\\BenchDevice"] });
   const pdo = m.plugIn("Root\\BenchDevice");
   const k = m.kernel;
@@ -153,7 +152,7 @@ function main(): void {
     } interface arrivals = ${total.toLocaleString("en-US")} callbacks`,
   );
   console.log(
-    `trace.limit = ${TRACE_LIMIT} (machine._sys.trace.limit: the trace keeps its newest ${TRACE_LIMIT} events while measuring)`,
+    `trace.limit = ${TRACE_LIMIT} (boot({ traceLimit }): the trace keeps its newest ${TRACE_LIMIT} events while measuring)`,
   );
   console.log(`median of ${ROUNDS} rounds per side, interleaved, after a warm-up`);
 
