@@ -12,6 +12,8 @@ import type { TraceEvent } from "../lib/trace/trace.ts";
 import { ruleNamed } from "../lib/verifier/rules.ts";
 import { renderReport, type ReportEntry } from "./report.ts";
 import { runScenarioWithMachine, type ScenarioResult } from "./runner.ts";
+import { diffTraces, firstDifference, renderDiff, renderDiffReport } from "./diff.ts";
+import { didYouMean, type ScenarioData } from "./steps.ts";
 import { parseScenario } from "./yaml.ts";
 
 /** Every .yaml/.yml file under the paths, sorted (directories are walked). */
@@ -59,24 +61,54 @@ export function verifierNotes(trace: readonly TraceEvent[]): string[] {
   return lines;
 }
 
+const USAGE = "Usage: deno task scenario <file|dir>... [--trace] [--json] [--html report.html]\n" +
+  "       deno task scenario --diff <a.yaml[#n]> <b.yaml[#n]> [--html diff.html]\n" +
+  "  Runs pnplab scenario files and reports each one; exits 0 only when all pass, 2 on a usage\n" +
+  "  error. --diff runs two scenarios (the n-th of a file, 0 by default) and shows where their\n" +
+  "  traces part; it exits 0 when they do the same, 1 when they differ.";
+
+const OPTIONS = {
+  trace: { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  html: { type: "string" },
+  diff: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+/** A usage error: what was wrong, then the usage; exit code 2. */
+function usageError(message: string): number {
+  console.error(`${message}\n${USAGE}`);
+  return 2;
+}
+
 /** Runs the files and prints the report; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      trace: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      html: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help || positionals.length === 0) {
-    console.log(
-      "Usage: deno task scenario <file|dir>... [--trace] [--json] [--html report.html]\n" +
-        "  Runs pnplab scenario files and reports each one; exits 0 only when all pass.",
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: OPTIONS });
+  } catch (e) {
+    const option = /'(-{1,2}[^']+)'/.exec((e as Error).message)?.[1];
+    const known = Object.keys(OPTIONS).map((o) => `--${o}`);
+    const hint = option ? didYouMean(option, known) : undefined;
+    return usageError(
+      option
+        ? `Unknown option '${option}'${hint ? ` (did you mean '${hint}'?)` : ""}`
+        : (e as Error).message,
     );
-    return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length === 0) return usageError("No scenario file or folder given");
+  if (values.diff) return await diff(positionals, values.html);
+  for (const p of positionals) {
+    try {
+      await Deno.stat(p);
+    } catch {
+      return usageError(`Cannot read '${p}': no such file or folder`);
+    }
   }
   const files = await scenarioFiles(positionals);
   const results: (ScenarioResult & { file: string })[] = [];
@@ -105,7 +137,11 @@ export async function main(args: string[]): Promise<number> {
       entries.push({ data: s, result: run.result, machine: run.machine, file });
     }
   }
-  if (values.html) await Deno.writeTextFile(values.html, renderReport(entries));
+  if (values.html) {
+    await Deno.writeTextFile(values.html, renderReport(entries));
+    // On stderr with --json, so that the JSON on stdout stays whole.
+    (values.json ? console.error : console.log)(`Wrote the HTML report to ${values.html}`);
+  }
   const passed = results.filter((r) => r.passed).length;
   const failed = results.length - passed;
   if (values.json) {
@@ -135,6 +171,50 @@ export async function main(args: string[]): Promise<number> {
     console.log(`${passed} passed, ${failed} failed`);
   }
   return failed === 0 ? 0 : 1;
+}
+
+/** `a.yaml#2`: a file and which of its scenarios (0 by default). */
+async function loadOne(spec: string): Promise<ScenarioData | string> {
+  const m = /^(.*?)(?:#(\d+))?$/.exec(spec)!;
+  const file = m[1]!;
+  const index = Number(m[2] ?? 0);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch {
+    return `Cannot read '${file}': no such file`;
+  }
+  const parsed = parseScenario(text, file);
+  if (parsed.errors.length) {
+    const e = parsed.errors[0]!;
+    return `${file}:${e.line}:${e.column}: ${e.message}`;
+  }
+  const data = parsed.scenarios[index];
+  if (!data) return `'${file}' has ${parsed.scenarios.length} scenario(s); #${index} is not one`;
+  return data;
+}
+
+/** `--diff a b`: where two runs' traces part. */
+async function diff(specs: string[], html: string | undefined): Promise<number> {
+  if (specs.length !== 2) return usageError("--diff takes two scenarios");
+  const runs: ScenarioData[] = [];
+  for (const spec of specs) {
+    const one = await loadOne(spec);
+    if (typeof one === "string") return usageError(one);
+    runs.push(one);
+  }
+  const [a, b] = runs.map((d) => runScenarioWithMachine(d).result.trace) as [
+    TraceEvent[],
+    TraceEvent[],
+  ];
+  const names = [specs[0]!, specs[1]!] as const;
+  const lines = diffTraces(a, b);
+  console.log(renderDiff(lines, names).trimEnd());
+  if (html) {
+    await Deno.writeTextFile(html, renderDiffReport(a, b, names));
+    console.log(`Wrote the side-by-side report to ${html}`);
+  }
+  return firstDifference(lines) < 0 ? 0 : 1;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
