@@ -388,7 +388,8 @@ export class Runner {
         if (typeof step.driver === "string") {
           // The scenario picks the driver, as an INF naming this hardware ID would.
           // A driver that is not installed yet leaves the device without one (CM_PROB_FAILED_INSTALL).
-          const chosen = m._sys.io.driver(step.driver);
+          const name = step.driver.toUpperCase();
+          const chosen = m.drivers().find((d) => d.name.toUpperCase() === name);
           const ids = chosen ? (chosen.spec.hardwareIds ??= []) : [];
           if (chosen && !ids.some((h) => h.toUpperCase() === hardwareIds[0]!.toUpperCase())) {
             ids.unshift(hardwareIds[0]!);
@@ -695,11 +696,7 @@ export class Runner {
 
   /** A device whose driver the scenario does not name gets a default pass-through function driver, so it starts. */
   #ensureDriver(hardwareIds: string[], compatibleIds: string[]): void {
-    const ids = [...hardwareIds, ...compatibleIds].map((i) => i.toUpperCase());
-    const sys = this.machine._sys;
-    for (const d of sys.io.drivers.values()) {
-      if (d.spec.hardwareIds?.some((h) => ids.includes(h.toUpperCase()))) return;
-    }
+    if (hasDriverFor(this.machine, [...hardwareIds, ...compatibleIds])) return;
     if (!this.#passthru) {
       this.#passthru = { name: "passthru", hardwareIds: [] };
       this.machine.loadDriver(this.#passthru);
@@ -796,10 +793,9 @@ export class Runner {
   #targetLink(name: string): string | undefined {
     if (this.#interfaces.has(name)) return this.#interfaces.get(name);
     const instance = this.instanceOf(name).toUpperCase();
-    return [...this.machine._sys.interfaces.byLink.values()].find((i) =>
+    return this.machine.interfaces().find((i) =>
       i.instanceId.toUpperCase() === instance && i.enabled
-    )
-      ?.symbolicLinkName;
+    )?.symbolicLinkName;
   }
 
   #reattachListenersAfterReboot(): void {
@@ -1226,6 +1222,17 @@ function plainJson(v: unknown): string {
     v,
     (_k, x) => typeof x === "bigint" ? String(x) : x instanceof Uint8Array ? Array.from(x) : x,
   ) ?? "undefined";
+}
+
+/**
+ * Whether a loaded driver lists one of these hardware or compatible IDs (any case): a device no
+ * driver lists gets the runner's pass-through function driver when its step names none.
+ */
+export function hasDriverFor(machine: Machine, ids: readonly string[]): boolean {
+  const wanted = ids.map((i) => String(i).toUpperCase());
+  return machine.drivers().some((d) =>
+    d.spec.hardwareIds?.some((h) => wanted.includes(h.toUpperCase()))
+  );
 }
 
 /** A status name or number as a number. */

@@ -18,11 +18,8 @@ import { Kernel } from "../lib/kernel.ts";
 import type { Machine } from "../lib/machine.ts";
 import * as statuses from "../lib/ntstatus.ts";
 import { Handle } from "../lib/ob/handles.ts";
-import { regTypeName } from "../lib/registry/data.ts";
-import type { KeyNode } from "../lib/registry/hive.ts";
-import { regQueryData } from "../lib/registry/render.ts";
-import { longRootPath } from "../lib/registry/view.ts";
 import {
+  driverObjects,
   renderAnalyze,
   renderDeviceTree,
   renderDevStack,
@@ -33,7 +30,7 @@ import {
 import { formatEvent } from "../lib/trace/format.ts";
 import { DeviceBuilder, ScenarioContext } from "./fluent.ts";
 import { WELL_KNOWN_GUIDS } from "./guids.ts";
-import { bootFor, Runner } from "./runner.ts";
+import { bootFor, hasDriverFor, Runner } from "./runner.ts";
 import { didYouMean, type ScenarioData, type Step, STEP_DEFINITIONS } from "./steps.ts";
 import { parseScenario } from "./yaml.ts";
 
@@ -215,9 +212,7 @@ function plugInStep(args: unknown[], ctx: VerbContext): Translation {
   const ids = [...hardwareIds, ...((fields.compatibleIds as string[] | undefined) ?? [])].map((
     i,
   ) => String(i).toUpperCase());
-  const listed = [...ctx.machine._sys.io.drivers.values()].some((d) =>
-    d.spec.hardwareIds?.some((h) => ids.includes(h.toUpperCase()))
-  );
+  const listed = hasDriverFor(ctx.machine, ids);
   return {
     step: "plugIn",
     ...fields,
@@ -527,21 +522,7 @@ export class Session {
   /** A device object by scenario name, instance ID or object name (`\Device\00000003`, `#8`). */
   #findDevice(name: string): DeviceObject | undefined {
     if (this.#runner.names.devices.includes(name)) return this.#runner.pdo(name).top;
-    const pdo = this.machine.device(name);
-    if (pdo) return pdo.top;
-    const wanted = name.toUpperCase();
-    const sys = this.machine._sys;
-    for (const node of sys.pnp.all()) {
-      for (let d: DeviceObject | null = node.top; d; d = d.lower) {
-        if (
-          d.name?.toUpperCase() === wanted || `#${d.serial}` === name ||
-          String(d).toUpperCase() === wanted
-        ) {
-          return d;
-        }
-      }
-    }
-    return sys.io.names.get(wanted);
+    return this.machine.device(name)?.top ?? this.machine.deviceObject(name);
   }
 
   /** Why no device answers to a name, as `!devstack` and `pdo()` say it. */
@@ -564,7 +545,7 @@ export class Session {
     for (const id of this.#runner.names.devices) {
       if (this.#runner.pdo(id) === arg) return id;
     }
-    const node = this.machine._sys.pnp.nodeOf(arg);
+    const node = this.machine.devnode(arg);
     if (!node) return undefined;
     for (const id of this.#runner.names.devices) {
       if (this.#runner.instanceOf(id).toUpperCase() === node.instanceId.toUpperCase()) return id;
@@ -959,15 +940,10 @@ export class Session {
         name = tokens[++i]!.replace(/^"|"$/g, "");
       } else return "Usage: reg query <path> [/s] [/v name | /ve]";
     }
-    if (name === undefined) return this.machine.registry.query(path, { recursive }).trimEnd();
-    const key = this.machine._sys.hive.find(path);
-    const lines = key ? regQueryValue(key, longRootPath(path), name, recursive) : [];
-    if (!lines.length) {
-      return "ERROR: The system was unable to find the specified registry key or value.";
-    }
-    const matches = lines.filter((l) => l.startsWith("    ")).length;
-    return ["", ...lines, ...(recursive ? [`End of search: ${matches} match(es) found.`] : [])]
-      .join("\n").trimEnd();
+    return this.machine.registry.query(path, {
+      recursive,
+      ...(name === undefined ? {} : { value: name }),
+    }).trimEnd();
   }
 
   async #compile(code: string): Promise<string> {
@@ -1067,9 +1043,9 @@ export class Session {
       const word = line.replace(/^!\w+\s+"?/, "");
       // !devstack takes a device object's name too (\Device\00000003, #8).
       const objects = line.startsWith("!devstack") && /^[\\#]/.test(word)
-        ? this.machine._sys.pnp.all().flatMap((n) => {
+        ? this.machine.devices().flatMap((instance) => {
           const names: string[] = [];
-          for (let d: DeviceObject | null = n.top; d; d = d.lower) {
+          for (let d = this.machine.device(instance)?.top ?? null; d; d = d.lower) {
             names.push(d.name ?? `#${d.serial}`);
           }
           return names;
@@ -1079,12 +1055,9 @@ export class Session {
     }
     if (/^!drvobj\s+/.test(line)) {
       const word = line.replace(/^!drvobj\s+/, "");
-      const sys = this.machine._sys;
-      const drivers = new Set([sys.pnp.pnpDriver, ...sys.io.drivers.values()]);
-      for (const n of sys.pnp.all()) {
-        for (let d: DeviceObject | null = n.top; d; d = d.lower) drivers.add(d.DriverObject);
-      }
-      const names = [...drivers].map((d) => word.startsWith("\\") ? d.DriverName : d.name);
+      const names = driverObjects(this.machine).map((d) =>
+        word.startsWith("\\") ? d.DriverName : d.name
+      );
       return [
         [...new Set(names)].filter((n) => n.startsWith(word)).sort(),
         word,
@@ -1096,7 +1069,7 @@ export class Session {
       const unescaped = word.replace(/\\\\/g, "\\");
       const pool = [
         ...this.machine.devices(),
-        ...[...this.machine._sys.interfaces.byLink.values()].map((i) => i.symbolicLinkName),
+        ...this.machine.interfaces().map((i) => i.symbolicLinkName),
         ...(/^(HKLM|\\Registry)/i.test(unescaped) ? this.#registryCompletions(unescaped) : []),
       ];
       return [
@@ -1126,35 +1099,6 @@ export class Session {
     return this.machine.registry.subkeys(parent).filter((s) => s.toUpperCase().startsWith(prefix))
       .map((s) => `${parent}\\${s}`);
   }
-}
-
-/**
- * `reg query <key> /v <name>` (with `/s`: in the key and every key below it): each key holding the
- * value, its path, the value line and a blank line, as Wine's reg query tests expect on Windows.
- */
-function regQueryValue(key: KeyNode, shown: string, name: string, recursive: boolean): string[] {
-  const lines: string[] = [];
-  const visit = (k: KeyNode, path: string) => {
-    const v = k.value(name);
-    if (v) {
-      lines.push(
-        path,
-        `    ${v.name === "" ? "(Default)" : v.name}    ${regTypeName(v.type)}    ${
-          regQueryData(v)
-        }`,
-        "",
-      );
-    } else if (name === "") {
-      // Every key has a default value; reg.exe shows an unset one as such.
-      lines.push(path, "    (Default)    REG_SZ    (value not set)", "");
-    }
-    if (!recursive) return;
-    for (const child of k.sortedChildren()) {
-      if (child.link === null) visit(child, `${path}\\${child.name}`);
-    }
-  };
-  visit(key, shown);
-  return lines;
 }
 
 /** Whether a thrown value (maybe from the prompt's realm) is an error of one of these names. */
