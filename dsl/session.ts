@@ -12,9 +12,8 @@ import vm from "node:vm";
 import { Scalar, stringify } from "yaml";
 import { BugCheck } from "../lib/bugcheck.ts";
 import * as constants from "../lib/constants.ts";
-import { DeviceObject, type DriverSpec, KEVENT } from "../lib/io/objects.ts";
+import { DeviceObject, KEVENT } from "../lib/io/objects.ts";
 import { sampleDrivers } from "../lib/examples/example_machine.ts";
-import { Kernel } from "../lib/kernel.ts";
 import type { Machine } from "../lib/machine.ts";
 import * as statuses from "../lib/ntstatus.ts";
 import { Handle } from "../lib/ob/handles.ts";
@@ -30,8 +29,18 @@ import {
 import { formatEvent } from "../lib/trace/format.ts";
 import { DeviceBuilder, ScenarioContext } from "./fluent.ts";
 import { WELL_KNOWN_GUIDS } from "./guids.ts";
-import { bootFor, hasDriverFor, Runner } from "./runner.ts";
-import { didYouMean, type ScenarioData, type Step, STEP_DEFINITIONS } from "./steps.ts";
+import { bootFor, Runner } from "./runner.ts";
+import {
+  didYouMean,
+  KERNEL_ROUTINES,
+  type LeftOut,
+  type MachineVerb,
+  runsWhileStopped,
+  type ScenarioData,
+  type Step,
+  STEP_DEFINITIONS,
+  type Translation,
+} from "./steps.ts";
 import { parseScenario } from "./yaml.ts";
 
 /** How a session starts. */
@@ -58,9 +67,6 @@ export interface Evaluation {
   exit?: boolean;
 }
 
-const KERNEL_ROUTINES = Object.getOwnPropertyNames(Kernel.prototype).filter((n) =>
-  /^(Zw|Io|Rtl|Ke|Ob)[A-Z]/.test(n)
-).sort();
 const CONSTANT_NAMES = [
   ...Object.keys(constants),
   ...Object.keys(statuses).filter((n) => n.startsWith("STATUS_")),
@@ -114,11 +120,6 @@ Meta commands:
 /** What `reg` accepts, for every other `reg` command line. */
 const REG_USAGE = "Only 'reg query <path> [/s] [/v name]' is supported";
 
-/** Steps a stopped machine still runs (the runner's rule): expectations, a reboot, pulling hardware. */
-function runsWhileStopped(step: Step): boolean {
-  return step.step.startsWith("expect") || step.step === "reboot" || step.step === "unplug";
-}
-
 /**
  * The session's runner. A step asked for while the machine is stopped is not run, nor kept for
  * `.save` (a replay would skip it too); a step that stops the machine is remembered with its bug
@@ -142,197 +143,44 @@ class SessionRunner extends Runner {
   }
 }
 
-/** Why a call typed at the prompt cannot be a step. */
-interface LeftOut {
-  /** The reason, in a phrase. */
-  leftOut: string;
+/** A translation that is no step: why `.save` leaves the call out. */
+function isLeftOut(t: Translation): t is LeftOut {
+  return t !== null && typeof (t as { leftOut?: unknown }).leftOut === "string" && !("step" in t);
 }
-
-/** What a machine verb typed at the prompt is recorded as: a step, or why it cannot be one. */
-type Translation = Step | LeftOut | null;
-
-function isLeftOut(t: Step | LeftOut): t is LeftOut {
-  return typeof (t as { leftOut?: unknown }).leftOut === "string" && !("step" in t);
-}
-
-/** What a machine verb needs to become a step. */
-interface VerbContext {
-  /** A device argument's name in the scenario (naming it with a `name` step if needed). */
-  device(arg: unknown): string | undefined;
-  /** The machine. */
-  machine: Machine;
-  /** A fresh name (`d1` ...). */
-  nextId(prefix: string): string;
-}
-
-/** A machine verb: the step it becomes, and what the machine call returns (the step's status, or the device). */
-interface MachineVerb {
-  /** The step for these arguments; null when the call is invalid (the machine then says why). */
-  translate: (args: unknown[], ctx: VerbContext) => Translation;
-  /** What the call returns. */
-  returns?: "status" | "device";
-  /** The step it records (for status-printing builder verbs). */
-  step?: string;
-}
-
-const NO_NAME = { leftOut: "its device has no name the scenario can use" };
-
-/** A verb on one device, recorded as a device step. */
-function deviceVerb(step: string, returns?: "status"): MachineVerb {
-  return {
-    step,
-    ...(returns ? { returns } : {}),
-    translate: (args, ctx) => {
-      const device = ctx.device(args[0]);
-      return device ? { step, device } : NO_NAME;
-    },
-  };
-}
-
-/** The DeviceSpec fields the plugIn step has. */
-const PLUG_IN_FIELDS = Object.keys(STEP_DEFINITIONS.plugIn!.fields).filter((f) =>
-  !["id", "parent", "driver"].includes(f)
-);
-
-/** `machine.plugIn(spec, parent)` as a plugIn step. */
-function plugInStep(args: unknown[], ctx: VerbContext): Translation {
-  const [spec, parent] = args;
-  const fields: Record<string, unknown> = spec && typeof spec === "object" ? { ...spec } : {};
-  const hardwareIds = typeof spec === "string" ? [spec] : fields.hardwareIds;
-  if (!Array.isArray(hardwareIds) || !hardwareIds.length) return null;
-  if (typeof spec === "string") fields.hardwareId = spec;
-  const extra = Object.keys(fields).filter((f) => !PLUG_IN_FIELDS.includes(f));
-  if (extra.length) return { leftOut: `the plugIn step has no ${extra.join(", ")} field` };
-  const parentId = parent === undefined ? undefined : ctx.device(parent);
-  if (parent !== undefined && !parentId) {
-    return { leftOut: "its parent has no name the scenario can use" };
-  }
-  // The plugIn step gives a device no loaded driver lists a pass-through driver, which
-  // machine.plugIn does not; a driver it names that is not loaded keeps the device without one.
-  const ids = [...hardwareIds, ...((fields.compatibleIds as string[] | undefined) ?? [])].map((
-    i,
-  ) => String(i).toUpperCase());
-  const listed = hasDriverFor(ctx.machine, ids);
-  return {
-    step: "plugIn",
-    ...fields,
-    ...(listed || fields.rawDeviceOk ? {} : { driver: NO_DRIVER }),
-    id: ctx.nextId("d"),
-    ...(parentId ? { parent: parentId } : {}),
-  };
-}
-
-/** The driver name a saved plugIn step gives a device that had none: no driver is loaded under it. */
-const NO_DRIVER = "(none)";
 
 /**
- * The machine's verbs and the steps they are recorded as; every other method only reads the
- * machine. A verb with `leftOut` runs but `.save` cannot replay it, and says so.
+ * Machine and registry methods that change the machine but that no step records: a call runs as
+ * typed, and `.save` says why it left it out.
  */
-const MACHINE_VERBS: Readonly<Record<string, MachineVerb>> = {
-  plugIn: { translate: plugInStep, returns: "device" },
-  unplug: deviceVerb("unplug"),
-  eject: deviceVerb("eject", "status"),
-  requestRemoval: deviceVerb("requestRemoval", "status"),
-  restart: deviceVerb("restart"),
-  disable: deviceVerb("disableDevice", "status"),
-  enable: deviceVerb("enableDevice", "status"),
-  rebalance: {
-    step: "rebalance",
-    returns: "status",
-    translate: ([pdo, options], ctx) => {
-      const device = ctx.device(pdo);
-      if (!device) return NO_NAME;
-      const failRestart = (options as { failRestart?: boolean } | undefined)?.failRestart;
-      return { step: "rebalance", device, ...(failRestart ? { failRestart: true } : {}) };
-    },
-  },
-  changeHardwareProfile: {
-    returns: "status",
-    translate: ([profile]) =>
-      typeof profile === "string" ? { step: "changeProfile", profile } : null,
-  },
-  reboot: {
-    translate: ([options]) => ({
-      step: "reboot",
-      ...((options as { safeMode?: boolean } | undefined)?.safeMode ? { safeMode: true } : {}),
-    }),
-  },
-  settle: { translate: () => ({ step: "settle" }) },
-  loadDriver: {
-    // A bundled driver is the sampleDriver step; any other spec's routines have no step form.
-    translate: ([spec]) =>
-      Object.values(sampleDrivers).includes(spec as DriverSpec)
-        ? { step: "sampleDriver", name: (spec as DriverSpec).name }
-        : {
-          leftOut:
-            "a driver spec's routines have no step form (driver({ name, ... }) declares one)",
-        },
-  },
-  registerCommand: {
-    translate: () => ({
-      leftOut: "a command handler is a function (command(program, succeeds) records one)",
-    }),
-  },
-  runOnce: { translate: () => ({ leftOut: "RunOnce has no step of its own (a reboot runs it)" }) },
-  app: {
-    translate: () => ({ leftOut: "its application has no name for later steps (use app(name))" }),
-  },
-  openDevice: {
-    translate: () => ({
-      leftOut: "its handle has no name for later steps (use app(...) and open)",
-    }),
-  },
-  closeHandle: {
-    translate: () => ({ leftOut: "a handle from machine.openDevice has no name in the scenario" }),
-  },
-  deviceIoControl: {
-    translate: () => ({ leftOut: "a handle from machine.openDevice has no name in the scenario" }),
-  },
+const NO_STEP: Readonly<Record<string, string>> = {
+  registerCommand: "a command handler is a function (command(program, succeeds) records one)",
+  runOnce: "RunOnce has no step of its own (a reboot runs it)",
+  app: "its application has no name for later steps (use app(name))",
+  openDevice: "its handle has no name for later steps (use app(...) and open)",
+  closeHandle: "a handle from machine.openDevice has no name in the scenario",
+  deviceIoControl: "a handle from machine.openDevice has no name in the scenario",
+  "registry.deleteValue": "no step deletes a single value",
+  "registry.createKey": "no step creates an empty key",
 };
 
-/** Data the setValue step carries for a value of this type, or undefined when it cannot. */
-function stepData(type: number, data: unknown): unknown {
-  // The runner reads REG_BINARY and REG_NONE data as hex and REG_QWORD from a number or string.
-  if (data instanceof Uint8Array) {
-    return type === constants.REG_BINARY || type === constants.REG_NONE
-      ? [...data].map((b) => b.toString(16).padStart(2, "0")).join("")
-      : undefined;
-  }
-  if (typeof data === "bigint") return type === constants.REG_QWORD ? String(data) : undefined;
-  if (typeof data === "string" || typeof data === "number") return data;
-  if (Array.isArray(data) && data.every((x) => typeof x === "string")) return data;
-  return undefined;
-}
+/**
+ * The methods of the machine (and of `machine.registry`, as `registry.<name>`) that change it, each
+ * with the step a call of it is recorded as: the step table's machine verbs, and the methods no
+ * step records. Every other method only reads the machine.
+ */
+const MACHINE_VERBS: ReadonlyMap<string, MachineVerb> = new Map([
+  ...Object.values(STEP_DEFINITIONS).flatMap((d) =>
+    d.machineVerb ? [[d.machineVerb.method, d.machineVerb] as const] : []
+  ),
+  ...Object.entries(NO_STEP).map(([method, leftOut]) =>
+    [method, { method, translate: () => ({ leftOut }) }] as const
+  ),
+]);
 
-/** The registry's verbs (machine.registry.*) and their steps; reads pass through. */
-const REGISTRY_VERBS: Readonly<Record<string, MachineVerb>> = {
-  setValue: {
-    translate: ([path, name, type, data]) => {
-      if (typeof path !== "string" || typeof name !== "string" || typeof type !== "number") {
-        return null;
-      }
-      const d = stepData(type, data);
-      if (d === undefined) return { leftOut: "the setValue step cannot carry this data" };
-      return {
-        step: "setValue",
-        path,
-        name,
-        type: constants.REG_TYPE_NAMES[type] ?? type,
-        data: d,
-      };
-    },
-  },
-  deleteKey: {
-    translate: ([path]) => typeof path === "string" ? { step: "deleteKey", path } : null,
-  },
-  deleteValue: { translate: () => ({ leftOut: "no step deletes a single value" }) },
-  createKey: { translate: () => ({ leftOut: "no step creates an empty key" }) },
-};
-
-/** The steps whose machine verb returns an NTSTATUS: a builder verb running one prints it. */
-const STATUS_STEPS = Object.values(MACHINE_VERBS).filter((v) => v.returns === "status" && v.step)
-  .map((v) => v.step!);
+/** The device steps whose machine verb returns an NTSTATUS: a builder verb running one prints it. */
+const STATUS_STEPS = Object.entries(STEP_DEFINITIONS).filter(([, d]) =>
+  d.machineVerb?.returns === "status" && "device" in d.fields
+).map(([name]) => name);
 
 /** Why a file could not be read or written, in a sentence. */
 function fileProblem(verb: "read" | "write", path: string, e: unknown): string {
@@ -450,13 +298,13 @@ export class Session {
           : undefined,
     );
     const registry = this.#recording(this.machine.registry, (name, args, direct) => {
-      const verb = REGISTRY_VERBS[name];
       if (name === "importReg") return () => this.#importReg(args, direct);
-      return verb ? () => this.#machineCall(`registry.${name}`, verb, args, direct) : undefined;
+      const verb = MACHINE_VERBS.get(`registry.${name}`);
+      return verb ? () => this.#machineCall(verb, args, direct) : undefined;
     });
     const machine = this.#recording(this.machine, (name, args, direct) => {
-      const verb = MACHINE_VERBS[name];
-      return verb ? () => this.#machineCall(name, verb, args, direct) : undefined;
+      const verb = MACHINE_VERBS.get(name);
+      return verb ? () => this.#machineCall(verb, args, direct) : undefined;
     }, { kernel, registry });
     const globals: Record<string, unknown> = {
       ...constants,
@@ -585,7 +433,7 @@ export class Session {
   }
 
   /** A machine or registry verb typed at the prompt: recorded as its step when it has one. */
-  #machineCall(name: string, verb: MachineVerb, args: unknown[], direct: () => unknown): unknown {
+  #machineCall(verb: MachineVerb, args: unknown[], direct: () => unknown): unknown {
     const t = verb.translate(args, {
       device: (a) => this.#deviceName(a),
       machine: this.machine,
@@ -593,12 +441,12 @@ export class Session {
     });
     if (t === null) return direct();
     if (isLeftOut(t)) {
-      this.#leave(`machine.${name}`, t.leftOut);
+      this.#leave(`machine.${verb.method}`, t.leftOut);
       return direct();
     }
-    this.#runStep(t);
+    this.#runStep(t as Step);
     if (verb.returns === "status") return this.#runner.lastStatus;
-    if (verb.returns === "device") return this.#runner.pdo(t.id as string);
+    if (verb.returns === "device") return this.#runner.pdo(String(t.id));
     return undefined;
   }
 
@@ -838,7 +686,7 @@ export class Session {
         [step]: keys.length === 0
           ? null
           : def?.shorthand && keys.length === 1 && keys[0] === def.shorthand
-          ? fields[def.shorthand]
+          ? (fields as Record<string, unknown>)[def.shorthand]
           : fields,
       });
       // The step that stopped the machine is followed by the bug check it raised, so the file
@@ -1081,7 +929,10 @@ export class Session {
     }
     const k = /\bk\.(\w*)$/.exec(line);
     if (k) {
-      return [KERNEL_ROUTINES.filter((r) => r.startsWith(k[1]!)).map((r) => `k.${r}`), `k.${k[1]}`];
+      return [
+        [...KERNEL_ROUTINES].sort().filter((r) => r.startsWith(k[1]!)).map((r) => `k.${r}`),
+        `k.${k[1]}`,
+      ];
     }
     const word = /[A-Za-z_$][\w$]*$/.exec(line)?.[0] ?? "";
     if (!word) return [[], ""];
