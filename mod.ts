@@ -92,6 +92,8 @@ export {
   scenario,
   ScenarioContext,
   type ScenarioOptions,
+  type SubjectSteps,
+  type SubjectVerbs,
 } from "./dsl/fluent.ts";
 export { type Failure, Runner, runScenarioData, type ScenarioResult } from "./dsl/runner.ts";
 export { parseScenario, runScenarioFile, type ScenarioError } from "./dsl/yaml.ts";

@@ -115,7 +115,51 @@ Debugger and reg.exe style commands:
   !analyze                explain the last bug check (rule, offending call, documentation)
   reg query <path> [/s] [/v name | /ve]   a registry key, or one value, as reg.exe prints it
 Meta commands:
-  .help  .trace [n]  .reset  .reboot [safe]  .load <file.yaml>[#n]  .save <file.yaml>  .exit`;
+  .help  .trace [n]  .reset  .reboot [safe]  .load <file.yaml>[#n]  .save <file.yaml>  .exit
+  .help steps             every step a scenario file (and .save) can hold
+  .help <step>            one step's fields, and the machine verb the REPL records as it`;
+
+/** `.help steps`: every row of the step table, one line each. */
+function stepsHelp(): string {
+  const rows = Object.entries(STEP_DEFINITIONS);
+  const width = Math.max(...rows.map(([name]) => name.length)) + 2;
+  return [
+    "Steps (YAML scenario files, .save; the DSL verbs record the same):",
+    ...rows.map(([name, def]) => `  ${name.padEnd(width)}${def.doc}`),
+  ].join("\n");
+}
+
+/** The builder each subject field's one-field steps are verbs of (dsl/fluent.ts `SubjectVerbs`). */
+const BUILDERS: Readonly<Record<string, string>> = {
+  device: "device(...)",
+  interface: "device(...).registerInterface(...)",
+  listener: "listen(...)",
+};
+
+/** `.help <step>`: a row of the step table, its fields and the machine verb recorded as it. */
+function stepHelp(name: string): string {
+  const def = STEP_DEFINITIONS[name];
+  if (!def) {
+    const hint = didYouMean(name, Object.keys(STEP_DEFINITIONS));
+    return `Unknown step '${name}' (${hint ? `did you mean '${hint}'?` : "try .help steps"})`;
+  }
+  const fields = Object.entries(def.fields);
+  const width = Math.max(0, ...fields.map(([f]) => f.length)) + 2;
+  return [
+    `${name}: ${def.doc}`,
+    ...(fields.length ? ["Fields:"] : ["No fields."]),
+    ...fields.map(([f, fd]) =>
+      `  ${f.padEnd(width)}${fd.type}${fd.required ? ", required" : ""}${
+        def.shorthand === f ? ", the shorthand" : ""
+      }: ${fd.doc}`
+    ),
+    ...(fields.length === 1 && fields[0]![0] in BUILDERS
+      ? [`DSL: ${BUILDERS[fields[0]![0]]}.${name}()`]
+      : []),
+    ...(def.machineVerb ? [`Recorded from machine.${def.machineVerb.method}(...)`] : []),
+    ...(def.expectation ? ["An expectation: a failed one does not stop the run."] : []),
+  ].join("\n");
+}
 
 /** What `reg` accepts, for every other `reg` command line. */
 const REG_USAGE = "Only 'reg query <path> [/s] [/v name]' is supported";
@@ -594,7 +638,8 @@ export class Session {
     const arg = rest.join(" ");
     switch (cmd) {
       case ".help":
-        return { output: HELP };
+        if (arg === "steps") return { output: stepsHelp() };
+        return { output: arg ? stepHelp(arg) : HELP };
       case ".exit":
         return { output: "", exit: true };
       case ".trace": {
