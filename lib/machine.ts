@@ -524,11 +524,7 @@ export class Machine {
     return [...this._sys.io.drivers.values()];
   }
 
-  /**
-   * A device object in a present device's stack by its name (`\Device\00000003`), its serial
-   * (`#8`) or its display name (`\Device\00000003 (FDO toaster)`), else a named device object
-   * anywhere (any case).
-   */
+  /** A device object by name (`\Device\00000003`), serial (`#8`) or as it prints, in a present stack or named. */
   deviceObject(name: string): DeviceObject | undefined {
     const wanted = name.toUpperCase();
     for (const node of this._sys.pnp.all()) {
@@ -569,11 +565,7 @@ export class Machine {
     }));
   }
 
-  /**
-   * The device tree from a present device (default the root, `HTREE\ROOT\0`) down, in the order
-   * `!devnode 0 1` lists it (each devnode before its children), with each devnode's depth below
-   * `from`; empty when no present device answers to `from`.
-   */
+  /** The devnodes from a present device (default the root) down, each before its children as `!devnode 0 1` lists them. */
   devnodeTree(from?: DeviceObject | string): { depth: number; devnode: DevNodeInfo }[] {
     const pnp = this._sys.pnp;
     const start = from === undefined
@@ -590,11 +582,7 @@ export class Machine {
     return out;
   }
 
-  /**
-   * A registry key as regedit's tree shows it (a snapshot), or undefined when it does not exist: its
-   * name as stored, whether it is volatile, a link key's target, its values in creation order and its
-   * subkeys in ZwEnumerateKey order. A path through a link key reaches the key it links to.
-   */
+  /** A registry key as regedit shows it (a snapshot; a path through a link reaches its target), or undefined. */
   registryKey(path: string):
     | {
       /** The key's name as it was created. */
