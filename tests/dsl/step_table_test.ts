@@ -66,6 +66,12 @@ Deno.test("a row whose only field is a device, an interface or a listener is a v
   assert.equal(verbs, 11);
   // The device step keeps its WDK-flavoured name: disableDevice, not disable.
   assert.equal("disable" in DeviceBuilder.prototype, false);
+  // A wrong chain does not compile: a device has no interface to enable (STYLE: typed builders).
+  // @ts-expect-error: enable is an interface's verb
+  const wrong = (d: DeviceBuilder) => d.enable();
+  const right = (d: DeviceBuilder) =>
+    d.registerInterface("GUID_DEVINTERFACE_DISK").enable().expectArrival();
+  assert.equal(typeof wrong, typeof right);
 });
 
 Deno.test("each machine verb a row names is a method of Machine or machine.registry, whose call the REPL records as that step", async () => {
