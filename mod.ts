@@ -93,17 +93,38 @@ export {
   scenario,
   ScenarioContext,
   type ScenarioOptions,
+  type SubjectSteps,
+  type SubjectVerbs,
 } from "./dsl/fluent.ts";
 export { type Failure, Runner, runScenarioData, type ScenarioResult } from "./dsl/runner.ts";
 export { parseScenario, runScenarioFile, type ScenarioError } from "./dsl/yaml.ts";
 export {
+  defineStep,
   type FieldDef,
+  type Fields,
+  type FieldsOf,
   type FieldType,
+  type FieldValues,
+  type LeftOut,
+  type Listener,
+  type MachineVerb,
+  type NameDef,
+  type NameKind,
   type ScenarioData,
   type Step,
   STEP_DEFINITIONS,
+  STEP_ROWS,
+  type StepBase,
+  StepContext,
   type StepDef,
+  StepError,
+  type StepName,
+  type StepOfRow,
+  type StepRow,
   type StepSource,
+  type StepWith,
+  type Translation,
+  type VerbContext,
 } from "./dsl/steps.ts";
 export {
   declarativeDriver,

@@ -22,7 +22,13 @@ import type { Machine } from "../lib/machine.ts";
 import type { RegData } from "../lib/registry/data.ts";
 import type { DriverDecl } from "./drivers.ts";
 import { bootFor, Runner, type ScenarioResult } from "./runner.ts";
-import type { ScenarioData, Step } from "./steps.ts";
+import {
+  type ScenarioData,
+  type Step,
+  STEP_DEFINITIONS,
+  type STEP_ROWS,
+  type StepName,
+} from "./steps.ts";
 
 /**
  * Device capabilities and IDs for `device()` and `child()`: the virtual bus's DeviceSpec (hardware IDs
@@ -35,6 +41,52 @@ export type DeviceOptions =
     id?: string;
   };
 
+/**
+ * The steps whose only field is a device, an interface or a listener: with `S` the field, the
+ * step names (`unplug`, `eject` ... for "device").
+ */
+export type SubjectSteps<S extends string> = {
+  [N in StepName]: [keyof (typeof STEP_ROWS)[N]["fields"]] extends [S]
+    ? [S] extends [keyof (typeof STEP_ROWS)[N]["fields"]] ? N : never
+    : never;
+}[StepName];
+
+/**
+ * The verbs a builder takes from the step table: one per step whose only field is the builder's
+ * subject `S`, named as the step, running it on the subject and returning the builder `B` (so a new
+ * row of that shape is a new verb: `device(...).unplug()`, `iface.expectArrival()`).
+ */
+export type SubjectVerbs<S extends string, B> = { [N in SubjectSteps<S>]: () => B };
+
+/** The names of the steps whose only field is `field`, in the table's order. */
+function subjectSteps(field: string): string[] {
+  return Object.entries(STEP_DEFINITIONS).filter(([, def]) => {
+    const fields = Object.keys(def.fields);
+    return fields.length === 1 && fields[0] === field;
+  }).map(([name]) => name);
+}
+
+/** Puts a verb per subject step on a builder's prototype: each records `{ step, [field]: id }`. */
+function addSubjectVerbs(
+  prototype: object,
+  field: string,
+  run: (builder: { id: string }, step: Step) => void,
+): void {
+  for (const step of subjectSteps(field)) {
+    Object.defineProperty(prototype, step, {
+      value: function (this: { id: string }) {
+        run(this, { step, [field]: this.id } as unknown as Step);
+        return this;
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+}
+
+/** The device verbs of the step table (unplug, eject, requestRemoval, restart, disableDevice, enableDevice ...). */
+export interface DeviceBuilder extends SubjectVerbs<"device", DeviceBuilder> {}
+
 /** A plugged-in device. */
 export class DeviceBuilder {
   /** The device's name in the scenario. */
@@ -45,6 +97,10 @@ export class DeviceBuilder {
   constructor(ctx: ScenarioContext, id: string) {
     this.#ctx = ctx;
     this.id = id;
+  }
+
+  static {
+    addSubjectVerbs(this.prototype, "device", (b, step) => (b as DeviceBuilder).#ctx.run(step));
   }
 
   /** Its PDO. */
@@ -73,42 +129,6 @@ export class DeviceBuilder {
   /** A device plugged into this one's bus. */
   child(hardwareIdOrSpec: string | DeviceOptions): DeviceBuilder {
     return this.#ctx.device(hardwareIdOrSpec, this);
-  }
-
-  /** Pulls it out without warning. */
-  unplug(): this {
-    this.#ctx.run({ step: "unplug", device: this.id });
-    return this;
-  }
-
-  /** Presses its eject button. */
-  eject(): this {
-    this.#ctx.run({ step: "eject", device: this.id });
-    return this;
-  }
-
-  /** Safely removes it. */
-  requestRemoval(): this {
-    this.#ctx.run({ step: "requestRemoval", device: this.id });
-    return this;
-  }
-
-  /** Removes its drivers and starts it again. */
-  restart(): this {
-    this.#ctx.run({ step: "restart", device: this.id });
-    return this;
-  }
-
-  /** Disables it as Device Manager does. */
-  disable(): this {
-    this.#ctx.run({ step: "disableDevice", device: this.id });
-    return this;
-  }
-
-  /** Enables it after `disable()`. */
-  enableDevice(): this {
-    this.#ctx.run({ step: "enableDevice", device: this.id });
-    return this;
   }
 
   /** Stops it to rebalance resources. */
@@ -149,6 +169,9 @@ export class DeviceBuilder {
   }
 }
 
+/** The interface verbs of the step table (enable, disable, expectArrival, expectRemoval ...). */
+export interface InterfaceBuilder extends SubjectVerbs<"interface", InterfaceBuilder> {}
+
 /** A registered interface. */
 export class InterfaceBuilder {
   /** The interface's name in the scenario. */
@@ -161,21 +184,17 @@ export class InterfaceBuilder {
     this.id = id;
   }
 
+  static {
+    addSubjectVerbs(
+      this.prototype,
+      "interface",
+      (b, step) => (b as InterfaceBuilder).#ctx.run(step),
+    );
+  }
+
   /** Its symbolic link. */
   get symbolicLinkName(): string {
     return this.#ctx.runner.link(this.id);
-  }
-
-  /** IoSetDeviceInterfaceState(TRUE). */
-  enable(): this {
-    this.#ctx.run({ step: "enable", interface: this.id });
-    return this;
-  }
-
-  /** IoSetDeviceInterfaceState(FALSE). */
-  disable(): this {
-    this.#ctx.run({ step: "disable", interface: this.id });
-    return this;
   }
 
   /** IoSetDeviceInterfacePropertyData: a DEVPKEY name or `{fmtid},pid`, a value, its DEVPROP_TYPE name. */
@@ -194,18 +213,6 @@ export class InterfaceBuilder {
     return this;
   }
 
-  /** Expects PnP to have announced its arrival. */
-  expectArrival(): this {
-    this.#ctx.run({ step: "expectArrival", interface: this.id });
-    return this;
-  }
-
-  /** Expects PnP to have announced its removal. */
-  expectRemoval(): this {
-    this.#ctx.run({ step: "expectRemoval", interface: this.id });
-    return this;
-  }
-
   /** An application opens it; returns the handle's name for `close`. */
   open(options: { app?: string; closeOnQueryRemove?: boolean; id?: string } = {}): string {
     const id = options.id ?? this.#ctx.runner.nextId("h");
@@ -213,6 +220,9 @@ export class InterfaceBuilder {
     return id;
   }
 }
+
+/** The listener verbs of the step table (expectNoMore ...). */
+export interface ListenerBuilder extends SubjectVerbs<"listener", ListenerBuilder> {}
 
 /** A kernel listener. */
 export class ListenerBuilder {
@@ -226,15 +236,13 @@ export class ListenerBuilder {
     this.id = id;
   }
 
+  static {
+    addSubjectVerbs(this.prototype, "listener", (b, step) => (b as ListenerBuilder).#ctx.run(step));
+  }
+
   /** Expects exactly these events since the last check (ARRIVAL, QUERY_REMOVE, ... or full GUID names). */
   expect(events: string[]): this {
     this.#ctx.run({ step: "expectNotifications", listener: this.id, events });
-    return this;
-  }
-
-  /** Expects nothing more since the last check. */
-  expectNoMore(): this {
-    this.#ctx.run({ step: "expectNoMore", listener: this.id });
     return this;
   }
 

@@ -60,7 +60,11 @@ export const WELL_KNOWN_GUIDS: Readonly<Record<string, string>> = {
   GUID_PNP_CUSTOM_NOTIFICATION,
 };
 
-const GUID_RE = /^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/;
+/** A GUID in registry form, `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}` (any case), as regular-expression text. */
+export const GUID_TEXT =
+  "\\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}";
+
+const GUID_RE = new RegExp(`^${GUID_TEXT}$`);
 
 /**
  * A GUID by value (any case) or by well-known name, in lower case; undefined when it is neither.

@@ -6,11 +6,10 @@
  */
 import { NTSTATUS_TABLE } from "../lib/ntstatus.ts";
 import { REG_TYPE_NAMES } from "../lib/constants.ts";
-import { WELL_KNOWN_GUIDS } from "./guids.ts";
+import { GUID_TEXT, WELL_KNOWN_GUIDS } from "./guids.ts";
 import { type FieldDef, STEP_DEFINITIONS } from "./steps.ts";
 
-const GUID_PATTERN =
-  "^\\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}$";
+const GUID_PATTERN = `^${GUID_TEXT}$`;
 
 /** A string the field takes: one of its values, text of its pattern, or any. */
 function stringSchema(f: FieldDef): Record<string, unknown> {

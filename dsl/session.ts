@@ -12,17 +12,13 @@ import vm from "node:vm";
 import { Scalar, stringify } from "npm:yaml@2.9.1";
 import { BugCheck } from "../lib/bugcheck.ts";
 import * as constants from "../lib/constants.ts";
-import { DeviceObject, type DriverSpec, KEVENT } from "../lib/io/objects.ts";
+import { DeviceObject, KEVENT } from "../lib/io/objects.ts";
 import { sampleDrivers } from "../lib/examples/example_machine.ts";
-import { Kernel } from "../lib/kernel.ts";
 import type { Machine } from "../lib/machine.ts";
 import * as statuses from "../lib/ntstatus.ts";
 import { Handle } from "../lib/ob/handles.ts";
-import { regTypeName } from "../lib/registry/data.ts";
-import type { KeyNode } from "../lib/registry/hive.ts";
-import { regQueryData } from "../lib/registry/render.ts";
-import { longRootPath } from "../lib/registry/view.ts";
 import {
+  driverObjects,
   renderAnalyze,
   renderDeviceTree,
   renderDevStack,
@@ -34,7 +30,17 @@ import { formatEvent } from "../lib/trace/format.ts";
 import { DeviceBuilder, ScenarioContext } from "./fluent.ts";
 import { WELL_KNOWN_GUIDS } from "./guids.ts";
 import { bootFor, Runner } from "./runner.ts";
-import { didYouMean, type ScenarioData, type Step, STEP_DEFINITIONS } from "./steps.ts";
+import {
+  didYouMean,
+  KERNEL_ROUTINES,
+  type LeftOut,
+  type MachineVerb,
+  runsWhileStopped,
+  type ScenarioData,
+  type Step,
+  STEP_DEFINITIONS,
+  type Translation,
+} from "./steps.ts";
 import { parseScenario } from "./yaml.ts";
 
 /** How a session starts. */
@@ -61,9 +67,6 @@ export interface Evaluation {
   exit?: boolean;
 }
 
-const KERNEL_ROUTINES = Object.getOwnPropertyNames(Kernel.prototype).filter((n) =>
-  /^(Zw|Io|Rtl|Ke|Ob)[A-Z]/.test(n)
-).sort();
 const CONSTANT_NAMES = [
   ...Object.keys(constants),
   ...Object.keys(statuses).filter((n) => n.startsWith("STATUS_")),
@@ -112,15 +115,54 @@ Debugger and reg.exe style commands:
   !analyze                explain the last bug check (rule, offending call, documentation)
   reg query <path> [/s] [/v name | /ve]   a registry key, or one value, as reg.exe prints it
 Meta commands:
-  .help  .trace [n]  .reset  .reboot [safe]  .load <file.yaml>[#n]  .save <file.yaml>  .exit`;
+  .help  .trace [n]  .reset  .reboot [safe]  .load <file.yaml>[#n]  .save <file.yaml>  .exit
+  .help steps             every step a scenario file (and .save) can hold
+  .help <step>            one step's fields, and the machine verb the REPL records as it`;
+
+/** `.help steps`: every row of the step table, one line each. */
+function stepsHelp(): string {
+  const rows = Object.entries(STEP_DEFINITIONS);
+  const width = Math.max(...rows.map(([name]) => name.length)) + 2;
+  return [
+    "Steps (YAML scenario files, .save; the DSL verbs record the same):",
+    ...rows.map(([name, def]) => `  ${name.padEnd(width)}${def.doc}`),
+  ].join("\n");
+}
+
+/** The builder each subject field's one-field steps are verbs of (dsl/fluent.ts `SubjectVerbs`). */
+const BUILDERS: Readonly<Record<string, string>> = {
+  device: "device(...)",
+  interface: "device(...).registerInterface(...)",
+  listener: "listen(...)",
+};
+
+/** `.help <step>`: a row of the step table, its fields and the machine verb recorded as it. */
+function stepHelp(name: string): string {
+  const def = STEP_DEFINITIONS[name];
+  if (!def) {
+    const hint = didYouMean(name, Object.keys(STEP_DEFINITIONS));
+    return `Unknown step '${name}' (${hint ? `did you mean '${hint}'?` : "try .help steps"})`;
+  }
+  const fields = Object.entries(def.fields);
+  const width = Math.max(0, ...fields.map(([f]) => f.length)) + 2;
+  return [
+    `${name}: ${def.doc}`,
+    ...(fields.length ? ["Fields:"] : ["No fields."]),
+    ...fields.map(([f, fd]) =>
+      `  ${f.padEnd(width)}${fd.type}${fd.required ? ", required" : ""}${
+        def.shorthand === f ? ", the shorthand" : ""
+      }: ${fd.doc}`
+    ),
+    ...(fields.length === 1 && fields[0]![0] in BUILDERS
+      ? [`DSL: ${BUILDERS[fields[0]![0]]}.${name}()`]
+      : []),
+    ...(def.machineVerb ? [`Recorded from machine.${def.machineVerb.method}(...)`] : []),
+    ...(def.expectation ? ["An expectation: a failed one does not stop the run."] : []),
+  ].join("\n");
+}
 
 /** What `reg` accepts, for every other `reg` command line. */
 const REG_USAGE = "Only 'reg query <path> [/s] [/v name]' is supported";
-
-/** Steps a stopped machine still runs (the runner's rule): expectations, a reboot, pulling hardware. */
-function runsWhileStopped(step: Step): boolean {
-  return step.step.startsWith("expect") || step.step === "reboot" || step.step === "unplug";
-}
 
 /**
  * The session's runner. A step asked for while the machine is stopped is not run, nor kept for
@@ -145,199 +187,44 @@ class SessionRunner extends Runner {
   }
 }
 
-/** Why a call typed at the prompt cannot be a step. */
-interface LeftOut {
-  /** The reason, in a phrase. */
-  leftOut: string;
+/** A translation that is no step: why `.save` leaves the call out. */
+function isLeftOut(t: Translation): t is LeftOut {
+  return t !== null && typeof (t as { leftOut?: unknown }).leftOut === "string" && !("step" in t);
 }
-
-/** What a machine verb typed at the prompt is recorded as: a step, or why it cannot be one. */
-type Translation = Step | LeftOut | null;
-
-function isLeftOut(t: Step | LeftOut): t is LeftOut {
-  return typeof (t as { leftOut?: unknown }).leftOut === "string" && !("step" in t);
-}
-
-/** What a machine verb needs to become a step. */
-interface VerbContext {
-  /** A device argument's name in the scenario (naming it with a `name` step if needed). */
-  device(arg: unknown): string | undefined;
-  /** The machine. */
-  machine: Machine;
-  /** A fresh name (`d1` ...). */
-  nextId(prefix: string): string;
-}
-
-/** A machine verb: the step it becomes, and what the machine call returns (the step's status, or the device). */
-interface MachineVerb {
-  /** The step for these arguments; null when the call is invalid (the machine then says why). */
-  translate: (args: unknown[], ctx: VerbContext) => Translation;
-  /** What the call returns. */
-  returns?: "status" | "device";
-  /** The step it records (for status-printing builder verbs). */
-  step?: string;
-}
-
-const NO_NAME = { leftOut: "its device has no name the scenario can use" };
-
-/** A verb on one device, recorded as a device step. */
-function deviceVerb(step: string, returns?: "status"): MachineVerb {
-  return {
-    step,
-    ...(returns ? { returns } : {}),
-    translate: (args, ctx) => {
-      const device = ctx.device(args[0]);
-      return device ? { step, device } : NO_NAME;
-    },
-  };
-}
-
-/** The DeviceSpec fields the plugIn step has. */
-const PLUG_IN_FIELDS = Object.keys(STEP_DEFINITIONS.plugIn!.fields).filter((f) =>
-  !["id", "parent", "driver"].includes(f)
-);
-
-/** `machine.plugIn(spec, parent)` as a plugIn step. */
-function plugInStep(args: unknown[], ctx: VerbContext): Translation {
-  const [spec, parent] = args;
-  const fields: Record<string, unknown> = spec && typeof spec === "object" ? { ...spec } : {};
-  const hardwareIds = typeof spec === "string" ? [spec] : fields.hardwareIds;
-  if (!Array.isArray(hardwareIds) || !hardwareIds.length) return null;
-  if (typeof spec === "string") fields.hardwareId = spec;
-  const extra = Object.keys(fields).filter((f) => !PLUG_IN_FIELDS.includes(f));
-  if (extra.length) return { leftOut: `the plugIn step has no ${extra.join(", ")} field` };
-  const parentId = parent === undefined ? undefined : ctx.device(parent);
-  if (parent !== undefined && !parentId) {
-    return { leftOut: "its parent has no name the scenario can use" };
-  }
-  // The plugIn step gives a device no loaded driver lists a pass-through driver, which
-  // machine.plugIn does not; a driver it names that is not loaded keeps the device without one.
-  const ids = [...hardwareIds, ...((fields.compatibleIds as string[] | undefined) ?? [])].map((
-    i,
-  ) => String(i).toUpperCase());
-  const listed = [...ctx.machine._sys.io.drivers.values()].some((d) =>
-    d.spec.hardwareIds?.some((h) => ids.includes(h.toUpperCase()))
-  );
-  return {
-    step: "plugIn",
-    ...fields,
-    ...(listed || fields.rawDeviceOk ? {} : { driver: NO_DRIVER }),
-    id: ctx.nextId("d"),
-    ...(parentId ? { parent: parentId } : {}),
-  };
-}
-
-/** The driver name a saved plugIn step gives a device that had none: no driver is loaded under it. */
-const NO_DRIVER = "(none)";
 
 /**
- * The machine's verbs and the steps they are recorded as; every other method only reads the
- * machine. A verb with `leftOut` runs but `.save` cannot replay it, and says so.
+ * Machine and registry methods that change the machine but that no step records: a call runs as
+ * typed, and `.save` says why it left it out.
  */
-const MACHINE_VERBS: Readonly<Record<string, MachineVerb>> = {
-  plugIn: { translate: plugInStep, returns: "device" },
-  unplug: deviceVerb("unplug"),
-  eject: deviceVerb("eject", "status"),
-  requestRemoval: deviceVerb("requestRemoval", "status"),
-  restart: deviceVerb("restart"),
-  disable: deviceVerb("disableDevice", "status"),
-  enable: deviceVerb("enableDevice", "status"),
-  rebalance: {
-    step: "rebalance",
-    returns: "status",
-    translate: ([pdo, options], ctx) => {
-      const device = ctx.device(pdo);
-      if (!device) return NO_NAME;
-      const failRestart = (options as { failRestart?: boolean } | undefined)?.failRestart;
-      return { step: "rebalance", device, ...(failRestart ? { failRestart: true } : {}) };
-    },
-  },
-  changeHardwareProfile: {
-    returns: "status",
-    translate: ([profile]) =>
-      typeof profile === "string" ? { step: "changeProfile", profile } : null,
-  },
-  reboot: {
-    translate: ([options]) => ({
-      step: "reboot",
-      ...((options as { safeMode?: boolean } | undefined)?.safeMode ? { safeMode: true } : {}),
-    }),
-  },
-  settle: { translate: () => ({ step: "settle" }) },
-  loadDriver: {
-    // A bundled driver is the sampleDriver step; any other spec's routines have no step form.
-    translate: ([spec]) =>
-      Object.values(sampleDrivers).includes(spec as DriverSpec)
-        ? { step: "sampleDriver", name: (spec as DriverSpec).name }
-        : {
-          leftOut:
-            "a driver spec's routines have no step form (driver({ name, ... }) declares one)",
-        },
-  },
-  registerCommand: {
-    translate: () => ({
-      leftOut: "a command handler is a function (command(program, succeeds) records one)",
-    }),
-  },
-  runOnce: { translate: () => ({ leftOut: "RunOnce has no step of its own (a reboot runs it)" }) },
-  app: {
-    translate: () => ({ leftOut: "its application has no name for later steps (use app(name))" }),
-  },
-  openDevice: {
-    translate: () => ({
-      leftOut: "its handle has no name for later steps (use app(...) and open)",
-    }),
-  },
-  closeHandle: {
-    translate: () => ({ leftOut: "a handle from machine.openDevice has no name in the scenario" }),
-  },
-  deviceIoControl: {
-    translate: () => ({ leftOut: "a handle from machine.openDevice has no name in the scenario" }),
-  },
+const NO_STEP: Readonly<Record<string, string>> = {
+  registerCommand: "a command handler is a function (command(program, succeeds) records one)",
+  runOnce: "RunOnce has no step of its own (a reboot runs it)",
+  app: "its application has no name for later steps (use app(name))",
+  openDevice: "its handle has no name for later steps (use app(...) and open)",
+  closeHandle: "a handle from machine.openDevice has no name in the scenario",
+  deviceIoControl: "a handle from machine.openDevice has no name in the scenario",
+  "registry.deleteValue": "no step deletes a single value",
+  "registry.createKey": "no step creates an empty key",
 };
 
-/** Data the setValue step carries for a value of this type, or undefined when it cannot. */
-function stepData(type: number, data: unknown): unknown {
-  // The runner reads REG_BINARY and REG_NONE data as hex and REG_QWORD from a number or string.
-  if (data instanceof Uint8Array) {
-    return type === constants.REG_BINARY || type === constants.REG_NONE
-      ? [...data].map((b) => b.toString(16).padStart(2, "0")).join("")
-      : undefined;
-  }
-  if (typeof data === "bigint") return type === constants.REG_QWORD ? String(data) : undefined;
-  if (typeof data === "string" || typeof data === "number") return data;
-  if (Array.isArray(data) && data.every((x) => typeof x === "string")) return data;
-  return undefined;
-}
+/**
+ * The methods of the machine (and of `machine.registry`, as `registry.<name>`) that change it, each
+ * with the step a call of it is recorded as: the step table's machine verbs, and the methods no
+ * step records. Every other method only reads the machine.
+ */
+const MACHINE_VERBS: ReadonlyMap<string, MachineVerb> = new Map([
+  ...Object.values(STEP_DEFINITIONS).flatMap((d) =>
+    d.machineVerb ? [[d.machineVerb.method, d.machineVerb] as const] : []
+  ),
+  ...Object.entries(NO_STEP).map(([method, leftOut]) =>
+    [method, { method, translate: () => ({ leftOut }) }] as const
+  ),
+]);
 
-/** The registry's verbs (machine.registry.*) and their steps; reads pass through. */
-const REGISTRY_VERBS: Readonly<Record<string, MachineVerb>> = {
-  setValue: {
-    translate: ([path, name, type, data]) => {
-      if (typeof path !== "string" || typeof name !== "string" || typeof type !== "number") {
-        return null;
-      }
-      const d = stepData(type, data);
-      if (d === undefined) return { leftOut: "the setValue step cannot carry this data" };
-      return {
-        step: "setValue",
-        path,
-        name,
-        type: constants.REG_TYPE_NAMES[type] ?? type,
-        data: d,
-      };
-    },
-  },
-  deleteKey: {
-    translate: ([path]) => typeof path === "string" ? { step: "deleteKey", path } : null,
-  },
-  deleteValue: { translate: () => ({ leftOut: "no step deletes a single value" }) },
-  createKey: { translate: () => ({ leftOut: "no step creates an empty key" }) },
-};
-
-/** The steps whose machine verb returns an NTSTATUS: a builder verb running one prints it. */
-const STATUS_STEPS = Object.values(MACHINE_VERBS).filter((v) => v.returns === "status" && v.step)
-  .map((v) => v.step!);
+/** The device steps whose machine verb returns an NTSTATUS: a builder verb running one prints it. */
+const STATUS_STEPS = Object.entries(STEP_DEFINITIONS).filter(([, d]) =>
+  d.machineVerb?.returns === "status" && "device" in d.fields
+).map(([name]) => name);
 
 /** Why a file could not be read or written, in a sentence. */
 function fileProblem(verb: "read" | "write", path: string, e: unknown): string {
@@ -455,13 +342,13 @@ export class Session {
           : undefined,
     );
     const registry = this.#recording(this.machine.registry, (name, args, direct) => {
-      const verb = REGISTRY_VERBS[name];
       if (name === "importReg") return () => this.#importReg(args, direct);
-      return verb ? () => this.#machineCall(`registry.${name}`, verb, args, direct) : undefined;
+      const verb = MACHINE_VERBS.get(`registry.${name}`);
+      return verb ? () => this.#machineCall(verb, args, direct) : undefined;
     });
     const machine = this.#recording(this.machine, (name, args, direct) => {
-      const verb = MACHINE_VERBS[name];
-      return verb ? () => this.#machineCall(name, verb, args, direct) : undefined;
+      const verb = MACHINE_VERBS.get(name);
+      return verb ? () => this.#machineCall(verb, args, direct) : undefined;
     }, { kernel, registry });
     const globals: Record<string, unknown> = {
       ...constants,
@@ -527,21 +414,7 @@ export class Session {
   /** A device object by scenario name, instance ID or object name (`\Device\00000003`, `#8`). */
   #findDevice(name: string): DeviceObject | undefined {
     if (this.#runner.names.devices.includes(name)) return this.#runner.pdo(name).top;
-    const pdo = this.machine.device(name);
-    if (pdo) return pdo.top;
-    const wanted = name.toUpperCase();
-    const sys = this.machine._sys;
-    for (const node of sys.pnp.all()) {
-      for (let d: DeviceObject | null = node.top; d; d = d.lower) {
-        if (
-          d.name?.toUpperCase() === wanted || `#${d.serial}` === name ||
-          String(d).toUpperCase() === wanted
-        ) {
-          return d;
-        }
-      }
-    }
-    return sys.io.names.get(wanted);
+    return this.machine.device(name)?.top ?? this.machine.deviceObject(name);
   }
 
   /** Why no device answers to a name, as `!devstack` and `pdo()` say it. */
@@ -564,7 +437,7 @@ export class Session {
     for (const id of this.#runner.names.devices) {
       if (this.#runner.pdo(id) === arg) return id;
     }
-    const node = this.machine._sys.pnp.nodeOf(arg);
+    const node = this.machine.devnode(arg);
     if (!node) return undefined;
     for (const id of this.#runner.names.devices) {
       if (this.#runner.instanceOf(id).toUpperCase() === node.instanceId.toUpperCase()) return id;
@@ -604,7 +477,7 @@ export class Session {
   }
 
   /** A machine or registry verb typed at the prompt: recorded as its step when it has one. */
-  #machineCall(name: string, verb: MachineVerb, args: unknown[], direct: () => unknown): unknown {
+  #machineCall(verb: MachineVerb, args: unknown[], direct: () => unknown): unknown {
     const t = verb.translate(args, {
       device: (a) => this.#deviceName(a),
       machine: this.machine,
@@ -612,12 +485,12 @@ export class Session {
     });
     if (t === null) return direct();
     if (isLeftOut(t)) {
-      this.#leave(`machine.${name}`, t.leftOut);
+      this.#leave(`machine.${verb.method}`, t.leftOut);
       return direct();
     }
-    this.#runStep(t);
+    this.#runStep(t as Step);
     if (verb.returns === "status") return this.#runner.lastStatus;
-    if (verb.returns === "device") return this.#runner.pdo(t.id as string);
+    if (verb.returns === "device") return this.#runner.pdo(String(t.id));
     return undefined;
   }
 
@@ -765,7 +638,8 @@ export class Session {
     const arg = rest.join(" ");
     switch (cmd) {
       case ".help":
-        return { output: HELP };
+        if (arg === "steps") return { output: stepsHelp() };
+        return { output: arg ? stepHelp(arg) : HELP };
       case ".exit":
         return { output: "", exit: true };
       case ".trace": {
@@ -857,7 +731,7 @@ export class Session {
         [step]: keys.length === 0
           ? null
           : def?.shorthand && keys.length === 1 && keys[0] === def.shorthand
-          ? fields[def.shorthand]
+          ? (fields as Record<string, unknown>)[def.shorthand]
           : fields,
       });
       // The step that stopped the machine is followed by the bug check it raised, so the file
@@ -959,15 +833,10 @@ export class Session {
         name = tokens[++i]!.replace(/^"|"$/g, "");
       } else return "Usage: reg query <path> [/s] [/v name | /ve]";
     }
-    if (name === undefined) return this.machine.registry.query(path, { recursive }).trimEnd();
-    const key = this.machine._sys.hive.find(path);
-    const lines = key ? regQueryValue(key, longRootPath(path), name, recursive) : [];
-    if (!lines.length) {
-      return "ERROR: The system was unable to find the specified registry key or value.";
-    }
-    const matches = lines.filter((l) => l.startsWith("    ")).length;
-    return ["", ...lines, ...(recursive ? [`End of search: ${matches} match(es) found.`] : [])]
-      .join("\n").trimEnd();
+    return this.machine.registry.query(path, {
+      recursive,
+      ...(name === undefined ? {} : { value: name }),
+    }).trimEnd();
   }
 
   async #compile(code: string): Promise<string> {
@@ -1067,9 +936,9 @@ export class Session {
       const word = line.replace(/^!\w+\s+"?/, "");
       // !devstack takes a device object's name too (\Device\00000003, #8).
       const objects = line.startsWith("!devstack") && /^[\\#]/.test(word)
-        ? this.machine._sys.pnp.all().flatMap((n) => {
+        ? this.machine.devices().flatMap((instance) => {
           const names: string[] = [];
-          for (let d: DeviceObject | null = n.top; d; d = d.lower) {
+          for (let d = this.machine.device(instance)?.top ?? null; d; d = d.lower) {
             names.push(d.name ?? `#${d.serial}`);
           }
           return names;
@@ -1079,12 +948,9 @@ export class Session {
     }
     if (/^!drvobj\s+/.test(line)) {
       const word = line.replace(/^!drvobj\s+/, "");
-      const sys = this.machine._sys;
-      const drivers = new Set([sys.pnp.pnpDriver, ...sys.io.drivers.values()]);
-      for (const n of sys.pnp.all()) {
-        for (let d: DeviceObject | null = n.top; d; d = d.lower) drivers.add(d.DriverObject);
-      }
-      const names = [...drivers].map((d) => word.startsWith("\\") ? d.DriverName : d.name);
+      const names = driverObjects(this.machine).map((d) =>
+        word.startsWith("\\") ? d.DriverName : d.name
+      );
       return [
         [...new Set(names)].filter((n) => n.startsWith(word)).sort(),
         word,
@@ -1096,7 +962,7 @@ export class Session {
       const unescaped = word.replace(/\\\\/g, "\\");
       const pool = [
         ...this.machine.devices(),
-        ...[...this.machine._sys.interfaces.byLink.values()].map((i) => i.symbolicLinkName),
+        ...this.machine.interfaces().map((i) => i.symbolicLinkName),
         ...(/^(HKLM|\\Registry)/i.test(unescaped) ? this.#registryCompletions(unescaped) : []),
       ];
       return [
@@ -1108,7 +974,10 @@ export class Session {
     }
     const k = /\bk\.(\w*)$/.exec(line);
     if (k) {
-      return [KERNEL_ROUTINES.filter((r) => r.startsWith(k[1]!)).map((r) => `k.${r}`), `k.${k[1]}`];
+      return [
+        [...KERNEL_ROUTINES].sort().filter((r) => r.startsWith(k[1]!)).map((r) => `k.${r}`),
+        `k.${k[1]}`,
+      ];
     }
     const word = /[A-Za-z_$][\w$]*$/.exec(line)?.[0] ?? "";
     if (!word) return [[], ""];
@@ -1126,35 +995,6 @@ export class Session {
     return this.machine.registry.subkeys(parent).filter((s) => s.toUpperCase().startsWith(prefix))
       .map((s) => `${parent}\\${s}`);
   }
-}
-
-/**
- * `reg query <key> /v <name>` (with `/s`: in the key and every key below it): each key holding the
- * value, its path, the value line and a blank line, as Wine's reg query tests expect on Windows.
- */
-function regQueryValue(key: KeyNode, shown: string, name: string, recursive: boolean): string[] {
-  const lines: string[] = [];
-  const visit = (k: KeyNode, path: string) => {
-    const v = k.value(name);
-    if (v) {
-      lines.push(
-        path,
-        `    ${v.name === "" ? "(Default)" : v.name}    ${regTypeName(v.type)}    ${
-          regQueryData(v)
-        }`,
-        "",
-      );
-    } else if (name === "") {
-      // Every key has a default value; reg.exe shows an unset one as such.
-      lines.push(path, "    (Default)    REG_SZ    (value not set)", "");
-    }
-    if (!recursive) return;
-    for (const child of k.sortedChildren()) {
-      if (child.link === null) visit(child, `${path}\\${child.name}`);
-    }
-  };
-  visit(key, shown);
-  return lines;
 }
 
 /** Whether a thrown value (maybe from the prompt's realm) is an error of one of these names. */

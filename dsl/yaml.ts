@@ -444,7 +444,7 @@ function readStep(node: Node, at: At, names: Names, file?: string): Step | undef
   const source: Step["source"] = {};
   if (file) source.file = file;
   if (range) Object.assign(source, at.pos(keyNode));
-  return { step: name, ...fields, source };
+  return { step: name, ...fields, source } as Step;
 }
 
 function readFields(

@@ -573,6 +573,108 @@ export class Machine {
     this.settle();
     return status;
   }
+
+  // Read-only views for front ends (dsl/, render/) ----------------------------------------------
+  // What the REPL, the scenario runner and the pictures read, so that nothing outside the kernel
+  // reaches its internals. Each returns a snapshot, or the driver and device objects the verbs above
+  // already hand out.
+
+  /** Every driver object `loadDriver` created (unloaded ones too), in load order. */
+  drivers(): DriverObject[] {
+    return [...this._sys.io.drivers.values()];
+  }
+
+  /** A device object by name (`\Device\00000003`), serial (`#8`) or as it prints, in a present stack or named. */
+  deviceObject(name: string): DeviceObject | undefined {
+    const wanted = name.toUpperCase();
+    for (const node of this._sys.pnp.all()) {
+      for (let d: DeviceObject | null = node.top; d; d = d.lower) {
+        if (
+          d.name?.toUpperCase() === wanted || `#${d.serial}` === name ||
+          String(d).toUpperCase() === wanted
+        ) {
+          return d;
+        }
+      }
+    }
+    return this._sys.io.names.get(wanted);
+  }
+
+  /** The registered device interfaces (snapshots), in registration order, each with its device's PDO while present. */
+  interfaces(): {
+    /** `\??\<instance>#{class}[\reference]`, as IoRegisterDeviceInterface returned it. */
+    symbolicLinkName: string;
+    /** The interface class GUID, lower case. */
+    interfaceClassGuid: string;
+    /** The reference string ("" for none). */
+    referenceString: string;
+    /** The device instance ID. */
+    instanceId: string;
+    /** Enabled by IoSetDeviceInterfaceState. */
+    enabled: boolean;
+    /** The PDO of the device, or null when it is not present. */
+    pdo: DeviceObject | null;
+  }[] {
+    return [...this._sys.interfaces.byLink.values()].map((i) => ({
+      symbolicLinkName: i.symbolicLinkName,
+      interfaceClassGuid: i.classGuid,
+      referenceString: i.refString,
+      instanceId: i.instanceId,
+      enabled: i.enabled,
+      pdo: this._sys.pnp.find(i.instanceId)?.pdo ?? null,
+    }));
+  }
+
+  /** The devnodes from a present device (default the root) down, each before its children as `!devnode 0 1` lists them. */
+  devnodeTree(from?: DeviceObject | string): { depth: number; devnode: DevNodeInfo }[] {
+    const pnp = this._sys.pnp;
+    const start = from === undefined
+      ? pnp.root
+      : typeof from === "string"
+      ? pnp.find(from)
+      : pnp.nodeOf(from);
+    const out: { depth: number; devnode: DevNodeInfo }[] = [];
+    const visit = (n: DevNode, depth: number) => {
+      out.push({ depth, devnode: nodeInfo(n) });
+      for (const c of n.children) visit(c, depth + 1);
+    };
+    if (start) visit(start, 0);
+    return out;
+  }
+
+  /** A registry key as regedit shows it (a snapshot; a path through a link reaches its target), or undefined. */
+  registryKey(path: string):
+    | {
+      /** The key's name as it was created. */
+      name: string;
+      /** Whether the key is volatile. */
+      volatile: boolean;
+      /** A link key's target (its SymbolicLinkValue), null for an ordinary key. */
+      link: string | null;
+      /** Its values (copies of their data). */
+      values: { name: string; type: number; data: import("./registry/data.ts").RegData }[];
+      /** Its subkeys: each name, and whether it is a link key. */
+      subkeys: { name: string; link: boolean }[];
+    }
+    | undefined {
+    const key = this._sys.hive.find(path);
+    if (!key) return undefined;
+    return {
+      name: key.name,
+      volatile: key.volatile,
+      link: key.link,
+      values: key.valueList().map((v) => ({
+        name: v.name,
+        type: v.type,
+        data: v.data instanceof Uint8Array
+          ? v.data.slice()
+          : Array.isArray(v.data)
+          ? [...v.data]
+          : v.data,
+      })),
+      subkeys: key.sortedChildren().map((c) => ({ name: c.name, link: c.link !== null })),
+    };
+  }
 }
 
 /**

@@ -147,7 +147,7 @@ const TWINS: Twin[] = [
     body: ({ name, listen, expectStatus, registry, expectInterfaces }) => {
       const t1 = name("t1", TOASTER_01);
       const notify = listen.interfaces("GUID_DEVINTERFACE_TOASTER", { id: "notify" });
-      t1.expectStack(["ToasterFilter", "toaster", "busenum"]).disable();
+      t1.expectStack(["ToasterFilter", "toaster", "busenum"]).disableDevice();
       expectStatus("STATUS_SUCCESS");
       t1.expectIrps(["QUERY_REMOVE_DEVICE", "REMOVE_DEVICE"])
         .expectState("Removed", "CM_PROB_DISABLED")

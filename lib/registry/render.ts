@@ -68,3 +68,44 @@ export function renderRegQuery(node: KeyNode, shown: string, recursive: boolean)
   visit(node, shown, false);
   return lines.join("\n") + "\n";
 }
+
+/**
+ * `reg query <key> /v <name>` (`/ve`: the name "") and, with `/s`, the same in every key below it:
+ * each key holding the value, its path, the value line and a blank line, then with `/s` the count
+ * of matches, as Wine's `reg query` tests expect on Windows; an unset default value shows as
+ * `(value not set)`. Undefined when no key holds the value (reg.exe's "unable to find" error).
+ */
+export function renderRegQueryValue(
+  node: KeyNode,
+  shown: string,
+  name: string,
+  recursive: boolean,
+): string | undefined {
+  const lines: string[] = [];
+  let matches = 0;
+  const visit = (k: KeyNode, path: string) => {
+    const v = k.value(name);
+    if (v) {
+      lines.push(
+        path,
+        `    ${v.name === "" ? "(Default)" : v.name}    ${regTypeName(v.type)}    ${
+          regQueryData(v)
+        }`,
+        "",
+      );
+      matches++;
+    } else if (name === "") {
+      // Every key has a default value; reg.exe shows an unset one as such.
+      lines.push(path, "    (Default)    REG_SZ    (value not set)", "");
+      matches++;
+    }
+    if (!recursive) return;
+    for (const child of k.sortedChildren()) {
+      if (child.link === null) visit(child, `${path}\\${child.name}`);
+    }
+  };
+  visit(node, shown);
+  if (!lines.length) return undefined;
+  return ["", ...lines, ...(recursive ? [`End of search: ${matches} match(es) found.`] : [])]
+    .join("\n") + "\n";
+}

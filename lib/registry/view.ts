@@ -9,7 +9,7 @@ import type { System } from "../system.ts";
 import { normalizeData, type RegData, type RegValue, valueBytes } from "./data.ts";
 import { type KeyNode, splitPath, toKernelPath } from "./hive.ts";
 import { formatRegFile, parseRegFile, type RegFileKey, type RegFileValue } from "./reg_file.ts";
-import { renderRegQuery } from "./render.ts";
+import { renderRegQuery, renderRegQueryValue } from "./render.ts";
 
 /** A value as the host view returns it. */
 export interface HostValue {
@@ -298,11 +298,19 @@ export class RegistryView {
     return formatRegFile(keys);
   }
 
-  /** `reg query <path> [/s]` output. */
-  query(path: string, options: { recursive?: boolean } = {}): string {
+  /**
+   * `reg query <path> [/s] [/v <value> | /ve]` output: the key (with `recursive`, its subtree), or
+   * with `value` only that value ("" for the default value, as `/ve`).
+   */
+  query(path: string, options: { recursive?: boolean; value?: string } = {}): string {
     const node = this.#find(path);
-    if (!node) return "ERROR: The system was unable to find the specified registry key or value.\n";
-    return renderRegQuery(node, longRootPath(path), options.recursive ?? false);
+    const recursive = options.recursive ?? false;
+    const text = !node
+      ? undefined
+      : options.value === undefined
+      ? renderRegQuery(node, longRootPath(path), recursive)
+      : renderRegQueryValue(node, longRootPath(path), options.value, recursive);
+    return text ?? "ERROR: The system was unable to find the specified registry key or value.\n";
   }
 }
 

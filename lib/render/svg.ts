@@ -10,7 +10,6 @@
 import { CM_PROB_NAMES } from "../constants.ts";
 import type { DeviceObject } from "../io/objects.ts";
 import type { Machine } from "../machine.ts";
-import type { DevNode } from "../pnp/devnode.ts";
 import type { TraceEvent } from "../trace/trace.ts";
 import { irpParameter } from "../trace/format.ts";
 import { renderDeviceTree, renderDevStack } from "./text.ts";
@@ -87,21 +86,21 @@ function svgDoc(width: number, height: number, body: string, title: string): str
  * ```
  */
 export function deviceTreePicture(machine: Machine): Picture {
-  const nodes: { node: DevNode; depth: number; row: number }[] = [];
-  const visit = (n: DevNode, depth: number) => {
-    nodes.push({ node: n, depth, row: nodes.length });
-    for (const c of n.children) visit(c, depth + 1);
-  };
-  visit(machine._sys.pnp.root, 0);
+  const nodes = machine.devnodeTree().map(({ devnode, depth }, row) => ({
+    node: devnode,
+    depth,
+    row,
+  }));
   const rowH = 34;
   const indent = 28;
   let width = 300;
   const parts: string[] = [];
-  const pos = new Map<DevNode, { x: number; y: number }>();
+  // Where the last devnode drawn at each depth is: a devnode's parent is the last one above it.
+  const pos: { x: number; y: number }[] = [];
   for (const { node, depth, row } of nodes) {
     const x = 10 + depth * indent;
     const y = 10 + row * rowH;
-    pos.set(node, { x, y });
+    pos[depth] = { x, y };
     const label = `${node.instanceId}  ${node.state}${node.service ? `  (${node.service})` : ""}` +
       (node.problem ? `  ${CM_PROB_NAMES[node.problem] ?? node.problem}` : "");
     const w = 12 + label.length * 7.2;
@@ -114,8 +113,8 @@ export function deviceTreePicture(machine: Machine): Picture {
         escapeXml(label)
       }</text>`,
     );
-    if (node.parent && pos.has(node.parent)) {
-      const p = pos.get(node.parent)!;
+    if (depth > 0) {
+      const p = pos[depth - 1]!;
       parts.unshift(
         `<path d="M${p.x + 8} ${p.y + 24} V${y + 12} H${x}" fill="none" stroke="#888888"/>`,
       );
@@ -129,17 +128,17 @@ export function deviceTreePicture(machine: Machine): Picture {
 
 /** A device's stack: the PDO at the bottom, filters and the FDO above, each with its driver. */
 export function deviceStackPicture(machine: Machine, device: DeviceObject | string): Picture {
-  const pnp = machine._sys.pnp;
-  const node = typeof device === "string" ? pnp.find(device) : pnp.nodeOf(device.bottom);
+  const pdo = typeof device === "string" ? machine.device(device) : device.bottom;
+  const node = pdo && machine.devnode(pdo);
   const text = renderDevStack(machine, device);
-  if (!node) {
+  if (!pdo || !node) {
     return new Picture(
       svgDoc(300, 40, `<text x="10" y="24" ${FONT}>No such device</text>`, "Device stack"),
       text,
     );
   }
   const layers: DeviceObject[] = [];
-  for (let d: DeviceObject | null = node.top; d; d = d.lower) layers.push(d);
+  for (let d: DeviceObject | null = pdo.top; d; d = d.lower) layers.push(d);
   // Wide enough for the longest line: the instance ID on top, or a layer's driver or device name.
   const longest = Math.max(
     node.instanceId.length,
@@ -390,10 +389,10 @@ export function sequencePicture(
 
 /** A registry subtree as an indented tree of keys with their values (regedit's two panes in one). */
 export function registryPicture(machine: Machine, path: string, depth = 4): Picture {
-  const node = machine._sys.hive.find(path);
+  const node = machine.registryKey(path);
   const lines: string[] = [];
   const rows: { text: string; depth: number; key: boolean }[] = [];
-  const visit = (k: typeof node, d: number) => {
+  const visit = (k: typeof node, keyPath: string, d: number) => {
     if (!k) return;
     rows.push({
       text: `${k.name}${k.volatile ? "  (volatile)" : ""}${
@@ -402,7 +401,7 @@ export function registryPicture(machine: Machine, path: string, depth = 4): Pict
       depth: d,
       key: true,
     });
-    for (const v of k.valueList()) {
+    for (const v of k.values) {
       const data = typeof v.data === "bigint"
         ? "0x" + v.data.toString(16)
         : v.data instanceof Uint8Array
@@ -414,9 +413,13 @@ export function registryPicture(machine: Machine, path: string, depth = 4): Pict
         : String(v.data);
       rows.push({ text: `${v.name || "(Default)"} = ${data}`, depth: d + 1, key: false });
     }
-    if (d < depth) { for (const c of k.sortedChildren()) if (c.link === null) visit(c, d + 1); }
+    if (d >= depth) return;
+    for (const c of k.subkeys) {
+      const child = `${keyPath}\\${c.name}`;
+      if (!c.link) visit(machine.registryKey(child), child, d + 1);
+    }
   };
-  visit(node, 0);
+  visit(node, path, 0);
   if (!node) rows.push({ text: `No key '${path}'`, depth: 0, key: true });
   for (const r of rows) lines.push(`${"  ".repeat(r.depth)}${r.key ? "[" + r.text + "]" : r.text}`);
   const rowH = 18;

@@ -9,8 +9,7 @@ import { BUGCHECK_NAMES } from "../bugcheck.ts";
 import { pageLines } from "../doc_pages.ts";
 import { CM_PROB_NAMES, DN_NO_SHOW_IN_DM } from "../constants.ts";
 import type { DeviceObject, DriverObject } from "../io/objects.ts";
-import type { Machine } from "../machine.ts";
-import { type DevNode, devNodeStatus, dnFlagNames } from "../pnp/devnode.ts";
+import type { DevNodeInfo, Machine } from "../machine.ts";
 import type { BugCheckEvent, CallEvent, IrpEvent, TraceEvent } from "../trace/trace.ts";
 import { formatEvent } from "../trace/format.ts";
 import { ruleNamed } from "../verifier/rules.ts";
@@ -29,7 +28,7 @@ export const DEVNODE_STATE_NAMES: Readonly<Record<string, string>> = {
   Absent: "DeviceNodeDeleted",
 };
 
-function problem(node: DevNode): string {
+function problem(node: DevNodeInfo): string {
   return node.problem
     ? `  Problem: ${CM_PROB_NAMES[node.problem] ?? node.problem} (${node.problem})`
     : "";
@@ -47,20 +46,14 @@ function problem(node: DevNode): string {
  * ```
  */
 export function renderDeviceTree(machine: Machine, from?: string): string {
-  const pnp = machine._sys.pnp;
-  const start = from ? pnp.find(from) : pnp.root;
-  if (!start) return `No present device '${from}'\n`;
-  const lines: string[] = [];
-  const visit = (n: DevNode, depth: number) => {
-    lines.push(
-      `${"  ".repeat(depth)}DevNode ${n.instanceId}  ${n.state}` +
-        (n.service ? `  Service: ${n.service}` : "") + problem(n) +
-        (n.opens.size ? `  Opens: ${n.opens.size}` : "") +
-        (devNodeStatus(n) & DN_NO_SHOW_IN_DM ? "  Hidden (DN_NO_SHOW_IN_DM)" : ""),
-    );
-    for (const c of n.children) visit(c, depth + 1);
-  };
-  visit(start, 0);
+  const tree = machine.devnodeTree(from);
+  if (!tree.length) return `No present device '${from}'\n`;
+  const lines = tree.map(({ depth, devnode: n }) =>
+    `${"  ".repeat(depth)}DevNode ${n.instanceId}  ${n.state}` +
+    (n.service ? `  Service: ${n.service}` : "") + problem(n) +
+    (n.opens ? `  Opens: ${n.opens}` : "") +
+    (n.status & DN_NO_SHOW_IN_DM ? "  Hidden (DN_NO_SHOW_IN_DM)" : "")
+  );
   return lines.join("\n") + "\n";
 }
 
@@ -74,40 +67,45 @@ function label(d: DeviceObject): string {
  * ID, `>` is on the top of the stack.
  */
 export function renderDevStack(machine: Machine, device: DeviceObject | string): string {
-  const pnp = machine._sys.pnp;
-  const node = typeof device === "string" ? pnp.find(device) : pnp.nodeOf(device.bottom);
-  if (!node) return `No present device '${String(device)}'\n`;
-  const marked = typeof device === "string" ? node.top : device;
+  const pdo = typeof device === "string" ? machine.device(device) : device.bottom;
+  const node = pdo && machine.devnode(pdo);
+  if (!pdo || !node) return `No present device '${String(device)}'\n`;
+  const marked = typeof device === "string" ? pdo.top : device;
   const rows: string[] = ["  !DevObj                 !DrvObj                    Role"];
-  for (let d: DeviceObject | null = node.top; d; d = d.lower) {
+  for (let d: DeviceObject | null = pdo.top; d; d = d.lower) {
     rows.push(
       `${d === marked ? ">" : " "} ${label(d).padEnd(24)}${d.DriverObject.DriverName.padEnd(27)}${
         d.role ?? "device"
       }`,
     );
   }
-  rows.push(`!DevNode for PDO ${label(node.pdo)}:`);
+  rows.push(`!DevNode for PDO ${label(pdo)}:`);
   rows.push(`  DeviceInst is "${node.instanceId}"`);
   if (node.service) rows.push(`  ServiceName is "${node.service}"`);
   rows.push(`  State = ${node.state} (${DEVNODE_STATE_NAMES[node.state]})${problem(node)}`);
-  const status = devNodeStatus(node);
   rows.push(
-    `  Status = 0x${status.toString(16).padStart(8, "0")} (${dnFlagNames(status).join(" | ")})`,
+    `  Status = 0x${node.status.toString(16).padStart(8, "0")} (${node.statusFlags.join(" | ")})`,
   );
   return rows.join("\n") + "\n";
 }
 
 /**
- * A driver that `!devstack` can show, by service name or `\Driver\<name>`: one loaded through
- * `loadDriver` (the I/O manager keeps every one), or `\Driver\PnpManager` (the root enumerator's
- * PDOs).
+ * Every driver object the machine knows, each once: the ones `loadDriver` created (unloaded ones
+ * too), then any other driver owning a device object in a present stack (`\Driver\PnpManager`, which
+ * owns the root enumerator's PDOs).
  */
+export function driverObjects(machine: Machine): DriverObject[] {
+  const drivers = new Set(machine.drivers());
+  for (const instance of machine.devices()) {
+    for (let d = machine.device(instance)?.top ?? null; d; d = d.lower) drivers.add(d.DriverObject);
+  }
+  return [...drivers];
+}
+
+/** A driver that `!drvobj` can show, by service name or `\Driver\<name>` (any case). */
 function findDriver(machine: Machine, name: string): DriverObject | undefined {
-  const service = name.replace(/^\\Driver\\/i, "");
-  const sys = machine._sys;
-  const pnp = sys.pnp.pnpDriver;
-  return sys.io.driver(service) ??
-    (pnp.name.toUpperCase() === service.toUpperCase() ? pnp : undefined);
+  const service = name.replace(/^\\Driver\\/i, "").toUpperCase();
+  return driverObjects(machine).find((d) => d.name.toUpperCase() === service);
 }
 
 /** A driver object: its devices, references and routines (like `!drvobj <name> 3`). */
@@ -123,7 +121,7 @@ export function renderDrvObj(machine: Machine, name: string): string {
     `Device Object list:`,
     ...driver.devices.map((d) =>
       `  ${label(d)}  (${d.role ?? "device"}${
-        d.devnode ? `, ${(d.devnode as DevNode).instanceId}` : ""
+        machine.devnode(d) ? `, ${machine.devnode(d)!.instanceId}` : ""
       })`
     ),
     `DriverEntry:   ${driver.spec.DriverEntry ? `${driver.name}!DriverEntry` : "(default)"}`,

@@ -77,7 +77,7 @@ Deno.test("a scenario that stops on an unexpected bug check reports the rule and
 
 Deno.test("expectNoFinding fails with the finding's message and the rule's documentation page; expectFinding under the strict verifier says the rule stopped the machine instead", () => {
   const driver = {
-    step: "driver",
+    step: "driver" as const,
     name: "leaky",
     hardwareIds: ["ROOT\\LEAKY"],
     misbehave: ["leakKeyHandleInDispatch"],
