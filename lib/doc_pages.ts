@@ -36,6 +36,10 @@ const PAGES: readonly (readonly [title: string, url: string | undefined])[] = [
   ],
   ["Removing a Device in a Bus Driver", `${DRIVERS}kernel/removing-a-device-in-a-bus-driver`],
   [
+    "Handling an IRP_MN_QUERY_REMOVE_DEVICE Request",
+    `${DRIVERS}kernel/handling-an-irp-mn-query-remove-device-request`,
+  ],
+  [
     "Handling an IRP_MN_SURPRISE_REMOVAL Request",
     `${DRIVERS}kernel/handling-an-irp-mn-surprise-removal-request`,
   ],
