@@ -30,6 +30,30 @@ import type { DeviceCapabilities, DevNode, DevNodeState } from "./devnode.ts";
 
 import type { PnpManager } from "./pnpmgr.ts";
 
+/** Where and how `sendIrp` sends: another target than the stack's top, another major function ... */
+export interface SendIrpOptions {
+  /** The device to send to (default: the top of the devnode's stack). */
+  target?: DeviceObject;
+  /** The major function (default IRP_MJ_PNP). */
+  major?: number;
+  /** The file object of the open the request is for. */
+  fileObject?: FileObject | null;
+  /** `IoStatus.Status` before any driver sees it (default STATUS_NOT_SUPPORTED). */
+  preset?: number;
+  /** Another caller than the PnP manager: an application's request runs in its process. */
+  frame?: { name: string; process: string };
+}
+
+/** What a sent IRP came back with. */
+export interface Sent {
+  /** `IoStatus.Status`. */
+  status: number;
+  /** `IoStatus.Information`. */
+  information: unknown;
+  /** The IRP itself. */
+  irp: Irp;
+}
+
 /** The caller frame of the PnP manager's worker. */
 export const PNP_FRAME = {
   name: "PnP",
@@ -48,14 +72,8 @@ export function sendIrp(
   node: DevNode,
   minor: number,
   parameters: Record<string, Record<string, unknown>> = {},
-  options: {
-    target?: DeviceObject;
-    major?: number;
-    fileObject?: FileObject | null;
-    preset?: number;
-    frame?: { name: string; process: string };
-  } = {},
-): { status: number; information: unknown; irp: Irp } {
+  options: SendIrpOptions = {},
+): Sent {
   const sys = pnp.sys;
   const frame = options.frame
     ? {
@@ -107,7 +125,6 @@ function expectState(
   });
 }
 
-type Sent = { status: number; information: unknown; irp: Irp };
 
 /** The states a devnode has while PnP identifies it, before it is in the tree. */
 const IDENTIFYING: readonly DevNodeState[] = ["Enumerated"];

@@ -21,7 +21,6 @@ import {
   type DispatchRoutine,
   type DriverObject,
   type FileObject,
-  type Irp,
 } from "../io/objects.ts";
 import { STATUS_SUCCESS } from "../ntstatus.ts";
 import type { WorkQueue } from "../ke/queue.ts";
@@ -201,14 +200,8 @@ export class PnpManager {
     node: DevNode,
     minor: number,
     parameters: Record<string, Record<string, unknown>> = {},
-    options: {
-      target?: DeviceObject;
-      major?: number;
-      fileObject?: FileObject | null;
-      preset?: number;
-      frame?: { name: string; process: string };
-    } = {},
-  ): { status: number; information: unknown; irp: Irp } {
+    options: pnpirp.SendIrpOptions = {},
+  ): pnpirp.Sent {
     return pnpirp.sendIrp(this, node, minor, parameters, options);
   }
 
