@@ -90,22 +90,21 @@ export class WorkQueue {
   /** Runs actions until none is left; `before` runs before each one (the clock tick). */
   drain(before: (a: QueuedAction) => void = () => {}): number {
     let count = 0;
-    // Actions are counted by family (numbers blanked, so "enumerate X\\7" and "X\\8" are one), and
-    // the error names the family's latest action as it was queued, GUIDs and instance IDs intact.
-    const seen = new Map<string, { count: number; name: string }>();
+    // The names of the latest actions, in a ring: when the bound is reached, the family that fills
+    // it (numbers blanked, so "enumerate X\\7" and "X\\8" are one) is what keeps being queued, and
+    // the error names that family's latest action as it was queued, GUIDs and instance IDs intact.
+    // Kept as names only, so that a normal drain does no string work per action.
+    const recent = new Array<string>(RECENT);
     for (let a = this.shift(); a; a = this.shift()) {
       if (++count > this.limit) {
-        const top = [...seen.values()].sort((x, y) => y.count - x.count)[0];
         this.#items.length = 0;
         this.#head = 0;
-        throw new RunawayQueueError(top?.name ?? a.name, count - 1);
+        throw new RunawayQueueError(
+          mostRepeated(recent, (count - 1) % RECENT) ?? a.name,
+          count - 1,
+        );
       }
-      const family = a.name.replace(/\d+/g, "#");
-      const entry = seen.get(family);
-      if (entry) {
-        entry.count++;
-        entry.name = a.name;
-      } else seen.set(family, { count: 1, name: a.name });
+      recent[count % RECENT] = a.name;
       before(a);
       a.run();
     }
@@ -117,4 +116,28 @@ export class WorkQueue {
     this.#items.length = 0;
     this.#head = 0;
   }
+}
+
+/** How many of the latest action names a drain keeps for its runaway error. */
+const RECENT = 4096;
+
+/**
+ * The latest name of the family (numbers blanked) that fills most of the ring `names`, whose
+ * newest entry is at `newest`.
+ */
+function mostRepeated(names: readonly (string | undefined)[], newest: number): string | undefined {
+  const seen = new Map<string, { count: number; name: string; order: number }>();
+  let order = 0;
+  for (let i = 1; i <= names.length; i++) {
+    // Oldest first, so that each family ends with its latest name.
+    const name = names[(newest + i) % names.length];
+    if (name === undefined) continue;
+    const family = name.replace(/\d+/g, "#");
+    const entry = seen.get(family);
+    if (entry) {
+      entry.count++;
+      entry.name = name;
+    } else seen.set(family, { count: 1, name, order: order++ });
+  }
+  return [...seen.values()].sort((x, y) => y.count - x.count || x.order - y.order)[0]?.name;
 }
