@@ -154,3 +154,13 @@ Deno.test("the README's layout table names every folder of lib/ and every layer"
   ];
   assert.deepEqual(missing, []);
 });
+
+Deno.test("every file of lib/ and dsl/ opens with a comment that says why it exists (STYLE.md)", () => {
+  const bare = files.filter((f) => {
+    const head = Deno.readTextFileSync(root + f).trimStart();
+    const doc = /^\/\*\*([\s\S]*?)\*\//.exec(head)?.[1] ?? "";
+    // A sentence or more of prose, not just a tag.
+    return doc.replace(/@\w+/g, "").replace(/[\s*]/g, "").length < 40;
+  });
+  assert.deepEqual(bare, []);
+});
