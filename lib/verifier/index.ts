@@ -1,5 +1,6 @@
 /**
- * The verifier's public face: the rule table.
+ * The verifier's public face: the rule table, and the same table as Markdown for the README and
+ * reports, so that what the checks enforce and what the documentation lists are one list.
  *
  * @module
  */
