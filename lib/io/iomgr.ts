@@ -159,32 +159,43 @@ export function runDriverRoutine<T>(
   driver: DriverObject,
   routine: string,
   fn: () => T,
-  context: { process?: string; previousMode?: "KernelMode" | "UserMode"; irql?: number } = {},
+  context: { process?: string; previousMode?: "KernelMode" | "UserMode"; irql?: number } =
+    NO_CONTEXT,
 ): T {
-  return sys.asFrame({
+  // This runs for every dispatch routine and callback: the usual frame (system process, kernel
+  // mode, PASSIVE_LEVEL) is the driver's own, reused while it is not already on the caller stack.
+  const frame = context === NO_CONTEXT ? driver.frame(routine) : {
     name: driver.routineName(routine),
     driver: driver.name,
     process: context.process ?? "System",
     previousMode: context.previousMode ?? "KernelMode",
     irql: context.irql ?? 0,
-  }, () => {
-    try {
-      return fn();
-    } catch (e) {
-      // A deadlock the model detected is a hang, not an exception in the driver's code.
-      if (
-        e instanceof BugCheck || e instanceof RunawayQueueError || e instanceof PnpHangError ||
-        e instanceof DebugBreak || sys.halted
-      ) throw e;
-      const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      return sys.bugCheck(
-        0x7e,
-        [STATUS_ACCESS_VIOLATION, 0, 0, 0],
-        `${driver.name}!${routine} raised an exception the driver did not handle: ${text}`,
-      );
-    }
-  });
+    busy: true,
+  };
+  sys.callers.push(frame);
+  try {
+    return fn();
+  } catch (e) {
+    // A deadlock the model detected is a hang, not an exception in the driver's code.
+    if (
+      e instanceof BugCheck || e instanceof RunawayQueueError || e instanceof PnpHangError ||
+      e instanceof DebugBreak || sys.halted
+    ) throw e;
+    const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return sys.bugCheck(
+      0x7e,
+      [STATUS_ACCESS_VIOLATION, 0, 0, 0],
+      `${driver.name}!${routine} raised an exception the driver did not handle: ${text}`,
+    );
+  } finally {
+    sys.callers.pop();
+    frame.busy = false;
+  }
 }
+
+/** No caller context given: the driver's usual frame. */
+const NO_CONTEXT: { process?: string; previousMode?: "KernelMode" | "UserMode"; irql?: number } =
+  Object.freeze({});
 
 /** `IoCreateDevice`. */
 export function IoCreateDevice(

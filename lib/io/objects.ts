@@ -124,6 +124,32 @@ export class DriverObject {
     this.DriverName = `\\Driver\\${spec.name}`;
   }
 
+  readonly #frames = new Map<string, DriverFrame>();
+
+  /**
+   * The caller frame its routine runs in (system process, kernel mode, PASSIVE_LEVEL): one per
+   * routine, reused while it is not on the caller stack already (a routine re-entered, such as a
+   * dispatch routine that sends an IRP to its own device, gets a fresh one). Marked busy.
+   */
+  frame(routine: string): DriverFrame {
+    const cached = this.#frames.get(routine);
+    if (cached && !cached.busy) {
+      cached.busy = true;
+      cached.irql = 0;
+      return cached;
+    }
+    const frame: DriverFrame = {
+      name: this.routineName(routine),
+      driver: this.name,
+      process: "System",
+      previousMode: "KernelMode",
+      irql: 0,
+      busy: true,
+    };
+    if (!cached) this.#frames.set(routine, frame);
+    return frame;
+  }
+
   /** `toaster!AddDevice`: how callers and the trace name one of its routines (made once per routine). */
   routineName(routine: string): string {
     let name = this.#routineNames.get(routine);
@@ -142,6 +168,16 @@ export class DriverObject {
   [traceDescription](): string {
     return this.DriverName;
   }
+}
+
+/** A caller frame a driver routine runs in (the shape of `System`'s caller frames), with whether it is in use. */
+export interface DriverFrame {
+  readonly name: string;
+  readonly driver: string;
+  readonly process: string;
+  readonly previousMode: "KernelMode" | "UserMode";
+  irql: number;
+  busy: boolean;
 }
 
 /** The role of a device object in its stack. */

@@ -125,7 +125,6 @@ function expectState(
   });
 }
 
-
 /** The states a devnode has while PnP identifies it, before it is in the tree. */
 const IDENTIFYING: readonly DevNodeState[] = ["Enumerated"];
 
