@@ -1295,3 +1295,38 @@ Deno.test("ZwQueryValueKey fills the caller's buffer: changing the string list o
   assert.deepEqual(m.registry.getValue(path, "List")?.data, ["a", "b"]);
   assert.deepEqual(m.registry.getValue(path, "Bytes")?.data, new Uint8Array([1, 2]));
 });
+
+Deno.test("key and value names compare as Windows' upcase table does: BMP letters fold (é/É, я/Я), surrogate pairs do not (Deseret 𐐨 and 𐐀 are two keys), and a letter whose uppercase is longer (ß) is not expanded to SS (RtlUpcaseUnicodeChar: one UTF-16 unit for one; the issue's Windows-verified rule)", () => {
+  const m = boot();
+  const k = m.kernel;
+  createKey(k, `${SOFTWARE}\\Café`);
+  const upper = k.ZwOpenKey(KEY_READ, `${SOFTWARE}\\CAFÉ`);
+  assertStatus(upper.status, STATUS_SUCCESS);
+  const info = k.ZwQueryKey(upper.keyHandle, KeyBasicInformation)
+    .keyInformation as KEY_BASIC_INFORMATION;
+  assert.equal(info.Name, "Café");
+  createKey(k, `${SOFTWARE}\\я`);
+  assertStatus(k.ZwOpenKey(KEY_READ, `${SOFTWARE}\\Я`).status, STATUS_SUCCESS);
+
+  const lower = createKey(k, `${SOFTWARE}\\\u{10428}`);
+  const capital = k.ZwCreateKey(KEY_ALL_ACCESS, `${SOFTWARE}\\\u{10400}`, 0, null, 0);
+  assert.equal(capital.disposition, REG_CREATED_NEW_KEY);
+  assert.notEqual(capital.keyHandle, lower);
+  assert.deepEqual(
+    m.registry.subkeys(HKLM_SOFTWARE).filter((n) => n.codePointAt(0)! > 0xffff).sort(),
+    ["\u{10400}", "\u{10428}"],
+  );
+
+  createKey(k, `${SOFTWARE}\\Straße`);
+  assertStatus(k.ZwOpenKey(KEY_READ, `${SOFTWARE}\\STRASSE`).status, STATUS_OBJECT_NAME_NOT_FOUND);
+  assertStatus(k.ZwOpenKey(KEY_READ, `${SOFTWARE}\\STRAßE`).status, STATUS_SUCCESS);
+
+  const h = createKey(k, `${SOFTWARE}\\Values`);
+  assertStatus(k.ZwSetValueKey(h, "Größe", 0, REG_DWORD, 1), STATUS_SUCCESS);
+  assertStatus(k.ZwQueryValueKey(h, "GRÖßE", KeyValuePartialInformation).status, STATUS_SUCCESS);
+  assertStatus(k.ZwSetValueKey(h, "\u{10428}", 0, REG_DWORD, 2), STATUS_SUCCESS);
+  assertStatus(
+    k.ZwQueryValueKey(h, "\u{10400}", KeyValuePartialInformation).status,
+    STATUS_OBJECT_NAME_NOT_FOUND,
+  );
+});
