@@ -5,12 +5,26 @@
  *
  * @example
  * ```ts
- * import { boot, KEY_READ, KEY_SET_VALUE, REG_DWORD, STATUS_ACCESS_DENIED } from "./mod.ts";
+ * import {
+ *   boot,
+ *   ERROR_ACCESS_DENIED,
+ *   HKEY_LOCAL_MACHINE,
+ *   KEY_READ,
+ *   REG_DWORD,
+ *   STATUS_SUCCESS,
+ * } from "./mod.ts";
  * import assert from "node:assert/strict";
- * const k = boot().kernel;
+ * const machine = boot();
+ * const k = machine.kernel;
  * const { keyHandle } = k.ZwCreateKey(KEY_READ, "\\Registry\\Machine\\Software\\Contoso");
- * // The handle was opened for reading only: setting a value needs KEY_SET_VALUE.
- * assert.equal(k.ZwSetValueKey(keyHandle, "Value", 0, REG_DWORD, 109), STATUS_ACCESS_DENIED);
+ * // Kernel code: previous mode KernelMode, so the handle's access is not checked. The write
+ * // happens, and the verifier names the right the handle lacks (KEY_SET_VALUE).
+ * assert.equal(k.ZwSetValueKey(keyHandle, "Value", 0, REG_DWORD, 109), STATUS_SUCCESS);
+ * assert.equal(machine.verifier.findings.at(-1)?.rule, "KeyHandleAccess");
+ * // An application: previous mode UserMode, so the same write through a KEY_READ handle fails.
+ * const app = machine.app("tool");
+ * const { hkResult } = app.RegOpenKeyEx(HKEY_LOCAL_MACHINE, "Software\\Contoso", 0, KEY_READ);
+ * assert.equal(app.RegSetValueEx(hkResult!, "Value", 0, REG_DWORD, 110), ERROR_ACCESS_DENIED);
  * ```
  *
  * @module
@@ -80,6 +94,8 @@ export {
   DIGCF_PRESENT,
   UserApp,
 } from "./lib/pnp/usermode.ts";
+export { HKEY_LOCAL_MACHINE, HKEY_USERS } from "./lib/pnp/win32_registry.ts";
+export * from "./lib/pnp/winerror.ts";
 export { PnpHangError } from "./lib/pnp/pnpmgr.ts";
 export type { RunOnceCommand } from "./lib/pnp/runonce.ts";
 export type { HardwareProfile } from "./lib/registry/system_hive.ts";

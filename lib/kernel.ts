@@ -310,7 +310,7 @@ export class Kernel {
   }
 
   /** `RtlCreateRegistryKey`: creates a key. */
-  RtlCreateRegistryKey(RelativeTo: number, Path: string): number {
+  RtlCreateRegistryKey(RelativeTo: number, Path: string | null): number {
     return this.invoke(
       "RtlCreateRegistryKey",
       { RelativeTo, Path },
@@ -319,7 +319,7 @@ export class Kernel {
   }
 
   /** `RtlCheckRegistryKey`: whether a key exists. */
-  RtlCheckRegistryKey(RelativeTo: number, Path: string): number {
+  RtlCheckRegistryKey(RelativeTo: number, Path: string | null): number {
     return this.invoke(
       "RtlCheckRegistryKey",
       { RelativeTo, Path },

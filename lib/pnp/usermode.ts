@@ -31,6 +31,8 @@ import type { DevNode } from "./devnode.ts";
 import { type DeviceInterface, type InterfaceManager, normalizeGuid } from "./interfaces.ts";
 import type { TARGET_DEVICE_CUSTOM_NOTIFICATION } from "./notify.ts";
 import type { Veto } from "./pnpmgr.ts";
+import type { RegData } from "../registry/data.ts";
+import { Win32Registry } from "./win32_registry.ts";
 
 /** dbt.h message codes (WM_DEVICECHANGE wParam). */
 export const DBT = {
@@ -136,6 +138,75 @@ export class UserApp {
     inputBuffer?: unknown,
   ): { status: number; information: unknown } {
     return this.#user.deviceIoControl(handle, ioControlCode, inputBuffer);
+  }
+
+  // ---- Registry (advapi32; lib/pnp/win32_registry.ts) --------------------------------------------
+  // Previous mode UserMode: a handle's granted access is checked, unlike a driver's Zw call.
+
+  #registryCalls: Win32Registry | undefined;
+  get #registry(): Win32Registry {
+    return this.#registryCalls ??= this.#user.registry(this);
+  }
+
+  /** `RegOpenKeyEx(hKey, lpSubKey, ulOptions, samDesired)`: a Win32 error, and the key when it opened. */
+  RegOpenKeyEx(
+    hKey: Handle,
+    lpSubKey: string | null,
+    ulOptions: number,
+    samDesired: number,
+  ): { error: number; hkResult?: Handle } {
+    return this.#registry.RegOpenKeyEx(hKey, lpSubKey, ulOptions, samDesired);
+  }
+
+  /** `RegCreateKeyEx(hKey, lpSubKey, Reserved, lpClass, dwOptions, samDesired)`: creates missing keys on the way. */
+  RegCreateKeyEx(
+    hKey: Handle,
+    lpSubKey: string,
+    Reserved: number,
+    lpClass: string | null,
+    dwOptions: number,
+    samDesired: number,
+  ): { error: number; hkResult?: Handle; disposition?: number } {
+    return this.#registry.RegCreateKeyEx(hKey, lpSubKey, Reserved, lpClass, dwOptions, samDesired);
+  }
+
+  /** `RegSetValueEx(hKey, lpValueName, Reserved, dwType, data)`: needs KEY_SET_VALUE on the handle. */
+  RegSetValueEx(
+    hKey: Handle,
+    lpValueName: string | null,
+    Reserved: number,
+    dwType: number,
+    data: RegData | null,
+  ): number {
+    return this.#registry.RegSetValueEx(hKey, lpValueName, Reserved, dwType, data);
+  }
+
+  /** `RegQueryValueEx(hKey, lpValueName)`: the value's type and data. */
+  RegQueryValueEx(
+    hKey: Handle,
+    lpValueName: string | null,
+  ): { error: number; type?: number; data?: RegData } {
+    return this.#registry.RegQueryValueEx(hKey, lpValueName);
+  }
+
+  /** `RegDeleteValue(hKey, lpValueName)`. */
+  RegDeleteValue(hKey: Handle, lpValueName: string | null): number {
+    return this.#registry.RegDeleteValue(hKey, lpValueName);
+  }
+
+  /** `RegDeleteKey(hKey, lpSubKey)`: a key without subkeys. */
+  RegDeleteKey(hKey: Handle, lpSubKey: string | null): number {
+    return this.#registry.RegDeleteKey(hKey, lpSubKey);
+  }
+
+  /** `RegEnumKeyEx(hKey, dwIndex)`: the subkey name at an index. */
+  RegEnumKeyEx(hKey: Handle, dwIndex: number): { error: number; name?: string } {
+    return this.#registry.RegEnumKeyEx(hKey, dwIndex);
+  }
+
+  /** `RegCloseKey(hKey)`. */
+  RegCloseKey(hKey: Handle): number {
+    return this.#registry.RegCloseKey(hKey);
   }
 
   /** `CM_Register_Notification(CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE)` for a class. */
@@ -481,6 +552,15 @@ export class UserMode {
     for (const app of this.apps.values()) {
       this.#message(app, { dbt: complete ? "DBT_CONFIGCHANGED" : "DBT_CONFIGCHANGECANCELED" });
     }
+  }
+
+  /** An application's registry calls, run in its process with previous mode UserMode. */
+  registry(app: UserApp): Win32Registry {
+    return new Win32Registry(
+      this.#sys,
+      app.name,
+      (action, detail) => this.log(app, action, detail),
+    );
   }
 
   /** Whether a handle belongs to this user-mode model. */

@@ -7,6 +7,32 @@
 import { KEY_ALL_ACCESS, REG_LINK } from "../constants.ts";
 import { type RegData, regTypeName, type RegValue } from "./data.ts";
 
+/** Any UTF-16 code unit outside ASCII: such names take the per-unit path of `upcaseName`. */
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * A key or value name folded as Windows compares names: each UTF-16 code unit through the upcase
+ * table (RtlUpcaseUnicodeChar), one unit for one unit. Letters of the Basic Multilingual Plane fold
+ * (é to É, я to Я); a surrogate pair is two units the table leaves alone, so letters outside the
+ * BMP (Deseret 𐐨 and 𐐀) stay different names; a letter whose uppercase is longer than itself (ß,
+ * the ligature ﬀ) stays as it is. ASCII names, nearly all of them, take the fast path.
+ */
+export function upcaseName(name: string): string {
+  if (!NON_ASCII.test(name)) return name.toUpperCase();
+  let out = "";
+  for (let i = 0; i < name.length; i++) {
+    const unit = name[i]!;
+    const code = unit.charCodeAt(0);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      out += unit;
+      continue;
+    }
+    const upper = unit.toUpperCase();
+    out += upper.length === 1 ? upper : unit;
+  }
+  return out;
+}
+
 /** One mutation of the tree, ready for the trace (a `reg` event without seq, time and caller). */
 export interface HiveWrite {
   kind: "reg";
@@ -151,11 +177,11 @@ export class KeyNode {
     const kids = this.#kids;
     if (!kids) return undefined;
     const index = this.#rare?.index;
-    if (index) return index.get(name.toUpperCase());
+    if (index) return index.get(upcaseName(name));
     for (const k of kids) if (k.name === name) return k;
-    const upper = name.toUpperCase();
+    const upper = upcaseName(name);
     for (const k of kids) {
-      if (k.name.length === name.length && k.name.toUpperCase() === upper) return k;
+      if (k.name.length === name.length && upcaseName(k.name) === upper) return k;
     }
     return undefined;
   }
@@ -167,7 +193,7 @@ export class KeyNode {
     const kids = this.#kids;
     if (!kids) return [];
     if (kids.length === 1) return kids;
-    const all = kids.map((k) => [k.name.toUpperCase(), k] as [string, KeyNode]);
+    const all = kids.map((k) => [upcaseName(k.name), k] as [string, KeyNode]);
     const order = (a: [string, KeyNode], b: [string, KeyNode]) =>
       a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
     const sorted = [
@@ -183,9 +209,9 @@ export class KeyNode {
     this.#kids = appendChild(this.#kids, node);
     const rare = this.#rare;
     // The index, once built, stays (and stays complete) even when the key shrinks below 8 again.
-    if (rare?.index) rare.index.set(node.name.toUpperCase(), node);
+    if (rare?.index) rare.index.set(upcaseName(node.name), node);
     else if (this.#kids!.length > 8) {
-      this.#rareFields().index = new Map(this.#kids!.map((k) => [k.name.toUpperCase(), k]));
+      this.#rareFields().index = new Map(this.#kids!.map((k) => [upcaseName(k.name), k]));
     }
     if (this.#rare) this.#rare.sorted = null;
   }
@@ -201,7 +227,7 @@ export class KeyNode {
     else kids.splice(i, 1);
     const rare = this.#rare;
     if (rare) {
-      rare.index?.delete(node.name.toUpperCase());
+      rare.index?.delete(upcaseName(node.name));
       rare.sorted = null;
     }
   }
@@ -238,10 +264,10 @@ export class KeyNode {
     const slots = this.#values;
     if (!slots) return -1;
     for (let i = 0; i < slots.length; i += 3) if (slots[i] === name) return i / 3;
-    const upper = name.toUpperCase();
+    const upper = upcaseName(name);
     for (let i = 0; i < slots.length; i += 3) {
       const n = slots[i] as string;
-      if (n.length === name.length && n.toUpperCase() === upper) return i / 3;
+      if (n.length === name.length && upcaseName(n) === upper) return i / 3;
     }
     return -1;
   }

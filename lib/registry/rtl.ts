@@ -37,6 +37,7 @@ import {
   STATUS_DATA_OVERRUN,
   STATUS_INVALID_PARAMETER,
   STATUS_OBJECT_NAME_NOT_FOUND,
+  STATUS_OBJECT_PATH_SYNTAX_BAD,
   STATUS_OBJECT_TYPE_MISMATCH,
   STATUS_SUCCESS,
 } from "../ntstatus.ts";
@@ -119,15 +120,26 @@ function resolveKey(
   Path: unknown,
   access: number,
   create: boolean,
+  routine: string,
 ): { node: KeyNode } | { status: number } {
   const RelativeTo = ulongArgument(relativeTo);
   if (RelativeTo === undefined) return { status: STATUS_INVALID_PARAMETER };
   if (RelativeTo & RTL_REGISTRY_HANDLE) {
-    const r = referenceKey(sys, Path, access);
+    const r = referenceKey(sys, Path, access, routine);
     return "status" in r ? r : { node: r.entry.object };
   }
-  if (typeof Path !== "string") return { status: STATUS_INVALID_PARAMETER };
-  const full = basePath(RelativeTo & ~RTL_REGISTRY_OPTIONAL, Path);
+  let path = Path;
+  if (path === null || path === undefined || path === "") {
+    // No path names the base key itself; an absolute path has no base, so nothing is named
+    // (Wine's test_RtlCheckRegistryKey, run on Windows: ABSOLUTE with a NULL or empty Path is
+    // STATUS_OBJECT_PATH_SYNTAX_BAD, USER with a NULL Path succeeds).
+    if ((RelativeTo & 0xffff) === RTL_REGISTRY_ABSOLUTE) {
+      return { status: STATUS_OBJECT_PATH_SYNTAX_BAD };
+    }
+    path = "";
+  }
+  if (typeof path !== "string") return { status: STATUS_INVALID_PARAMETER };
+  const full = basePath(RelativeTo & ~RTL_REGISTRY_OPTIONAL, path);
   if (full === undefined) return { status: STATUS_INVALID_PARAMETER };
   const node = sys.hive.find(full);
   if (node) {
@@ -171,7 +183,7 @@ export function RtlWriteRegistryValue(
   ValueData: unknown,
   ValueLength?: number,
 ): number {
-  const k = resolveKey(sys, RelativeTo, Path, KEY_SET_VALUE, true);
+  const k = resolveKey(sys, RelativeTo, Path, KEY_SET_VALUE, true, "RtlWriteRegistryValue");
   if ("status" in k) return k.status;
   return withHandle(
     sys,
@@ -182,14 +194,22 @@ export function RtlWriteRegistryValue(
 }
 
 /** `RtlCreateRegistryKey`: creates the key named by Path (its parent must exist). */
-export function RtlCreateRegistryKey(sys: System, RelativeTo: number, Path: string): number {
-  const k = resolveKey(sys, RelativeTo, Path, KEY_SET_VALUE, true);
+export function RtlCreateRegistryKey(
+  sys: System,
+  RelativeTo: number,
+  Path: string | null,
+): number {
+  const k = resolveKey(sys, RelativeTo, Path, KEY_SET_VALUE, true, "RtlCreateRegistryKey");
   return "status" in k ? k.status : STATUS_SUCCESS;
 }
 
 /** `RtlCheckRegistryKey`: STATUS_SUCCESS when the key exists. */
-export function RtlCheckRegistryKey(sys: System, RelativeTo: number, Path: string): number {
-  const k = resolveKey(sys, RelativeTo, Path, 0, false);
+export function RtlCheckRegistryKey(
+  sys: System,
+  RelativeTo: number,
+  Path: string | null,
+): number {
+  const k = resolveKey(sys, RelativeTo, Path, 0, false, "RtlCheckRegistryKey");
   return "status" in k ? k.status : STATUS_SUCCESS;
 }
 
@@ -200,7 +220,7 @@ export function RtlDeleteRegistryValue(
   Path: unknown,
   ValueName: string,
 ): number {
-  const k = resolveKey(sys, RelativeTo, Path, KEY_SET_VALUE, false);
+  const k = resolveKey(sys, RelativeTo, Path, KEY_SET_VALUE, false, "RtlDeleteRegistryValue");
   if ("status" in k) return k.status;
   return withHandle(sys, k.node, KEY_SET_VALUE, (h) => ZwDeleteValueKey(sys, h, ValueName));
 }
@@ -317,7 +337,7 @@ export function RtlQueryRegistryValues(
   Environment?: Readonly<Record<string, string>> | null,
 ): number {
   if (!Array.isArray(QueryTable)) return STATUS_INVALID_PARAMETER;
-  const top = resolveKey(sys, RelativeTo, Path, KEY_QUERY_VALUE, false);
+  const top = resolveKey(sys, RelativeTo, Path, KEY_QUERY_VALUE, false, "RtlQueryRegistryValues");
   if ("status" in top) return top.status;
   const env = Environment && typeof Environment === "object" ? Environment : DEFAULT_ENVIRONMENT;
   let current = top.node;

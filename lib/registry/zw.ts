@@ -12,9 +12,11 @@ import {
   GENERIC_READ,
   GENERIC_WRITE,
   KEY_ALL_ACCESS,
+  KEY_CREATE_LINK,
   KEY_CREATE_SUB_KEY,
   KEY_ENUMERATE_SUB_KEYS,
   KEY_EXECUTE,
+  KEY_NOTIFY,
   KEY_QUERY_VALUE,
   KEY_READ,
   KEY_SET_VALUE,
@@ -268,15 +270,47 @@ export function accessCheck(
   return { granted: (mapped & MAXIMUM_ALLOWED ? node.allowed | explicit : explicit) >>> 0 };
 }
 
+/** The key rights by name, in winnt.h order: what a finding names when a handle lacks one. */
+const KEY_RIGHT_NAMES: readonly (readonly [number, string])[] = [
+  [KEY_QUERY_VALUE, "KEY_QUERY_VALUE"],
+  [KEY_SET_VALUE, "KEY_SET_VALUE"],
+  [KEY_CREATE_SUB_KEY, "KEY_CREATE_SUB_KEY"],
+  [KEY_ENUMERATE_SUB_KEYS, "KEY_ENUMERATE_SUB_KEYS"],
+  [KEY_NOTIFY, "KEY_NOTIFY"],
+  [KEY_CREATE_LINK, "KEY_CREATE_LINK"],
+  [DELETE, "DELETE"],
+];
+
+/** The masks drivers usually ask for, named as they wrote them. */
+const KEY_MASK_NAMES: Readonly<Record<number, string>> = {
+  [KEY_ALL_ACCESS]: "KEY_ALL_ACCESS",
+  [(KEY_READ | KEY_WRITE) >>> 0]: "KEY_READ | KEY_WRITE",
+  [KEY_READ]: "KEY_READ",
+  [KEY_WRITE]: "KEY_WRITE",
+};
+
+/** An access mask as WDK names: `KEY_READ`, or the key rights it holds joined with `|`. */
+export function keyAccessText(mask: number): string {
+  const named = KEY_MASK_NAMES[mask >>> 0];
+  if (named) return named;
+  const rights = KEY_RIGHT_NAMES.filter(([bit]) => (mask & bit) !== 0).map(([, n]) => n);
+  return rights.length > 0 ? rights.join(" | ") : "no key rights";
+}
+
 /**
  * Looks up a key handle for the running caller. A handle of another process's table, or a kernel
- * handle used from user mode, is STATUS_INVALID_HANDLE; a handle without `required` access is
- * STATUS_ACCESS_DENIED; a handle to a deleted key is STATUS_KEY_DELETED (unless `allowDeleted`).
+ * handle used from user mode, is STATUS_INVALID_HANDLE; a handle to a deleted key is
+ * STATUS_KEY_DELETED (unless `allowDeleted`). A handle without the `required` access is
+ * STATUS_ACCESS_DENIED only for a caller whose previous mode is UserMode: the routine references
+ * the handle with ObReferenceObjectByHandle(..., PreviousMode), and that routine compares granted
+ * with requested access only for UserMode. A kernel-mode caller (a driver's Zw call) goes through,
+ * and the verifier reports the right the handle lacks (KeyHandleAccess).
  */
 export function referenceKey(
   sys: System,
   handle: unknown,
   required: number,
+  routine: string,
   allowDeleted = false,
 ): { entry: HandleEntry<KeyNode> } | { status: number } {
   const entry = sys.keyHandles.get(handle);
@@ -289,14 +323,39 @@ export function referenceKey(
     }
     return { status: STATUS_INVALID_HANDLE };
   }
-  // Zw routines run with previous mode KernelMode, so kernel handles work from any context; a
-  // process handle works only in the process whose table holds it (ZwClose, "Object Handles").
-  if (!entry.kernel && entry.process !== sys.caller.process) {
+  const userMode = sys.caller.previousMode === "UserMode";
+  // A process handle works only in the process whose table holds it (ZwClose, "Object Handles");
+  // a kernel handle only with previous mode KernelMode (OBJ_KERNEL_HANDLE).
+  if (entry.kernel ? userMode : entry.process !== sys.caller.process) {
     return { status: STATUS_INVALID_HANDLE };
   }
-  if ((entry.granted & required) !== required) return { status: STATUS_ACCESS_DENIED };
+  const missing = (required & ~entry.granted) >>> 0;
+  if (missing !== 0) {
+    if (userMode) return { status: STATUS_ACCESS_DENIED };
+    reportMissingAccess(sys, handle, entry, missing, routine);
+  }
   if (entry.object.deleted && !allowDeleted) return { status: STATUS_KEY_DELETED };
   return { entry };
+}
+
+/** The KeyHandleAccess finding: the right a kernel-mode call used without having asked for it. */
+function reportMissingAccess(
+  sys: System,
+  handle: unknown,
+  entry: HandleEntry<KeyNode>,
+  missing: number,
+  routine: string,
+): void {
+  sys.violate(
+    "KeyHandleAccess",
+    `${sys.caller.name} called ${routine} on key handle ${handle} (${
+      sys.hive.friendly(entry.object)
+    }), which ${entry.routine} opened with ${keyAccessText(entry.granted)}: it lacks ${
+      keyAccessText(missing)
+    }. Windows let the call through because a driver's Zw call runs with previous mode KernelMode, and ObReferenceObjectByHandle compares granted with requested access only for UserMode; the same call from an application fails with STATUS_ACCESS_DENIED. Open the key with ${
+      keyAccessText(missing)
+    } (Plug and Play Registry Routines: specify the minimum rights necessary, and no fewer)`,
+  );
 }
 
 // ---- Paths ---------------------------------------------------------------------------------------------
@@ -319,7 +378,7 @@ function resolveObjectAttributes(
   const attributes = oa.Attributes === undefined ? 0 : ulongArgument(oa.Attributes);
   if (attributes === undefined) return { status: STATUS_INVALID_PARAMETER };
   if (oa.RootDirectory) {
-    const r = referenceKey(sys, oa.RootDirectory, 0);
+    const r = referenceKey(sys, oa.RootDirectory, 0, "ZwOpenKey");
     if ("status" in r) return r;
     if (oa.ObjectName.startsWith("\\")) return { status: STATUS_OBJECT_PATH_SYNTAX_BAD };
     return {
@@ -447,10 +506,10 @@ export function ZwCreateKey(
   // "The new key must be a direct child of the key RootDirectory or the path names" (ZwCreateKey):
   // a missing intermediate key is not created.
   if (rest.length > 0) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
-  const canCreate = t.root && parent === t.root.object && t.components.length === 1
-    ? (t.root.granted & KEY_CREATE_SUB_KEY) !== 0
-    : (parent.allowed & KEY_CREATE_SUB_KEY) !== 0;
-  if (!canCreate) return { status: STATUS_ACCESS_DENIED };
+  // The parent key's security decides; the RootDirectory handle's granted access is not checked,
+  // in either previous mode (Wine's advapi32 test_reg_create_key, run on Windows: every version
+  // ignores the access rights of the parent handle).
+  if ((parent.allowed & KEY_CREATE_SUB_KEY) === 0) return { status: STATUS_ACCESS_DENIED };
   const volatile = (options & REG_OPTION_VOLATILE) !== 0;
   if (parent.volatile && !volatile) return { status: STATUS_CHILD_MUST_BE_VOLATILE };
   // A new key inherits its parent's security.
@@ -507,7 +566,7 @@ export function ZwSetValueKey(
   Data: unknown,
   DataSize?: number,
 ): number {
-  const r = referenceKey(sys, KeyHandle, KEY_SET_VALUE);
+  const r = referenceKey(sys, KeyHandle, KEY_SET_VALUE, "ZwSetValueKey");
   if ("status" in r) return r.status;
   const name = valueName(ValueName);
   if (name === undefined || !optionalUlong(TitleIndex)) return STATUS_INVALID_PARAMETER;
@@ -705,7 +764,13 @@ export function ZwQueryValueKey(
   KeyValueInformationClass: number,
   Length?: number,
 ): { status: number; keyValueInformation?: KeyValueInformation; resultLength?: number } {
-  const r = referenceForValues(sys, KeyHandle, KeyValueInformationClass, Length);
+  const r = referenceForValues(
+    sys,
+    KeyHandle,
+    KeyValueInformationClass,
+    Length,
+    "ZwQueryValueKey",
+  );
   if ("status" in r) return r;
   const name = valueName(ValueName);
   const value = name === undefined ? undefined : r.node.value(name);
@@ -722,8 +787,9 @@ function referenceForValues(
   KeyHandle: unknown,
   infoClass: number,
   Length: unknown,
+  routine: string,
 ): { node: KeyNode } | { status: number } {
-  const r = referenceKey(sys, KeyHandle, KEY_QUERY_VALUE);
+  const r = referenceKey(sys, KeyHandle, KEY_QUERY_VALUE, routine);
   if ("status" in r) return r;
   if (!VALUE_CLASSES.has(infoClass) || !optionalUlong(Length)) {
     return { status: STATUS_INVALID_PARAMETER };
@@ -739,7 +805,13 @@ export function ZwEnumerateValueKey(
   KeyValueInformationClass: number,
   Length?: number,
 ): { status: number; keyValueInformation?: KeyValueInformation; resultLength?: number } {
-  const r = referenceForValues(sys, KeyHandle, KeyValueInformationClass, Length);
+  const r = referenceForValues(
+    sys,
+    KeyHandle,
+    KeyValueInformationClass,
+    Length,
+    "ZwEnumerateValueKey",
+  );
   if ("status" in r) return r;
   const index = ulongArgument(Index);
   if (index === undefined) return { status: STATUS_INVALID_PARAMETER };
@@ -756,7 +828,7 @@ export function ZwEnumerateKey(
   KeyInformationClass: number,
   Length?: number,
 ): { status: number; keyInformation?: KeyInformation; resultLength?: number } {
-  const r = referenceKey(sys, KeyHandle, KEY_ENUMERATE_SUB_KEYS);
+  const r = referenceKey(sys, KeyHandle, KEY_ENUMERATE_SUB_KEYS, "ZwEnumerateKey");
   if ("status" in r) return r;
   const index = ulongArgument(Index);
   if (!KEY_CLASSES.has(KeyInformationClass) || index === undefined || !optionalUlong(Length)) {
@@ -778,6 +850,7 @@ export function ZwQueryKey(
     sys,
     KeyHandle,
     KeyInformationClass === KeyNameInformation ? 0 : KEY_QUERY_VALUE,
+    "ZwQueryKey",
   );
   if ("status" in r) return r;
   if (!optionalUlong(Length)) return { status: STATUS_INVALID_PARAMETER };
@@ -789,7 +862,7 @@ export function ZwQueryKey(
  * STATUS_KEY_DELETED; deleting an already deleted key succeeds (Wine's test_NtDeleteKey).
  */
 export function ZwDeleteKey(sys: System, KeyHandle: unknown): number {
-  const r = referenceKey(sys, KeyHandle, DELETE, true);
+  const r = referenceKey(sys, KeyHandle, DELETE, "ZwDeleteKey", true);
   if ("status" in r) return r.status;
   const node = r.entry.object;
   if (node.deleted) return STATUS_SUCCESS;
@@ -804,7 +877,7 @@ export function ZwDeleteValueKey(
   KeyHandle: unknown,
   ValueName: string | null | undefined,
 ): number {
-  const r = referenceKey(sys, KeyHandle, KEY_SET_VALUE);
+  const r = referenceKey(sys, KeyHandle, KEY_SET_VALUE, "ZwDeleteValueKey");
   if ("status" in r) return r.status;
   const name = valueName(ValueName);
   if (name === undefined || !sys.hive.deleteValue(r.entry.object, name)) {
@@ -815,7 +888,7 @@ export function ZwDeleteValueKey(
 
 /** `ZwFlushKey`: writes the key's whole hive to the machine's hive file, if it has one. */
 export function ZwFlushKey(sys: System, KeyHandle: unknown): number {
-  const r = referenceKey(sys, KeyHandle, 0);
+  const r = referenceKey(sys, KeyHandle, 0, "ZwFlushKey");
   if ("status" in r) return r.status;
   sys.trace.push({ kind: "reg", op: "flush", path: sys.hive.friendly(r.entry.object) });
   sys.flush();
@@ -824,7 +897,7 @@ export function ZwFlushKey(sys: System, KeyHandle: unknown): number {
 
 /** `ZwClose`: closes a key handle (a handle to a deleted key still has to be closed). */
 export function ZwClose(sys: System, Handle: unknown): number {
-  const r = referenceKey(sys, Handle, 0, true);
+  const r = referenceKey(sys, Handle, 0, "ZwClose", true);
   if ("status" in r) return r.status;
   sys.keyHandles.close(Handle as Handle);
   return STATUS_SUCCESS;

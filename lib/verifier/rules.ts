@@ -242,6 +242,17 @@ export const VERIFIER_RULES: readonly VerifierRule[] = [
     severity: "warning",
   },
   {
+    // Not a Driver Verifier check: Windows runs the call (previous mode KernelMode skips the
+    // comparison), so no mode may fail it or bug check. A finding in "strict" and "warn" alike.
+    name: "KeyHandleAccess",
+    source: "pnplab",
+    checks:
+      "A kernel-mode registry call used a key handle without the right it needs (KEY_SET_VALUE for ZwSetValueKey ...); Windows runs it, since only UserMode callers' handles are checked",
+    doc:
+      "Plug and Play Registry Routines (specify the minimum rights necessary); ObReferenceObjectByHandle (AccessMode); PreviousMode",
+    severity: "warning",
+  },
+  {
     name: "PnpKeyAllAccess",
     source: "pnplab",
     checks:

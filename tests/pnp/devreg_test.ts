@@ -217,7 +217,7 @@ Deno.test("plug-and-play-registry-routines: asking for KEY_ALL_ACCESS on a PnP k
   }
 });
 
-Deno.test("plug-and-play-registry-routines (the sample's bug): open with KEY_READ, then ZwSetValueKey is STATUS_ACCESS_DENIED", () => {
+Deno.test("plug-and-play-registry-routines (the sample's bug): open with KEY_READ, then ZwSetValueKey succeeds in the driver (previous mode KernelMode: ObReferenceObjectByHandle does not compare access) and is a KeyHandleAccess finding naming KEY_SET_VALUE", () => {
   const m = boot();
   const statuses: number[] = [];
   m.loadDriver(functionDriver("sample", ["ROOT\\SAMPLE"], {
@@ -235,9 +235,18 @@ Deno.test("plug-and-play-registry-routines (the sample's bug): open with KEY_REA
   }));
   m.plugIn("ROOT\\SAMPLE");
   assertStatus(statuses[0], STATUS_SUCCESS);
-  assertStatus(statuses[1], STATUS_ACCESS_DENIED);
+  assertStatus(statuses[1], STATUS_SUCCESS);
   const driverKey = String(m.registry.getValue(enumKey("ROOT\\SAMPLE\\0"), "Driver")?.data);
-  assert.equal(m.registry.getValue(`${CCS}\\Control\\Class\\${driverKey}`, "Value"), undefined);
+  assert.deepEqual(
+    m.registry.getValue(`${CCS}\\Control\\Class\\${driverKey}`, "Value"),
+    { type: REG_DWORD, data: 1 },
+  );
+  const finding = m.verifier.findings.find((f) => f.rule === "KeyHandleAccess");
+  assert.match(
+    finding?.message ?? "",
+    /^sample!AddDevice called ZwSetValueKey .* lacks KEY_SET_VALUE/,
+  );
+  assert.match(finding?.doc ?? "", /Plug and Play Registry Routines/);
 });
 
 Deno.test("IoOpenDeviceRegistryKey: an FDO is not a PDO: STATUS_INVALID_PARAMETER", () => {
@@ -335,7 +344,7 @@ Deno.test("IoOpenDriverRegistryKey: an unknown RegKeyType, or Flags other than 0
   }
 });
 
-Deno.test("IoOpenDriverRegistryKey (windows-docs.md 1.4: ZwSetValueKey needs KEY_SET_VALUE): the handle grants the access asked for; a KEY_READ handle reads but cannot write", () => {
+Deno.test("IoOpenDriverRegistryKey (windows-docs.md 1.4: ZwSetValueKey needs KEY_SET_VALUE): the handle grants the access asked for; a KEY_READ handle reads, and a write through it is a KeyHandleAccess finding (kernel mode: not refused)", () => {
   const m = boot();
   const key = `${CCS}\\Services\\widget\\Parameters`;
   m.registry.setValue(key, "Mode", REG_DWORD, 2);
@@ -347,9 +356,14 @@ Deno.test("IoOpenDriverRegistryKey (windows-docs.md 1.4: ZwSetValueKey needs KEY
     k.ZwQueryValueKey(r.driverRegKey!, "Mode", KeyValuePartialInformation).status,
     STATUS_SUCCESS,
   );
-  assertStatus(k.ZwSetValueKey(r.driverRegKey!, "Mode", 0, REG_DWORD, 3), STATUS_ACCESS_DENIED);
+  assertStatus(k.ZwSetValueKey(r.driverRegKey!, "Mode", 0, REG_DWORD, 3), STATUS_SUCCESS);
   assertStatus(k.ZwClose(r.driverRegKey!), STATUS_SUCCESS);
-  assert.deepEqual(m.registry.getValue(key, "Mode"), { type: REG_DWORD, data: 2 });
+  assert.deepEqual(m.registry.getValue(key, "Mode"), { type: REG_DWORD, data: 3 });
+  const finding = m.verifier.findings.find((f) => f.rule === "KeyHandleAccess");
+  assert.match(
+    finding?.message ?? "",
+    /IoOpenDriverRegistryKey opened with KEY_READ: it lacks KEY_SET_VALUE/,
+  );
 });
 
 // ---- IoGetDeviceProperty ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import {
   type Handle,
   type Kernel,
   KEY_ALL_ACCESS,
+  type Machine,
   ntStatusName,
   type OBJECT_ATTRIBUTES,
   REG_OPTION_NON_VOLATILE,
@@ -61,4 +62,22 @@ export async function withTempDir(fn: (dir: string) => void | Promise<void>): Pr
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/**
+ * Runs `fn` the way an application's thread reaches the registry services (NtOpenKey, NtSetValueKey
+ * ...): in its own process, with previous mode UserMode, so each handle's granted access is checked
+ * (ObReferenceObjectByHandle compares it only for UserMode). Kernel routines called from `fn` are the
+ * Nt services an application's ntdll call ends in.
+ */
+export function asApplication<T>(m: Machine, process: string, fn: () => T): T {
+  return m._sys.as(
+    { name: `app:${process}`, driver: null, process, previousMode: "UserMode" },
+    fn,
+  );
+}
+
+/** The KeyHandleAccess findings' messages so far: kernel-mode calls through a handle lacking a right. */
+export function keyHandleAccessFindings(m: Machine): string[] {
+  return m.verifier.findings.filter((f) => f.rule === "KeyHandleAccess").map((f) => f.message);
 }

@@ -37,12 +37,20 @@ import {
   STATUS_BUFFER_TOO_SMALL,
   STATUS_INVALID_PARAMETER,
   STATUS_OBJECT_NAME_NOT_FOUND,
+  STATUS_OBJECT_PATH_SYNTAX_BAD as PATH_SYNTAX_BAD,
   STATUS_OBJECT_TYPE_MISMATCH,
   STATUS_SUCCESS,
   STATUS_UNSUCCESSFUL,
 } from "../../mod.ts";
 import type { KEY_VALUE_PARTIAL_INFORMATION, RegData } from "../../mod.ts";
-import { assertStatus, CCS, openKey, withTempDir } from "./_helpers.ts";
+import {
+  asApplication,
+  assertStatus,
+  CCS,
+  keyHandleAccessFindings,
+  openKey,
+  withTempDir,
+} from "./_helpers.ts";
 
 const SERVICES = "HKLM\\SYSTEM\\CurrentControlSet\\Services";
 
@@ -120,15 +128,27 @@ Deno.test("RtlWriteRegistryValue creates only the last key of Path: a missing in
   assert.equal(m.registry.exists(`${SERVICES}\\Missing`), false);
 });
 
-Deno.test("RtlWriteRegistryValue with RTL_REGISTRY_HANDLE writes through the handle, which needs KEY_SET_VALUE (RtlWriteRegistryValue: RTL_REGISTRY_HANDLE)", () => {
+Deno.test("RtlWriteRegistryValue with RTL_REGISTRY_HANDLE writes through the handle, which needs KEY_SET_VALUE: checked for a user-mode caller, a KeyHandleAccess finding for a kernel-mode one (RtlWriteRegistryValue: RTL_REGISTRY_HANDLE; ObReferenceObjectByHandle)", () => {
   const m = toasterMachine();
   const k = m.kernel;
+  asApplication(m, "tool", () => {
+    const reader = openKey(k, `${CCS}\\Services\\Toaster`, KEY_READ);
+    assertStatus(
+      k.RtlWriteRegistryValue(RTL_REGISTRY_HANDLE, reader, "Start", REG_DWORD, 4),
+      STATUS_ACCESS_DENIED,
+    );
+  });
+  assert.equal(m.registry.getValue(`${SERVICES}\\Toaster`, "Start")?.data, 3);
   const reader = openKey(k, `${CCS}\\Services\\Toaster`, KEY_READ);
   assertStatus(
-    k.RtlWriteRegistryValue(RTL_REGISTRY_HANDLE, reader, "Start", REG_DWORD, 4),
-    STATUS_ACCESS_DENIED,
+    k.RtlWriteRegistryValue(RTL_REGISTRY_HANDLE, reader, "Start", REG_DWORD, 5),
+    STATUS_SUCCESS,
   );
-  assert.equal(m.registry.getValue(`${SERVICES}\\Toaster`, "Start")?.data, 3);
+  assert.equal(m.registry.getValue(`${SERVICES}\\Toaster`, "Start")?.data, 5);
+  assert.match(
+    keyHandleAccessFindings(m)[0] ?? "",
+    /RtlWriteRegistryValue .* KEY_READ: it lacks KEY_SET_VALUE/,
+  );
   const writer = openKey(k, `${CCS}\\Services\\Toaster`, KEY_SET_VALUE);
   assertStatus(
     k.RtlWriteRegistryValue(RTL_REGISTRY_HANDLE, writer, "Start", REG_DWORD, 4),
@@ -751,6 +771,21 @@ Deno.test("Rtl registry routines above PASSIVE_LEVEL bug check 0xC4 (Registry Ru
   m.reboot();
   assertStatus(
     k.RtlWriteRegistryValue(RTL_REGISTRY_SERVICES, "Toaster", "Start", REG_DWORD, 3),
+    STATUS_SUCCESS,
+  );
+});
+
+Deno.test("RtlCheckRegistryKey and RtlCreateRegistryKey: RTL_REGISTRY_ABSOLUTE with a NULL or empty Path is STATUS_OBJECT_PATH_SYNTAX_BAD; RTL_REGISTRY_USER with a NULL Path names the user's key itself and succeeds (Wine's ntdll test_RtlCheckRegistryKey, run on Windows)", () => {
+  const m = boot();
+  const k = m.kernel;
+  for (const path of [null, ""]) {
+    assertStatus(k.RtlCheckRegistryKey(RTL_REGISTRY_ABSOLUTE, path), PATH_SYNTAX_BAD, `${path}`);
+    assertStatus(k.RtlCreateRegistryKey(RTL_REGISTRY_ABSOLUTE, path), PATH_SYNTAX_BAD, `${path}`);
+  }
+  assertStatus(k.RtlCheckRegistryKey(RTL_REGISTRY_USER, null), STATUS_SUCCESS);
+  assertStatus(k.RtlCreateRegistryKey(RTL_REGISTRY_USER, null), STATUS_SUCCESS);
+  assertStatus(
+    k.RtlCheckRegistryKey(RTL_REGISTRY_ABSOLUTE, "\\Registry\\Machine\\Software"),
     STATUS_SUCCESS,
   );
 });

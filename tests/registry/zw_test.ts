@@ -9,12 +9,17 @@ import {
   BugCheck,
   DELETE,
   DISPATCH_LEVEL,
+  ERROR_ACCESS_DENIED,
+  ERROR_SUCCESS,
   GENERIC_READ,
   GENERIC_WRITE,
   type Handle,
+  HKEY_LOCAL_MACHINE,
+  type Kernel,
   KEY_ALL_ACCESS,
   KEY_CREATE_SUB_KEY,
   KEY_ENUMERATE_SUB_KEYS,
+  KEY_NOTIFY,
   KEY_QUERY_VALUE,
   KEY_READ,
   KEY_SET_VALUE,
@@ -65,7 +70,16 @@ import type {
   KEY_VALUE_FULL_INFORMATION,
   KEY_VALUE_PARTIAL_INFORMATION,
 } from "../../mod.ts";
-import { assertStatus, CCS, createKey, openKey, SOFTWARE, withTempDir } from "./_helpers.ts";
+import {
+  asApplication,
+  assertStatus,
+  CCS,
+  createKey,
+  keyHandleAccessFindings,
+  openKey,
+  SOFTWARE,
+  withTempDir,
+} from "./_helpers.ts";
 
 const HKLM_SOFTWARE = "HKLM\\SOFTWARE";
 
@@ -204,16 +218,25 @@ Deno.test("a non-volatile key under a volatile key is STATUS_CHILD_MUST_BE_VOLAT
   assert.equal(m.registry.isVolatile(`${HKLM_SOFTWARE}\\Volatile\\Fleeting`), true);
 });
 
-Deno.test("ZwCreateKey relative to a RootDirectory handle creates a direct child and needs KEY_CREATE_SUB_KEY on that handle (ZwCreateKey: RootDirectory)", () => {
+Deno.test("ZwCreateKey relative to a RootDirectory handle creates a direct child whatever access that handle was granted, from kernel and from user mode (Wine's advapi32 test_reg_create_key, run on Windows: all versions ignore the access rights to the parent handle)", () => {
   const m = boot();
   const k = m.kernel;
   const readOnly = openKey(k, SOFTWARE, KEY_READ);
   assertStatus(
     k.ZwCreateKey(KEY_READ, { ObjectName: "Relative", RootDirectory: readOnly }, 0, null, 0)
       .status,
-    STATUS_ACCESS_DENIED,
+    STATUS_SUCCESS,
   );
-  assert.equal(m.registry.exists(`${HKLM_SOFTWARE}\\Relative`), false);
+  assert.equal(m.registry.exists(`${HKLM_SOFTWARE}\\Relative`), true);
+  // Not a use of the parent handle's rights, so not a finding either.
+  assert.deepEqual(keyHandleAccessFindings(m), []);
+  asApplication(m, "tool", () => {
+    const notifyOnly = openKey(k, SOFTWARE, KEY_NOTIFY);
+    const r = k.ZwCreateKey(KEY_SET_VALUE, { ObjectName: "FromApp", RootDirectory: notifyOnly });
+    assertStatus(r.status, STATUS_SUCCESS);
+  });
+  assert.equal(m.registry.exists(`${HKLM_SOFTWARE}\\FromApp`), true);
+  assertStatus(k.ZwDeleteKey(openKey(k, `${SOFTWARE}\\Relative`, DELETE)), STATUS_SUCCESS);
 
   const creator = openKey(k, SOFTWARE, KEY_CREATE_SUB_KEY);
   const r = k.ZwCreateKey(KEY_READ, { ObjectName: "Relative", RootDirectory: creator }, 0, null, 0);
@@ -263,9 +286,21 @@ Deno.test("ZwOpenKey relative to a RootDirectory handle opens a descendant; a na
   );
 });
 
-Deno.test("GENERIC_READ and GENERIC_WRITE are granted as KEY_READ and KEY_WRITE (Opening a Handle to a Registry-Key Object)", () => {
-  const k = boot().kernel;
+Deno.test("GENERIC_READ and GENERIC_WRITE are granted as KEY_READ and KEY_WRITE, which user-mode calls then need (Opening a Handle to a Registry-Key Object; ObReferenceObjectByHandle checks UserMode callers)", () => {
+  const m = boot();
+  const k = m.kernel;
   createKey(k, `${SOFTWARE}\\Generic`);
+  asApplication(m, "tool", () => checkGenericRights(k));
+  // Kernel mode: nothing refused, and each right the handle lacked is a finding.
+  const reader = openKey(k, `${SOFTWARE}\\Generic`, GENERIC_READ);
+  assertStatus(k.ZwSetValueKey(reader, "V", 0, REG_DWORD, 2), STATUS_SUCCESS);
+  assert.match(
+    keyHandleAccessFindings(m)[0] ?? "",
+    /ZwSetValueKey .* KEY_READ: it lacks KEY_SET_VALUE/,
+  );
+});
+
+function checkGenericRights(k: Kernel): void {
   const reader = openKey(k, `${SOFTWARE}\\Generic`, GENERIC_READ);
   assertStatus(k.ZwSetValueKey(reader, "V", 0, REG_DWORD, 1), STATUS_ACCESS_DENIED);
   assertStatus(k.ZwEnumerateKey(reader, 0, KeyBasicInformation).status, STATUS_NO_MORE_ENTRIES);
@@ -279,7 +314,7 @@ Deno.test("GENERIC_READ and GENERIC_WRITE are granted as KEY_READ and KEY_WRITE 
   // KEY_WRITE has no DELETE right.
   assertStatus(k.ZwDeleteKey(writer), STATUS_ACCESS_DENIED);
   assertStatus(k.ZwQueryValueKey(reader, "V", KeyValuePartialInformation).status, STATUS_SUCCESS);
-});
+}
 
 Deno.test("opening through CurrentControlSet reaches ControlSet001, because CurrentControlSet is a link (HKLM\\SYSTEM\\CurrentControlSet registry tree)", () => {
   const m = boot();
@@ -292,38 +327,65 @@ Deno.test("opening through CurrentControlSet reaches ControlSet001, because Curr
 
 // ---- Access checks ----------------------------------------------------------------------------------
 
-Deno.test("ZwSetValueKey on a KEY_READ handle is STATUS_ACCESS_DENIED (seed: Plug and Play Registry Routines sample bug)", () => {
+Deno.test("ZwSetValueKey on a KEY_READ handle is STATUS_ACCESS_DENIED from user mode, and succeeds from kernel mode with a KeyHandleAccess finding (seed: Plug and Play Registry Routines sample; ObReferenceObjectByHandle: access compared for UserMode only)", () => {
   // The sample opens the device's hardware key with KEY_READ and then calls ZwSetValueKey(handle,
   // "Value", 0, REG_DWORD, &Value, sizeof(ULONG)): the write needs KEY_SET_VALUE.
   const m = boot();
   const k = m.kernel;
   const path = `${CCS}\\Enum\\HTREE\\ROOT\\0`;
+  asApplication(m, "tool", () => {
+    const handle = openKey(k, path, KEY_READ);
+    assertStatus(k.ZwSetValueKey(handle, "Value", 0, REG_DWORD, 109, 4), STATUS_ACCESS_DENIED);
+    assert.equal(m.registry.getValue(path, "Value"), undefined);
+    const call = m.trace.findLast((e) => e.kind === "call" && e.routine === "ZwSetValueKey");
+    assert.equal(call?.kind === "call" ? call.statusName : undefined, "STATUS_ACCESS_DENIED");
+    assertStatus(k.ZwClose(handle), STATUS_SUCCESS);
+  });
+  assert.deepEqual(keyHandleAccessFindings(m), []);
+
+  // Kernel mode: the handle's access is not compared, the value is written, the verifier says why.
   const handle = openKey(k, path, KEY_READ);
-  assertStatus(k.ZwSetValueKey(handle, "Value", 0, REG_DWORD, 109, 4), STATUS_ACCESS_DENIED);
-  assert.equal(m.registry.getValue(path, "Value"), undefined);
-  const call = m.trace.findLast((e) => e.kind === "call" && e.routine === "ZwSetValueKey");
-  assert.equal(call?.kind === "call" ? call.statusName : undefined, "STATUS_ACCESS_DENIED");
+  assertStatus(k.ZwSetValueKey(handle, "Value", 0, REG_DWORD, 108, 4), STATUS_SUCCESS);
+  assert.deepEqual(m.registry.getValue(path, "Value"), { type: REG_DWORD, data: 108 });
+  const [finding] = keyHandleAccessFindings(m);
+  assert.match(finding ?? "", /lacks KEY_SET_VALUE/);
+  assert.match(finding ?? "", /previous mode KernelMode/);
+  assert.match(finding ?? "", /Plug and Play Registry Routines/);
   assertStatus(k.ZwClose(handle), STATUS_SUCCESS);
 
   // The corrected sample asks for the minimum right the write needs.
   const writer = openKey(k, path, KEY_SET_VALUE);
   assertStatus(k.ZwSetValueKey(writer, "Value", 0, REG_DWORD, 109, 4), STATUS_SUCCESS);
   assert.deepEqual(m.registry.getValue(path, "Value"), { type: REG_DWORD, data: 109 });
+  assert.equal(keyHandleAccessFindings(m).length, 1);
 });
 
-Deno.test("the seed sample as written: IoOpenDeviceRegistryKey(PLUGPLAY_REGKEY_DEVICE, KEY_READ) then ZwSetValueKey is STATUS_ACCESS_DENIED; KEY_SET_VALUE writes the hardware key (seed: Plug and Play Registry Routines)", () => {
+Deno.test("the seed sample as written: IoOpenDeviceRegistryKey(PLUGPLAY_REGKEY_DEVICE, KEY_READ) then ZwSetValueKey writes the value on Windows (previous mode KernelMode) and is a KeyHandleAccess finding in strict mode too; an application's RegSetValueEx through KEY_READ is ERROR_ACCESS_DENIED (seed: Plug and Play Registry Routines; ObReferenceObjectByHandle)", () => {
   const m = boot();
   const k = m.kernel;
   const pdo = m.plugIn("ROOT\\TOASTER");
   const hardwareKey = "HKLM\\SYSTEM\\CurrentControlSet\\Enum\\ROOT\\TOASTER\\0\\Device Parameters";
   const read = k.IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DEVICE, KEY_READ);
   assertStatus(read.status, STATUS_SUCCESS);
-  assertStatus(
-    k.ZwSetValueKey(read.devInstRegKey, "Value", 0, REG_DWORD, 109, 4),
-    STATUS_ACCESS_DENIED,
+  assertStatus(k.ZwSetValueKey(read.devInstRegKey, "Value", 0, REG_DWORD, 108, 4), STATUS_SUCCESS);
+  assert.deepEqual(m.registry.getValue(hardwareKey, "Value"), { type: REG_DWORD, data: 108 });
+  assert.equal(m.halted, false);
+  assert.match(
+    keyHandleAccessFindings(m)[0] ?? "",
+    /IoOpenDeviceRegistryKey opened with KEY_READ: it lacks KEY_SET_VALUE/,
   );
-  assert.equal(m.registry.getValue(hardwareKey, "Value"), undefined);
   assertStatus(k.ZwClose(read.devInstRegKey), STATUS_SUCCESS);
+
+  // An application (previous mode UserMode) gets the write refused through the same right.
+  const app = m.app("tool");
+  const opened = app.RegOpenKeyEx(HKEY_LOCAL_MACHINE, hardwareKey.slice(5), 0, KEY_READ);
+  assert.equal(opened.error, ERROR_SUCCESS);
+  assert.equal(
+    app.RegSetValueEx(opened.hkResult!, "Value", 0, REG_DWORD, 107),
+    ERROR_ACCESS_DENIED,
+  );
+  assert.deepEqual(m.registry.getValue(hardwareKey, "Value"), { type: REG_DWORD, data: 108 });
+  assert.equal(app.RegCloseKey(opened.hkResult!), ERROR_SUCCESS);
 
   const write = k.IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DEVICE, KEY_SET_VALUE);
   assertStatus(write.status, STATUS_SUCCESS);
@@ -332,35 +394,60 @@ Deno.test("the seed sample as written: IoOpenDeviceRegistryKey(PLUGPLAY_REGKEY_D
   assertStatus(k.ZwClose(write.devInstRegKey), STATUS_SUCCESS);
 });
 
-Deno.test("ZwDeleteValueKey without KEY_SET_VALUE is STATUS_ACCESS_DENIED and the value stays (ZwDeleteValueKey)", () => {
+Deno.test("ZwDeleteValueKey without KEY_SET_VALUE is STATUS_ACCESS_DENIED from user mode and the value stays; from kernel mode it deletes, with a finding naming KEY_SET_VALUE (ZwDeleteValueKey; ObReferenceObjectByHandle)", () => {
   const m = boot();
   const k = m.kernel;
   const h = createKey(k, `${SOFTWARE}\\DelVal`);
   k.ZwSetValueKey(h, "Keep", 0, REG_SZ, "x");
-  const reader = openKey(k, `${SOFTWARE}\\DelVal`, KEY_READ);
-  assertStatus(k.ZwDeleteValueKey(reader, "Keep"), STATUS_ACCESS_DENIED);
+  asApplication(m, "tool", () => {
+    const reader = openKey(k, `${SOFTWARE}\\DelVal`, KEY_READ);
+    assertStatus(k.ZwDeleteValueKey(reader, "Keep"), STATUS_ACCESS_DENIED);
+  });
   assert.deepEqual(m.registry.valueNames(`${HKLM_SOFTWARE}\\DelVal`), ["Keep"]);
+  const reader = openKey(k, `${SOFTWARE}\\DelVal`, KEY_READ);
+  assertStatus(k.ZwDeleteValueKey(reader, "Keep"), STATUS_SUCCESS);
+  assert.deepEqual(m.registry.valueNames(`${HKLM_SOFTWARE}\\DelVal`), []);
+  assert.match(keyHandleAccessFindings(m)[0] ?? "", /ZwDeleteValueKey .* lacks KEY_SET_VALUE/);
 });
 
-Deno.test("ZwDeleteKey without DELETE is STATUS_ACCESS_DENIED, even with KEY_WRITE or KEY_READ | KEY_WRITE (ZwDeleteKey)", () => {
+Deno.test("ZwDeleteKey without DELETE is STATUS_ACCESS_DENIED from user mode, even with KEY_WRITE or KEY_READ | KEY_WRITE; from kernel mode it deletes, with a finding naming DELETE (ZwDeleteKey; ObReferenceObjectByHandle)", () => {
   const m = boot();
   const k = m.kernel;
   createKey(k, `${SOFTWARE}\\NoDelete`);
-  for (const access of [KEY_READ, KEY_WRITE, KEY_READ | KEY_WRITE]) {
-    const h = openKey(k, `${SOFTWARE}\\NoDelete`, access);
-    assertStatus(k.ZwDeleteKey(h), STATUS_ACCESS_DENIED, `access 0x${access.toString(16)}`);
-  }
-  assert.equal(m.registry.exists(`${HKLM_SOFTWARE}\\NoDelete`), true);
-  assertStatus(k.ZwDeleteKey(openKey(k, `${SOFTWARE}\\NoDelete`, DELETE)), STATUS_SUCCESS);
+  asApplication(m, "tool", () => {
+    for (const access of [KEY_READ, KEY_WRITE, KEY_READ | KEY_WRITE]) {
+      const h = openKey(k, `${SOFTWARE}\\NoDelete`, access);
+      assertStatus(k.ZwDeleteKey(h), STATUS_ACCESS_DENIED, `access 0x${access.toString(16)}`);
+    }
+    assert.equal(m.registry.exists(`${HKLM_SOFTWARE}\\NoDelete`), true);
+    assertStatus(k.ZwDeleteKey(openKey(k, `${SOFTWARE}\\NoDelete`, DELETE)), STATUS_SUCCESS);
+  });
   assert.equal(m.registry.exists(`${HKLM_SOFTWARE}\\NoDelete`), false);
+  assert.deepEqual(keyHandleAccessFindings(m), []);
+  createKey(k, `${SOFTWARE}\\NoDelete`);
+  assertStatus(k.ZwDeleteKey(openKey(k, `${SOFTWARE}\\NoDelete`, KEY_WRITE)), STATUS_SUCCESS);
+  assert.equal(m.registry.exists(`${HKLM_SOFTWARE}\\NoDelete`), false);
+  assert.match(keyHandleAccessFindings(m)[0] ?? "", /ZwDeleteKey .* KEY_WRITE: it lacks DELETE/);
 });
 
-Deno.test("ZwQueryValueKey, ZwEnumerateValueKey and ZwQueryKey need KEY_QUERY_VALUE, ZwEnumerateKey needs KEY_ENUMERATE_SUB_KEYS; KeyNameInformation needs no right (ZwQueryKey, ZwEnumerateKey)", () => {
-  const k = boot().kernel;
+Deno.test("ZwQueryValueKey, ZwEnumerateValueKey and ZwQueryKey need KEY_QUERY_VALUE, ZwEnumerateKey needs KEY_ENUMERATE_SUB_KEYS, checked for user-mode callers; KeyNameInformation needs no right; kernel-mode callers get findings instead (ZwQueryKey, ZwEnumerateKey; ObReferenceObjectByHandle)", () => {
+  const m = boot();
+  const k = m.kernel;
   const h = createKey(k, `${SOFTWARE}\\Rights`);
   k.ZwSetValueKey(h, "V", 0, REG_DWORD, 1);
   createKey(k, `${SOFTWARE}\\Rights\\Sub`);
+  asApplication(m, "tool", () => checkReadRights(k));
+  assert.deepEqual(keyHandleAccessFindings(m), []);
+  const enumOnly = openKey(k, `${SOFTWARE}\\Rights`, KEY_ENUMERATE_SUB_KEYS);
+  assertStatus(k.ZwQueryValueKey(enumOnly, "V", KeyValuePartialInformation).status, STATUS_SUCCESS);
+  const queryOnly = openKey(k, `${SOFTWARE}\\Rights`, KEY_QUERY_VALUE);
+  assertStatus(k.ZwEnumerateKey(queryOnly, 0, KeyBasicInformation).status, STATUS_SUCCESS);
+  const findings = keyHandleAccessFindings(m);
+  assert.match(findings[0] ?? "", /ZwQueryValueKey .* lacks KEY_QUERY_VALUE/);
+  assert.match(findings[1] ?? "", /ZwEnumerateKey .* lacks KEY_ENUMERATE_SUB_KEYS/);
+});
 
+function checkReadRights(k: Kernel): void {
   const enumOnly = openKey(k, `${SOFTWARE}\\Rights`, KEY_ENUMERATE_SUB_KEYS);
   assertStatus(
     k.ZwQueryValueKey(enumOnly, "V", KeyValuePartialInformation).status,
@@ -388,7 +475,7 @@ Deno.test("ZwQueryValueKey, ZwEnumerateValueKey and ZwQueryKey need KEY_QUERY_VA
   const nothing = openKey(k, `${SOFTWARE}\\Rights`, 0);
   assertStatus(k.ZwQueryKey(nothing, KeyNameInformation).status, STATUS_SUCCESS);
   assertStatus(k.ZwQueryKey(nothing, KeyBasicInformation).status, STATUS_ACCESS_DENIED);
-});
+}
 
 Deno.test("opening with more access than the key's security allows is STATUS_ACCESS_DENIED; MAXIMUM_ALLOWED grants what it allows (ZwCreateKey/ZwOpenKey: the key's security decides)", async () => {
   await withTempDir((dir) => {
@@ -420,9 +507,12 @@ Deno.test("opening with more access than the key's security allows is STATUS_ACC
     );
     const reader = openKey(k, `${SOFTWARE}\\Locked`, KEY_READ);
     assertStatus(k.ZwQueryValueKey(reader, "V", KeyValuePartialInformation).status, STATUS_SUCCESS);
-    const most = openKey(k, `${SOFTWARE}\\Locked`, MAXIMUM_ALLOWED);
-    assertStatus(k.ZwQueryValueKey(most, "V", KeyValuePartialInformation).status, STATUS_SUCCESS);
-    assertStatus(k.ZwSetValueKey(most, "V", 0, REG_DWORD, 2), STATUS_ACCESS_DENIED);
+    // MAXIMUM_ALLOWED granted KEY_READ only: an application's write through it is refused.
+    asApplication(m, "tool", () => {
+      const most = openKey(k, `${SOFTWARE}\\Locked`, MAXIMUM_ALLOWED);
+      assertStatus(k.ZwQueryValueKey(most, "V", KeyValuePartialInformation).status, STATUS_SUCCESS);
+      assertStatus(k.ZwSetValueKey(most, "V", 0, REG_DWORD, 2), STATUS_ACCESS_DENIED);
+    });
   });
 });
 
@@ -436,7 +526,7 @@ Deno.test("MAXIMUM_ALLOWED adds what the key's security allows to the rights ask
   const most = k.IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DEVICE, KEY_READ | MAXIMUM_ALLOWED);
   assertStatus(most.status, STATUS_SUCCESS);
   assertStatus(k.ZwSetValueKey(most.devInstRegKey, "V", 0, REG_DWORD, 1), STATUS_SUCCESS);
-  assertStatus(k.ZwDeleteKey(most.devInstRegKey), STATUS_ACCESS_DENIED);
+  assert.deepEqual(keyHandleAccessFindings(m), []);
   // DELETE or KEY_ALL_ACCESS asked for explicitly is denied, MAXIMUM_ALLOWED or not.
   for (const access of [KEY_ALL_ACCESS | MAXIMUM_ALLOWED, DELETE | MAXIMUM_ALLOWED]) {
     const name = `0x${access.toString(16)}`;
@@ -451,6 +541,9 @@ Deno.test("MAXIMUM_ALLOWED adds what the key's security allows to the rights ask
     k.IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DEVICE, KEY_ALL_ACCESS).status,
     STATUS_ACCESS_DENIED,
   );
+  // The handle lacks DELETE: kernel mode deletes anyway (previous mode KernelMode), with a finding.
+  assertStatus(k.ZwDeleteKey(most.devInstRegKey), STATUS_SUCCESS);
+  assert.match(keyHandleAccessFindings(m)[0] ?? "", /ZwDeleteKey .* lacks DELETE/);
 });
 
 Deno.test("a DesiredAccess that is not a 32-bit number is STATUS_INVALID_PARAMETER, not an access of 0 (CONTRACT 1: bad calls return the documented NTSTATUS)", () => {
@@ -490,10 +583,21 @@ Deno.test("a DesiredAccess that is not a 32-bit number is STATUS_INVALID_PARAMET
   assert.equal(m.registry.exists(`HKLM\\SOFTWARE\\Access\\New`), false);
 });
 
-Deno.test("each handle keeps the access granted when it was opened: two handles to one key answer differently (Object Handles: granted access per handle)", () => {
+Deno.test("each handle keeps the access granted when it was opened: two handles to one key answer a user-mode caller differently (Object Handles: granted access per handle; ObReferenceObjectByHandle)", () => {
   const m = boot();
   const k = m.kernel;
   createKey(k, `${SOFTWARE}\\TwoHandles`);
+  asApplication(m, "tool", () => checkTwoHandles(k));
+  // The kernel-mode verdicts differ too: a finding for the handle without the right only.
+  const reader = openKey(k, `${SOFTWARE}\\TwoHandles`, KEY_READ);
+  const writer = openKey(k, `${SOFTWARE}\\TwoHandles`, KEY_SET_VALUE);
+  assertStatus(k.ZwSetValueKey(writer, "V", 0, REG_DWORD, 3), STATUS_SUCCESS);
+  assert.deepEqual(keyHandleAccessFindings(m), []);
+  assertStatus(k.ZwSetValueKey(reader, "V", 0, REG_DWORD, 4), STATUS_SUCCESS);
+  assert.equal(keyHandleAccessFindings(m).length, 1);
+});
+
+function checkTwoHandles(k: Kernel): void {
   const reader = openKey(k, `${SOFTWARE}\\TwoHandles`, KEY_READ);
   const writer = openKey(k, `${SOFTWARE}\\TwoHandles`, KEY_SET_VALUE);
   assertStatus(k.ZwSetValueKey(reader, "V", 0, REG_DWORD, 1), STATUS_ACCESS_DENIED);
@@ -503,7 +607,7 @@ Deno.test("each handle keeps the access granted when it was opened: two handles 
     STATUS_ACCESS_DENIED,
   );
   assertStatus(k.ZwQueryValueKey(reader, "V", KeyValuePartialInformation).status, STATUS_SUCCESS);
-});
+}
 
 // ---- Values and their sizes ---------------------------------------------------------------------------
 
@@ -1190,4 +1294,39 @@ Deno.test("ZwQueryValueKey fills the caller's buffer: changing the string list o
   k.ZwClose(h);
   assert.deepEqual(m.registry.getValue(path, "List")?.data, ["a", "b"]);
   assert.deepEqual(m.registry.getValue(path, "Bytes")?.data, new Uint8Array([1, 2]));
+});
+
+Deno.test("key and value names compare as Windows' upcase table does: BMP letters fold (é/É, я/Я), surrogate pairs do not (Deseret 𐐨 and 𐐀 are two keys), and a letter whose uppercase is longer (ß) is not expanded to SS (RtlUpcaseUnicodeChar: one UTF-16 unit for one; the issue's Windows-verified rule)", () => {
+  const m = boot();
+  const k = m.kernel;
+  createKey(k, `${SOFTWARE}\\Café`);
+  const upper = k.ZwOpenKey(KEY_READ, `${SOFTWARE}\\CAFÉ`);
+  assertStatus(upper.status, STATUS_SUCCESS);
+  const info = k.ZwQueryKey(upper.keyHandle, KeyBasicInformation)
+    .keyInformation as KEY_BASIC_INFORMATION;
+  assert.equal(info.Name, "Café");
+  createKey(k, `${SOFTWARE}\\я`);
+  assertStatus(k.ZwOpenKey(KEY_READ, `${SOFTWARE}\\Я`).status, STATUS_SUCCESS);
+
+  const lower = createKey(k, `${SOFTWARE}\\\u{10428}`);
+  const capital = k.ZwCreateKey(KEY_ALL_ACCESS, `${SOFTWARE}\\\u{10400}`, 0, null, 0);
+  assert.equal(capital.disposition, REG_CREATED_NEW_KEY);
+  assert.notEqual(capital.keyHandle, lower);
+  assert.deepEqual(
+    m.registry.subkeys(HKLM_SOFTWARE).filter((n) => n.codePointAt(0)! > 0xffff).sort(),
+    ["\u{10400}", "\u{10428}"],
+  );
+
+  createKey(k, `${SOFTWARE}\\Straße`);
+  assertStatus(k.ZwOpenKey(KEY_READ, `${SOFTWARE}\\STRASSE`).status, STATUS_OBJECT_NAME_NOT_FOUND);
+  assertStatus(k.ZwOpenKey(KEY_READ, `${SOFTWARE}\\STRAßE`).status, STATUS_SUCCESS);
+
+  const h = createKey(k, `${SOFTWARE}\\Values`);
+  assertStatus(k.ZwSetValueKey(h, "Größe", 0, REG_DWORD, 1), STATUS_SUCCESS);
+  assertStatus(k.ZwQueryValueKey(h, "GRÖßE", KeyValuePartialInformation).status, STATUS_SUCCESS);
+  assertStatus(k.ZwSetValueKey(h, "\u{10428}", 0, REG_DWORD, 2), STATUS_SUCCESS);
+  assertStatus(
+    k.ZwQueryValueKey(h, "\u{10400}", KeyValuePartialInformation).status,
+    STATUS_OBJECT_NAME_NOT_FOUND,
+  );
 });
