@@ -794,7 +794,7 @@ export class Kernel {
     );
   }
 
-  /** `IoGetDeviceObjectPointer`: opens an enabled interface from kernel mode; release with ObDereferenceObject(fileObject). */
+  /** `IoGetDeviceObjectPointer`: opens an enabled interface, a `\\Device\\Name` or a link to one from kernel mode; release with ObDereferenceObject(fileObject). */
   IoGetDeviceObjectPointer(
     ObjectName: string,
     DesiredAccess: number,
