@@ -10,7 +10,7 @@ import {
   DISPATCH_LEVEL,
   DO_DEVICE_HAS_NAME,
   DO_DEVICE_INITIALIZING,
-  DriverObject,
+  type DriverObject,
   FILE_DEVICE_UNKNOWN,
   IO_REMOVE_LOCK,
   type IO_STATUS_BLOCK,
