@@ -261,7 +261,8 @@ export class UserMode {
     openedBy: string,
     process: string,
   ): { status: number; file?: FileObject } {
-    const name = typeof link === "string" && link.startsWith("\\\\.\\")
+    // Win32's `\\.\` and `\\?\` prefixes are the object manager's `\??\`.
+    const name = typeof link === "string" && /^\\\\[.?]\\/.test(link)
       ? `\\??\\${link.slice(4)}`
       : link;
     const found = deviceByName(this.#sys, name);
