@@ -40,6 +40,7 @@ import {
   APC_LEVEL,
   BusRelations,
   DISPATCH_LEVEL,
+  HIGH_LEVEL,
   IRP_MJ_NAMES,
   POOL_FLAG_NON_PAGED,
   POOL_FLAG_NON_PAGED_EXECUTE,
@@ -1214,7 +1215,9 @@ export class Kernel {
   KeReleaseSpinLock(SpinLock: KSPIN_LOCK, NewIrql: number): void {
     this.invoke("KeReleaseSpinLock", { SpinLock, NewIrql }, () => {
       if (SpinLock instanceof spinlock.KSPIN_LOCK) spinlock.releaseSpinLock(SpinLock);
-      this._sys.caller.irql = NewIrql;
+      if (Number.isInteger(NewIrql) && NewIrql >= 0 && NewIrql <= HIGH_LEVEL) {
+        this._sys.caller.irql = NewIrql;
+      }
     });
   }
 
@@ -1226,6 +1229,8 @@ export class Kernel {
   ExAllocatePool2(Flags: number | bigint, NumberOfBytes: number, Tag: number): PoolBlock | null {
     return this.invoke("ExAllocatePool2", { Flags, NumberOfBytes, Tag }, () => {
       const sys = this._sys;
+      if (typeof Flags !== "number" && typeof Flags !== "bigint") return null;
+      if (typeof Flags === "number" && !Number.isInteger(Flags)) return null;
       const flags = Number(BigInt.asUintN(32, BigInt(Flags)));
       const types = flags & (POOL_FLAG_PAGED | POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE);
       if (

@@ -10,6 +10,7 @@
  */
 import {
   DISPATCH_LEVEL,
+  HIGH_LEVEL,
   IRP_MJ_DEVICE_CONTROL,
   IRP_MJ_INTERNAL_DEVICE_CONTROL,
   IRP_MJ_READ,
@@ -338,7 +339,7 @@ export function IoAcquireCancelSpinLock(sys: System): number {
 /** `IoReleaseCancelSpinLock`: releases the cancel spin lock and returns to `Irql`. */
 export function IoReleaseCancelSpinLock(sys: System, Irql: number): void {
   releaseSpinLock(sys.io.cancelSpinLock);
-  sys.caller.irql = Irql;
+  if (Number.isInteger(Irql) && Irql >= 0 && Irql <= HIGH_LEVEL) sys.caller.irql = Irql;
 }
 
 /** A spin lock its holder acquires again: the processor spins forever (the model's hang). */

@@ -458,3 +458,33 @@ Deno.test("KeRaiseIrql with a lower NewIrql: a free build just sets it (verifier
     (e) => e instanceof BugCheck && e.code === 0x09,
   );
 });
+
+Deno.test("Bad input to the routines drivers call for their own objects gives a status or NULL, never a JavaScript exception (CONTRACT 1: bad calls never throw)", () => {
+  const m = boot();
+  const k = m.kernel;
+  const driver = m.loadDriver({ name: "careless" });
+  const bad = 5 as never;
+  assert.equal(
+    k.IoCreateDevice(driver, 0, bad, FILE_DEVICE_UNKNOWN, 0, false).status,
+    0xc0000033, // STATUS_OBJECT_NAME_INVALID
+  );
+  assert.equal(k.IoCreateSymbolicLink(bad, bad), 0xc000000d); // STATUS_INVALID_PARAMETER
+  assert.equal(k.IoDeleteSymbolicLink(bad), 0xc000000d);
+  assert.equal(k.ExAllocatePool2("x" as never, 8, 1), null);
+  assert.equal(k.ExAllocatePool2(1.5, 8, 1), null);
+  assert.equal(k.IoBuildSynchronousFsdRequest(IRP_MJ_READ, bad, null, 0, 0, bad, bad), null);
+  assert.equal(
+    k.IoBuildDeviceIoControlRequest(0, bad, null, 0, null, 0, false, bad, bad),
+    null,
+  );
+  assert.equal(k.IoAcquireRemoveLock(bad), 0xc000000d);
+  assert.equal(k.IoGetAttachedDeviceReference(bad), null);
+  assert.equal(k.IoCancelIrp(bad), false);
+  const lock = new KSPIN_LOCK();
+  k.KeInitializeSpinLock(lock);
+  const old = k.KeAcquireSpinLock(lock);
+  k.KeReleaseSpinLock(lock, "x" as never);
+  assert.equal(k.KeGetCurrentIrql(), DISPATCH_LEVEL);
+  k.KeLowerIrql(old);
+  assert.equal(k.KeGetCurrentIrql(), PASSIVE_LEVEL);
+});
