@@ -253,8 +253,7 @@ export class UserMode {
    * the stack the named device is in. A device whose devnode was surprise-removed fails with
    * STATUS_NO_SUCH_DEVICE while its name remains (Wine `ntoskrnl.c` test_pnp_devices, todo_wine
    * there, so Windows' answer); once the device is deleted its name is gone:
-   * STATUS_OBJECT_NAME_NOT_FOUND. A device still initializing fails with STATUS_NO_SUCH_DEVICE
-   * (ReactOS IopCheckDeviceAndDriver).
+   * STATUS_OBJECT_NAME_NOT_FOUND.
    */
   #openByName(
     link: string,
@@ -269,13 +268,14 @@ export class UserMode {
     if (!found.device) return { status: found.status };
     const device = found.device;
     const node = this.#sys.pnp.nodeOf(device.bottom);
-    if (device.deleted || device.Flags & DO_DEVICE_INITIALIZING) {
-      return { status: STATUS_NO_SUCH_DEVICE };
-    }
-    if (node?.state === "SurpriseRemoved") return { status: STATUS_NO_SUCH_DEVICE };
-    if (node && (node.state === "RemovePending" || node.removalInProgress)) {
-      return { status: STATUS_DELETE_PENDING };
-    }
+    // The I/O manager's check before a create: a device still initializing, or one whose stack
+    // is being removed (DOE_REMOVE_PENDING after a query-remove, DOE_REMOVE_PROCESSED after a
+    // surprise removal) is STATUS_NO_SUCH_DEVICE (IopCheckDeviceAndDriver).
+    if (
+      device.deleted || device.Flags & DO_DEVICE_INITIALIZING ||
+      node?.state === "SurpriseRemoved" || node?.state === "RemovePending" ||
+      node?.removalInProgress
+    ) return { status: STATUS_NO_SUCH_DEVICE };
     const top = device.top;
     const file = newFileObject(this.#sys, top, name, openedBy);
     const r = sendToDevice(this.#sys, top, IRP_MJ_CREATE, {}, file, openedBy, process);

@@ -488,3 +488,17 @@ Deno.test("Bad input to the routines drivers call for their own objects gives a 
   k.KeLowerIrql(old);
   assert.equal(k.KeGetCurrentIrql(), PASSIVE_LEVEL);
 });
+
+Deno.test("Open by name while DO_DEVICE_INITIALIZING is set fails with STATUS_NO_SUCH_DEVICE; once the driver clears it the open succeeds (IopCheckDeviceAndDriver, ReactOS io/iomgr: DO_DEVICE_INITIALIZING or a DOE_*_PENDING flag)", () => {
+  const m = boot();
+  const k = m.kernel;
+  const d = controlDriver("Late");
+  const driver = m.loadDriver(d.spec);
+  // Created after DriverEntry, so the I/O manager does not clear the flag.
+  const late = k.IoCreateDevice(driver, 0, "\\Device\\Late2", FILE_DEVICE_UNKNOWN, 0, false)
+    .deviceObject!;
+  const app = m.app("tool");
+  assert.equal(app.openDevice("\\Device\\Late2").status, 0xc000000e); // STATUS_NO_SUCH_DEVICE
+  late.Flags &= ~DO_DEVICE_INITIALIZING;
+  assert.equal(app.openDevice("\\Device\\Late2").status, STATUS_SUCCESS);
+});
