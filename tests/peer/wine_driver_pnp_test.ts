@@ -24,8 +24,11 @@
  *   call synchronously; its open counts against removal as the test's handle does.
  * - SPDRP_BASE_CONTAINERID and IOCTL_WINETEST_CHILD_MAIN exist only in a newer driver_pnp.c than the
  *   one this driver follows (its query_id returns STATUS_NOT_SUPPORTED for BusQueryContainerID).
- * - The child's dbcc_name in device_notify_proc is `\\?\Wine#Test#1#...` while the same driver
- *   reports `wine\test` (the two files' versions differ): names are compared case-insensitively.
+ * - Case: the kernel keeps the case the bus reported (device_notify_proc's dbcc_name is
+ *   `\\?\Wine#Test#1#...`), while SetupDiGetDeviceInstanceIdA reports `WINE\TEST\1` (setupapi
+ *   upper-cases it; Wine's pnp.c passes the bus's ID to SetupDiCreateDeviceInfoW). pnplab has no
+ *   SetupDiGetDeviceInstanceId, and this driver reports `wine\test` where the newer ntoskrnl.c
+ *   expects `Wine\Test`: instance IDs and dbcc_names are compared case-insensitively.
  * - Signing, INF and catalog steps (testsign_*, add_file_to_catalog, SetupCopyOEMInf) have no model.
  *
  * @module
@@ -256,8 +259,7 @@ function run(): { bus: WinetestBus; findings: string[] } {
       childPaths[0] === "\\\\?\\wine#test#1#{deadbeef-29ef-4538-a5fd-b69573a362c2}",
     childPaths,
   );
-  // Case-insensitive: Windows' SetupDiGetDeviceInstanceIdA gives WINE\TEST\1 for a PDO that reports
-  // wine\test while the same run's dbcc_name keeps mixed case; see the notes.
+  // Case-insensitive: SetupDiGetDeviceInstanceIdA upper-cases what the kernel keeps; see the notes.
   ok(
     "registry",
     "ntoskrnl.c test_pnp_devices: SetupDiGetDeviceInstanceIdA == WINE\\TEST\\1 (case-insensitive)",
