@@ -74,6 +74,10 @@ export {
   Irp,
   KEVENT,
 } from "./lib/io/objects.ts";
+export { IO_REMOVE_LOCK } from "./lib/io/removelock.ts";
+export { KSPIN_LOCK } from "./lib/ke/spinlock.ts";
+export { type PoolAllocation, PoolBlock } from "./lib/ex/pool.ts";
+export type { CancelRoutine } from "./lib/io/objects.ts";
 export type { DevNodeState } from "./lib/pnp/devnode.ts";
 export {
   type DEVICE_INTERFACE_CHANGE_NOTIFICATION,

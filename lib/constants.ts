@@ -688,3 +688,24 @@ export const SERVICE_DEMAND_START = 3;
 export const SERVICE_DISABLED = 4;
 /** `SERVICE_ERROR_NORMAL` (1), a service `ErrorControl`. */
 export const SERVICE_ERROR_NORMAL = 1;
+
+// ---- Objects drivers create themselves: named devices, pool (wdm.h) -----------------------------------------------
+
+/** `DO_DEVICE_HAS_NAME` (0x40): IoCreateDevice gave the device object a name in the object namespace. */
+export const DO_DEVICE_HAS_NAME = 0x00000040;
+/** `IRP_MJ_INTERNAL_DEVICE_CONTROL` (0x0F). */
+export const IRP_MJ_INTERNAL_DEVICE_CONTROL = 0x0f;
+/** `IRP_MJ_FLUSH_BUFFERS` (0x09). */
+export const IRP_MJ_FLUSH_BUFFERS = 0x09;
+/** `IRP_MJ_SHUTDOWN` (0x10). */
+export const IRP_MJ_SHUTDOWN = 0x10;
+/** `POOL_FLAG_UNINITIALIZED` (0x2): ExAllocatePool2 does not zero the allocation. */
+export const POOL_FLAG_UNINITIALIZED = 0x2;
+/** `POOL_FLAG_RAISE_ON_FAILURE` (0x20). */
+export const POOL_FLAG_RAISE_ON_FAILURE = 0x20;
+/** `POOL_FLAG_NON_PAGED` (0x40). */
+export const POOL_FLAG_NON_PAGED = 0x40;
+/** `POOL_FLAG_NON_PAGED_EXECUTE` (0x80). */
+export const POOL_FLAG_NON_PAGED_EXECUTE = 0x80;
+/** `POOL_FLAG_PAGED` (0x100). */
+export const POOL_FLAG_PAGED = 0x100;

@@ -13,10 +13,18 @@ import { ntStatusName, STATUS_INVALID_PARAMETER } from "./ntstatus.ts";
 import type { RegData } from "./registry/data.ts";
 import * as rtl from "./registry/rtl.ts";
 import * as io from "./io/iomgr.ts";
+import * as driverio from "./io/driverio.ts";
+import * as removelock from "./io/removelock.ts";
+import type { IO_REMOVE_LOCK } from "./io/removelock.ts";
+import * as spinlock from "./ke/spinlock.ts";
+import type { KSPIN_LOCK } from "./ke/spinlock.ts";
+import type { PoolBlock } from "./ex/pool.ts";
 import * as ke from "./ke/event.ts";
 import type {
+  CancelRoutine,
   CompletionRoutine,
   IO_STACK_LOCATION,
+  IO_STATUS_BLOCK,
   IoWorkItem,
   IoWorkItemRoutine,
   Irp,
@@ -28,11 +36,22 @@ import type {
   NotificationEntry,
   TARGET_DEVICE_CUSTOM_NOTIFICATION,
 } from "./pnp/notify.ts";
-import { APC_LEVEL, BusRelations, RELATION_TYPE_NAMES } from "./constants.ts";
+import {
+  APC_LEVEL,
+  BusRelations,
+  DISPATCH_LEVEL,
+  HIGH_LEVEL,
+  IRP_MJ_NAMES,
+  POOL_FLAG_NON_PAGED,
+  POOL_FLAG_NON_PAGED_EXECUTE,
+  POOL_FLAG_PAGED,
+  RELATION_TYPE_NAMES,
+} from "./constants.ts";
 import {
   DeviceObject,
   DriverObject,
   FileObject,
+  ioControlCodeText,
   SL_PENDING_RETURNED as SL_PENDING,
 } from "./io/objects.ts";
 import { KEVENT } from "./ke/event.ts";
@@ -45,6 +64,8 @@ export type { RTL_QUERY_REGISTRY_TABLE } from "./registry/rtl.ts";
 
 /** Routines whose C return value is not an NTSTATUS (the trace records it as a result). */
 const NOT_NTSTATUS = new Set([
+  "KeAcquireSpinLock",
+  "IoAcquireCancelSpinLock",
   "KeRaiseIrql",
   "KeLowerIrql",
   "KeGetCurrentIrql",
@@ -344,17 +365,24 @@ export class Kernel {
     return this._sys.caller.irql;
   }
 
-  /** `KeRaiseIrql`: raises the current IRQL and returns the old one; a lower NewIrql is bug check 0x9. */
+  /**
+   * `KeRaiseIrql`: raises the current IRQL and returns the old one. A NewIrql below the current one
+   * is caught only with the verifier on (bug check 0x9 IRQL_NOT_GREATER_OR_EQUAL in strict mode, a
+   * finding in warn mode); a free build without it just sets the IRQL ("KeRaiseIrql": "If the new
+   * IRQL is less than the current IRQL, a bug check occurs" holds for checked builds and Driver
+   * Verifier; the release kernel does not test it).
+   */
   KeRaiseIrql(NewIrql: number): number {
     return this.invoke("KeRaiseIrql", { NewIrql }, () => {
-      const frame = this._sys.caller;
+      const sys = this._sys;
+      const frame = sys.caller;
       const old = frame.irql;
       if (NewIrql < old) {
-        this._sys.bugCheck(
-          0x09,
-          [old, NewIrql, 0, 0],
-          `KeRaiseIrql(${NewIrql}) below the current IRQL ${old}`,
-        );
+        const message = `KeRaiseIrql(${NewIrql}) below the current IRQL ${old}`;
+        if (sys.options.verifier === "strict") {
+          sys.bugCheck(0x09, [old, NewIrql, 0, 0], message, "KeRaiseIrqlToLower");
+        }
+        sys.violate("KeRaiseIrqlToLower", message);
       }
       frame.irql = NewIrql;
       return old;
@@ -767,7 +795,7 @@ export class Kernel {
     );
   }
 
-  /** `IoGetDeviceObjectPointer`: opens an enabled interface from kernel mode; release with ObDereferenceObject(fileObject). */
+  /** `IoGetDeviceObjectPointer`: opens an enabled interface, a `\\Device\\Name` or a link to one from kernel mode; release with ObDereferenceObject(fileObject). */
   IoGetDeviceObjectPointer(
     ObjectName: string,
     DesiredAccess: number,
@@ -938,6 +966,325 @@ export class Kernel {
           Size,
           Data,
         ),
+    );
+  }
+
+  // ---- Objects drivers create themselves (lib/io/driverio.ts, lib/io/removelock.ts, lib/ke/, lib/ex/) ----
+
+  /** `IoCreateSymbolicLink`: a link in the object namespace (`\\DosDevices\\X` → `\\Device\\X`); opens by the link reach the device. */
+  IoCreateSymbolicLink(SymbolicLinkName: string, DeviceName: string): number {
+    return this.invoke(
+      "IoCreateSymbolicLink",
+      { SymbolicLinkName, DeviceName },
+      () => driverio.IoCreateSymbolicLink(this._sys, SymbolicLinkName, DeviceName),
+    );
+  }
+
+  /** `IoDeleteSymbolicLink`. */
+  IoDeleteSymbolicLink(SymbolicLinkName: string): number {
+    return this.invoke(
+      "IoDeleteSymbolicLink",
+      { SymbolicLinkName },
+      () => driverio.IoDeleteSymbolicLink(this._sys, SymbolicLinkName),
+    );
+  }
+
+  /** `IoAllocateIrp`: an IRP with `StackSize` locations; the caller frees it (IoFreeIrp), usually in its completion routine. */
+  IoAllocateIrp(StackSize: number, ChargeQuota: boolean): Irp | null {
+    return this.invoke(
+      "IoAllocateIrp",
+      { StackSize, ChargeQuota },
+      () => driverio.IoAllocateIrp(this._sys, StackSize),
+    );
+  }
+
+  /** `IoFreeIrp`: frees an IRP from IoAllocateIrp or IoBuildAsynchronousFsdRequest (twice is bug check 0xC2). */
+  IoFreeIrp(Irp: Irp): void {
+    this.invoke("IoFreeIrp", { Irp }, () => driverio.IoFreeIrp(this._sys, Irp));
+  }
+
+  /** `IoReuseIrp`: makes a completed IRP ready for another request, IoStatus.Status = `Iostatus`. */
+  IoReuseIrp(Irp: Irp, Iostatus: number): void {
+    this.invoke(
+      "IoReuseIrp",
+      { Irp, Iostatus },
+      () => driverio.IoReuseIrp(this._sys, Irp, Iostatus),
+    );
+  }
+
+  /** `IoInitializeIrp`: initializes an IRP the caller owns with `StackSize` locations (`PacketSize` is C's and ignored). */
+  IoInitializeIrp(Irp: Irp, PacketSize: number, StackSize: number): void {
+    this.invoke(
+      "IoInitializeIrp",
+      { Irp, PacketSize, StackSize },
+      () => driverio.IoInitializeIrp(this._sys, Irp, StackSize),
+    );
+  }
+
+  /**
+   * `IoBuildSynchronousFsdRequest`: an IRP for `DeviceObject` (set the rest in
+   * `IoGetNextIrpStackLocation(irp)`, then IoCallDriver). When it completes the I/O manager fills the
+   * caller's `IoStatusBlock` (`{ Status, Information }`, filled later, so passed in like `Event`),
+   * signals `Event` and frees the IRP.
+   */
+  IoBuildSynchronousFsdRequest(
+    MajorFunction: number,
+    DeviceObject: DeviceObject,
+    Buffer: unknown,
+    Length: number,
+    StartingOffset: number | bigint | null,
+    Event: KEVENT,
+    IoStatusBlock: IO_STATUS_BLOCK,
+  ): Irp | null {
+    return this.invoke(
+      "IoBuildSynchronousFsdRequest",
+      { MajorFunction: IRP_MJ_NAMES[MajorFunction] ?? MajorFunction, DeviceObject, Length, Event },
+      () =>
+        driverio.IoBuildSynchronousFsdRequest(
+          this._sys,
+          MajorFunction,
+          DeviceObject,
+          Buffer,
+          Length,
+          StartingOffset,
+          Event,
+          IoStatusBlock,
+        ),
+    );
+  }
+
+  /** `IoBuildAsynchronousFsdRequest`: as the synchronous one without an event; the caller frees it in its completion routine. */
+  IoBuildAsynchronousFsdRequest(
+    MajorFunction: number,
+    DeviceObject: DeviceObject,
+    Buffer: unknown,
+    Length: number,
+    StartingOffset: number | bigint | null,
+    IoStatusBlock: IO_STATUS_BLOCK | null,
+  ): Irp | null {
+    return this.invoke(
+      "IoBuildAsynchronousFsdRequest",
+      { MajorFunction: IRP_MJ_NAMES[MajorFunction] ?? MajorFunction, DeviceObject, Length },
+      () =>
+        driverio.IoBuildAsynchronousFsdRequest(
+          this._sys,
+          MajorFunction,
+          DeviceObject,
+          Buffer,
+          Length,
+          StartingOffset,
+          IoStatusBlock,
+        ),
+    );
+  }
+
+  /** `IoBuildDeviceIoControlRequest`: a (internal) device control IRP; `Event` and `IoStatusBlock` as for IoBuildSynchronousFsdRequest. */
+  IoBuildDeviceIoControlRequest(
+    IoControlCode: number,
+    DeviceObject: DeviceObject,
+    InputBuffer: Uint8Array | null,
+    InputBufferLength: number,
+    OutputBuffer: Uint8Array | null,
+    OutputBufferLength: number,
+    InternalDeviceIoControl: boolean,
+    Event: KEVENT,
+    IoStatusBlock: IO_STATUS_BLOCK,
+  ): Irp | null {
+    return this.invoke(
+      "IoBuildDeviceIoControlRequest",
+      {
+        IoControlCode: ioControlCodeText(IoControlCode),
+        DeviceObject,
+        InputBufferLength,
+        OutputBufferLength,
+        InternalDeviceIoControl,
+        Event,
+      },
+      () =>
+        driverio.IoBuildDeviceIoControlRequest(
+          this._sys,
+          IoControlCode,
+          DeviceObject,
+          InputBuffer,
+          InputBufferLength,
+          OutputBuffer,
+          OutputBufferLength,
+          InternalDeviceIoControl,
+          Event,
+          IoStatusBlock,
+        ),
+    );
+  }
+
+  /** `IoGetAttachedDeviceReference`: the top of the device's stack, referenced (release with ObDereferenceObject). */
+  IoGetAttachedDeviceReference(DeviceObject: DeviceObject): DeviceObject | null {
+    return this.invoke(
+      "IoGetAttachedDeviceReference",
+      { DeviceObject },
+      () => driverio.IoGetAttachedDeviceReference(DeviceObject),
+    );
+  }
+
+  /** `IoGetLowerDeviceObject`: the next-lower device, referenced, or null. */
+  IoGetLowerDeviceObject(DeviceObject: DeviceObject): DeviceObject | null {
+    return this.invoke(
+      "IoGetLowerDeviceObject",
+      { DeviceObject },
+      () => driverio.IoGetLowerDeviceObject(DeviceObject),
+    );
+  }
+
+  /** `IoGetDeviceAttachmentBaseRef`: the bottom of the device's stack, referenced. */
+  IoGetDeviceAttachmentBaseRef(DeviceObject: DeviceObject): DeviceObject | null {
+    return this.invoke(
+      "IoGetDeviceAttachmentBaseRef",
+      { DeviceObject },
+      () => driverio.IoGetDeviceAttachmentBaseRef(DeviceObject),
+    );
+  }
+
+  /** `IoInitializeRemoveLock`: the caller's lock (`new IO_REMOVE_LOCK()`) starts with a count of one. */
+  IoInitializeRemoveLock(
+    Lock: IO_REMOVE_LOCK,
+    AllocateTag: number,
+    MaxLockedMinutes: number,
+    HighWatermark: number,
+  ): void {
+    this.invoke(
+      "IoInitializeRemoveLock",
+      { Lock, AllocateTag, MaxLockedMinutes, HighWatermark },
+      () =>
+        removelock.IoInitializeRemoveLock(
+          this._sys.ke,
+          Lock,
+          AllocateTag,
+          ++this._sys.io.irpSerial,
+        ),
+    );
+  }
+
+  /** `IoAcquireRemoveLock`: STATUS_SUCCESS, or STATUS_DELETE_PENDING once IoReleaseRemoveLockAndWait has run. */
+  IoAcquireRemoveLock(RemoveLock: IO_REMOVE_LOCK, Tag: unknown = null): number {
+    return this.invoke(
+      "IoAcquireRemoveLock",
+      { RemoveLock, Tag },
+      () => removelock.IoAcquireRemoveLock(RemoveLock),
+    );
+  }
+
+  /** `IoReleaseRemoveLock`. */
+  IoReleaseRemoveLock(RemoveLock: IO_REMOVE_LOCK, Tag: unknown = null): void {
+    this.invoke(
+      "IoReleaseRemoveLock",
+      { RemoveLock, Tag },
+      () => removelock.IoReleaseRemoveLock(RemoveLock),
+    );
+  }
+
+  /** `IoReleaseRemoveLockAndWait`: in REMOVE, after acquiring once: waits until every other holder released. */
+  IoReleaseRemoveLockAndWait(RemoveLock: IO_REMOVE_LOCK, Tag: unknown = null): void {
+    this.invoke(
+      "IoReleaseRemoveLockAndWait",
+      { RemoveLock, Tag },
+      () => removelock.IoReleaseRemoveLockAndWait(this._sys.ke, RemoveLock),
+    );
+  }
+
+  /** `KeInitializeSpinLock`: the caller's lock (`new KSPIN_LOCK()`) is free. */
+  KeInitializeSpinLock(SpinLock: KSPIN_LOCK): void {
+    this.invoke(
+      "KeInitializeSpinLock",
+      { SpinLock },
+      () => spinlock.KeInitializeSpinLock(SpinLock, ++this._sys.ke.events),
+    );
+  }
+
+  /** `KeAcquireSpinLock`: takes the lock and raises to DISPATCH_LEVEL; returns the old IRQL (the C out-parameter). */
+  KeAcquireSpinLock(SpinLock: KSPIN_LOCK): number {
+    return this.invoke("KeAcquireSpinLock", { SpinLock }, () => {
+      const frame = this._sys.caller;
+      const old = frame.irql;
+      if (!(SpinLock instanceof spinlock.KSPIN_LOCK)) return old;
+      if (!spinlock.acquireSpinLock(SpinLock, frame.name)) driverio.spinForever(frame.name);
+      frame.irql = DISPATCH_LEVEL;
+      return old;
+    });
+  }
+
+  /** `KeReleaseSpinLock`: frees the lock and returns to `NewIrql` (what KeAcquireSpinLock returned). */
+  KeReleaseSpinLock(SpinLock: KSPIN_LOCK, NewIrql: number): void {
+    this.invoke("KeReleaseSpinLock", { SpinLock, NewIrql }, () => {
+      if (SpinLock instanceof spinlock.KSPIN_LOCK) spinlock.releaseSpinLock(SpinLock);
+      if (Number.isInteger(NewIrql) && NewIrql >= 0 && NewIrql <= HIGH_LEVEL) {
+        this._sys.caller.irql = NewIrql;
+      }
+    });
+  }
+
+  /**
+   * `ExAllocatePool2`: `NumberOfBytes` zeroed bytes of paged or non-paged pool (one POOL_FLAG_* pool
+   * type is required), tagged; null for flags without a pool type or a zero tag. Free it with
+   * ExFreePoolWithTag before the driver unloads (Pool Tracking).
+   */
+  ExAllocatePool2(Flags: number | bigint, NumberOfBytes: number, Tag: number): PoolBlock | null {
+    return this.invoke("ExAllocatePool2", { Flags, NumberOfBytes, Tag }, () => {
+      const sys = this._sys;
+      if (typeof Flags !== "number" && typeof Flags !== "bigint") return null;
+      if (typeof Flags === "number" && !Number.isInteger(Flags)) return null;
+      const flags = Number(BigInt.asUintN(32, BigInt(Flags)));
+      const types = flags & (POOL_FLAG_PAGED | POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE);
+      if (
+        (types !== POOL_FLAG_PAGED && types !== POOL_FLAG_NON_PAGED &&
+          types !== POOL_FLAG_NON_PAGED_EXECUTE) ||
+        !Tag ||
+        !Number.isInteger(NumberOfBytes) || NumberOfBytes < 0
+      ) return null;
+      const driver = sys.caller.driver ?? sys.caller.name;
+      return sys.io.pool.allocate(driver, NumberOfBytes, Tag, types === POOL_FLAG_PAGED);
+    });
+  }
+
+  /** `ExFreePoolWithTag`: a block freed twice (or not from the pool) is bug check 0xC2 (BAD_POOL_CALLER, 0x7). */
+  ExFreePoolWithTag(P: PoolBlock, Tag: number): void {
+    this.invoke("ExFreePoolWithTag", { P, Tag }, () => {
+      const r = this._sys.io.pool.free(P);
+      if (r !== "freed") {
+        this._sys.violate(
+          "PoolDoubleFree",
+          `ExFreePoolWithTag on a block that is ${
+            r === "not pool" ? "not from the pool" : "already freed"
+          }`,
+          [0, 0, 0],
+        );
+      }
+    });
+  }
+
+  /** `IoSetCancelRoutine` (a macro, not traced): sets the routine IoCancelIrp will call; returns the previous one. */
+  IoSetCancelRoutine(Irp: Irp, CancelRoutine: CancelRoutine | null): CancelRoutine | null {
+    return driverio.IoSetCancelRoutine(Irp, CancelRoutine);
+  }
+
+  /** `IoCancelIrp`: marks the IRP cancelled and runs its cancel routine, if any (TRUE), with the cancel spin lock held. */
+  IoCancelIrp(Irp: Irp): boolean {
+    return this.invoke("IoCancelIrp", { Irp }, () => driverio.IoCancelIrp(this._sys, Irp));
+  }
+
+  /** `IoAcquireCancelSpinLock`: returns the old IRQL (the C out-parameter). */
+  IoAcquireCancelSpinLock(): number {
+    return this.invoke(
+      "IoAcquireCancelSpinLock",
+      {},
+      () => driverio.IoAcquireCancelSpinLock(this._sys),
+    );
+  }
+
+  /** `IoReleaseCancelSpinLock`: a cancel routine calls it with `Irp->CancelIrql`. */
+  IoReleaseCancelSpinLock(Irql: number): void {
+    this.invoke(
+      "IoReleaseCancelSpinLock",
+      { Irql },
+      () => driverio.IoReleaseCancelSpinLock(this._sys, Irql),
     );
   }
 }

@@ -15,6 +15,8 @@ import type { Kernel } from "../kernel.ts";
 import { traceDescription } from "../trace/describe.ts";
 /** A dispatch routine: `DRIVER_DISPATCH`. */
 export type DispatchRoutine = (k: Kernel, DeviceObject: DeviceObject, Irp: Irp) => number;
+/** `DRIVER_CANCEL`: runs with the cancel spin lock held; it must release it (IoReleaseCancelSpinLock). */
+export type CancelRoutine = (k: Kernel, DeviceObject: DeviceObject | null, Irp: Irp) => void;
 /** `IO_COMPLETION_ROUTINE`. */
 export type CompletionRoutine = (
   k: Kernel,
@@ -296,6 +298,7 @@ export class IoWorkItem {
 }
 
 export { KEVENT } from "../ke/event.ts";
+import type { KEVENT } from "../ke/event.ts";
 
 /** `IO_WORKITEM_ROUTINE`: runs at PASSIVE_LEVEL in a system thread with the work item's device object and the context. */
 export type IoWorkItemRoutine = (
@@ -392,7 +395,7 @@ export class Irp {
   /** The stack locations, index 1 is the lowest. */
   readonly stack: IO_STACK_LOCATION[];
   /** `StackCount`. */
-  readonly StackCount: number;
+  StackCount: number;
   /** `CurrentLocation`: StackCount + 1 before the first IoCallDriver. */
   CurrentLocation: number;
   /** `PendingReturned`. */
@@ -400,9 +403,61 @@ export class Irp {
   /** Set when completion finished (no routine asked for more processing). */
   completed = false;
   /** A serial number for the trace. */
-  readonly id: number;
+  id: number;
   /** Called once the IRP is completed all the way up (the sender's wait). */
   onComplete: ((irp: Irp) => void) | null = null;
+
+  // ---- What a driver that builds its own IRPs sets and reads (IoAllocateIrp, IoBuild*Request) ----
+  /** `Cancel`: IoCancelIrp was called for it. */
+  Cancel = false;
+  /** `CancelRoutine`: set with IoSetCancelRoutine while a driver holds the IRP in a queue. */
+  CancelRoutine: CancelRoutine | null = null;
+  /** `CancelIrql`: the IRQL IoCancelIrp's cancel spin lock saved; the routine releases it with this. */
+  CancelIrql = 0;
+  /** `AssociatedIrp.SystemBuffer`: the buffered I/O buffer (a device control's input, then output). */
+  AssociatedIrp: { SystemBuffer: unknown } = { SystemBuffer: null };
+  /** `UserBuffer`: where a buffered device control's output is copied on completion. */
+  UserBuffer: unknown = null;
+  /** `UserEvent`: signalled when an IRP built by IoBuild*Request completes. */
+  UserEvent: KEVENT | null = null;
+  /** `UserIosb`: receives the final IoStatus of an IRP built by IoBuild*Request. */
+  UserIosb: IO_STATUS_BLOCK | null = null;
+  /** Who made it: the I/O manager for its own requests, or a driver's IoAllocateIrp / IoBuild*Request. */
+  origin:
+    | "system"
+    | "IoAllocateIrp"
+    | "IoBuildSynchronousFsdRequest"
+    | "IoBuildAsynchronousFsdRequest"
+    | "IoBuildDeviceIoControlRequest" = "system";
+  /** IoFreeIrp released it (or the I/O manager did, for a synchronous request). */
+  freed = false;
+  /** `Tail.Overlay.ListEntry`'s use in the model: the driver queue holding the IRP, for the trace. */
+  readonly Tail: { Overlay: { DriverContext: unknown[] } } = { Overlay: { DriverContext: [] } };
+
+  /**
+   * IoInitializeIrp / IoReuseIrp: the IRP as IoAllocateIrp returned it, with `stackSize` locations
+   * and `status` in IoStatus (a new id: the trace tells the uses apart).
+   */
+  reinitialize(stackSize: number, status: number, id: number): void {
+    this.stack.length = 0;
+    for (let i = 0; i < stackSize + 2; i++) this.stack.push(emptyLocation());
+    this.StackCount = stackSize;
+    this.CurrentLocation = stackSize + 1;
+    this.PendingReturned = false;
+    this.completed = false;
+    this.onComplete = null;
+    this.Cancel = false;
+    this.CancelRoutine = null;
+    this.CancelIrql = 0;
+    this.AssociatedIrp = { SystemBuffer: null };
+    this.UserBuffer = null;
+    this.UserEvent = null;
+    this.UserIosb = null;
+    this.freed = false;
+    this.IoStatus.Status = status;
+    this.IoStatus.Information = null;
+    this.id = id;
+  }
 
   /** Allocates an IRP with `stackSize` locations (IoAllocateIrp). */
   constructor(stackSize: number, id: number, status: number) {

@@ -64,8 +64,11 @@ export function deviceGone(
  * a stack, then REMOVE to each once its handles are closed and its children are gone. `gone` says
  * the device itself left its bus (its devnode leaves the tree); otherwise it failed while still
  * present (PNP_DEVICE_FAILED, a failed restart) and stays, removed, while its children go with
- * their bus. Interfaces the drivers left enabled stay so until REMOVE, when PnP disables them
- * ("Enabling and Disabling a Device Interface Instance").
+ * their bus. Once IRP_MN_SURPRISE_REMOVAL has completed, the PnP manager itself disables the
+ * interfaces the drivers left enabled, so their removal notifications go out then, while handles
+ * may still be open and REMOVE waits for them (Wine's `ntoskrnl.c` test_pnp_devices, checked on
+ * Windows: the child interface's DBT_DEVICEREMOVECOMPLETE arrives after the bus drops the child and
+ * before the test closes its handle, although `driver_pnp.c` disables the interface only in REMOVE).
  */
 export function surpriseRemoveTree(
   pnp: PnpManager,
@@ -82,6 +85,7 @@ export function surpriseRemoveTree(
       n.removalInProgress = true;
       pnpirp.surpriseRemoval(pnp, n);
       pnp.setState(n, "SurpriseRemoved");
+      pnp.notifier.disableLeftovers(n);
       pnp.notifier.removeComplete(n, true);
     }
   }

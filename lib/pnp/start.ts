@@ -19,7 +19,8 @@ import {
   PNP_DEVICE_REMOVED,
   PNP_DEVICE_STATE_NAMES,
 } from "../constants.ts";
-import { createDriverObject, runDriverRoutine } from "../io/iomgr.ts";
+import { tagText } from "../ex/pool.ts";
+import { afterDriverEntry, createDriverObject, runDriverRoutine } from "../io/iomgr.ts";
 import type { DeviceObject, DriverObject, DriverSpec } from "../io/objects.ts";
 import {
   NT_SUCCESS,
@@ -65,9 +66,11 @@ export function loadDriver(sys: System, spec: DriverSpec): DriverObject {
   }
   const entry = spec.DriverEntry?.bind(spec);
   driver.entryRan = true;
+  const devicesBefore = driver.devices.length;
   const status = entry
     ? runDriverRoutine(sys, driver, "DriverEntry", () => entry(sys.kernel, driver, registryPath))
     : STATUS_SUCCESS;
+  afterDriverEntry(driver, devicesBefore, NT_SUCCESS(status));
   driver.entryStatus = status;
   driver.loaded = NT_SUCCESS(status);
   driver.wasLoaded = driver.loaded;
@@ -108,6 +111,17 @@ export function driverMayUnload(
   driver.loaded = false;
   driver.hadDevices = false;
   driver.leakReported = false;
+  // Pool Tracking: every allocation the driver made must be freed by the time it unloads.
+  const leaked = pnp.sys.io.pool.outstanding(driver.name);
+  if (leaked.length > 0) {
+    pnp.sys.violate(
+      "PoolTracking",
+      `${driver.DriverName} unloaded without freeing ${leaked.length} pool allocation(s) (${
+        leaked.map((a) => `${a.size} bytes, tag '${tagText(a.tag)}'`).join("; ")
+      })`,
+      [0, 0, leaked.length],
+    );
+  }
   for (const [handle, entry] of pnp.sys.keyHandles.entries()) {
     if (entry.driver === driver.name) {
       pnp.sys.violate(
@@ -135,6 +149,7 @@ export function reload(
     what: "load driver",
     detail: { driver: driver.DriverName, registryPath },
   });
+  const devicesBefore = driver.devices.length;
   const status = entry
     ? runDriverRoutine(
       pnp.sys,
@@ -143,6 +158,7 @@ export function reload(
       () => entry(pnp.sys.kernel, driver, registryPath),
     )
     : STATUS_SUCCESS;
+  afterDriverEntry(driver, devicesBefore, NT_SUCCESS(status));
   driver.loaded = NT_SUCCESS(status);
   return driver.loaded;
 }

@@ -8,11 +8,13 @@
  */
 import {
   DEVICE_INTERFACE_INCLUDE_NONACTIVE,
+  DO_DEVICE_INITIALIZING,
   IRP_MJ_CLEANUP,
   IRP_MJ_CLOSE,
   IRP_MJ_CREATE,
   IRP_MJ_DEVICE_CONTROL,
 } from "../constants.ts";
+import { deviceByName, sendToDevice } from "../io/driverio.ts";
 import { newFileObject } from "../io/iomgr.ts";
 import { type FileObject, ioControlCodeText } from "../io/objects.ts";
 import {
@@ -295,7 +297,8 @@ export class UserMode {
   /** Opens an interface for an application or a driver: IRP_MJ_CREATE down the stack; the open then counts against removal. */
   openFile(link: string, openedBy: string, process: string): { status: number; file?: FileObject } {
     const i = this.interfaces.lookup(link);
-    if (!i || !i.enabled) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
+    if (!i) return this.#openByName(link, openedBy, process);
+    if (!i.enabled) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
     const node = this.interfaces.nodeOf(i);
     if (!node) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
     // Creates fail until START has completed for the whole stack, and once removal has begun.
@@ -315,9 +318,52 @@ export class UserMode {
     return { status: STATUS_SUCCESS, file };
   }
 
+  /**
+   * An open by object name (`\Device\Name`, or a link to it from IoCreateSymbolicLink such as
+   * `\DosDevices\Name`; an application's `\\.\Name` is `\??\Name`): IRP_MJ_CREATE to the top of
+   * the stack the named device is in. A device whose devnode was surprise-removed fails with
+   * STATUS_NO_SUCH_DEVICE while its name remains (Wine `ntoskrnl.c` test_pnp_devices, todo_wine
+   * there, so Windows' answer); once the device is deleted its name is gone:
+   * STATUS_OBJECT_NAME_NOT_FOUND.
+   */
+  #openByName(
+    link: string,
+    openedBy: string,
+    process: string,
+  ): { status: number; file?: FileObject } {
+    // Win32's `\\.\` and `\\?\` prefixes are the object manager's `\??\`.
+    const name = typeof link === "string" && /^\\\\[.?]\\/.test(link)
+      ? `\\??\\${link.slice(4)}`
+      : link;
+    const found = deviceByName(this.#sys, name);
+    if (!found.device) return { status: found.status };
+    const device = found.device;
+    const node = this.#sys.pnp.nodeOf(device.bottom);
+    // The I/O manager's check before a create: a device still initializing, or one whose stack
+    // is being removed (DOE_REMOVE_PENDING after a query-remove, DOE_REMOVE_PROCESSED after a
+    // surprise removal) is STATUS_NO_SUCH_DEVICE (IopCheckDeviceAndDriver).
+    if (
+      device.deleted || device.Flags & DO_DEVICE_INITIALIZING ||
+      node?.state === "SurpriseRemoved" || node?.state === "RemovePending" ||
+      node?.removalInProgress
+    ) return { status: STATUS_NO_SUCH_DEVICE };
+    const top = device.top;
+    const file = newFileObject(this.#sys, top, name, openedBy);
+    const r = sendToDevice(this.#sys, top, IRP_MJ_CREATE, {}, file, openedBy, process);
+    if (!NT_SUCCESS(r.status)) return { status: r.status };
+    node?.addOpen(file);
+    return { status: STATUS_SUCCESS, file };
+  }
+
   /** Ends an open: IRP_MJ_CLEANUP and IRP_MJ_CLOSE, then PnP may finish a waiting removal. */
   closeFile(file: FileObject, process: string): void {
     const node = this.#sys.pnp.nodeOf(file.DeviceObject.bottom);
+    if (!node && !file.DeviceObject.deleted) {
+      // A device outside PnP (a driver's named control device) gets the same two IRPs.
+      for (const major of [IRP_MJ_CLEANUP, IRP_MJ_CLOSE]) {
+        sendToDevice(this.#sys, file.DeviceObject, major, {}, file, file.openedBy, process);
+      }
+    }
     if (node && !file.DeviceObject.deleted && !file.DeviceObject.bottom.deleted) {
       for (const major of [IRP_MJ_CLEANUP, IRP_MJ_CLOSE]) {
         if (file.DeviceObject.deleted) break;
@@ -383,7 +429,25 @@ export class UserMode {
       status: undefined,
     };
     this.log(h.app, "DeviceIoControl", detail);
-    if (node && !file.DeviceObject.deleted) {
+    if (!node && !file.DeviceObject.deleted) {
+      // A device outside PnP (a driver's named control device).
+      r = sendToDevice(
+        this.#sys,
+        file.DeviceObject,
+        IRP_MJ_DEVICE_CONTROL,
+        {
+          DeviceIoControl: {
+            IoControlCode: ioControlCode >>> 0,
+            InputBufferLength: inputBuffer === undefined ? 0 : 1,
+            OutputBufferLength: 0,
+            ...(inputBuffer === undefined ? {} : { InputBuffer: inputBuffer }),
+          },
+        },
+        file,
+        file.openedBy,
+        h.app.name,
+      );
+    } else if (node && !file.DeviceObject.deleted) {
       r = this.#sys.pnp.sendIrp(node, 0, {
         DeviceIoControl: {
           IoControlCode: ioControlCode >>> 0,

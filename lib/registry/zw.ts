@@ -394,6 +394,8 @@ function resolveObjectAttributes(
   if (name.startsWith("\\\\")) return { status: STATUS_OBJECT_NAME_INVALID };
   const components = splitPath(name);
   if (components[0]?.toUpperCase() !== "REGISTRY") {
+    // The path names another object (a device, a directory): it exists, but is no key.
+    if ("type" in sys.io.namespace.lookup(name)) return { status: STATUS_OBJECT_TYPE_MISMATCH };
     return {
       status: components.length > 1 ? STATUS_OBJECT_PATH_NOT_FOUND : STATUS_OBJECT_NAME_NOT_FOUND,
     };

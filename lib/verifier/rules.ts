@@ -315,6 +315,32 @@ export const VERIFIER_RULES: readonly VerifierRule[] = [
     bugCheck: { code: 0x139, parameter1: 0x3 },
     always: true,
   },
+  // ---- Routines drivers call around PnP: IRQL, pool ----
+  {
+    name: "KeRaiseIrqlToLower",
+    source: "pnplab",
+    checks:
+      "KeRaiseIrql with a NewIrql below the current IRQL (caught only with the verifier on; a free build just sets it)",
+    doc: "KeRaiseIrql; Bug Check 0x9: IRQL_NOT_GREATER_OR_EQUAL",
+    severity: "error",
+  },
+  {
+    name: "PoolTracking",
+    source: "DV",
+    checks: "A driver unloaded without freeing every pool allocation it made",
+    doc: "Pool Tracking; Bug Check 0xC4 (parameter 1 0x62)",
+    severity: "error",
+    bugCheck: { code: 0xc4, parameter1: 0x62 },
+  },
+  {
+    name: "PoolDoubleFree",
+    source: "BugCheck",
+    checks: "ExFreePoolWithTag on a block that was already freed (or never came from the pool)",
+    doc: "ExFreePoolWithTag; Bug Check 0xC2: BAD_POOL_CALLER (parameter 1 0x7)",
+    severity: "error",
+    bugCheck: { code: 0xc2, parameter1: 0x7 },
+    always: true,
+  },
 ];
 
 /**

@@ -21,7 +21,7 @@ export const LAYERS: readonly (readonly string[])[] = [
     "lib/doc_pages.ts",
     "lib/describable.ts",
   ],
-  ["lib/ke/"],
+  ["lib/ke/", "lib/ex/"],
   ["lib/ob/", "lib/trace/"],
   ["lib/registry/"],
   ["lib/io/"],
