@@ -164,6 +164,11 @@ const PAGES: readonly (readonly [title: string, url: string | undefined])[] = [
     "Bug Check 0x139: KERNEL_SECURITY_CHECK_FAILURE",
     `${DRIVERS}debugger/bug-check-0x139--kernel-security-check-failure`,
   ],
+  // Memory and IRQL routines drivers call, and what Driver Verifier does about them.
+  ["Pool Tracking", `${DRIVERS}devtest/pool-tracking`],
+  ["KeRaiseIrql", `${DRIVERS}ddi/wdm/nf-wdm-keraiseirql`],
+  ["ExFreePoolWithTag", `${DRIVERS}ddi/wdm/nf-wdm-exfreepoolwithtag`],
+  ["Bug Check 0xC2: BAD_POOL_CALLER", `${DRIVERS}debugger/bug-check-0xc2--bad-pool-caller`],
   // Debugger commands, which the REPL's debugging commands follow.
   ["bp, bu, bm (Set Breakpoint)", `${DRIVERS}debuggercmds/bp--bu--bm--set-breakpoint-`],
   ["!irp", `${DRIVERS}debuggercmds/-irp`],

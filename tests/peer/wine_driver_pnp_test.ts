@@ -535,8 +535,8 @@ Deno.test("Wine driver_pnp.c pdo_pnp IRP_MN_QUERY_CAPABILITIES (Windows-verified
 Deno.test({
   name:
     "Wine driver_pnp.c pdo_pnp IRP_MN_QUERY_CAPABILITIES after START (Windows-verified): PnP's second query starts from a fresh structure too, not from the first answer",
-  // "Every IRP_MN_QUERY_CAPABILITIES the PnP manager sends starts from a fresh structure" is issue
-  // 15's "Device capabilities" item (the power engineer's): start.ts sends the previous answer today.
+  // 'Every IRP_MN_QUERY_CAPABILITIES the PnP manager sends starts from a fresh structure' is issue
+  // 15's 'Device capabilities' item (the power engineer's): start.ts sends the previous answer today.
   ignore: true,
   fn: () => {
     assertGroup("caps-requery");
@@ -547,7 +547,7 @@ Deno.test({
 Deno.test({
   name:
     "Wine driver_pnp.c pdo_pnp IRP_MN_QUERY_CAPABILITIES (Windows-verified): the power fields are fresh too (DeviceD1/D2, WakeFromDx, DeviceState[] unspecified, SystemWake, DeviceWake, latencies 0)",
-  // DEVICE_CAPABILITIES' power fields are issue 15's "Device capabilities" item (the power
+  // DEVICE_CAPABILITIES' power fields are issue 15's 'Device capabilities' item (the power
   // engineer's): the model's structure does not have them yet.
   ignore: true,
   fn: () => assertGroup("caps-power"),
@@ -556,7 +556,7 @@ Deno.test({
 Deno.test({
   name:
     "Wine driver_pnp.c test_bus_query_caps (Windows-verified): the root enumerator's PDO leaves the caller's DEVICE_CAPABILITIES untouched but for what it owns (memset 0 and memset 0xff)",
-  // The root PDO's answer is issue 15's "Device capabilities" item (the power engineer's): it
+  // The root PDO's answer is issue 15's 'Device capabilities' item (the power engineer's): it
   // fills the model's own fields today.
   ignore: true,
   fn: () => assertGroup("root-caps"),

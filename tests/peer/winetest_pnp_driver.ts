@@ -346,7 +346,7 @@ export class WinetestBus {
 
   /**
    * pdo_pnp IRP_MN_QUERY_CAPABILITIES: every QUERY_CAPABILITIES the PnP manager sends starts from a
-   * fresh structure. The power fields are the "Device capabilities" item of issue 15 (another
+   * fresh structure. The power fields are the 'Device capabilities' item of issue 15 (another
    * engineer's); they are their own group.
    */
   checkFreshCapabilities(caps: Record<string, unknown>, again: string): void {
@@ -379,7 +379,7 @@ export class WinetestBus {
       caps.UINumber === 0xffffffff,
       caps.UINumber,
     );
-    // The fields the model's DEVICE_CAPABILITIES does not have yet (issue 15, "Device capabilities").
+    // The fields the model's DEVICE_CAPABILITIES does not have yet (issue 15, 'Device capabilities').
     for (
       const flag of [
         "DeviceD1",
