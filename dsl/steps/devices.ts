@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { DeviceSteps } from "./_types.ts";
 import { BugCheck } from "../../lib/bugcheck.ts";
 import type { DeviceSpec } from "../../lib/bus/virtual_bus.ts";
 import { sampleDrivers } from "../../lib/examples/example_machine.ts";
@@ -18,6 +19,7 @@ import {
   deviceVerb,
   type Fields,
   NO_NAME,
+  type StepExtras,
   type Translation,
   type VerbContext,
 } from "./row.ts";
@@ -122,7 +124,7 @@ const DRIVER_FIELDS = {
 } as const satisfies Fields;
 
 /** The devices and drivers steps, in the table's order. */
-export const DEVICE_STEPS = {
+export const DEVICE_STEPS: DeviceSteps = {
   sampleDriver: defineStep({
     doc:
       "Load one of the bundled sample drivers by service name: the toaster sample's busenum, toaster, ToasterFilter, toastmon and statbus (static enumeration), or the example machine's pci, e1000 and dock",
@@ -152,7 +154,7 @@ export const DEVICE_STEPS = {
       context.machine.loadDriver(spec);
     },
   }),
-  driver: defineStep<typeof DRIVER_FIELDS, { hooks?: Partial<DriverSpec> }>({
+  driver: defineStep<typeof DRIVER_FIELDS, StepExtras["driver"]>({
     doc:
       "Load a driver: its IDs, and what it does (registers interfaces in AddDevice, enables them on start, vetoes query-remove, fails start ...)",
     fields: DRIVER_FIELDS,
