@@ -5,7 +5,8 @@
  * REPL records machine calls as its steps and lists them in `.help`, and the fluent DSL builds the
  * same objects. The rows live in `steps/`, one file per group (devices and drivers, interfaces,
  * listeners, applications, the machine, expectations); adding a step is adding a row there, with its
- * tests.
+ * tests, then `deno task step-types`, which writes the rows' explicit types to `steps/_types.ts`
+ * (JSR reads no inferred type in a public API; a test fails while that file is stale).
  *
  * @module
  */

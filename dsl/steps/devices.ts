@@ -63,6 +63,18 @@ function plugInStep(args: unknown[], ctx: VerbContext): Translation {
   };
 }
 
+/**
+ * A bundled driver's spec for one machine, its lists copied: a plugIn step's `driver:` adds the
+ * device's hardware ID to the loaded driver's list (as an INF naming it would), which must not
+ * change the shared sample for the other machines of the process (the same steps, the same trace).
+ */
+function machineCopy(spec: DriverSpec): DriverSpec {
+  return Object.fromEntries(
+    Object.entries(spec).map(([key, value]) => [key, Array.isArray(value) ? [...value] : value]),
+  ) as unknown as DriverSpec;
+}
+
+/** The driver step's fields: a declarative driver (dsl/drivers.ts) as a scenario writes it. */
 const DRIVER_FIELDS = {
   name: { type: "string", required: true, doc: "Service name (Services\\<name>)" },
   hardwareIds: { type: "strings", doc: "IDs it is the function driver for" },
@@ -151,7 +163,7 @@ export const DEVICE_STEPS: DeviceSteps = {
     run(context, step) {
       const spec = sampleDrivers[step.name];
       if (!spec) throw new StepError(`Unknown sample driver '${step.name}'`);
-      context.machine.loadDriver(spec);
+      context.machine.loadDriver(machineCopy(spec));
     },
   }),
   driver: defineStep<typeof DRIVER_FIELDS, StepExtras["driver"]>({
@@ -183,7 +195,7 @@ export const DEVICE_STEPS: DeviceSteps = {
         },
         hooks ?? {},
       );
-      context.machine.loadDriver(spec);
+      context.machine.loadDriver(machineCopy(spec));
       context.machine.settle();
     },
   }),

@@ -10,6 +10,7 @@ import { Session } from "../../dsl/session.ts";
 import { stepTypesText } from "../../dsl/steps/gen_types.ts";
 import { runsWhileStopped, type Step, STEP_DEFINITIONS, STEP_ROWS } from "../../dsl/steps.ts";
 import { parseScenario } from "../../dsl/yaml.ts";
+import { sampleDrivers } from "../../lib/examples/example_machine.ts";
 import { boot } from "../../lib/machine.ts";
 
 const ROWS = Object.entries(STEP_DEFINITIONS);
@@ -142,4 +143,26 @@ Deno.test("a field's type and whether it is required come from its row: the gene
     "driver",
     "sampleDriver",
   ]);
+});
+
+Deno.test("the same steps give the same trace: a plugIn step's driver: naming a sample driver changes that machine's copy, not the bundled sample other machines load", () => {
+  const later: Step[] = [
+    { step: "sampleDriver", name: "toaster" },
+    { step: "plugIn", hardwareId: "ROOT\\PNPLAB_OTHER", id: "o" },
+  ];
+  const before = runScenarioData({ title: "later", steps: later });
+  assert.equal(before.passed, true, before.failures[0]?.message);
+  const idsBefore = [...(sampleDrivers.toaster?.hardwareIds ?? [])];
+  // A scenario that gives the toaster driver a device of another ID, as an INF naming it would.
+  const chosen = runScenarioData({
+    title: "driver named",
+    steps: [
+      { step: "sampleDriver", name: "toaster" },
+      { step: "plugIn", hardwareId: "ROOT\\PNPLAB_OTHER", driver: "toaster", id: "t" },
+    ],
+  });
+  assert.equal(chosen.passed, true, chosen.failures[0]?.message);
+  assert.deepEqual(sampleDrivers.toaster?.hardwareIds ?? [], idsBefore);
+  const after = runScenarioData({ title: "later", steps: later });
+  assert.deepEqual(after.trace, before.trace);
 });
