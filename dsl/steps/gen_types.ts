@@ -5,9 +5,11 @@
  * Why a generator: JSR's fast check ("no slow types") wants every exported const of the public API
  * to have a type it can read without inference, and a row cannot be one (`defineStep(...)` is a
  * call, `run` a function, `values` computed). Annotating each group with a hand-written type would
- * write every step's fields twice; `as const` rows fail for the same reasons. So the rows stay the
- * one source, and this script reads what a `Step` is typed from (each field's name, type and
- * whether it is required) out of them, as `deno task schema` does for scenarios/schema.json.
+ * write every step's fields twice; `as const` rows fail too (fast check infers an `as const`
+ * object of literals, but not one holding a method or a computed list: tried with `deno publish
+ * --dry-run`). So the rows stay the one source, and this script reads what a `Step` is typed from
+ * (each field's name, type and whether it is required) out of them, as `deno task schema` does
+ * for scenarios/schema.json.
  *
  * @module
  */
