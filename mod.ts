@@ -55,6 +55,7 @@ export { type HostValue, RegistryView } from "./lib/registry/view.ts";
 export { Handle, INVALID_HANDLE_VALUE } from "./lib/ob/handles.ts";
 export { RunawayQueueError } from "./lib/ke/queue.ts";
 export { Dispatcher } from "./lib/ke/dispatcher.ts";
+export type { QueuedAction, WorkQueue } from "./lib/ke/queue.ts";
 export type * from "./lib/trace/trace.ts";
 export type { DevNodeInfo } from "./lib/machine.ts";
 export type { DeviceSpec } from "./lib/bus/virtual_bus.ts";
@@ -119,17 +120,26 @@ export {
 export { type Failure, Runner, runScenarioData, type ScenarioResult } from "./dsl/runner.ts";
 export { parseScenario, runScenarioFile, type ScenarioError } from "./dsl/yaml.ts";
 export {
+  type ApplicationSteps,
   defineStep,
+  type DeviceSteps,
+  type ExpectationSteps,
   type FieldDef,
   type Fields,
   type FieldsOf,
   type FieldType,
   type FieldValues,
+  type InterfaceSteps,
   type LeftOut,
   type Listener,
+  type ListenerSteps,
+  type MachineSteps,
   type MachineVerb,
   type NameDef,
   type NameKind,
+  type OptionalField,
+  type RequiredField,
+  type Row,
   type ScenarioData,
   type Step,
   STEP_DEFINITIONS,
@@ -138,9 +148,11 @@ export {
   StepContext,
   type StepDef,
   StepError,
+  type StepExtras,
   type StepName,
   type StepOfRow,
   type StepRow,
+  type StepRows,
   type StepSource,
   type StepWith,
   type Translation,

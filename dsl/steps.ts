@@ -5,7 +5,8 @@
  * REPL records machine calls as its steps and lists them in `.help`, and the fluent DSL builds the
  * same objects. The rows live in `steps/`, one file per group (devices and drivers, interfaces,
  * listeners, applications, the machine, expectations); adding a step is adding a row there, with its
- * tests.
+ * tests, then `deno task step-types`, which writes the rows' explicit types to `steps/_types.ts`
+ * (JSR reads no inferred type in a public API; a test fails while that file is stale).
  *
  * @module
  */
@@ -15,6 +16,14 @@ import { EXPECTATION_STEPS } from "./steps/expectations.ts";
 import { INTERFACE_STEPS } from "./steps/interfaces.ts";
 import { LISTENER_STEPS } from "./steps/listeners.ts";
 import { MACHINE_STEPS } from "./steps/machine.ts";
+import type {
+  ApplicationSteps,
+  DeviceSteps,
+  ExpectationSteps,
+  InterfaceSteps,
+  ListenerSteps,
+  MachineSteps,
+} from "./steps/_types.ts";
 import type { FieldsOf, StepBase, StepDef, StepRow } from "./steps/row.ts";
 
 export { KERNEL_ROUTINES, NOTIFICATION_EVENTS } from "./steps/fields.ts";
@@ -39,10 +48,32 @@ export type {
 } from "./steps/row.ts";
 export { type Listener, StepContext, StepError } from "./steps/context.ts";
 
+export type {
+  ApplicationSteps,
+  DeviceSteps,
+  ExpectationSteps,
+  InterfaceSteps,
+  ListenerSteps,
+  MachineSteps,
+} from "./steps/_types.ts";
+export type { OptionalField, RequiredField, Row, StepExtras } from "./steps/row.ts";
+
+/**
+ * The type of the whole step table, group by group (each group's type is generated from its rows
+ * into dsl/steps/_types.ts by `deno task step-types`): what `Step` is made of.
+ */
+export type StepRows =
+  & DeviceSteps
+  & InterfaceSteps
+  & ListenerSteps
+  & ApplicationSteps
+  & MachineSteps
+  & ExpectationSteps;
+
 /**
  * Every step, typed row by row: actions first, then expectations. Its type is what `Step` is made
- * of; the documented view of the table is `STEP_DEFINITIONS` (hence `@ignore`: the inferred type of
- * 47 rows is no documentation).
+ * of; the documented view of the table is `STEP_DEFINITIONS` (hence `@ignore`: the type of 47 rows
+ * is no documentation).
  *
  * @example
  * ```ts
@@ -53,17 +84,17 @@ export { type Listener, StepContext, StepError } from "./steps/context.ts";
  *
  * @ignore
  */
-export const STEP_ROWS = {
+export const STEP_ROWS: StepRows = {
   ...DEVICE_STEPS,
   ...INTERFACE_STEPS,
   ...LISTENER_STEPS,
   ...APPLICATION_STEPS,
   ...MACHINE_STEPS,
   ...EXPECTATION_STEPS,
-} as const satisfies Readonly<Record<string, StepDef>>;
+};
 
 /** The name of a step: a key of STEP_DEFINITIONS. */
-export type StepName = keyof typeof STEP_ROWS;
+export type StepName = keyof StepRows;
 
 /** The step a row describes (`R` is the row of step `N`): its name, its fields typed as the row declares them, and its source. */
 export type StepOfRow<N extends StepName, R> = R extends StepRow<infer F, infer X>
@@ -74,7 +105,7 @@ export type StepOfRow<N extends StepName, R> = R extends StepRow<infer F, infer 
  * One step: its name (`step`), its fields as its row declares them, and where it was written. The
  * name tells the fields apart: `{ step: "unplug", device: "t1" }`.
  */
-export type Step = { [N in StepName]: StepOfRow<N, (typeof STEP_ROWS)[N]> }[StepName];
+export type Step = { [N in StepName]: StepOfRow<N, StepRows[N]> }[StepName];
 
 /**
  * Every step by name, for front ends that look a name up (the loader, the schema, the REPL).

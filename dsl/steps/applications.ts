@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ApplicationSteps } from "./_types.ts";
 import { NT_SUCCESS } from "../../lib/ntstatus.ts";
 import { StepError, WDK_CONSTANTS } from "./context.ts";
 import { iface, IOCTL_NAMES } from "./fields.ts";
@@ -22,7 +23,7 @@ function ioControlCode(code: string): number {
 }
 
 /** The application steps, in the table's order. */
-export const APPLICATION_STEPS = {
+export const APPLICATION_STEPS: ApplicationSteps = {
   app: defineStep({
     doc: "A user-mode application",
     fields: {

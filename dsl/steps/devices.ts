@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { DeviceSteps } from "./_types.ts";
 import { BugCheck } from "../../lib/bugcheck.ts";
 import type { DeviceSpec } from "../../lib/bus/virtual_bus.ts";
 import { sampleDrivers } from "../../lib/examples/example_machine.ts";
@@ -18,6 +19,7 @@ import {
   deviceVerb,
   type Fields,
   NO_NAME,
+  type StepExtras,
   type Translation,
   type VerbContext,
 } from "./row.ts";
@@ -61,6 +63,18 @@ function plugInStep(args: unknown[], ctx: VerbContext): Translation {
   };
 }
 
+/**
+ * A bundled driver's spec for one machine, its lists copied: a plugIn step's `driver:` adds the
+ * device's hardware ID to the loaded driver's list (as an INF naming it would), which must not
+ * change the shared sample for the other machines of the process (the same steps, the same trace).
+ */
+function machineCopy(spec: DriverSpec): DriverSpec {
+  return Object.fromEntries(
+    Object.entries(spec).map(([key, value]) => [key, Array.isArray(value) ? [...value] : value]),
+  ) as unknown as DriverSpec;
+}
+
+/** The driver step's fields: a declarative driver (dsl/drivers.ts) as a scenario writes it. */
 const DRIVER_FIELDS = {
   name: { type: "string", required: true, doc: "Service name (Services\\<name>)" },
   hardwareIds: { type: "strings", doc: "IDs it is the function driver for" },
@@ -122,7 +136,7 @@ const DRIVER_FIELDS = {
 } as const satisfies Fields;
 
 /** The devices and drivers steps, in the table's order. */
-export const DEVICE_STEPS = {
+export const DEVICE_STEPS: DeviceSteps = {
   sampleDriver: defineStep({
     doc:
       "Load one of the bundled sample drivers by service name: the toaster sample's busenum, toaster, ToasterFilter, toastmon and statbus (static enumeration), or the example machine's pci, e1000 and dock",
@@ -149,10 +163,10 @@ export const DEVICE_STEPS = {
     run(context, step) {
       const spec = sampleDrivers[step.name];
       if (!spec) throw new StepError(`Unknown sample driver '${step.name}'`);
-      context.machine.loadDriver(spec);
+      context.machine.loadDriver(machineCopy(spec));
     },
   }),
-  driver: defineStep<typeof DRIVER_FIELDS, { hooks?: Partial<DriverSpec> }>({
+  driver: defineStep<typeof DRIVER_FIELDS, StepExtras["driver"]>({
     doc:
       "Load a driver: its IDs, and what it does (registers interfaces in AddDevice, enables them on start, vetoes query-remove, fails start ...)",
     fields: DRIVER_FIELDS,
@@ -181,7 +195,7 @@ export const DEVICE_STEPS = {
         },
         hooks ?? {},
       );
-      context.machine.loadDriver(spec);
+      context.machine.loadDriver(machineCopy(spec));
       context.machine.settle();
     },
   }),

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { ExpectationSteps } from "./_types.ts";
 import {
   CM_PROB_NAMES,
   DEVICE_INTERFACE_INCLUDE_NONACTIVE,
@@ -99,7 +100,7 @@ function devnodeOf(context: StepContext, id: string) {
 }
 
 /** The expectations, in the table's order. */
-export const EXPECTATION_STEPS = {
+export const EXPECTATION_STEPS: ExpectationSteps = {
   expectArrival: defineStep({
     doc: "PnP announced GUID_DEVICE_INTERFACE_ARRIVAL for the interface",
     fields: { interface: iface },

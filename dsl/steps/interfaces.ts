@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { InterfaceSteps } from "./_types.ts";
 import {
   devpkey,
   DEVPROP_TYPE,
@@ -19,7 +20,7 @@ import { device, iface, propertyKey } from "./fields.ts";
 import { defineStep } from "./row.ts";
 
 /** The interface steps, in the table's order. */
-export const INTERFACE_STEPS = {
+export const INTERFACE_STEPS: InterfaceSteps = {
   registerInterface: defineStep({
     doc: "IoRegisterDeviceInterface on a device's PDO",
     fields: {

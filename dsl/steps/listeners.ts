@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { ListenerSteps } from "./_types.ts";
 import {
   EventCategoryDeviceInterfaceChange,
   EventCategoryHardwareProfileChange,
@@ -23,7 +24,7 @@ import { listener } from "./fields.ts";
 import { defineStep } from "./row.ts";
 
 /** The listener steps, in the table's order. */
-export const LISTENER_STEPS = {
+export const LISTENER_STEPS: ListenerSteps = {
   listen: defineStep({
     doc:
       "A kernel client registers for notifications: interface arrivals of a class, a device's target events, or profile changes",

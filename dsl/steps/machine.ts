@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { MachineSteps } from "./_types.ts";
 import * as constants from "../../lib/constants.ts";
 import { device, KERNEL_ROUTINES } from "./fields.ts";
 import { StepError } from "./context.ts";
@@ -26,7 +27,7 @@ function stepData(type: number, data: unknown): unknown {
 }
 
 /** The machine steps, in the table's order. */
-export const MACHINE_STEPS = {
+export const MACHINE_STEPS: MachineSteps = {
   setValue: defineStep({
     doc: "Set a registry value as an administrator (regedit)",
     fields: {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { DriverSpec } from "../../lib/io/objects.ts";
 import type { Machine } from "../../lib/machine.ts";
 import type { StepContext } from "./context.ts";
 
@@ -201,11 +202,31 @@ export interface StepDef {
 export interface StepRow<F extends Fields = Fields, X = unknown> extends StepDef {
   /** Its fields. */
   fields: F;
-  /** The field a scalar value stands for: `unplug: t1` means `{ device: t1 }`. */
-  shorthand?: keyof F & string;
   /** Runs the step (see `StepDef.run`). */
   run(context: StepContext, step: StepWith<F, X>): void;
 }
+
+/** A required field of type `T`, as dsl/steps/_types.ts declares a row's fields. */
+export type RequiredField<T extends FieldType> = FieldDef & { type: T; required: true };
+
+/** An optional field of type `T`, as dsl/steps/_types.ts declares a row's fields. */
+export type OptionalField<T extends FieldType> = FieldDef & { type: T; required?: false };
+
+/**
+ * What only the fluent DSL passes to a step besides its fields, by step name (a value a scenario
+ * file cannot write). A row's `X`: `defineStep<F, StepExtras["driver"]>` and dsl/steps/_types.ts
+ * both read it here.
+ */
+export interface StepExtras {
+  /** The driver step: WDM routines that replace the generated ones (DriverEntry, AddDevice ...). */
+  driver: { hooks?: Partial<DriverSpec> };
+}
+
+/** Row `N` of the step table with fields `F`: the type dsl/steps/_types.ts gives each row. */
+export type Row<N extends string, F extends Fields> = StepRow<
+  F,
+  N extends keyof StepExtras ? StepExtras[N] : unknown
+>;
 
 /**
  * A row, with its fields' types kept for the step it runs (`step.device` is a string, `step.exact`
@@ -223,7 +244,9 @@ export interface StepRow<F extends Fields = Fields, X = unknown> extends StepDef
  * assert.equal(row.doc, "Run queued PnP work until none is left");
  * ```
  */
-export function defineStep<const F extends Fields, X = unknown>(row: StepRow<F, X>): StepRow<F, X> {
+export function defineStep<const F extends Fields, X = unknown>(
+  row: StepRow<F, X> & { shorthand?: keyof F & string },
+): StepRow<F, X> {
   return row;
 }
 

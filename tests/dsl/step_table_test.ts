@@ -7,8 +7,10 @@ import assert from "node:assert/strict";
 import { DeviceBuilder, InterfaceBuilder, ListenerBuilder } from "../../dsl/fluent.ts";
 import { runScenarioData } from "../../dsl/runner.ts";
 import { Session } from "../../dsl/session.ts";
-import { runsWhileStopped, type Step, STEP_DEFINITIONS } from "../../dsl/steps.ts";
+import { stepTypesText } from "../../dsl/steps/gen_types.ts";
+import { runsWhileStopped, type Step, STEP_DEFINITIONS, STEP_ROWS } from "../../dsl/steps.ts";
 import { parseScenario } from "../../dsl/yaml.ts";
+import { sampleDrivers } from "../../lib/examples/example_machine.ts";
 import { boot } from "../../lib/machine.ts";
 
 const ROWS = Object.entries(STEP_DEFINITIONS);
@@ -118,4 +120,49 @@ Deno.test(".help steps lists every row; .help <step> prints its fields, its DSL 
     (await s.evaluate(".help plugin")).output,
     "Unknown step 'plugin' (did you mean 'plugIn'?)",
   );
+});
+
+Deno.test("dsl/steps/_types.ts, the explicit types that keep slow types out of the public API, is generated from the rows (deno task step-types)", async () => {
+  const file = new URL("../../dsl/steps/_types.ts", import.meta.url);
+  assert.equal(await Deno.readTextFile(file), stepTypesText());
+  // Every row of the table has a type there, and the typed table is the table.
+  for (const [name] of ROWS) assert.match(stepTypesText(), new RegExp(`\\b${name}: Row<"${name}"`));
+  assert.equal(STEP_ROWS, STEP_DEFINITIONS);
+});
+
+Deno.test("a field's type and whether it is required come from its row: the generated types give plugIn's device fields and the driver step's hooks", () => {
+  const plug: Step = { step: "plugIn", hardwareId: "ROOT\\X", removable: true };
+  // @ts-expect-error: removable is a boolean (DEVICE_CAPABILITIES.Removable)
+  const wrongType: Step = { step: "plugIn", hardwareId: "ROOT\\X", removable: "yes" };
+  const hooked: Step = { step: "driver", name: "toaster", hooks: { DriverEntry: () => 0 } };
+  // @ts-expect-error: only the driver step takes hooks (what only the fluent DSL passes)
+  const foreign: Step = { step: "sampleDriver", name: "toaster", hooks: {} };
+  assert.deepEqual([plug, wrongType, hooked, foreign].map((s) => s.step), [
+    "plugIn",
+    "plugIn",
+    "driver",
+    "sampleDriver",
+  ]);
+});
+
+Deno.test("the same steps give the same trace: a plugIn step's driver: naming a sample driver changes that machine's copy, not the bundled sample other machines load", () => {
+  const later: Step[] = [
+    { step: "sampleDriver", name: "toaster" },
+    { step: "plugIn", hardwareId: "ROOT\\PNPLAB_OTHER", id: "o" },
+  ];
+  const before = runScenarioData({ title: "later", steps: later });
+  assert.equal(before.passed, true, before.failures[0]?.message);
+  const idsBefore = [...(sampleDrivers.toaster?.hardwareIds ?? [])];
+  // A scenario that gives the toaster driver a device of another ID, as an INF naming it would.
+  const chosen = runScenarioData({
+    title: "driver named",
+    steps: [
+      { step: "sampleDriver", name: "toaster" },
+      { step: "plugIn", hardwareId: "ROOT\\PNPLAB_OTHER", driver: "toaster", id: "t" },
+    ],
+  });
+  assert.equal(chosen.passed, true, chosen.failures[0]?.message);
+  assert.deepEqual(sampleDrivers.toaster?.hardwareIds ?? [], idsBefore);
+  const after = runScenarioData({ title: "later", steps: later });
+  assert.deepEqual(after.trace, before.trace);
 });
