@@ -221,7 +221,7 @@ async function linkFragment(): Promise<string> {
   const scenario = ($("scenario-index") as HTMLSelectElement).value;
   const parts = [
     example
-      ? `example=${encodeURIComponent(example.id)}`
+      ? `example=${encodeURIComponent(example.id).replace(/%2F/g, "/")}`
       : `${state.kind}=${b64(await squeeze(text, "compress"))}`,
     ...(scenario && scenario !== "0" ? [`scenario=${scenario}`] : []),
     ...(state.run && state.step !== state.run.data.steps.length ? [`step=${state.step}`] : []),
@@ -333,6 +333,7 @@ async function run(options: { scenario?: number; step?: number } = {}): Promise<
     say(verdict.textContent);
   } finally {
     button.disabled = false;
+    await saveLink();
     document.body.dataset.state = "ready";
     (globalThis as { pnplabResultAt?: number }).pnplabResultAt ??= performance.now();
   }
@@ -399,7 +400,15 @@ function showStep(k: number): void {
   drawTrace(run, first, before, last);
   if (at) drawMachine(at.machine, at.runner);
   const source = run.data.steps[k - 1]?.source?.line;
-  editor.dispatch({ effects: markStep.of(k > 0 && source ? source : null) });
+  const marked = k > 0 && source && source <= editor.state.doc.lines ? source : null;
+  editor.dispatch({
+    effects: [
+      markStep.of(marked),
+      ...(marked
+        ? [EditorView.scrollIntoView(editor.state.doc.line(marked).from, { y: "nearest" })]
+        : []),
+    ],
+  });
   (globalThis as { pnplabStep?: number }).pnplabStep = k;
 }
 
@@ -510,11 +519,11 @@ function wire(): void {
   $("step").addEventListener("input", (e) => {
     const k = Number((e.target as HTMLInputElement).value);
     // Replaying takes a moment: keep up with a held arrow key by drawing the last position only.
-    cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(() => {
+    clearTimeout(pending);
+    pending = setTimeout(() => {
       showStep(k);
       void saveLink();
-    });
+    }, 0);
   });
   $("stack-device").addEventListener("change", (e) => {
     state.stackDevice = (e.target as HTMLSelectElement).value;
@@ -565,9 +574,8 @@ async function start(): Promise<void> {
       ($("examples") as HTMLSelectElement).value = first.id;
     }
   }
+  runCommand("help");
   await run(opened ?? {});
-  $("step").addEventListener("change", () => void saveLink());
-  $("run").addEventListener("click", () => void saveLink());
 }
 
 void start();
