@@ -515,7 +515,7 @@ function wire(): void {
     "change",
     (e) => void run({ scenario: Number((e.target as HTMLSelectElement).value) }),
   );
-  let pending = 0;
+  let pending: ReturnType<typeof setTimeout> | undefined;
   $("step").addEventListener("input", (e) => {
     const k = Number((e.target as HTMLInputElement).value);
     // Replaying takes a moment: keep up with a held arrow key by drawing the last position only.
