@@ -258,7 +258,7 @@ function openExample(id: string): void {
   const e = ALL_EXAMPLES.find((x) => x.id === id);
   if (!e) return;
   setSource(e.kind, e.text);
-  void run();
+  void run({ scenario: 0 });
 }
 
 // ---- running -----------------------------------------------------------------------------------
@@ -377,6 +377,7 @@ function showStep(k: number): void {
   if (!run) return;
   state.step = k;
   $("step-label").textContent = stepLabel(run, k);
+  $("step").setAttribute("aria-valuetext", $("step-label").textContent ?? "");
   const at = k === run.data.steps.length && !run.replayable ? null : machineAt(run.data, k);
   if (typeof at === "string") {
     say(at);

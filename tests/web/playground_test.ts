@@ -225,6 +225,33 @@ Deno.test("the playground builds, serves and runs scenarios in headless Chromium
       },
     );
 
+    await t.step(
+      "a file with several scenarios: the picker runs the second, and the link names it",
+      async () => {
+        await openExample(page, "toaster/s05-query-remove-veto");
+        assert.equal(
+          await page.evaluate<boolean>(`document.getElementById("scenario-picker").hidden`),
+          false,
+        );
+        const titles = await page.evaluate<string[]>(
+          `[...document.querySelectorAll("#scenario-index option")].map((o) => o.textContent)`,
+        );
+        assert.equal(titles.length, 2);
+        assert.match(await text(page, "#verdict"), /^PASS Toaster S5: /);
+        await page.evaluate(`(() => {
+        const s = document.getElementById("scenario-index");
+        s.value = "1";
+        s.dispatchEvent(new Event("change"));
+      })()`);
+        await page.waitFor(`document.body.dataset.state === "ready"`);
+        assert.match(await text(page, "#verdict"), /^PASS Toaster S5 \(kernel variant\)/);
+        assert.equal(
+          await page.evaluate<string>("location.hash"),
+          "#example=toaster/s05-query-remove-veto&scenario=1",
+        );
+      },
+    );
+
     await t.step("a broken scenario shows its problem inline, at its line and column", async () => {
       const broken = "title: t\nsteps:\n  - plugin: PCI\\VEN_1\n";
       const bytes = new Uint8Array(
