@@ -357,7 +357,8 @@ function showPicture(pane: string, picture: Picture): void {
 function drawSequence(): void {
   const run = state.run!;
   const { first } = stepEvents(run, 0);
-  showPicture("sequence", sequencePicture(run.result.trace, { from: first }));
+  const registry = ($("seq-registry") as HTMLInputElement).checked;
+  showPicture("sequence", sequencePicture(run.result.trace, { from: first, registry }));
 }
 
 /** What the slider says about a step: its number and the step as the file writes it. */
@@ -525,6 +526,11 @@ function wire(): void {
       showStep(k);
       void saveLink();
     }, 0);
+  });
+  $("seq-registry").addEventListener("change", () => {
+    if (!state.run) return;
+    drawSequence();
+    showStep(state.step);
   });
   $("stack-device").addEventListener("change", (e) => {
     state.stackDevice = (e.target as HTMLSelectElement).value;

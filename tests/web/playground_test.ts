@@ -215,6 +215,11 @@ Deno.test("the playground builds, serves and runs scenarios in headless Chromium
           query >= 0 && cancel > query,
           "the vetoed query is cancelled (IRP_MN_QUERY_REMOVE_DEVICE)",
         );
+        // Registry writes are left out of the diagram until asked for (the trace pane lists them).
+        assert.ok(!labels.some((l) => / setValue /.test(l)));
+        await page.evaluate(`document.getElementById("seq-registry").click()`);
+        assert.ok((await arrows(page)).some((a) => / setValue /.test(a.label)), "registry arrows");
+        await page.evaluate(`document.getElementById("seq-registry").click()`);
         await page.evaluate(`document.getElementById("step").focus()`);
         await page.press("Home", "Home", 36);
         await page.waitFor(`globalThis.pnplabStep === 0`);
