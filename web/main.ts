@@ -571,6 +571,7 @@ function wire(): void {
 }
 
 async function start(): Promise<void> {
+  performance.mark("pnplab-start");
   fillExamples();
   wire();
   const opened = await openLink();
@@ -582,6 +583,7 @@ async function start(): Promise<void> {
     }
   }
   runCommand("help");
+  performance.mark("pnplab-run");
   await run(opened ?? {});
 }
 
