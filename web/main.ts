@@ -40,6 +40,7 @@ import {
   parseYaml,
   type Run,
   runSource,
+  scriptNames,
   type SourceKind,
   stepEvents,
 } from "./playground.ts";
@@ -141,7 +142,18 @@ const editor = new EditorView({
     lint.of(yamlLinter),
     autocompletion({
       override: [(ctx) => {
-        if (state.kind !== "yaml") return null;
+        if (state.kind === "script") {
+          const word = ctx.matchBefore(/[A-Za-z_$][\w$]*/);
+          if (!word || (word.from === word.to && !ctx.explicit)) return null;
+          return {
+            from: word.from,
+            options: scriptNames().map((label) => ({
+              label,
+              type: /^[A-Z][A-Z0-9_]+$/.test(label) ? "constant" : "function",
+            })),
+            validFor: /^[\w$]*$/,
+          };
+        }
         const s = suggest(SCHEMA, ctx.state.doc.toString(), ctx.pos);
         if (!s || (!ctx.explicit && s.from === ctx.pos)) return null;
         return {
@@ -313,14 +325,13 @@ async function run(options: { scenario?: number; step?: number } = {}): Promise<
       ),
       ...outcome.printed.map((p) => item(p, "printed")),
     );
-    if (state.kind === "yaml") {
-      const lines = r.failures.filter((f) => f.line).map((f) => ({
-        line: f.line!,
-        column: f.column ?? 1,
-        message: f.message,
-      }));
-      editor.dispatch(setDiagnostics(editor.state, diagnostics(editor.state.doc, lines)));
-    }
+    // A YAML failure is at its step's line; a script's, at the line that threw.
+    const lines = r.failures.filter((f) => f.line).map((f) => ({
+      line: f.line!,
+      column: f.column ?? 1,
+      message: f.message,
+    }));
+    editor.dispatch(setDiagnostics(editor.state, diagnostics(editor.state.doc, lines)));
     const slider = $("step") as HTMLInputElement;
     const n = outcome.data.steps.length;
     slider.max = String(n);

@@ -10,6 +10,7 @@
 import { transform } from "sucrase";
 import * as pnplab from "../mod.ts";
 import {
+  type Failure,
   formatEvent,
   type Machine,
   parseScenario,
@@ -173,6 +174,9 @@ function verbsOf(ctx: ScenarioContext): Record<string, unknown> {
   return verbs;
 }
 
+/** `function anonymous(...`, `) {` and the async wrapper come before a script's first line. */
+const WRAPPER_LINES = 3;
+
 /** Where a sucrase or JavaScript error points, as a line and column of the script. */
 function scriptError(text: string, e: unknown, lineOffset: number): ScenarioError {
   const message = e instanceof Error
@@ -184,9 +188,24 @@ function scriptError(text: string, e: unknown, lineOffset: number): ScenarioErro
     return { message, line: before.length, column: before.at(-1)!.length + 1 };
   }
   // The body runs in a Function whose first lines are the wrapper's; the stack says where in it.
+  const at = thrownAt(e, lineOffset);
+  return { message, line: at.line ?? 1, column: at.column ?? 1 };
+}
+
+/** The line and column of the script a thrown error came from, when its stack shows them. */
+function thrownAt(e: unknown, lineOffset: number): { line?: number; column?: number } {
   const at = /<anonymous>:(\d+):(\d+)/.exec((e as Error)?.stack ?? "");
-  if (at) return { message, line: Math.max(1, Number(at[1]) - lineOffset), column: Number(at[2]) };
-  return { message, line: 1, column: 1 };
+  return at ? { line: Math.max(1, Number(at[1]) - lineOffset), column: Number(at[2]) } : {};
+}
+
+/** A failure for an error a scenario body threw, at the script line it came from. */
+function raised(e: unknown, lineOffset: number): Failure {
+  return {
+    message: `The scenario body raised ${
+      e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+    }`,
+    ...thrownAt(e, lineOffset),
+  };
 }
 
 /**
@@ -225,11 +244,7 @@ export async function runScript(text: string): Promise<Run | RunError> {
     try {
       await body(ctx);
     } catch (e) {
-      runner.failures.push({
-        message: `The scenario body raised ${
-          e instanceof Error ? `${e.name}: ${e.message}` : String(e)
-        }`,
-      });
+      runner.failures.push(raised(e, WRAPPER_LINES));
     }
     const result = runner.finish(title);
     shown.push({ data: { ...data, steps: [...runner.steps] }, result });
@@ -256,8 +271,6 @@ export async function runScript(text: string): Promise<Run | RunError> {
     Object.assign(scope, verbsOf(bodyCtx), { ctx: bodyCtx, machine, k: machine.kernel });
   }
   const names = Object.keys(scope);
-  // `function anonymous(...`, `) {` and the async wrapper come before the script's first line.
-  const wrapperLines = 3;
   let fn: (...args: unknown[]) => Promise<unknown>;
   try {
     fn = new Function(...names, `return (async () => {\n${js}\n})();`) as typeof fn;
@@ -267,12 +280,8 @@ export async function runScript(text: string): Promise<Run | RunError> {
   try {
     await fn(...names.map((n) => scope[n]));
   } catch (e) {
-    if (!bodyCtx) return { errors: [scriptError(js, e, wrapperLines)] };
-    bodyCtx.runner.failures.push({
-      message: `The scenario body raised ${
-        e instanceof Error ? `${e.name}: ${e.message}` : String(e)
-      }`,
-    });
+    if (!bodyCtx) return { errors: [scriptError(js, e, WRAPPER_LINES)] };
+    bodyCtx.runner.failures.push(raised(e, WRAPPER_LINES));
   }
   let original: { data: ScenarioData; result: ScenarioResult };
   if (bodyCtx && bodyData) {
@@ -296,6 +305,22 @@ export async function runScript(text: string): Promise<Run | RunError> {
   const replayable = sameTrace(replay.result.trace, original.result.trace);
   // The result shown is the script's own run (its failures are the ones its author wrote).
   return { ...replay, result: original.result, replayable, printed };
+}
+
+let scriptNameList: string[] | null = null;
+
+/**
+ * The names a script can use, for completion: the scenario verbs, `ctx`, `scenario`, `assert` and
+ * the public API.
+ */
+export function scriptNames(): string[] {
+  if (!scriptNameList) {
+    const verbs = Object.keys(verbsOf(new ScenarioContext(new Runner(pnplab.boot())))).sort();
+    scriptNameList = [
+      ...new Set([...verbs, "ctx", "scenario", "assert", "machine", "k", ...API_NAMES]),
+    ];
+  }
+  return scriptNameList;
 }
 
 /** Reads and runs a source: the YAML scenario `index` (from 0) of a file, or a script. */

@@ -14,7 +14,13 @@ import {
 } from "../../mod.ts";
 import { collectExamples } from "../../web/build.ts";
 import { indexSchema, suggest } from "../../web/completion.ts";
-import { consoleCommand, machineAt, type Run, runSource } from "../../web/playground.ts";
+import {
+  consoleCommand,
+  machineAt,
+  type Run,
+  runSource,
+  scriptNames,
+} from "../../web/playground.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const read = (p: string) => Deno.readTextFileSync(new URL(p, ROOT));
@@ -123,6 +129,9 @@ Deno.test("a script's problems come back at their line and column; a script that
   assert.equal(yamlErrors.errors[0]!.line, 3);
   assert.match(yamlErrors.errors[0]!.message, /did you mean 'plugIn'/);
   // A body that plugs a device in through the machine records no step for it.
+  // An error thrown in a scenario body is a failure at the line that threw.
+  const body = ok(await runSource("script", `device("ROOT\\\\A");\nundefined.call();\n`));
+  assert.equal(body.result.failures[0]?.line, 2, body.result.failures[0]?.message);
   const direct = ok(
     await runSource("script", `// boot: {"example": false}\nmachine.plugIn("ROOT\\\\DIRECT");\n`),
   );
@@ -181,4 +190,18 @@ Deno.test("completion offers the schema's steps, a step's fields and a field's v
   assert.ok(at("title: t\nsteps:\n  - expectStatus: ").includes("STATUS_SUCCESS"));
   assert.deepEqual(at("title: t\nboot:\n  verifier: "), ["strict", "warn", "off"]);
   assert.ok(at("ti").includes("title"));
+});
+
+Deno.test("script completion offers the scenario verbs and the public API", () => {
+  const names = scriptNames();
+  for (
+    const verb of Object.keys(STEP_DEFINITIONS).filter((s) => s === "settle" || s === "reboot")
+  ) {
+    assert.ok(names.includes(verb), verb);
+  }
+  for (
+    const name of ["device", "driver", "expectStatus", "ctx", "scenario", "STATUS_SUCCESS", "boot"]
+  ) {
+    assert.ok(names.includes(name), name);
+  }
 });
