@@ -390,7 +390,8 @@ function showStep(k: number): void {
   state.step = k;
   $("step-label").textContent = stepLabel(run, k);
   $("step").setAttribute("aria-valuetext", $("step-label").textContent ?? "");
-  const at = k === run.data.steps.length && !run.replayable ? null : machineAt(run.data, k);
+  // A run the steps cannot replay shows its own end (the slider is disabled then).
+  const at = run.replayable ? machineAt(run.data, k, run.stopAfterFailedAction) : run.final;
   if (typeof at === "string") {
     say(at);
     return;

@@ -52,6 +52,13 @@ export interface Run {
    * or kernel directly does things no step records, and then the slider cannot show them.
    */
   replayable: boolean;
+  /**
+   * Whether the steps after a failed action are skipped, as scenario files run (true), or run
+   * anyway, as `scenario()` bodies run (false). A replay runs them the same way.
+   */
+  stopAfterFailedAction: boolean;
+  /** The machine at the end of the run (what the panes show when the run cannot be replayed). */
+  final: { machine: Machine; runner: Runner };
   /** What the script printed with `console.log`, one entry a call. */
   printed: string[];
 }
@@ -82,26 +89,35 @@ function bootMachine(data: ScenarioData): Machine | string {
 }
 
 /** Runs a scenario from a fresh machine, one step at a time, noting where each step's events end. */
-export function runData(data: ScenarioData): Run | RunError {
+export function runData(data: ScenarioData, stopAfterFailedAction = true): Run | RunError {
   const machine = bootMachine(data);
   if (typeof machine === "string") return { errors: [{ message: machine, line: 1, column: 1 }] };
-  const runner = new Runner(machine, { stopAfterFailedAction: true });
+  const runner = new Runner(machine, { stopAfterFailedAction });
   const ends = [machine.trace.length];
   for (const step of data.steps) {
     runner.run(step);
     ends.push(machine.trace.length);
   }
-  return { data, result: runner.finish(data.title), ends, replayable: true, printed: [] };
+  return {
+    data,
+    result: runner.finish(data.title),
+    ends,
+    replayable: true,
+    stopAfterFailedAction,
+    final: { machine, runner },
+    printed: [],
+  };
 }
 
 /** The machine after the scenario's first `k` steps: a fresh machine runs them (the model is deterministic). */
 export function machineAt(
   data: ScenarioData,
   k: number,
+  stopAfterFailedAction = true,
 ): { machine: Machine; runner: Runner } | string {
   const machine = bootMachine(data);
   if (typeof machine === "string") return machine;
-  const runner = new Runner(machine, { stopAfterFailedAction: true });
+  const runner = new Runner(machine, { stopAfterFailedAction });
   for (const step of data.steps.slice(0, k)) runner.run(step);
   return { machine, runner };
 }
@@ -229,7 +245,8 @@ export async function runScript(text: string): Promise<Run | RunError> {
     return { errors: [scriptError(withoutImports, e, 0)] };
   }
   const printed: string[] = [];
-  const shown: { data: ScenarioData; result: ScenarioResult }[] = [];
+  type Shown = { data: ScenarioData; result: ScenarioResult; runner: Runner };
+  const shown: Shown[] = [];
   /** `scenario()` as mod.ts has it, keeping the steps it recorded and its boot options. */
   const scenario = async (
     title: string,
@@ -247,7 +264,7 @@ export async function runScript(text: string): Promise<Run | RunError> {
       runner.failures.push(raised(e, WRAPPER_LINES));
     }
     const result = runner.finish(title);
-    shown.push({ data: { ...data, steps: [...runner.steps] }, result });
+    shown.push({ data: { ...data, steps: [...runner.steps] }, result, runner });
     return result;
   };
   const callsScenario = /\bscenario\s*\(/.test(js);
@@ -283,11 +300,12 @@ export async function runScript(text: string): Promise<Run | RunError> {
     if (!bodyCtx) return { errors: [scriptError(js, e, WRAPPER_LINES)] };
     bodyCtx.runner.failures.push(raised(e, WRAPPER_LINES));
   }
-  let original: { data: ScenarioData; result: ScenarioResult };
+  let original: Shown;
   if (bodyCtx && bodyData) {
     original = {
       data: { ...bodyData, steps: [...bodyCtx.runner.steps] },
       result: bodyCtx.runner.finish(head.title),
+      runner: bodyCtx.runner,
     };
   } else if (shown.length) {
     original = shown.at(-1)!;
@@ -300,11 +318,18 @@ export async function runScript(text: string): Promise<Run | RunError> {
       }],
     };
   }
-  const replay = runData(original.data);
+  // scenario() runs every step, even after a failed one: the replay does the same.
+  const replay = runData(original.data, false);
   if ("errors" in replay) return replay;
   const replayable = sameTrace(replay.result.trace, original.result.trace);
   // The result shown is the script's own run (its failures are the ones its author wrote).
-  return { ...replay, result: original.result, replayable, printed };
+  return {
+    ...replay,
+    result: original.result,
+    replayable,
+    final: { machine: original.runner.machine, runner: original.runner },
+    printed,
+  };
 }
 
 let scriptNameList: string[] | null = null;

@@ -136,6 +136,8 @@ Deno.test("a script's problems come back at their line and column; a script that
     await runSource("script", `// boot: {"example": false}\nmachine.plugIn("ROOT\\\\DIRECT");\n`),
   );
   assert.equal(direct.replayable, false);
+  // The panes then show the run's own machine, with the device it plugged in.
+  assert.ok(direct.final.machine.devices().some((d) => d.startsWith("ROOT\\DIRECT\\")));
   const stepped = ok(
     await runSource("script", `device("ROOT\\\\STEPPED").expectState("Started");\n`),
   );
