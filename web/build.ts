@@ -65,7 +65,8 @@ function declared(code: string): string[] {
  * A notebook's lessons: one script per cell that runs a `scenario(...)`: that cell, the explanation
  * before it as a comment, and the earlier cells that declare what it uses (its drivers and helpers,
  * and what those use in turn). Cells it does not need, such as other scenarios and their pictures,
- * are left out: each lesson shows one scenario.
+ * are left out: each lesson shows one scenario. A notebook with no scenario() cell is one lesson,
+ * the whole notebook.
  */
 export function notebookLessons(file: string, notebook: { cells: Cell[] }): ExampleGroup {
   const heading = sourceOf(notebook.cells[0] ?? { cell_type: "markdown", source: "" }).split(
@@ -108,6 +109,22 @@ export function notebookLessons(file: string, notebook: { cells: Cell[] }): Exam
         statement(cell.text),
         "",
       ].join("\n\n"),
+    });
+  }
+  if (!examples.length) {
+    // A notebook that drives machines directly, without scenario(): the whole notebook is the
+    // lesson, its prose as comments; the page shows the last machine it boots.
+    const text = notebook.cells.filter((c) => c.cell_type === "markdown" || c.cell_type === "code")
+      .map((c) =>
+        c.cell_type === "code"
+          ? statement(sourceOf(c))
+          : sourceOf(c).trim().split("\n").map((l) => `// ${l}`.trimEnd()).join("\n")
+      );
+    examples.push({
+      id: `lessons/${base}/notebook`,
+      title: heading,
+      kind: "script",
+      text: [`// title: ${heading}\n// From notebooks/${base}.ipynb`, ...text, ""].join("\n\n"),
     });
   }
   return { name: `Lessons: ${heading}`, examples };

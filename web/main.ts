@@ -374,6 +374,7 @@ function drawSequence(): void {
 
 /** What the slider says about a step: its number and the step as the file writes it. */
 function stepLabel(run: Run, k: number): string {
+  if (!run.replayable) return `The end of the run (${run.result.trace.length} trace events)`;
   if (k === 0) return `After boot (step 0 of ${run.data.steps.length})`;
   const s = run.data.steps[k - 1]!;
   const { step, source: _source, hooks: _hooks, ...fields } = s as Record<string, unknown>;
@@ -397,8 +398,11 @@ function showStep(k: number): void {
     return;
   }
   state.at = at;
-  const { first, last } = stepEvents(run, k);
-  const before = k > 0 ? stepEvents(run, k - 1).last : first - 1;
+  // Without a replay every event is the end of the run's.
+  const { first, last } = run.replayable
+    ? stepEvents(run, k)
+    : { first: stepEvents(run, 0).first, last: Infinity };
+  const before = !run.replayable ? Infinity : k > 0 ? stepEvents(run, k - 1).last : first - 1;
   // The diagram's arrows after step k fade; those of step k itself stand out.
   for (const text of $("sequence").querySelectorAll("svg text")) {
     const seq = Number(/^#(\d+) /.exec(text.textContent ?? "")?.[1] ?? NaN);
@@ -594,9 +598,9 @@ async function start(): Promise<void> {
       ($("examples") as HTMLSelectElement).value = first.id;
     }
   }
-  runCommand("help");
   performance.mark("pnplab-run");
   await run(opened ?? {});
+  runCommand("help");
 }
 
 void start();

@@ -272,7 +272,19 @@ export async function runScript(text: string): Promise<Run | RunError> {
   let bodyData: ScenarioData | null = null;
   const scope: Record<string, unknown> = {};
   for (const name of API_NAMES) scope[name] = (pnplab as Record<string, unknown>)[name];
+  // The machines a script boots itself (as the notebooks do): without steps, the last is shown.
+  const booted: Machine[] = [];
   Object.assign(scope, {
+    boot: (...args: Parameters<typeof pnplab.boot>) => {
+      const m = pnplab.boot(...args);
+      booted.push(m);
+      return m;
+    },
+    exampleMachine: (...args: Parameters<typeof pnplab.exampleMachine>) => {
+      const m = pnplab.exampleMachine(...args);
+      booted.push(m);
+      return m;
+    },
     scenario,
     assert,
     console: {
@@ -301,6 +313,21 @@ export async function runScript(text: string): Promise<Run | RunError> {
     bodyCtx.runner.failures.push(raised(e, WRAPPER_LINES));
   }
   let original: Shown;
+  const last = booted.at(-1);
+  if (bodyCtx && bodyData && !bodyCtx.runner.steps.length && last) {
+    // No steps to replay: the result is the script's own checks (what it threw), the trace and the
+    // panes are the last machine it booted, from its boot on.
+    const failures = bodyCtx.runner.failures;
+    return {
+      data: { title: head.title, steps: [] },
+      result: { title: head.title, passed: !failures.length, failures, trace: last.trace },
+      ends: [0],
+      replayable: false,
+      stopAfterFailedAction: false,
+      final: { machine: last, runner: new Runner(last) },
+      printed,
+    };
+  }
   if (bodyCtx && bodyData) {
     original = {
       data: { ...bodyData, steps: [...bodyCtx.runner.steps] },

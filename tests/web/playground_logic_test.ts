@@ -100,7 +100,20 @@ Deno.test("every notebook lesson runs as a script, and its steps replay exactly 
   for (const lesson of lessons) {
     const run = ok(await runSource("script", lesson.text));
     assert.equal(run.result.title, lesson.title);
+    if (lesson.id.endsWith("/notebook")) continue;
     assert.ok(run.replayable, `${lesson.id} replays exactly`);
+  }
+  // A notebook without scenario() cells is one lesson: its own assertions hold in the page too,
+  // and the panes show the last machine it booted.
+  const whole = lessons.filter((l) => l.id.endsWith("/notebook"));
+  assert.ok(whole.length >= 5, `${whole.length} whole-notebook lessons`);
+  for (const lesson of whole) {
+    const run = ok(await runSource("script", lesson.text));
+    assert.deepEqual(run.result.failures, [], lesson.id);
+    assert.ok(
+      run.result.trace.length > 0 && run.final.machine.trace === run.result.trace,
+      lesson.id,
+    );
   }
   // IRP_MN_QUERY_REMOVE_DEVICE: an application that keeps its handle open fails the query, and the
   // stack gets IRP_MN_CANCEL_REMOVE_DEVICE.
