@@ -312,6 +312,7 @@ async function run(options: { scenario?: number; step?: number } = {}): Promise<
         ...outcome.errors.map((e) => item(`line ${e.line}, column ${e.column}: ${e.message}`)),
       );
       ($("step") as HTMLInputElement).disabled = true;
+      clearPanes();
       say(verdict.textContent);
       return;
     }
@@ -342,12 +343,34 @@ async function run(options: { scenario?: number; step?: number } = {}): Promise<
     drawSequence();
     showStep(step);
     say(verdict.textContent);
+  } catch (e) {
+    // A fault of the page or the model, not of the scenario: said on the page, never lost.
+    state.run = null;
+    $("verdict").className = "verdict error";
+    $("verdict").textContent = `The playground failed: ${
+      e instanceof Error ? e.message : String(e)
+    }`;
+    clearPanes();
+    say($("verdict").textContent ?? "");
   } finally {
     button.disabled = false;
     await saveLink();
     document.body.dataset.state = "ready";
     (globalThis as { pnplabResultAt?: number }).pnplabResultAt ??= performance.now();
   }
+}
+
+/** Empties the result panes, so that no picture of an earlier run is taken for this one's. */
+function clearPanes(): void {
+  for (const pane of ["sequence", "tree", "stack", "registry"]) {
+    $(pane).querySelector(".svg")!.replaceChildren();
+    $(pane).querySelector("pre")!.textContent = "";
+  }
+  $("trace-list").replaceChildren();
+  $("trace-count").textContent = "";
+  $("registry-keys").replaceChildren();
+  $("step-label").textContent = "";
+  state.at = null;
 }
 
 function item(text: string, className?: string): HTMLLIElement {
@@ -378,7 +401,7 @@ function stepLabel(run: Run, k: number): string {
   if (k === 0) return `After boot (step 0 of ${run.data.steps.length})`;
   const s = run.data.steps[k - 1]!;
   const { step, source: _source, hooks: _hooks, ...fields } = s as Record<string, unknown>;
-  const shown = JSON.stringify(fields);
+  const shown = JSON.stringify(fields, (_k, v) => typeof v === "bigint" ? String(v) : v) ?? "";
   return `After step ${k} of ${run.data.steps.length}: ${String(step)} ${
     shown.length > 80 ? shown.slice(0, 77) + "..." : shown
   }`;

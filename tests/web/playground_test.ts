@@ -266,9 +266,21 @@ Deno.test("the playground builds, serves and runs scenarios in headless Chromium
       );
       const b64 = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
         .replace(/=+$/, "");
-      await page.goto(`${base}?broken#yaml=${b64}`);
+      // A good run first, then the link changes to the broken text (hashchange runs it).
+      await page.goto(`${base}?broken#example=toaster/s03-plug-in-toaster`);
+      await page.waitFor(`document.body.dataset.state === "ready"`);
+      assert.ok(
+        await page.evaluate<number>(`document.querySelectorAll(".picture svg").length`) > 0,
+      );
+      await page.evaluate(`location.hash = "#yaml=${b64}"`);
+      await page.waitFor(`document.getElementById("verdict").textContent.startsWith("Cannot run")`);
       await page.waitFor(`document.body.dataset.state === "ready"`);
       assert.match(await text(page, "#verdict"), /^Cannot run: 1 problem/);
+      // No picture of the earlier run stands next to it.
+      assert.equal(
+        await page.evaluate<number>(`document.querySelectorAll(".picture svg").length`),
+        0,
+      );
       assert.match(await text(page, "#failures"), /^line 3, column 5: .*did you mean 'plugIn'/);
       await page.waitFor(`document.querySelector(".cm-lintRange-error")`);
       assert.equal(await text(page, ".cm-lintRange-error"), "plugin");
