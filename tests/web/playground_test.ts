@@ -35,6 +35,16 @@ function arrows(page: Page): Promise<{ label: string; cls: string }[]> {
     .map((t) => ({ label: t.textContent, cls: t.getAttribute("class") ?? "" }))`);
 }
 
+/** Text as a link carries it: deflate-raw, then base64url (what the page writes and reads). */
+async function fragment(text: string): Promise<string> {
+  const bytes = new Uint8Array(
+    await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("deflate-raw")))
+      .arrayBuffer(),
+  );
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
 /** Errors the page reported: console.error, uncaught exceptions, failed loads. */
 function errors(page: Page): string[] {
   return page.console.filter((c) => c.level === "error" || c.level === "exception").map((c) =>
@@ -188,6 +198,14 @@ Deno.test("the playground builds, serves and runs scenarios in headless Chromium
       );
       assert.equal(await other.evaluate<number>("globalThis.pnplabStep"), step);
       assert.equal(await text(other, "#step-label"), await text(page, "#step-label"));
+      // An edited script travels in the link itself.
+      const script =
+        `// title: A script from a link\ndevice("ROOT\\\\LINKED").expectState("Started");\n`;
+      await other.goto(`${base}?script#script=${await fragment(script)}`);
+      await other.waitFor(`document.body.dataset.state === "ready"`);
+      assert.equal(await other.evaluate<string>(`document.getElementById("kind").value`), "script");
+      assert.equal(await text(other, "#verdict"), "PASS A script from a link");
+      assert.match(await text(other, "#tree pre"), /ROOT\\LINKED\\0 {2}Started/);
       assert.deepEqual(errors(other), []);
     });
 
@@ -258,14 +276,7 @@ Deno.test("the playground builds, serves and runs scenarios in headless Chromium
     );
 
     await t.step("a broken scenario shows its problem inline, at its line and column", async () => {
-      const broken = "title: t\nsteps:\n  - plugin: PCI\\VEN_1\n";
-      const bytes = new Uint8Array(
-        await new Response(
-          new Blob([broken]).stream().pipeThrough(new CompressionStream("deflate-raw")),
-        ).arrayBuffer(),
-      );
-      const b64 = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
-        .replace(/=+$/, "");
+      const b64 = await fragment("title: t\nsteps:\n  - plugin: PCI\\VEN_1\n");
       // A good run first, then the link changes to the broken text (hashchange runs it).
       await page.goto(`${base}?broken#example=toaster/s03-plug-in-toaster`);
       await page.waitFor(`document.body.dataset.state === "ready"`);
