@@ -236,6 +236,14 @@ export class Browser {
       this.#process.kill();
     } catch { /* already exited */ }
     await this.#process.status;
-    await Deno.remove(this.#profile, { recursive: true }).catch(() => {});
+    // Chromium's helper processes may write to the profile for a moment after the browser exits.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      try {
+        await Deno.remove(this.#profile, { recursive: true });
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   }
 }
