@@ -182,6 +182,7 @@ export class Browser {
     if (!endpoint) {
       process.kill();
       await process.status;
+      await Deno.remove(profile, { recursive: true }).catch(() => {});
       throw new Error(`Chromium did not start its DevTools endpoint:\n${seen}`);
     }
     // Keep draining stderr so that Chromium never blocks on a full pipe.
