@@ -290,3 +290,28 @@ Deno.test("a fluent scenario shows both sides of the previous-mode rule on the s
   );
   assert.ok(denied, "the application's refused write is in the trace");
 });
+
+Deno.test("application registry calls given arguments of the wrong kind return Win32 errors and throw nothing, and the trace stays JSON (CONTRACT 1: bad calls never throw JS errors)", () => {
+  const m = boot();
+  const app = m.app("fuzz");
+  const junk: unknown[] = [undefined, null, 1.5, -1, 2 ** 40, "x", Symbol("s"), 1n, {}, [], NaN];
+  const any = (v: unknown) => v as never;
+  for (const v of junk) {
+    const results = [
+      app.RegOpenKeyEx(any(v), "SOFTWARE", 0, KEY_READ).error,
+      app.RegOpenKeyEx(HKEY_LOCAL_MACHINE, any(v), 0, KEY_READ).error,
+      app.RegOpenKeyEx(HKEY_LOCAL_MACHINE, "SOFTWARE", any(v), KEY_READ).error,
+      app.RegOpenKeyEx(HKEY_LOCAL_MACHINE, "SOFTWARE", 0, any(v)).error,
+      app.RegCreateKeyEx(HKEY_LOCAL_MACHINE, any(v), 0, null, 0, KEY_READ).error,
+      app.RegCreateKeyEx(HKEY_LOCAL_MACHINE, "SOFTWARE\\F", any(v), any(v), any(v), any(v)).error,
+      app.RegSetValueEx(HKEY_LOCAL_MACHINE, any(v), any(v), any(v), any(v)),
+      app.RegQueryValueEx(any(v), any(v)).error,
+      app.RegDeleteValue(HKEY_LOCAL_MACHINE, any(v)),
+      app.RegDeleteKey(HKEY_LOCAL_MACHINE, any(v)),
+      app.RegEnumKeyEx(HKEY_LOCAL_MACHINE, any(v)).error,
+      app.RegCloseKey(any(v)),
+    ];
+    for (const r of results) assert.equal(typeof r, "number", String(v));
+  }
+  assert.doesNotThrow(() => JSON.stringify(m.trace));
+});
