@@ -20,7 +20,7 @@ import {
 import { decodeData, encodeData } from "../registry/data.ts";
 import type { KeyNode } from "../registry/hive.ts";
 import type { System } from "../system.ts";
-import type { DevNode } from "./devnode.ts";
+import { type DevNode, devNodeStatus } from "./devnode.ts";
 import { enumKey, requirePdo } from "./devreg.ts";
 import { type DeviceInterface, normalizeGuid } from "./interfaces.ts";
 
@@ -51,8 +51,16 @@ export const LOCALE_NEUTRAL = 0x0;
 /** `LOCALE_USER_DEFAULT` and `LOCALE_SYSTEM_DEFAULT`: not allowed for these routines. */
 const DEFAULT_LOCALES = new Set([0x0400, 0x0800]);
 
+/** An LCID the routines accept: a ULONG that is not one of the default-locale aliases. */
+function badLcid(lcid: unknown): boolean {
+  return typeof lcid !== "number" || !Number.isInteger(lcid) || lcid < 0 || lcid > 0xffffffff ||
+    DEFAULT_LOCALES.has(lcid);
+}
+
 const DEVICE = "{a45c254e-df1c-4efd-8020-67d146a850e0}";
 const IFACE = "{026e516e-b814-414b-83cd-856d6fef4822}";
+/** The property set of the devnode's state: DevNodeStatus, ProblemCode, Parent (devpkey.h). */
+const DEVNODE = "{4340a6c5-93fa-4706-972c-7b648008a5a7}";
 
 /** Well-known DEVPKEYs (devpkey.h). */
 export const DEVPKEYS: Readonly<Record<string, DEVPROPKEY>> = {
@@ -68,6 +76,11 @@ export const DEVPKEYS: Readonly<Record<string, DEVPROPKEY>> = {
   DEVPKEY_Device_PDOName: { fmtid: DEVICE, pid: 16 },
   DEVPKEY_Device_EnumeratorName: { fmtid: DEVICE, pid: 24 },
   DEVPKEY_Device_InstanceId: { fmtid: "{78c34fc8-104a-4aca-9ea4-524d52996e57}", pid: 256 },
+  DEVPKEY_Device_DevNodeStatus: { fmtid: DEVNODE, pid: 2 },
+  DEVPKEY_Device_ProblemCode: { fmtid: DEVNODE, pid: 3 },
+  DEVPKEY_Device_Parent: { fmtid: DEVNODE, pid: 8 },
+  DEVPKEY_Device_IsPresent: { fmtid: "{540b947e-8b40-45bc-a8a2-6a0b894cbda2}", pid: 5 },
+  DEVPKEY_Device_ContainerId: { fmtid: "{8c7ed206-3f8a-4827-b3ab-ae9e1faefc6c}", pid: 2 },
   DEVPKEY_DeviceInterface_FriendlyName: { fmtid: IFACE, pid: 2 },
   DEVPKEY_DeviceInterface_Enabled: { fmtid: IFACE, pid: 3 },
   DEVPKEY_DeviceInterface_ClassGuid: { fmtid: IFACE, pid: 4 },
@@ -132,21 +145,18 @@ function propertyKeyPath(base: KeyNode, key: DEVPROPKEY): string {
   }`;
 }
 
-/** Properties kept in memory, per devnode or interface. */
-const volatileProps = new WeakMap<object, Map<string, Stored>>();
+/** Properties kept in memory, per devnode or interface, by `fmtid,pid` and then by LCID. */
+const volatileProps = new WeakMap<object, Map<string, Map<number, Stored>>>();
 
-function readStored(
-  sys: System,
-  holder: object,
-  base: KeyNode | undefined,
-  key: DEVPROPKEY,
-): Stored | undefined {
-  const k = keyOf(key)!;
-  const mem = volatileProps.get(holder)?.get(k);
-  if (mem) return mem;
-  if (!base) return undefined;
-  const v = sys.hive.find(propertyKeyPath(base, key))?.value("");
-  if (!v) return undefined;
+/**
+ * The registry value a locale's copy of a persistent property is kept in: "" for LOCALE_NEUTRAL,
+ * the LCID in four hex digits for a language (the model's layout; drivers never read these keys).
+ */
+function localeValueName(lcid: number): string {
+  return lcid === LOCALE_NEUTRAL ? "" : lcid.toString(16).toUpperCase().padStart(4, "0");
+}
+
+function decodeStored(v: { type: number; data: unknown }): Stored {
   const type = v.type & 0xffff;
   const bytes = v.data instanceof Uint8Array ? v.data : encodeData(REG_SZ, String(v.data));
   const data: PropertyData = type === DEVPROP_TYPE.DEVPROP_TYPE_BOOLEAN
@@ -163,24 +173,61 @@ function readStored(
   return { type, data };
 }
 
+/**
+ * A stored property for a locale. A language's own value comes first; without one the
+ * language-neutral value answers, as the property is the same in every language.
+ */
+function readStored(
+  sys: System,
+  holder: object,
+  base: KeyNode | undefined,
+  key: DEVPROPKEY,
+  lcid: number,
+): Stored | undefined {
+  const byLocale = volatileProps.get(holder)?.get(keyOf(key)!);
+  const node = base ? sys.hive.find(propertyKeyPath(base, key)) : undefined;
+  for (const l of lcid === LOCALE_NEUTRAL ? [lcid] : [lcid, LOCALE_NEUTRAL]) {
+    const mem = byLocale?.get(l);
+    if (mem) return mem;
+    const v = node?.value(localeValueName(l));
+    if (v) return decodeStored(v);
+  }
+  return undefined;
+}
+
+/**
+ * Sets or deletes (`value` null) a property for a locale. LOCALE_NEUTRAL stands for every locale
+ * (IoSetDevicePropertyData: to modify or delete the property for all locales, pass LOCALE_NEUTRAL),
+ * so it also drops the languages' own values; a language's LCID touches that language only.
+ */
 function writeStored(
   sys: System,
   holder: object,
   base: KeyNode,
   key: DEVPROPKEY,
+  lcid: number,
   flags: number,
   value: Stored | null,
 ): void {
   const k = keyOf(key)!;
-  const mem = volatileProps.get(holder) ?? new Map<string, Stored>();
-  volatileProps.set(holder, mem);
-  mem.delete(k);
+  const all = volatileProps.get(holder) ?? new Map<string, Map<number, Stored>>();
+  volatileProps.set(holder, all);
+  const byLocale = all.get(k) ?? new Map<number, Stored>();
+  all.set(k, byLocale);
   const path = propertyKeyPath(base, key);
   const existing = sys.hive.find(path);
-  if (existing) sys.hive.deleteValue(existing, "");
+  if (lcid === LOCALE_NEUTRAL) {
+    byLocale.clear();
+    for (const v of existing?.valueList() ?? []) sys.hive.deleteValue(existing!, v.name);
+  } else {
+    byLocale.delete(lcid);
+    if (existing?.value(localeValueName(lcid))) {
+      sys.hive.deleteValue(existing, localeValueName(lcid));
+    }
+  }
   if (!value) return;
   if (!(flags & PLUGPLAY_PROPERTY_PERSISTENT)) {
-    mem.set(k, value);
+    byLocale.set(lcid, value);
     return;
   }
   const node = sys.hive.ensure(path);
@@ -197,7 +244,7 @@ function writeStored(
       : value.type === DEVPROP_TYPE.DEVPROP_TYPE_UINT64
       ? encodeData(11, value.data as bigint)
       : value.data as Uint8Array;
-  sys.hive.setValue(node, { name: "", type: regType, data });
+  sys.hive.setValue(node, { name: localeValueName(lcid), type: regType, data });
 }
 
 /** What a get returns. */
@@ -271,6 +318,22 @@ function systemDeviceProperty(
       return { type: DEVPROP_TYPE.DEVPROP_TYPE_STRING, data: node.instanceId.split("\\")[0]! };
     case keyOf(DEVPKEYS.DEVPKEY_Device_InstanceId!):
       return { type: DEVPROP_TYPE.DEVPROP_TYPE_STRING, data: node.instanceId };
+    case keyOf(DEVPKEYS.DEVPKEY_Device_DevNodeStatus!):
+      return { type: DEVPROP_TYPE.DEVPROP_TYPE_UINT32, data: devNodeStatus(node) >>> 0 };
+    case keyOf(DEVPKEYS.DEVPKEY_Device_ProblemCode!):
+      return { type: DEVPROP_TYPE.DEVPROP_TYPE_UINT32, data: node.problem >>> 0 };
+    case keyOf(DEVPKEYS.DEVPKEY_Device_Parent!):
+      return node.parent
+        ? { type: DEVPROP_TYPE.DEVPROP_TYPE_STRING, data: node.parent.instanceId }
+        : null;
+    case keyOf(DEVPKEYS.DEVPKEY_Device_IsPresent!):
+      return { type: DEVPROP_TYPE.DEVPROP_TYPE_BOOLEAN, data: node.state !== "Absent" };
+    case keyOf(DEVPKEYS.DEVPKEY_Device_ContainerId!): {
+      // The bus's BusQueryContainerID answer, kept as REG_SZ in the Enum key, is a 16-byte GUID
+      // property (Wine's test_pnp_devices on Windows: DEVPROP_TYPE_GUID).
+      const c = normalizeGuid(v("ContainerID"));
+      return c ? { type: DEVPROP_TYPE.DEVPROP_TYPE_GUID, data: c } : null;
+    }
     case keyOf(DEVPKEYS.DEVPKEY_Device_FriendlyName!): {
       const f = v("FriendlyName");
       return typeof f === "string"
@@ -292,12 +355,12 @@ export function IoGetDevicePropertyData(
 ): PropertyResult {
   const node = requirePdo(sys, Pdo, "IoGetDevicePropertyData", STATUS_INVALID_DEVICE_REQUEST);
   if (typeof node === "number") return { status: node };
-  if (!keyOf(PropertyKey) || Flags !== 0 || DEFAULT_LOCALES.has(Lcid)) {
+  if (!keyOf(PropertyKey) || Flags !== 0 || badLcid(Lcid)) {
     return { status: STATUS_INVALID_PARAMETER };
   }
   const system = systemDeviceProperty(sys, node, PropertyKey);
   if (system !== undefined) return answer(system ?? undefined, Size);
-  return answer(readStored(sys, node, enumKey(sys, node), PropertyKey), Size);
+  return answer(readStored(sys, node, enumKey(sys, node), PropertyKey, Lcid), Size);
 }
 
 /** `IoSetDevicePropertyData`: Data null (or Size 0) deletes the property. */
@@ -313,22 +376,24 @@ export function IoSetDevicePropertyData(
 ): number {
   const node = requirePdo(sys, Pdo, "IoSetDevicePropertyData", STATUS_INVALID_DEVICE_REQUEST);
   if (typeof node === "number") return node;
-  if (!keyOf(PropertyKey) || DEFAULT_LOCALES.has(Lcid) || (Flags & ~PLUGPLAY_PROPERTY_PERSISTENT)) {
+  if (!keyOf(PropertyKey) || badLcid(Lcid) || (Flags & ~PLUGPLAY_PROPERTY_PERSISTENT)) {
     return STATUS_INVALID_PARAMETER;
   }
   if (systemDeviceProperty(sys, node, PropertyKey) !== undefined) return STATUS_NOT_IMPLEMENTED;
   const base = enumKey(sys, node, true)!;
   if (Data === null || Data === undefined || Size === 0) {
-    writeStored(sys, node, base, PropertyKey, Flags, null);
+    writeStored(sys, node, base, PropertyKey, Lcid, Flags, null);
     return STATUS_SUCCESS;
   }
   if (!validData(Type, Data)) return STATUS_INVALID_PARAMETER;
-  writeStored(sys, node, base, PropertyKey, Flags, { type: Type, data: Data });
+  writeStored(sys, node, base, PropertyKey, Lcid, Flags, { type: Type, data: Data });
   return STATUS_SUCCESS;
 }
 
 function systemInterfaceProperty(i: DeviceInterface, key: DEVPROPKEY): Stored | null | undefined {
   switch (keyOf(key)) {
+    case keyOf(DEVPKEYS.DEVPKEY_Device_InstanceId!):
+      return { type: DEVPROP_TYPE.DEVPROP_TYPE_STRING, data: i.instanceId };
     case keyOf(DEVPKEYS.DEVPKEY_DeviceInterface_Enabled!):
       return { type: DEVPROP_TYPE.DEVPROP_TYPE_BOOLEAN, data: i.enabled };
     case keyOf(DEVPKEYS.DEVPKEY_DeviceInterface_ClassGuid!):
@@ -349,10 +414,10 @@ export function IoGetDeviceInterfacePropertyData(
   const i = sys.interfaces.lookup(SymbolicLinkName);
   if (!i) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
   if (!keyOf(PropertyKey) || Flags !== 0) return { status: STATUS_INVALID_PARAMETER };
-  if (DEFAULT_LOCALES.has(Lcid)) return { status: STATUS_UNSUCCESSFUL };
+  if (badLcid(Lcid)) return { status: STATUS_UNSUCCESSFUL };
   const system = systemInterfaceProperty(i, PropertyKey);
   if (system !== undefined) return answer(system ?? undefined, Size);
-  return answer(readStored(sys, i, sys.interfaces.refKey(i), PropertyKey), Size);
+  return answer(readStored(sys, i, sys.interfaces.refKey(i), PropertyKey, Lcid), Size);
 }
 
 /** `IoSetDeviceInterfacePropertyData`: Data null deletes the property; PLUGPLAY_PROPERTY_PERSISTENT keeps it across restarts. */
@@ -372,15 +437,15 @@ export function IoSetDeviceInterfacePropertyData(
     return STATUS_INVALID_PARAMETER;
   }
   // The routine's page: STATUS_UNSUCCESSFUL for a bad LCID, STATUS_NOT_IMPLEMENTED for an unsupported property.
-  if (DEFAULT_LOCALES.has(Lcid)) return STATUS_UNSUCCESSFUL;
+  if (badLcid(Lcid)) return STATUS_UNSUCCESSFUL;
   if (systemInterfaceProperty(i, PropertyKey) !== undefined) return STATUS_NOT_IMPLEMENTED;
   const base = sys.interfaces.refKey(i, true)!;
   if (Data === null || Data === undefined || Size === 0) {
-    writeStored(sys, i, base, PropertyKey, Flags, null);
+    writeStored(sys, i, base, PropertyKey, Lcid, Flags, null);
     return STATUS_SUCCESS;
   }
   if (!validData(Type, Data)) return STATUS_INVALID_PARAMETER;
-  writeStored(sys, i, base, PropertyKey, Flags, { type: Type, data: Data });
+  writeStored(sys, i, base, PropertyKey, Lcid, Flags, { type: Type, data: Data });
   return STATUS_SUCCESS;
 }
 

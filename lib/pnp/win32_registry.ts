@@ -31,6 +31,7 @@ import {
   type KEY_VALUE_PARTIAL_INFORMATION,
   keyAccessText,
   type OBJECT_ATTRIBUTES,
+  ulongArgument,
   ZwClose,
   ZwCreateKey,
   ZwDeleteKey,
@@ -44,6 +45,7 @@ import type { System } from "../system.ts";
 import {
   ERROR_BAD_PATHNAME,
   ERROR_INVALID_HANDLE,
+  ERROR_INVALID_PARAMETER,
   ERROR_SUCCESS,
   RtlNtStatusToDosError,
   win32ErrorName,
@@ -59,6 +61,18 @@ const PREDEFINED_KEYS: ReadonlyMap<Handle, { name: string; path: string }> = new
   [HKEY_LOCAL_MACHINE, { name: "HKEY_LOCAL_MACHINE", path: "\\Registry\\Machine" }],
   [HKEY_USERS, { name: "HKEY_USERS", path: "\\Registry\\User" }],
 ]);
+
+/** An argument as the trace shows it: strings, numbers and null as they are, anything else as text. */
+function traceText(value: unknown): string | number | null {
+  return typeof value === "string" || typeof value === "number" || value === null
+    ? value
+    : String(value);
+}
+
+/** A DesiredAccess as the trace shows it: WDK names for a mask, the value as text otherwise. */
+function accessText(value: unknown): string {
+  return typeof value === "number" ? keyAccessText(value) : String(value);
+}
 
 /** Where a call's key name starts: a predefined key's path, or a key the application opened. */
 type Start = { path: string } | { handle: Handle };
@@ -127,21 +141,28 @@ export class Win32Registry {
   ): { error: number; hkResult?: Handle } {
     const detail = {
       hKey: this.#keyText(hKey),
-      subKey: lpSubKey,
-      samDesired: keyAccessText(samDesired),
+      subKey: traceText(lpSubKey),
+      samDesired: accessText(samDesired),
     };
     const start = this.#start(hKey);
     if (!start) return { error: this.#done("RegOpenKeyEx", detail, ERROR_INVALID_HANDLE) };
     const subKey = lpSubKey ?? "";
+    if (typeof subKey !== "string") {
+      return { error: this.#done("RegOpenKeyEx", detail, ERROR_INVALID_PARAMETER) };
+    }
     if (subKey === "" && "path" in start) {
       return { error: this.#done("RegOpenKeyEx", detail, ERROR_SUCCESS), hkResult: hKey };
     }
     const oa = this.#attributes(start, subKey);
     if (typeof oa === "number") return { error: this.#done("RegOpenKeyEx", detail, oa) };
+    const options = ulongArgument(ulOptions);
+    if (options === undefined) {
+      return { error: this.#done("RegOpenKeyEx", detail, ERROR_INVALID_PARAMETER) };
+    }
     const r = this.#asApp(() =>
       ZwOpenKey(this.#sys, samDesired, {
         ...oa,
-        Attributes: ulOptions & REG_OPTION_OPEN_LINK ? OBJ_OPENLINK : 0,
+        Attributes: options & REG_OPTION_OPEN_LINK ? OBJ_OPENLINK : 0,
       })
     );
     const error = this.#done("RegOpenKeyEx", detail, RtlNtStatusToDosError(r.status));
@@ -163,12 +184,15 @@ export class Win32Registry {
   ): { error: number; hkResult?: Handle; disposition?: number } {
     const detail = {
       hKey: this.#keyText(hKey),
-      subKey: lpSubKey,
-      samDesired: keyAccessText(samDesired),
+      subKey: traceText(lpSubKey),
+      samDesired: accessText(samDesired),
     };
     const start = this.#start(hKey);
     if (!start) return { error: this.#done("RegCreateKeyEx", detail, ERROR_INVALID_HANDLE) };
     const subKey = lpSubKey ?? "";
+    if (typeof subKey !== "string") {
+      return { error: this.#done("RegCreateKeyEx", detail, ERROR_INVALID_PARAMETER) };
+    }
     const oa = this.#attributes(start, subKey);
     if (typeof oa === "number") return { error: this.#done("RegCreateKeyEx", detail, oa) };
     const r = this.#asApp(() => {
@@ -218,7 +242,11 @@ export class Win32Registry {
     dwType: number,
     data: RegData | null,
   ): number {
-    const detail = { hKey: this.#keyText(hKey), valueName: lpValueName, type: dwType };
+    const detail = {
+      hKey: this.#keyText(hKey),
+      valueName: traceText(lpValueName),
+      type: traceText(dwType),
+    };
     const status = this.#withKey(
       hKey,
       (h) => ZwSetValueKey(this.#sys, h, lpValueName, Reserved, dwType, data),
@@ -231,7 +259,7 @@ export class Win32Registry {
     hKey: Handle,
     lpValueName: string | null,
   ): { error: number; type?: number; data?: RegData } {
-    const detail = { hKey: this.#keyText(hKey), valueName: lpValueName };
+    const detail = { hKey: this.#keyText(hKey), valueName: traceText(lpValueName) };
     let info: KEY_VALUE_PARTIAL_INFORMATION | undefined;
     const status = this.#withKey(hKey, (h) => {
       const r = ZwQueryValueKey(this.#sys, h, lpValueName, KeyValuePartialInformation);
@@ -246,7 +274,7 @@ export class Win32Registry {
 
   /** `RegDeleteValue`: the handle needs KEY_SET_VALUE. */
   RegDeleteValue(hKey: Handle, lpValueName: string | null): number {
-    const detail = { hKey: this.#keyText(hKey), valueName: lpValueName };
+    const detail = { hKey: this.#keyText(hKey), valueName: traceText(lpValueName) };
     const status = this.#withKey(hKey, (h) => ZwDeleteValueKey(this.#sys, h, lpValueName));
     return this.#done("RegDeleteValue", detail, RtlNtStatusToDosError(status));
   }
@@ -257,10 +285,13 @@ export class Win32Registry {
    * ERROR_ACCESS_DENIED).
    */
   RegDeleteKey(hKey: Handle, lpSubKey: string | null): number {
-    const detail = { hKey: this.#keyText(hKey), subKey: lpSubKey };
+    const detail = { hKey: this.#keyText(hKey), subKey: traceText(lpSubKey) };
     const start = this.#start(hKey);
     if (!start) return this.#done("RegDeleteKey", detail, ERROR_INVALID_HANDLE);
     const subKey = lpSubKey ?? "";
+    if (typeof subKey !== "string") {
+      return this.#done("RegDeleteKey", detail, ERROR_INVALID_PARAMETER);
+    }
     if (subKey === "" && "handle" in start) {
       const status = this.#asApp(() => ZwDeleteKey(this.#sys, start.handle));
       return this.#done("RegDeleteKey", detail, RtlNtStatusToDosError(status));
@@ -279,7 +310,7 @@ export class Win32Registry {
 
   /** `RegEnumKeyEx`: the name of the subkey at an index; the handle needs KEY_ENUMERATE_SUB_KEYS. */
   RegEnumKeyEx(hKey: Handle, dwIndex: number): { error: number; name?: string } {
-    const detail = { hKey: this.#keyText(hKey), index: dwIndex };
+    const detail = { hKey: this.#keyText(hKey), index: traceText(dwIndex) };
     let name: string | undefined;
     const status = this.#withKey(hKey, (h) => {
       const r = ZwEnumerateKey(this.#sys, h, dwIndex, KeyBasicInformation);

@@ -42,7 +42,7 @@ import {
   STATUS_SUCCESS,
 } from "../ntstatus.ts";
 import type { System } from "../system.ts";
-import { dataSize, normalizeData, type RegData, valueSize } from "./data.ts";
+import { dataSize, normalizeData, type RegData, valueBytes, valueSize } from "./data.ts";
 import { type KeyNode, splitPath } from "./hive.ts";
 import {
   accessCheck,
@@ -278,6 +278,8 @@ interface Reported {
   type: number;
   data: RegData | null;
   length: number;
+  /** The stored bytes, for a value read from the key (a default has none). */
+  raw?: Uint8Array;
 }
 
 /**
@@ -378,7 +380,12 @@ export function RtlQueryRegistryValues(
       const stored = current.value(name);
       let found: Reported;
       if (stored) {
-        found = { type: stored.type, data: stored.data, length: valueSize(stored) };
+        found = {
+          type: stored.type,
+          data: stored.data,
+          length: valueSize(stored),
+          raw: valueBytes(stored),
+        };
       } else {
         const d = defaultValue(row);
         if (d && "status" in d) return d.status;
@@ -445,6 +452,27 @@ function storeDirect(
   return STATUS_SUCCESS;
 }
 
+/**
+ * The strings a routine is called with for a stored REG_MULTI_SZ: the raw data is walked string by
+ * string up to its double NUL (added when the data lacks it), so an empty string in the middle of
+ * the list is reported too, and only the terminating one is not (Wine's RtlQueryRegistryValues
+ * walk, which its test_RtlQueryRegistryValues checks against Windows).
+ */
+function multiSzStrings(raw: Uint8Array): string[] {
+  let text = "";
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    text += String.fromCharCode(raw[i]! | (raw[i + 1]! << 8));
+  }
+  while (text.length < 2 || !text.endsWith("\0\0")) text += "\0";
+  const out: string[] = [];
+  for (let at = 0; at + 2 < text.length;) {
+    const end = text.indexOf("\0", at);
+    out.push(text.slice(at, end));
+    at = end + 1;
+  }
+  return out;
+}
+
 /** A routine row: one call, or one per string of a REG_MULTI_SZ without NOEXPAND. */
 function report(
   row: CheckedRow,
@@ -457,7 +485,9 @@ function report(
   const { type, data } = found;
   // ValueLength is the stored (or default) length for data passed as it is, the string's size for
   // expanded and split data.
-  const calls: Reported[] = !noExpand && type === REG_MULTI_SZ && Array.isArray(data)
+  const calls: Reported[] = !noExpand && type === REG_MULTI_SZ && found.raw
+    ? multiSzStrings(found.raw).map((s) => ({ type: REG_SZ, data: s, length: dataSize(REG_SZ, s) }))
+    : !noExpand && type === REG_MULTI_SZ && Array.isArray(data)
     ? data.map((s) => ({ type: REG_SZ, data: s, length: dataSize(REG_SZ, s) }))
     : !noExpand && type === REG_EXPAND_SZ && typeof data === "string"
     ? [{ type: REG_SZ, data: expand(data, env), length: dataSize(REG_SZ, expand(data, env)) }]

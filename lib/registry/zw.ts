@@ -1,7 +1,9 @@
 /**
  * The Zw registry routines (wdm.h): ZwCreateKey, ZwOpenKey, ZwSetValueKey, ZwQueryValueKey,
  * ZwEnumerateKey, ZwEnumerateValueKey, ZwQueryKey, ZwDeleteKey, ZwDeleteValueKey, ZwFlushKey and
- * ZwClose, with the access checks and status codes their documentation gives.
+ * ZwClose, with the status codes their documentation gives. A handle's granted access is checked
+ * the way ObReferenceObjectByHandle checks it: for a caller whose previous mode is UserMode only; a
+ * driver's call (KernelMode) goes through, and the verifier names the right the handle lacked.
  *
  * @module
  */

@@ -165,3 +165,150 @@ Deno.test("a persistent device property survives a reboot, a non-persistent one 
     STATUS_OBJECT_NAME_NOT_FOUND,
   );
 });
+
+Deno.test("DEVPKEY_Device_ContainerId is a 16-byte DEVPROP_TYPE_GUID made from the bus's BusQueryContainerID answer; without one it is not found (Wine's test_pnp_devices on Windows: ContainerId as GUID)", () => {
+  const m = boot();
+  const container = "{6F1B4C2A-1D3E-4F5A-8B6C-7D8E9F0A1B2C}";
+  const pdo = m.plugIn({ hardwareIds: ["ROOT\\BOXED"], containerId: container });
+  const r = m.kernel.IoGetDevicePropertyData(
+    pdo,
+    DEVPKEYS.DEVPKEY_Device_ContainerId!,
+    LOCALE_NEUTRAL,
+    0,
+  );
+  assert.equal(r.status, STATUS_SUCCESS);
+  assert.equal(r.type, DEVPROP_TYPE.DEVPROP_TYPE_GUID);
+  assert.equal(r.requiredSize, 16);
+  assert.equal(r.data, container.toLowerCase());
+  const { k, pdo: plain } = device();
+  const none = k.IoGetDevicePropertyData(plain, DEVPKEYS.DEVPKEY_Device_ContainerId!, 0, 0);
+  assert.equal(none.status, STATUS_OBJECT_NAME_NOT_FOUND);
+});
+
+Deno.test("the read-only built-in properties (instance ID, PDO name, devnode status, problem code, presence, parent) are readable with their types and refuse writes with STATUS_NOT_IMPLEMENTED, the status the property routines document for a property they do not set (Rules for Modifying Device Properties: read-only; IoSetDeviceInterfacePropertyData return values)", () => {
+  const { m, k, pdo } = device();
+  const read = (name: string) => k.IoGetDevicePropertyData(pdo, DEVPKEYS[name]!, LOCALE_NEUTRAL, 0);
+  const status = read("DEVPKEY_Device_DevNodeStatus");
+  assert.equal(status.type, DEVPROP_TYPE.DEVPROP_TYPE_UINT32);
+  assert.equal(status.data, m.devnode(pdo)?.status);
+  assert.deepEqual(
+    [read("DEVPKEY_Device_ProblemCode").type, read("DEVPKEY_Device_ProblemCode").data],
+    [DEVPROP_TYPE.DEVPROP_TYPE_UINT32, 0],
+  );
+  assert.deepEqual(
+    [read("DEVPKEY_Device_IsPresent").type, read("DEVPKEY_Device_IsPresent").data],
+    [DEVPROP_TYPE.DEVPROP_TYPE_BOOLEAN, true],
+  );
+  assert.deepEqual(
+    [read("DEVPKEY_Device_Parent").type, read("DEVPKEY_Device_Parent").data],
+    [DEVPROP_TYPE.DEVPROP_TYPE_STRING, "HTREE\\ROOT\\0"],
+  );
+  assert.equal(read("DEVPKEY_Device_PDOName").type, DEVPROP_TYPE.DEVPROP_TYPE_STRING);
+  for (
+    const [name, type, data] of [
+      ["DEVPKEY_Device_InstanceId", DEVPROP_TYPE.DEVPROP_TYPE_STRING, "X\\Y\\0"],
+      ["DEVPKEY_Device_PDOName", DEVPROP_TYPE.DEVPROP_TYPE_STRING, "\\Device\\Other"],
+      ["DEVPKEY_Device_DevNodeStatus", DEVPROP_TYPE.DEVPROP_TYPE_UINT32, 0],
+      ["DEVPKEY_Device_ProblemCode", DEVPROP_TYPE.DEVPROP_TYPE_UINT32, 22],
+      ["DEVPKEY_Device_IsPresent", DEVPROP_TYPE.DEVPROP_TYPE_BOOLEAN, false],
+      ["DEVPKEY_Device_Parent", DEVPROP_TYPE.DEVPROP_TYPE_STRING, "ROOT\\OTHER\\0"],
+    ] as const
+  ) {
+    const before = read(name).data;
+    assert.equal(
+      k.IoSetDevicePropertyData(pdo, DEVPKEYS[name]!, LOCALE_NEUTRAL, 0, type, 4, data),
+      STATUS_NOT_IMPLEMENTED,
+      name,
+    );
+    assert.deepEqual(read(name).data, before, name);
+  }
+});
+
+Deno.test("an interface's class GUID and instance ID are readable built-in properties and refuse writes (IoGetDeviceInterfacePropertyData; IoSetDeviceInterfacePropertyData: STATUS_NOT_IMPLEMENTED)", () => {
+  const { k, pdo } = device();
+  const guid = "{3a4b5c6d-7e8f-4a1b-9c2d-3e4f5a6b7c8d}";
+  const link = k.IoRegisterDeviceInterface(pdo, guid).symbolicLinkName!;
+  const id = k.IoGetDeviceInterfacePropertyData(
+    link,
+    DEVPKEYS.DEVPKEY_Device_InstanceId!,
+    LOCALE_NEUTRAL,
+    0,
+  );
+  assert.deepEqual([id.type, id.data], [DEVPROP_TYPE.DEVPROP_TYPE_STRING, "ROOT\\PROPDEV\\0"]);
+  const cls = k.IoGetDeviceInterfacePropertyData(
+    link,
+    DEVPKEYS.DEVPKEY_DeviceInterface_ClassGuid!,
+    LOCALE_NEUTRAL,
+    0,
+  );
+  assert.deepEqual([cls.type, cls.data, cls.requiredSize], [
+    DEVPROP_TYPE.DEVPROP_TYPE_GUID,
+    guid,
+    16,
+  ]);
+  for (
+    const key of [DEVPKEYS.DEVPKEY_Device_InstanceId!, DEVPKEYS.DEVPKEY_DeviceInterface_ClassGuid!]
+  ) {
+    assert.equal(
+      k.IoSetDeviceInterfacePropertyData(
+        link,
+        key,
+        LOCALE_NEUTRAL,
+        0,
+        DEVPROP_TYPE.DEVPROP_TYPE_STRING,
+        4,
+        "x",
+      ),
+      STATUS_NOT_IMPLEMENTED,
+    );
+  }
+});
+
+Deno.test("device properties are stored per locale: a language's value answers for that language, LOCALE_NEUTRAL answers the others; setting or deleting with LOCALE_NEUTRAL does it for every locale, with a language's LCID for that language only (IoSetDevicePropertyData remarks)", () => {
+  const { k, pdo } = device();
+  const STR = DEVPROP_TYPE.DEVPROP_TYPE_STRING;
+  const get = (lcid: number) => k.IoGetDevicePropertyData(pdo, CUSTOM, lcid, 0);
+  assert.equal(
+    k.IoSetDevicePropertyData(pdo, CUSTOM, LOCALE_NEUTRAL, 0, STR, 12, "Toaster"),
+    STATUS_SUCCESS,
+  );
+  assert.equal(
+    k.IoSetDevicePropertyData(pdo, CUSTOM, 0x407, 0, STR, 12, "Toaster-DE"),
+    STATUS_SUCCESS,
+  );
+  assert.equal(
+    k.IoSetDevicePropertyData(
+      pdo,
+      CUSTOM,
+      0x40c,
+      PLUGPLAY_PROPERTY_PERSISTENT,
+      STR,
+      12,
+      "Grille-pain",
+    ),
+    STATUS_SUCCESS,
+  );
+  assert.equal(get(0x407).data, "Toaster-DE");
+  assert.equal(get(0x40c).data, "Grille-pain");
+  assert.equal(get(0x409).data, "Toaster");
+  assert.equal(get(LOCALE_NEUTRAL).data, "Toaster");
+  // Deleting one language leaves the others.
+  assert.equal(k.IoSetDevicePropertyData(pdo, CUSTOM, 0x407, 0, STR, 0, null), STATUS_SUCCESS);
+  assert.equal(get(0x407).data, "Toaster");
+  assert.equal(get(0x40c).data, "Grille-pain");
+  // LOCALE_NEUTRAL modifies the property for all locales.
+  assert.equal(
+    k.IoSetDevicePropertyData(pdo, CUSTOM, LOCALE_NEUTRAL, 0, STR, 12, "Brot"),
+    STATUS_SUCCESS,
+  );
+  assert.equal(get(0x40c).data, "Brot");
+  // And deletes it for all locales.
+  assert.equal(k.IoSetDevicePropertyData(pdo, CUSTOM, 0x40c, 0, STR, 12, "Pain"), STATUS_SUCCESS);
+  assert.equal(
+    k.IoSetDevicePropertyData(pdo, CUSTOM, LOCALE_NEUTRAL, 0, STR, 0, null),
+    STATUS_SUCCESS,
+  );
+  assert.equal(get(0x40c).status, STATUS_OBJECT_NAME_NOT_FOUND);
+  assert.equal(get(LOCALE_NEUTRAL).status, STATUS_OBJECT_NAME_NOT_FOUND);
+  assert.equal(k.IoGetDevicePropertyData(pdo, CUSTOM, -1, 0).status, STATUS_INVALID_PARAMETER);
+});

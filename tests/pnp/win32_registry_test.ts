@@ -38,6 +38,7 @@ import {
   REG_OPTION_VOLATILE,
   REG_SZ,
   RtlNtStatusToDosError,
+  scenario,
   STATUS_ACCESS_DENIED,
   STATUS_BUFFER_OVERFLOW,
   STATUS_BUFFER_TOO_SMALL,
@@ -266,4 +267,51 @@ Deno.test("IoOpenDeviceRegistryKey still refuses rights the PnP manager does not
   assert.equal(r.devInstRegKey, undefined);
   const w = m.kernel.IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DEVICE, KEY_WRITE);
   assert.equal(w.status, STATUS_SUCCESS);
+});
+
+Deno.test("a fluent scenario shows both sides of the previous-mode rule on the seed sample's key: the driver's write through KEY_READ succeeds with a KeyHandleAccess finding, the application's is ERROR_ACCESS_DENIED (Plug and Play Registry Routines; ObReferenceObjectByHandle)", async () => {
+  const result = await scenario("The seed sample from both sides", ({ machine }) => {
+    const pdo = machine.plugIn("ROOT\\SAMPLE");
+    const k = machine.kernel;
+    const h = k.IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DEVICE, KEY_READ).devInstRegKey!;
+    assert.equal(k.ZwSetValueKey(h, "Value", 0, REG_DWORD, 109), STATUS_SUCCESS);
+    k.ZwClose(h);
+    const app = machine.app("regtool");
+    const path = "SYSTEM\\CurrentControlSet\\Enum\\ROOT\\SAMPLE\\0\\Device Parameters";
+    const key = app.RegOpenKeyEx(HKEY_LOCAL_MACHINE, path, 0, KEY_READ).hkResult!;
+    assert.equal(app.RegSetValueEx(key, "Value", 0, REG_DWORD, 110), ERROR_ACCESS_DENIED);
+    app.RegCloseKey(key);
+  });
+  assert.equal(result.passed, true, JSON.stringify(result.failures));
+  const findings = result.trace.filter((e) => e.kind === "finding" && e.rule === "KeyHandleAccess");
+  assert.equal(findings.length, 1);
+  const denied = result.trace.find((e) =>
+    e.kind === "app" && e.action === "RegSetValueEx" && e.detail?.error === "ERROR_ACCESS_DENIED"
+  );
+  assert.ok(denied, "the application's refused write is in the trace");
+});
+
+Deno.test("application registry calls given arguments of the wrong kind return Win32 errors and throw nothing, and the trace stays JSON (CONTRACT 1: bad calls never throw JS errors)", () => {
+  const m = boot();
+  const app = m.app("fuzz");
+  const junk: unknown[] = [undefined, null, 1.5, -1, 2 ** 40, "x", Symbol("s"), 1n, {}, [], NaN];
+  const any = (v: unknown) => v as never;
+  for (const v of junk) {
+    const results = [
+      app.RegOpenKeyEx(any(v), "SOFTWARE", 0, KEY_READ).error,
+      app.RegOpenKeyEx(HKEY_LOCAL_MACHINE, any(v), 0, KEY_READ).error,
+      app.RegOpenKeyEx(HKEY_LOCAL_MACHINE, "SOFTWARE", any(v), KEY_READ).error,
+      app.RegOpenKeyEx(HKEY_LOCAL_MACHINE, "SOFTWARE", 0, any(v)).error,
+      app.RegCreateKeyEx(HKEY_LOCAL_MACHINE, any(v), 0, null, 0, KEY_READ).error,
+      app.RegCreateKeyEx(HKEY_LOCAL_MACHINE, "SOFTWARE\\F", any(v), any(v), any(v), any(v)).error,
+      app.RegSetValueEx(HKEY_LOCAL_MACHINE, any(v), any(v), any(v), any(v)),
+      app.RegQueryValueEx(any(v), any(v)).error,
+      app.RegDeleteValue(HKEY_LOCAL_MACHINE, any(v)),
+      app.RegDeleteKey(HKEY_LOCAL_MACHINE, any(v)),
+      app.RegEnumKeyEx(HKEY_LOCAL_MACHINE, any(v)).error,
+      app.RegCloseKey(any(v)),
+    ];
+    for (const r of results) assert.equal(typeof r, "number", String(v));
+  }
+  assert.doesNotThrow(() => JSON.stringify(m.trace));
 });

@@ -789,3 +789,29 @@ Deno.test("RtlCheckRegistryKey and RtlCreateRegistryKey: RTL_REGISTRY_ABSOLUTE w
     STATUS_SUCCESS,
   );
 });
+
+Deno.test("without NOEXPAND a stored REG_MULTI_SZ is walked in its raw data: an empty string in the middle gets its own call, the terminating one does not, and data without its closing NULs still ends (RtlQueryRegistryValues: one call per string; Wine's test_RtlQueryRegistryValues walk, run on Windows)", () => {
+  const m = boot();
+  const key = "HKLM\\SOFTWARE\\Lists";
+  const utf16 = (text: string) => Uint8Array.from([...text].flatMap((c) => [c.charCodeAt(0), 0]));
+  m.registry.setValue(key, "Gaps", REG_MULTI_SZ, utf16("a\0\0b\0\0"));
+  m.registry.setValue(key, "Empty", REG_MULTI_SZ, []);
+  m.registry.setValue(key, "Open", REG_MULTI_SZ, utf16("x\0\0y"));
+  const seen: Seen[] = [];
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE, "\\Registry\\Machine\\Software\\Lists", [
+      { QueryRoutine: recorder(seen), Flags: 0, Name: "Gaps" },
+      { QueryRoutine: recorder(seen), Flags: 0, Name: "Empty" },
+      { QueryRoutine: recorder(seen), Flags: 0, Name: "Open" },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.deepEqual(seen, [
+    { name: "Gaps", type: REG_SZ, data: "a", length: 4 },
+    { name: "Gaps", type: REG_SZ, data: "", length: 2 },
+    { name: "Gaps", type: REG_SZ, data: "b", length: 4 },
+    { name: "Open", type: REG_SZ, data: "x", length: 4 },
+    { name: "Open", type: REG_SZ, data: "", length: 2 },
+    { name: "Open", type: REG_SZ, data: "y", length: 4 },
+  ]);
+});
