@@ -53,7 +53,7 @@ export type { KeyNode } from "./lib/registry/hive.ts";
 export type { HiveFileError } from "./lib/registry/persist.ts";
 export { type HostValue, RegistryView } from "./lib/registry/view.ts";
 export { Handle, INVALID_HANDLE_VALUE } from "./lib/ob/handles.ts";
-export { RunawayQueueError } from "./lib/ke/queue.ts";
+export { type QueuedAction, RunawayQueueError, WorkQueue } from "./lib/ke/queue.ts";
 export { Dispatcher } from "./lib/ke/dispatcher.ts";
 export type { QueuedAction, WorkQueue } from "./lib/ke/queue.ts";
 export type * from "./lib/trace/trace.ts";
