@@ -55,7 +55,6 @@ export { type HostValue, RegistryView } from "./lib/registry/view.ts";
 export { Handle, INVALID_HANDLE_VALUE } from "./lib/ob/handles.ts";
 export { type QueuedAction, RunawayQueueError, WorkQueue } from "./lib/ke/queue.ts";
 export { Dispatcher } from "./lib/ke/dispatcher.ts";
-export type { QueuedAction, WorkQueue } from "./lib/ke/queue.ts";
 export type * from "./lib/trace/trace.ts";
 export type { DevNodeInfo } from "./lib/machine.ts";
 export type { DeviceSpec } from "./lib/bus/virtual_bus.ts";
