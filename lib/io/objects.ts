@@ -132,6 +132,8 @@ export class DriverObject {
    * The caller frame its routine runs in (system process, kernel mode, PASSIVE_LEVEL): one per
    * routine, reused while it is not on the caller stack already (a routine re-entered, such as a
    * dispatch routine that sends an IRP to its own device, gets a fresh one). Marked busy.
+   *
+   * @internal
    */
   frame(routine: string): DriverFrame {
     const cached = this.#frames.get(routine);
