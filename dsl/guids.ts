@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { GUID_RE, GUID_TEXT } from "../lib/guid.ts";
 import {
   GUID_DEVICE_INTERFACE_ARRIVAL,
   GUID_DEVICE_INTERFACE_REMOVAL,
@@ -60,11 +61,7 @@ export const WELL_KNOWN_GUIDS: Readonly<Record<string, string>> = {
   GUID_PNP_CUSTOM_NOTIFICATION,
 };
 
-/** A GUID in registry form, `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}` (any case), as regular-expression text. */
-export const GUID_TEXT =
-  "\\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}";
-
-const GUID_RE = new RegExp(`^${GUID_TEXT}$`);
+export { GUID_TEXT };
 
 /**
  * A GUID by value (any case) or by well-known name, in lower case; undefined when it is neither.

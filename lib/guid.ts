@@ -6,9 +6,12 @@
  * @module
  */
 
-/** A GUID in registry form, `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`, any case. */
-export const GUID_RE: RegExp =
-  /^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/;
+/** A GUID in registry form, `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}` (any case), as regular-expression text. */
+export const GUID_TEXT =
+  "\\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}";
+
+/** A GUID in registry form, any case. */
+export const GUID_RE: RegExp = new RegExp(`^${GUID_TEXT}$`);
 
 /** A GUID in registry form, lower-cased, or undefined when malformed. */
 export function normalizeGuid(guid: unknown): string | undefined {

@@ -208,16 +208,6 @@ export function dataEqual(a: RegData, b: RegData): boolean {
   return a === b;
 }
 
-/** Renders data for messages and the trace: numbers in hex, lists joined, bytes as hex pairs. */
-export function formatData(type: number, data: RegData): string {
-  if (typeof data === "number") return "0x" + data.toString(16);
-  if (typeof data === "bigint") return "0x" + data.toString(16);
-  if (typeof data === "string") return data;
-  if (Array.isArray(data)) return data.join("\\0");
-  const hex = [...data].map((b) => b.toString(16).padStart(2, "0"));
-  return type === REG_LINK ? fromUtf16(data, 0, data.length) : hex.join(" ");
-}
-
 /** JSON-safe form of data for the trace and the hive file: bigint and bytes become tagged strings. */
 export function dataToJson(data: RegData): number | string | string[] | { hex: string } | {
   qword: string;
