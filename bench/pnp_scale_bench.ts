@@ -66,7 +66,9 @@ function machineHeap(m: Machine): number {
 }
 
 function machine(): Machine {
-  const m = boot({ traceLimit: TRACE_LIMIT });
+  // Each device is several queued actions (enumerate, configure, notifications): the large run
+  // needs a bound above the default 100,000 actions per settle.
+  const m = boot({ traceLimit: TRACE_LIMIT, maxQueuedActions: 10_000_000 });
   m.loadDriver(
     interfaceFunctionDriver("benchdev", {
       hardwareIds: ["ROOT\\BENCHDEV", "BENCH\\CHILD", "ROOT\\BENCHHUB"],
