@@ -15,6 +15,7 @@ import { EXPECTATION_STEPS } from "./steps/expectations.ts";
 import { INTERFACE_STEPS } from "./steps/interfaces.ts";
 import { LISTENER_STEPS } from "./steps/listeners.ts";
 import { MACHINE_STEPS } from "./steps/machine.ts";
+import { MODULE_STEPS } from "./steps/modules.ts";
 import type { FieldsOf, StepBase, StepDef, StepRow } from "./steps/row.ts";
 
 export { KERNEL_ROUTINES, NOTIFICATION_EVENTS } from "./steps/fields.ts";
@@ -55,6 +56,7 @@ export { type Listener, StepContext, StepError } from "./steps/context.ts";
  */
 export const STEP_ROWS = {
   ...DEVICE_STEPS,
+  ...MODULE_STEPS,
   ...INTERFACE_STEPS,
   ...LISTENER_STEPS,
   ...APPLICATION_STEPS,

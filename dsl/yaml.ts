@@ -19,6 +19,7 @@ import { NTSTATUS_TABLE } from "../lib/ntstatus.ts";
 import { REG_TYPE_NAMES } from "../lib/constants.ts";
 import { resolveGuid, WELL_KNOWN_GUIDS } from "./guids.ts";
 import { runScenarioData, type ScenarioResult, WDK_CONSTANTS } from "./runner.ts";
+import { resolveDriverModules } from "./modules.ts";
 import {
   didYouMean,
   type FieldDef,
@@ -659,7 +660,16 @@ export async function runScenarioFile(path: string): Promise<ScenarioResult> {
       trace: [],
     };
   }
-  const results = parsed.scenarios.map((s) => runScenarioData(s));
+  const results: ScenarioResult[] = [];
+  for (const s of parsed.scenarios) {
+    // Only running imports a driverModule step's module; a missing one fails at its line.
+    const missing = await resolveDriverModules(s, path);
+    results.push(
+      missing.length
+        ? { title: s.title, passed: false, failures: missing, trace: [] }
+        : runScenarioData(s),
+    );
+  }
   return {
     title: results.map((r) => r.title).join("; "),
     passed: results.every((r) => r.passed),
