@@ -418,6 +418,12 @@ export class Session {
       KEVENT,
       pdo: (nameOrInstance: string) => this.#pdo(nameOrInstance),
       console,
+      // Timers, so that code at the prompt can wait (and Ctrl-C abandon the wait).
+      setTimeout,
+      clearTimeout,
+      setInterval,
+      clearInterval,
+      queueMicrotask,
     };
     const live: Record<string, () => unknown> = {
       device: () => this.#ctx.device,
@@ -1271,7 +1277,7 @@ export function staticImports(js: string): string {
     /^([ \t]*)import\s+(?:(["'][^"']+["'])|([\w$]+\s*,\s*)?(\*\s*as\s+[\w$]+|\{[^}]*\}|[\w$]+)\s+from\s+(["'][^"']+["']))\s*;?[ \t]*$/gm,
     (_all, indent: string, bare?: string, first?: string, clause?: string, from?: string) => {
       // `void 0` after each: an import prints nothing, as a declaration does.
-      if (bare) return `${indent}await import(${bare}); void 0;`;
+      if (bare) return `${indent}await import(${bare});\n${indent}void 0;`;
       const parts: string[] = [];
       const def = first?.replace(/\s*,\s*$/, "");
       if (def) parts.push(`default: ${def}`);
@@ -1279,8 +1285,8 @@ export function staticImports(js: string): string {
       if (c.startsWith("*")) {
         const ns = c.replace(/^\*\s*as\s+/, "");
         return def
-          ? `${indent}const ${ns} = await import(${from}); const { default: ${def} } = ${ns}; void 0;`
-          : `${indent}const ${ns} = await import(${from}); void 0;`;
+          ? `${indent}const ${ns} = await import(${from});\n${indent}const { default: ${def} } = ${ns};\n${indent}void 0;`
+          : `${indent}const ${ns} = await import(${from});\n${indent}void 0;`;
       }
       if (c.startsWith("{")) {
         for (const item of c.slice(1, -1).split(",").map((x) => x.trim()).filter(Boolean)) {
@@ -1288,7 +1294,7 @@ export function staticImports(js: string): string {
           parts.push(item.replace(/\s+as\s+/, ": "));
         }
       } else parts.push(`default: ${c}`);
-      return `${indent}const { ${parts.join(", ")} } = await import(${from}); void 0;`;
+      return `${indent}const { ${parts.join(", ")} } = await import(${from});\n${indent}void 0;`;
     },
   );
 }

@@ -27,6 +27,9 @@ function words(arg: string): string[] {
   return (arg.match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"(.*)"$/, "$1"));
 }
 
+/** Whether a word is a switch (`/f`, `/ve`), not an absolute file path (`/tmp/x.reg`). */
+const isSwitch = (w: string) => /^\/[a-z?]+$/i.test(w);
+
 /** Registry path completion: each subkey of the typed parent. */
 export function registryCompletions(host: CommandHost, word: string): string[] {
   const cut = word.lastIndexOf("\\");
@@ -185,7 +188,7 @@ function regExport(host: CommandHost, arg: string): string {
   const w = words(arg);
   const overwrite = w.some((x) => x.toLowerCase() === "/y");
   const rest = w.filter((x) => x.toLowerCase() !== "/y");
-  if (rest.length !== 2 || rest.some((x) => x.startsWith("/"))) return invalidSyntax("EXPORT");
+  if (rest.length !== 2 || rest.some(isSwitch)) return invalidSyntax("EXPORT");
   const [path, file] = rest as [string, string];
   if (!host.machine.registry.exists(path)) return NOT_FOUND;
   try {
@@ -225,7 +228,7 @@ function readRegFile(file: string): string {
 /** `reg import <file>`: applied whole or not at all, recorded as an importReg step. */
 function regImport(host: CommandHost, arg: string): string {
   const w = words(arg);
-  if (w.length !== 1 || w[0]!.startsWith("/")) return invalidSyntax("IMPORT");
+  if (w.length !== 1 || isSwitch(w[0]!)) return invalidSyntax("IMPORT");
   let text: string;
   try {
     text = readRegFile(w[0]!);

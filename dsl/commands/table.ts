@@ -143,7 +143,7 @@ export class CommandTable {
       if (!lower.startsWith(name)) continue;
       const after = line.slice(name.length);
       if (after && !/^\s/.test(after)) continue;
-      if (/^\w+$/.test(c.name) && /^\s*[=(.[+\-*/%<>&|?:;,`'"]/.test(after)) continue;
+      if (/^\w+$/.test(c.name) && /^\s*[=(.[+\-/%<>&|?:;,`'"]/.test(after)) continue;
       if (!best || c.name.length > best.name.length) best = c;
     }
     return best ? { command: best, arg: line.slice(best.name.length).trim() } : undefined;
