@@ -151,16 +151,32 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-/** The closest known name, when it is close enough to be a likely misspelling. */
+/**
+ * The closest known name, when it is close enough to be a likely misspelling; else the shortest
+ * known name that contains what was typed (`QUERY_REMOVE` for `QUERY_REMOVE_DEVICE`), when the typed
+ * text is long enough to say something (4 characters or more).
+ *
+ * @example
+ * ```ts
+ * import { didYouMean } from "./steps.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(didYouMean("plugin", ["plugIn", "unplug"]), "plugIn");
+ * assert.equal(didYouMean("QUERY_REMOVE", ["QUERY_REMOVE_DEVICE", "REMOVE_DEVICE"]), "QUERY_REMOVE_DEVICE");
+ * ```
+ */
 export function didYouMean(name: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
-  for (const k of known) {
+  const list = [...known];
+  for (const k of list) {
     const dist = editDistance(name, k);
     if (dist < bestD) {
       bestD = dist;
       best = k;
     }
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  if (best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3))) return best;
+  if (name.length < 4) return undefined;
+  const upper = name.toUpperCase();
+  return list.filter((k) => k.toUpperCase().includes(upper)).sort((a, b) => a.length - b.length)[0];
 }

@@ -96,7 +96,14 @@ export function parseScenario(
     const p = linePos(node?.range?.[0] ?? 0);
     return { line: p.line, column: p.col };
   };
+  // An indentation error is reported once, where the misplaced text starts: the checks of the
+  // node yaml's recovery built around it would only repeat it in other words.
+  const misplaced = doc.errors.filter((e) => /same column|indent/i.test(e.message)).map((e) =>
+    e.pos[0]
+  );
   const at: At = (node, message) => {
+    const range = (node as { range?: [number, number, number] | null } | null)?.range;
+    if (range && misplaced.some((o) => range[0] <= o && o <= range[2])) return;
     errors.push({ message, ...pos(node as Node), ...(fileName ? { file: fileName } : {}) });
   };
   at.pos = pos;
@@ -106,7 +113,14 @@ export function parseScenario(
     return range ? text.slice(range[0], range[1]) : "";
   };
   for (const e of doc.errors) {
-    const pos = e.linePos?.[0] ?? linePos(e.pos[0]);
+    let offset = e.pos[0];
+    // Past the leading blanks, to the misplaced text itself.
+    if (/same column|indent/i.test(e.message)) {
+      while (offset < text.length && (text[offset] === " " || text[offset] === "\t")) offset++;
+    }
+    const pos = /same column|indent/i.test(e.message)
+      ? linePos(offset)
+      : e.linePos?.[0] ?? linePos(offset);
     errors.push({
       message: e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""),
       line: pos.line,

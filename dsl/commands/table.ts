@@ -165,8 +165,10 @@ export class CommandTable {
     if (family) {
       const names = this.#rows.filter((c) => c.name.split(" ")[0] === family).map((c) => c.name);
       const typed = `${family} ${second}`;
-      const hint = didYouMean(typed, names) ??
-        names.find((n) => second && n.toLowerCase().includes(second.toLowerCase()));
+      const hint = second
+        ? didYouMean(typed, names) ??
+          names.find((n) => n.toLowerCase().includes(second.toLowerCase()))
+        : undefined;
       return `Unknown ${family} command '${second || "(none)"}' (${
         hint ? `did you mean '${hint}'?` : `one of: ${names.join(", ")}`
       })`;
