@@ -30,7 +30,7 @@ async function forgetfulSession(): Promise<Session> {
   return s;
 }
 
-// ---- Replay determinism (docs/debugging.md, "Rewinding is replaying") ------------------------------
+// ---- Replay determinism (docs/debugging.md#debug-replay) -------------------------------------------------
 
 Deno.test("rewinding is replaying: the session's recorded steps replay to the same trace byte for byte", async () => {
   const s = await forgetfulSession();
