@@ -27,7 +27,7 @@ function words(arg: string): string[] {
   return (arg.match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"(.*)"$/, "$1"));
 }
 
-/** Whether a word is a switch (`/f`, `/ve`), not an absolute file path (`/tmp/x.reg`). */
+/** Whether a word is a switch (`/f`, `/ve`), not an absolute file path (which has a second slash). */
 const isSwitch = (w: string) => /^\/[a-z?]+$/i.test(w);
 
 /** Registry path completion: each subkey of the typed parent. */
