@@ -653,7 +653,12 @@ export class Session {
       typeof (value as { status: unknown }).status === "number"
     ) {
       const s = (value as { status: number }).status;
-      const copy = { ...(value as object), status: `${this.#hex(s)} ${statuses.ntStatusName(s)}` };
+      // An NTSTATUS by name; any other `status` (a devnode's DN_* flags) as hex alone.
+      const named = statuses.NTSTATUS_TABLE.some((t) => t.value === s >>> 0);
+      const copy = {
+        ...(value as object),
+        status: named ? `${this.#hex(s)} ${statuses.ntStatusName(s)}` : this.#hex(s),
+      };
       return inspect(copy, { colors: this.#options.color ?? false, depth: 3 });
     }
     if (value === undefined) return "";

@@ -441,3 +441,10 @@ Deno.test("completion: machine. and machine.registry. complete the machine's mem
   ]);
   assert.deepEqual(s.complete("reg a")[0], ["reg add"]);
 });
+
+Deno.test("a devnode snapshot's status (DN_* flags) prints as hex, not as an NTSTATUS it is not", async () => {
+  const s = new Session();
+  const out = await run(s, 'machine.devnode("ROOT\\\\BUSENUM\\\\0")');
+  assert.match(out, /status: '0x[0-9A-F]{8}',/);
+  assert.equal(await run(s, "({ status: 0 })"), "{ status: '0x00000000 STATUS_SUCCESS' }");
+});
