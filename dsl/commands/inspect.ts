@@ -20,6 +20,7 @@ import {
   renderIrps,
 } from "../../lib/render/text.ts";
 import { VERIFIER_RULES } from "../../lib/verifier/index.ts";
+import { didYouMean } from "../steps.ts";
 import type { Command, CommandHost } from "./table.ts";
 
 /** Every device object of the machine: each present stack's, top first, and named ones no stack holds. */
@@ -228,8 +229,9 @@ export const INSPECT_COMMANDS: readonly Command[] = [
         d.name.toUpperCase() === m[1]!.replace(/^\\Driver\\/i, "").toUpperCase()
       );
       if (!driver) {
-        const hint = host.machine.drivers().map((d) => d.name).find((n) =>
-          n.toUpperCase().includes(m[1]!.toUpperCase())
+        const hint = didYouMean(
+          m[1]!.replace(/^\\Driver\\/i, ""),
+          driverObjects(host.machine).map((d) => d.name),
         );
         return `${text}${hint ? ` (did you mean '${hint}'?)` : ""}`;
       }

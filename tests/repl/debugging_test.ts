@@ -448,3 +448,10 @@ Deno.test("a devnode snapshot's status (DN_* flags) prints as hex, not as an NTS
   assert.match(out, /status: '0x[0-9A-F]{8}',/);
   assert.equal(await run(s, "({ status: 0 })"), "{ status: '0x00000000 STATUS_SUCCESS' }");
 });
+
+Deno.test("!drvobj with a misspelt driver name gets a did-you-mean", async () => {
+  assert.equal(
+    await run(new Session(), "!drvobj toastr"),
+    "No driver 'toastr' (did you mean 'toaster'?)",
+  );
+});
