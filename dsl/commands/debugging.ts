@@ -84,6 +84,10 @@ export const DEBUG_COMMANDS: readonly Command[] = [
       return drivers.filter((d) => d.toLowerCase().startsWith(word.toLowerCase()));
     },
     run(host, arg) {
+      // Events are numbered from #1.
+      if (/^#0+$/.test(arg.trim())) {
+        return "No event #0: events are numbered from #1 (.trace shows them)";
+      }
       const r = host.debugger.bp(arg);
       if (typeof r !== "number") return r.error;
       return `Breakpoint ${r} set: ${host.debugger.bl().split("\n")[r]!.replace(/^ \d+ e /, "")}`;

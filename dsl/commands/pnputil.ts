@@ -4,14 +4,16 @@
  * through the machine's verbs (`disable`, `enable`, `requestRemoval`, `restart`, and
  * IoInvalidateDeviceRelations on the root for a scan), so they are recorded as steps for `.save`.
  *
- * Output shape: the "Microsoft PnP Utility" banner, then one block of `Label:` lines per device
- * with the values in one column, as `pnputil /enum-devices` prints them (the labels and statuses
- * come from the PnPUtil Command Syntax and PnPUtil Examples pages: "An enabled device appears with
- * status Started; a disabled device appears as Disabled"). No verbatim sample of the action
- * commands' success and failure lines could be found in the reference material or the search
- * corpora, so their wording ("Disabling device: ...", "Device disabled successfully.") and the
- * column width are this model's; a real run may word them differently. The model has no INF files,
- * so `Driver Name` (an INF name on Windows) is left out.
+ * Output shape: the "Microsoft PnP Utility" banner (the tool's usage text, as recorded by a public
+ * catalogue of Windows binaries), then one block of `Label:` lines per device with the values in
+ * one column. The statuses Started and Disabled are the PnPUtil Examples page's ("An enabled device
+ * appears with status Started; a disabled device appears as Disabled"). No verbatim sample of
+ * `/enum-devices` output, nor of the action commands' lines, was found in the reference material or
+ * the search corpora: the field labels (Instance ID, Device Description, Class Name, Class GUID,
+ * Manufacturer Name, Status, Problem Code), the column width, the other statuses (Problem, Stopped,
+ * Disconnected) and the action lines ("Disabling device: ...", "Device disabled successfully.")
+ * follow pnputil's output as the author remembers it and may differ from a real run in wording.
+ * The model has no INF files, so `Driver Name` (an INF name on Windows) is left out.
  *
  * @module
  */
