@@ -11,6 +11,7 @@ import { formatEvent } from "../lib/trace/format.ts";
 import type { TraceEvent } from "../lib/trace/trace.ts";
 import { ruleNamed } from "../lib/verifier/rules.ts";
 import { renderReport, type ReportEntry } from "./report.ts";
+import { resolveDriverModules } from "./modules.ts";
 import { runScenarioWithMachine, type ScenarioResult } from "./runner.ts";
 import { diffTraces, firstDifference, renderDiff, renderDiffReport } from "./diff.ts";
 import { didYouMean, type ScenarioData } from "./steps.ts";
@@ -132,7 +133,11 @@ export async function main(args: string[]): Promise<number> {
       continue;
     }
     for (const s of parsed.scenarios) {
-      const run = runScenarioWithMachine(s);
+      // Running a scenario imports its driver modules (and runs their code); parsing did not.
+      const missing = await resolveDriverModules(s, file);
+      const run = missing.length
+        ? { result: { title: s.title, passed: false, failures: missing, trace: [] }, machine: null }
+        : runScenarioWithMachine(s);
       results.push({ file, ...run.result });
       entries.push({ data: s, result: run.result, machine: run.machine, file });
     }
@@ -201,6 +206,11 @@ async function diff(specs: string[], html: string | undefined): Promise<number> 
   for (const spec of specs) {
     const one = await loadOne(spec);
     if (typeof one === "string") return usageError(one);
+    const missing = await resolveDriverModules(one, spec.replace(/#\d+$/, ""));
+    if (missing.length) {
+      for (const f of missing) console.error(`${f.file}:${f.line}:${f.column}: ${f.message}`);
+      return 1;
+    }
     runs.push(one);
   }
   const [a, b] = runs.map((d) => runScenarioWithMachine(d).result.trace) as [

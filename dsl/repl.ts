@@ -99,7 +99,7 @@ export async function main(args: string[]): Promise<number> {
       session.machine.devices().length === 1 ? "" : "s"
     }. Type .help for commands.`,
   );
-  if (values.scenario) console.log(session.load(values.scenario));
+  if (values.scenario) console.log(await session.loadWithModules(values.scenario));
   const file = historyFile();
   const rl = createInterface({
     input: Deno.stdin.isTerminal() ? process.stdin : process.stdin,
@@ -111,7 +111,6 @@ export async function main(args: string[]): Promise<number> {
     completer: (line: string) => session.complete(line),
   });
   const terminal = Deno.stdin.isTerminal();
-  const prompt = "kd> ";
   const more = "... ";
   let buffer = "";
   let evaluating = false;
@@ -147,7 +146,7 @@ export async function main(args: string[]): Promise<number> {
   const uncaught = (what: string) => {
     if (terminal) process.stdout.write("\r\x1b[K");
     console.log(what);
-    if (!evaluating) showPrompt(buffer ? more : prompt);
+    if (!evaluating) showPrompt(buffer ? more : session.prompt);
   };
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();
@@ -157,11 +156,23 @@ export async function main(args: string[]): Promise<number> {
     e.preventDefault();
     uncaught(`Uncaught ${describe(e.error ?? e.message)}`);
   });
-  showPrompt(prompt);
+  showPrompt(session.prompt);
+  // Ctrl-C: during an evaluation it abandons what is being awaited (synchronous code is stopped
+  // by the time limit: the event loop cannot see the key until it yields); at the prompt it clears
+  // the typed line and any unfinished multi-line input, as a shell does.
   rl.on("SIGINT", () => {
+    if (evaluating) {
+      if (!session.interrupt()) {
+        process.stdout.write("\n(Ctrl-C: the running code stops at its time limit)\n");
+      }
+      return;
+    }
     buffer = "";
-    process.stdout.write("\n");
-    showPrompt(prompt);
+    const typed = rl as unknown as { line: string; cursor: number };
+    typed.line = "";
+    typed.cursor = 0;
+    process.stdout.write("^C\n");
+    showPrompt(session.prompt);
   });
   await new Promise<void>((resolve) => {
     let busy = Promise.resolve();
@@ -192,7 +203,7 @@ export async function main(args: string[]): Promise<number> {
           rl.close();
           return;
         }
-        showPrompt(prompt);
+        showPrompt(session.prompt);
       });
     });
     rl.on("close", () => {

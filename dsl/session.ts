@@ -17,21 +17,26 @@ import { sampleDrivers } from "../lib/examples/example_machine.ts";
 import type { Machine } from "../lib/machine.ts";
 import * as statuses from "../lib/ntstatus.ts";
 import { Handle } from "../lib/ob/handles.ts";
+import type { TraceEvent } from "../lib/trace/trace.ts";
+import { dirname, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { COMMAND_TABLE } from "./commands/meta.ts";
+import type { CommandHost } from "./commands/table.ts";
+import { breakpointText, Debugger, kernelRoutineNames } from "./debug.ts";
 import {
-  driverObjects,
-  renderAnalyze,
-  renderDeviceTree,
-  renderDevStack,
-  renderDrvObj,
-  renderIrp,
-  renderIrps,
-} from "../lib/render/text.ts";
-import { formatEvent } from "../lib/trace/format.ts";
+  driverExport,
+  importModule,
+  importProblem,
+  type LoadedModule,
+  modulePath,
+  resolveDriverModules,
+} from "./modules.ts";
 import { DeviceBuilder, ScenarioContext } from "./fluent.ts";
 import { WELL_KNOWN_GUIDS } from "./guids.ts";
-import { bootFor, Runner } from "./runner.ts";
+import { bootFor, Runner, runScenarioWithMachine } from "./runner.ts";
 import {
   didYouMean,
+  isExpectation,
   KERNEL_ROUTINES,
   type LeftOut,
   type MachineVerb,
@@ -71,8 +76,6 @@ const CONSTANT_NAMES = [
   ...Object.keys(constants),
   ...Object.keys(statuses).filter((n) => n.startsWith("STATUS_")),
 ];
-const COMMANDS = ["!devnode", "!devstack", "!drvobj", "!irp", "!analyze", "reg query"];
-const META = [".help", ".trace", ".reset", ".reboot", ".load", ".save", ".exit"];
 const DSL_VERBS = [
   "device",
   "child",
@@ -99,70 +102,6 @@ const DSL_VERBS = [
 
 /** How long one input may run before it is stopped: an endless loop must not hang the REPL. */
 const SCRIPT_TIMEOUT_MS = 10_000;
-
-const HELP =
-  `pnplab REPL: TypeScript with top-level await; the machine, the DSL and the kernel are in scope.
-  device("PCI\\\\VEN_1").registerInterface("GUID_DEVINTERFACE_DISK").enable()   DSL verbs (recorded for .save)
-  k.IoGetDeviceInterfaces(GUID_DEVINTERFACE_TOASTER, null, 0)               kernel routines (recorded for .save)
-  machine.requestRemoval(pdo("ROOT\\\\BUSENUM\\\\0"))                            machine verbs (recorded for .save)
-  pdo("ROOT\\\\BUSENUM\\\\0")                                                    a device by instance ID or name
-Debugger and reg.exe style commands:
-  !devnode [instance]     the device tree with states and problem codes (!devnode 0 1: the whole tree)
-  !devstack <device>      a device's stack, top first: an instance ID, a name (d1) or a device
-                          object (\\Device\\00000003, #8)
-  !drvobj <driver>        a driver object (toaster, \\Driver\\toaster): devices, references, routines
-  !irp [n | #id]          the last n IRPs (default 5), or IRP #id, and where they went
-  !analyze                explain the last bug check (rule, offending call, documentation)
-  reg query <path> [/s] [/v name | /ve]   a registry key, or one value, as reg.exe prints it
-Meta commands:
-  .help  .trace [n]  .reset  .reboot [safe]  .load <file.yaml>[#n]  .save <file.yaml>  .exit
-  .help steps             every step a scenario file (and .save) can hold
-  .help <step>            one step's fields, and the machine verb the REPL records as it`;
-
-/** `.help steps`: every row of the step table, one line each. */
-function stepsHelp(): string {
-  const rows = Object.entries(STEP_DEFINITIONS);
-  const width = Math.max(...rows.map(([name]) => name.length)) + 2;
-  return [
-    "Steps (YAML scenario files, .save; the DSL verbs record the same):",
-    ...rows.map(([name, def]) => `  ${name.padEnd(width)}${def.doc}`),
-  ].join("\n");
-}
-
-/** The builder each subject field's one-field steps are verbs of (dsl/fluent.ts `SubjectVerbs`). */
-const BUILDERS: Readonly<Record<string, string>> = {
-  device: "device(...)",
-  interface: "device(...).registerInterface(...)",
-  listener: "listen(...)",
-};
-
-/** `.help <step>`: a row of the step table, its fields and the machine verb recorded as it. */
-function stepHelp(name: string): string {
-  const def = STEP_DEFINITIONS[name];
-  if (!def) {
-    const hint = didYouMean(name, Object.keys(STEP_DEFINITIONS));
-    return `Unknown step '${name}' (${hint ? `did you mean '${hint}'?` : "try .help steps"})`;
-  }
-  const fields = Object.entries(def.fields);
-  const width = Math.max(0, ...fields.map(([f]) => f.length)) + 2;
-  return [
-    `${name}: ${def.doc}`,
-    ...(fields.length ? ["Fields:"] : ["No fields."]),
-    ...fields.map(([f, fd]) =>
-      `  ${f.padEnd(width)}${fd.type}${fd.required ? ", required" : ""}${
-        def.shorthand === f ? ", the shorthand" : ""
-      }: ${fd.doc}`
-    ),
-    ...(fields.length === 1 && fields[0]![0] in BUILDERS
-      ? [`DSL: ${BUILDERS[fields[0]![0]]}.${name}()`]
-      : []),
-    ...(def.machineVerb ? [`Recorded from machine.${def.machineVerb.method}(...)`] : []),
-    ...(def.expectation ? ["An expectation: a failed one does not stop the run."] : []),
-  ].join("\n");
-}
-
-/** What `reg` accepts, for every other `reg` command line. */
-const REG_USAGE = "Only 'reg query <path> [/s] [/v name]' is supported";
 
 /**
  * The session's runner. A step asked for while the machine is stopped is not run, nor kept for
@@ -294,6 +233,8 @@ export class Session {
   #ctx: ScenarioContext;
   #options: SessionOptions;
   #context: vm.Context;
+  /** The machine, its kernel and its registry as the prompt sees them (their verbs recorded). */
+  #api!: { machine: Machine; kernel: Machine["kernel"]; registry: Machine["registry"] };
   #transform: ((code: string) => string) | null = null;
   #results = new Map<Handle, string>();
   #resultCount = 0;
@@ -303,6 +244,12 @@ export class Session {
   #input = "";
   /** What `.load` ran last, so `.save` keeps its boot options. */
   #boot: ScenarioData["boot"];
+  /** The debugger over the recorded steps, made on first use; null also when it left a stop. */
+  #debugger: Debugger | null = null;
+  /** Each driver module imported (absolute path): its latest import, so `import()` gets the same code. */
+  #modules = new Map<string, LoadedModule>();
+  /** Rejects the evaluation under way (Ctrl-C). */
+  #interrupt: ((reason: unknown) => void) | null = null;
 
   /** Creates a session (use `Session.create`). */
   constructor(options: SessionOptions = {}) {
@@ -314,6 +261,7 @@ export class Session {
     };
     this.#runner = new SessionRunner(bootFor(this.#boot));
     this.#ctx = new ScenarioContext(this.#runner);
+    this.#makeApi();
     this.#context = this.#makeContext();
   }
 
@@ -332,8 +280,111 @@ export class Session {
     return this.#runner.steps;
   }
 
-  #makeContext(): vm.Context {
-    const ctx = this.#ctx;
+  /** The event the debugger stopped at (the inspection commands show the machine then), or null. */
+  get stoppedAt(): number | null {
+    return this.#debugger?.current?.stop?.event.seq ?? null;
+  }
+
+  /** The prompt: `kd> `, or `kd at #N> ` while the commands look at the machine at event N. */
+  get prompt(): string {
+    const at = this.stoppedAt;
+    return at === null ? "kd> " : `kd at #${at}> `;
+  }
+
+  /** The machine the inspection commands show: the replayed one at a debugger stop. */
+  get #view(): Machine {
+    const current = this.#debugger?.current;
+    return current?.stop ? current.machine : this.machine;
+  }
+
+  /** The debugger over the session's recorded steps: each replay boots afresh and runs them. */
+  get #dbg(): Debugger {
+    if (!this.#debugger) {
+      this.#debugger = new Debugger((attach) => {
+        const machine = bootFor(this.#boot);
+        attach(machine);
+        const runner = new Runner(machine);
+        for (const step of this.#runner.steps) runner.run(step);
+      }, kernelRoutineNames());
+    }
+    return this.#debugger;
+  }
+
+  /** Leaves a debugger stop, keeping the breakpoints: the commands look at the session's end again. */
+  #leaveStop(): void {
+    if (!this.#debugger) return;
+    const kept = this.#debugger.breakpoints.map(breakpointText);
+    this.#debugger = null;
+    if (kept.length) { for (const text of kept) this.#dbg.bp(text); }
+  }
+
+  /**
+   * Replays the recorded steps on a fresh machine and says whether the trace is the session's byte
+   * for byte (it is unless a call ran that no step records: `.save` lists those).
+   */
+  replayMatches(): boolean {
+    const replayed = new Debugger((attach) => {
+      const machine = bootFor(this.#boot);
+      attach(machine);
+      const runner = new Runner(machine);
+      for (const step of this.#runner.steps) runner.run(step);
+    }, []).goto(Number.MAX_SAFE_INTEGER);
+    return JSON.stringify(replayed.machine.trace) === JSON.stringify(this.machine.trace);
+  }
+
+  /** What the command table's rows see of the session. */
+  #host(): CommandHost {
+    // deno-lint-ignore no-this-alias
+    const session = this;
+    return {
+      get machine() {
+        return session.#view;
+      },
+      get live() {
+        return session.machine;
+      },
+      get runner() {
+        return session.#runner;
+      },
+      get debugger() {
+        return session.#dbg;
+      },
+      get stoppedAt() {
+        return session.stoppedAt;
+      },
+      leaveStop: () => this.#leaveStop(),
+      findDevice: (name) => this.#findDevice(name, this.#view),
+      noDevice: (name) => this.#noDevice(name),
+      machineVerb: (method, args) => {
+        const [target, name] = method.startsWith("registry.")
+          ? [this.#api.registry, method.slice("registry.".length)]
+          : [this.#api.machine, method];
+        return (target as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
+      },
+      kernelCall: (routine, args) =>
+        (this.#api.kernel as unknown as Record<string, (...a: unknown[]) => unknown>)[routine]!(
+          ...args,
+        ),
+      paint: (code, text) => this.#paint(code, text),
+      session: {
+        load: (spec) => this.loadWithModules(spec),
+        save: (path) => this.save(path),
+        reset: () => {
+          this.#reset(this.#boot);
+          return `Machine reset (${this.#boot?.example ? "example machine" : "empty machine"})`;
+        },
+        reboot: (safe) => this.#reboot(safe),
+        loadModule: (path, name) => this.loadModule(path, name),
+        reload: () => this.reload(),
+        moduleExports: (path) => this.#moduleExports(path),
+        scenarioTrace: (spec) => this.#scenarioTrace(spec),
+        color: this.#options.color ?? false,
+      },
+    };
+  }
+
+  /** The machine, kernel and registry the prompt sees: each call of a verb is recorded as its step. */
+  #makeApi(): void {
     const kernel = this.#recording(
       this.machine.kernel,
       (routine, args, direct) =>
@@ -350,35 +401,54 @@ export class Session {
       const verb = MACHINE_VERBS.get(name);
       return verb ? () => this.#machineCall(verb, args, direct) : undefined;
     }, { kernel, registry });
+    this.#api = { machine, kernel, registry };
+  }
+
+  /**
+   * The prompt's globals. The DSL verbs, the machine and the kernel are read through getters, so a
+   * `.reload` (a new machine replaying the steps) keeps the variables typed so far.
+   */
+  #makeContext(): vm.Context {
     const globals: Record<string, unknown> = {
       ...constants,
       ...statuses,
       ...WELL_KNOWN_GUIDS,
-      device: ctx.device,
-      child: ctx.child,
-      driver: ctx.driver,
-      sampleDriver: ctx.sampleDriver,
       sampleDrivers,
-      listen: ctx.listen,
-      app: ctx.app,
-      registry: ctx.registry,
-      importReg: ctx.importReg,
-      profile: ctx.profile,
-      reboot: ctx.reboot,
-      settle: ctx.settle,
-      command: ctx.command,
-      expectStatus: ctx.expectStatus,
-      expectBugCheck: ctx.expectBugCheck,
-      expectInterfaces: ctx.expectInterfaces,
-      expectFinding: ctx.expectFinding,
-      k: kernel,
       // A driver written at the prompt allocates its events itself, as in C (KeInitializeEvent).
       KEVENT,
-      machine,
       pdo: (nameOrInstance: string) => this.#pdo(nameOrInstance),
       console,
+      // Timers, so that code at the prompt can wait (and Ctrl-C abandon the wait).
+      setTimeout,
+      clearTimeout,
+      setInterval,
+      clearInterval,
+      queueMicrotask,
     };
-    Object.defineProperty(globals, "trace", { get: () => this.machine.trace, enumerable: true });
+    const live: Record<string, () => unknown> = {
+      device: () => this.#ctx.device,
+      child: () => this.#ctx.child,
+      driver: () => this.#ctx.driver,
+      sampleDriver: () => this.#ctx.sampleDriver,
+      listen: () => this.#ctx.listen,
+      app: () => this.#ctx.app,
+      registry: () => this.#ctx.registry,
+      importReg: () => this.#ctx.importReg,
+      profile: () => this.#ctx.profile,
+      reboot: () => this.#ctx.reboot,
+      settle: () => this.#ctx.settle,
+      command: () => this.#ctx.command,
+      expectStatus: () => this.#ctx.expectStatus,
+      expectBugCheck: () => this.#ctx.expectBugCheck,
+      expectInterfaces: () => this.#ctx.expectInterfaces,
+      expectFinding: () => this.#ctx.expectFinding,
+      k: () => this.#api.kernel,
+      machine: () => this.#api.machine,
+      trace: () => this.machine.trace,
+    };
+    for (const [name, get] of Object.entries(live)) {
+      Object.defineProperty(globals, name, { get, enumerable: true, configurable: true });
+    }
     return vm.createContext(globals);
   }
 
@@ -412,9 +482,13 @@ export class Session {
   }
 
   /** A device object by scenario name, instance ID or object name (`\Device\00000003`, `#8`). */
-  #findDevice(name: string): DeviceObject | undefined {
-    if (this.#runner.names.devices.includes(name)) return this.#runner.pdo(name).top;
-    return this.machine.device(name)?.top ?? this.machine.deviceObject(name);
+  #findDevice(name: string, m: Machine = this.machine): DeviceObject | undefined {
+    if (this.#runner.names.devices.includes(name)) {
+      // At a debugger stop the device is looked up on the replayed machine, by its instance ID.
+      if (m !== this.machine) return m.device(this.#runner.instanceOf(name))?.top;
+      return this.#runner.pdo(name).top;
+    }
+    return m.device(name)?.top ?? m.deviceObject(name);
   }
 
   /** Why no device answers to a name, as `!devstack` and `pdo()` say it. */
@@ -542,6 +616,20 @@ export class Session {
     return result;
   }
 
+  /** Awaits a promise made at the prompt, unless Ctrl-C (`interrupt`) abandons it first. */
+  async #interruptible(value: unknown): Promise<unknown> {
+    try {
+      return await Promise.race([
+        value,
+        new Promise((_, reject) => {
+          this.#interrupt = reject;
+        }),
+      ]);
+    } finally {
+      this.#interrupt = null;
+    }
+  }
+
   get #timeout(): number {
     return this.#options.scriptTimeoutMs ?? SCRIPT_TIMEOUT_MS;
   }
@@ -565,7 +653,12 @@ export class Session {
       typeof (value as { status: unknown }).status === "number"
     ) {
       const s = (value as { status: number }).status;
-      const copy = { ...(value as object), status: `${this.#hex(s)} ${statuses.ntStatusName(s)}` };
+      // An NTSTATUS by name; any other `status` (a devnode's DN_* flags) as hex alone.
+      const named = statuses.NTSTATUS_TABLE.some((t) => t.value === s >>> 0);
+      const copy = {
+        ...(value as object),
+        status: named ? `${this.#hex(s)} ${statuses.ntStatusName(s)}` : this.#hex(s),
+      };
       return inspect(copy, { colors: this.#options.color ?? false, depth: 3 });
     }
     if (value === undefined) return "";
@@ -607,21 +700,89 @@ export class Session {
     if (line === "") return { output: "" };
     // The bug check that had stopped the machine before this input: it is not news any more.
     const stopped = this.machine.bugCheck;
+    const found = COMMAND_TABLE.find(line);
+    this.#input = line;
     try {
-      if (line.startsWith(".")) return this.#meta(line);
-      if (line.startsWith("!")) return { output: this.#bang(line) };
-      if (/^reg\s+query\b/i.test(line)) return { output: this.#regQuery(line) };
-      return await this.#code(input, stopped);
+      if (found) {
+        const at = found.command.changes ? this.stoppedAt : null;
+        if (at !== null) this.#leaveStop();
+        const r = await found.command.run(this.#host(), found.arg);
+        const out = typeof r === "string" ? { output: r } : r;
+        return at === null ? out : {
+          ...out,
+          output:
+            `(left the stop at #${at}: ${found.command.name} changes the session's machine)\n${out.output}`,
+        };
+      }
+      const unknown = COMMAND_TABLE.unknown(line);
+      if (unknown) return { output: unknown };
     } catch (e) {
       if (e instanceof BugCheck) {
         return { output: e === stopped ? this.#stoppedLine(e) : this.#blueScreen(e) };
       }
-      // `reg add ...` and the like are not TypeScript either.
-      if (/^reg(\s|$)/i.test(line) && isError(e, ["SyntaxError", "ReferenceError"])) {
-        return { output: REG_USAGE };
-      }
       return { output: this.#paint(31, describeThrown(e)) };
     }
+    // TypeScript runs on the session's machine, at its end: a debugger stop is left.
+    const at = this.stoppedAt;
+    if (at !== null) this.#leaveStop();
+    const left = at === null
+      ? ""
+      : `(left the stop at #${at}: code runs on the session's machine)\n`;
+    const steps = this.#runner.steps.length;
+    const events = this.machine.trace.length;
+    const leftOut = this.#leftOut.length;
+    try {
+      const r = await this.#code(input, stopped);
+      return left ? { ...r, output: left + r.output } : r;
+    } catch (e) {
+      if (e instanceof BugCheck) {
+        return { output: e === stopped ? this.#stoppedLine(e) : this.#blueScreen(e) };
+      }
+      // An input that throws changes nothing: what it did before the throw (a fluent chain's
+      // first verbs) is undone by replaying the steps recorded before it.
+      const undone = this.#undo(steps, events, leftOut);
+      const message = e instanceof InputFailed ? e.message : describeThrown(e);
+      return { output: left + this.#paint(31, message) + undone };
+    }
+  }
+
+  /**
+   * Undoes what a throwing input did: its recorded steps are dropped and the machine is replayed
+   * to where it was (the session is a list of steps, so going back is replaying). Says so, or
+   * nothing when the input changed nothing.
+   */
+  #undo(steps: number, events: number, leftOut: number): string {
+    if (this.#runner.steps.length === steps && this.machine.trace.length === events) return "";
+    if (this.machine.bugCheck) return "";
+    const kept = this.#runner.steps.slice(0, steps);
+    const saved = this.#leftOut.slice(0, leftOut);
+    this.#replay(kept);
+    this.#leftOut = saved;
+    return `\n(nothing recorded: the machine was replayed to where it was before this input)`;
+  }
+
+  /** Replays steps on a fresh machine as the session booted, keeping the prompt's variables. */
+  #replay(steps: readonly Step[]): void {
+    this.#reset(this.#boot, true);
+    for (const step of steps) this.#runner.run(step);
+    this.#runner.failures.splice(0);
+  }
+
+  /** `.reboot [safe]`: recorded as a reboot step. */
+  #reboot(safe: boolean): string {
+    this.#runner.run({ step: "reboot", ...(safe ? { safeMode: true } : {}) });
+    if (this.machine.bugCheck) {
+      return `The machine stopped again while booting:\n${this.#blueScreen(this.machine.bugCheck)}`;
+    }
+    return `Rebooted${safe ? " in safe mode" : ""}`;
+  }
+
+  /** Stops the evaluation under way (Ctrl-C): an awaited promise is abandoned. */
+  interrupt(): boolean {
+    if (!this.#interrupt) return false;
+    this.#interrupt(new Error("Interrupted (Ctrl-C)"));
+    this.#interrupt = null;
+    return true;
   }
 
   /** What a call on a stopped machine prints instead of the whole blue screen again. */
@@ -633,54 +794,15 @@ export class Session {
     }`;
   }
 
-  #meta(line: string): Evaluation {
-    const [cmd, ...rest] = line.split(/\s+/);
-    const arg = rest.join(" ");
-    switch (cmd) {
-      case ".help":
-        if (arg === "steps") return { output: stepsHelp() };
-        return { output: arg ? stepHelp(arg) : HELP };
-      case ".exit":
-        return { output: "", exit: true };
-      case ".trace": {
-        const n = arg ? Number(arg) : 20;
-        // slice(-0) and slice(-NaN) would be the whole trace.
-        if (!Number.isInteger(n) || n < 1) return { output: "Usage: .trace [n] (n >= 1)" };
-        return { output: this.machine.trace.slice(-n).map(formatEvent).join("\n") };
-      }
-      case ".reset":
-        this.#reset(this.#boot);
-        return {
-          output: `Machine reset (${this.#boot?.example ? "example machine" : "empty machine"})`,
-        };
-      case ".reboot":
-        this.#runner.run({ step: "reboot", ...(arg === "safe" ? { safeMode: true } : {}) });
-        if (this.machine.bugCheck) {
-          return {
-            output: `The machine stopped again while booting:\n${
-              this.#blueScreen(this.machine.bugCheck)
-            }`,
-          };
-        }
-        return { output: `Rebooted${arg === "safe" ? " in safe mode" : ""}` };
-      case ".load":
-        return { output: this.load(arg) };
-      case ".save":
-        return { output: this.save(arg) };
-      default: {
-        const hint = didYouMean(cmd!, META);
-        return {
-          output: `Unknown command '${cmd}' (${hint ? `did you mean '${hint}'?` : "try .help"})`,
-        };
-      }
-    }
-  }
-
-  #reset(boot: ScenarioData["boot"]): void {
+  /** A fresh machine; `keepContext` keeps the prompt's variables (a replay, `.reload`). */
+  #reset(boot: ScenarioData["boot"], keepContext = false): void {
     this.#boot = boot;
     this.#runner = new SessionRunner(bootFor(boot));
     this.#ctx = new ScenarioContext(this.#runner);
-    this.#context = this.#makeContext();
+    this.#makeApi();
+    // The breakpoints stay; a stop on the old machine does not.
+    this.#leaveStop();
+    if (!keepContext) this.#context = this.#makeContext();
     this.#results.clear();
     this.#resultCount = 0;
     this.#leftOut = [];
@@ -694,6 +816,31 @@ export class Session {
     if (!spec) return "Usage: .load <scenario.yaml>[#n]";
     const r = readScenarios(spec);
     if ("problem" in r) return r.problem;
+    return this.#load(r);
+  }
+
+  /**
+   * `.load` with driver modules: a `driverModule` step's module is imported (relative to the file)
+   * first, which runs its code; a missing module or export loads nothing.
+   */
+  async loadWithModules(spec: string): Promise<string> {
+    if (!spec) return "Usage: .load <scenario.yaml>[#n]";
+    const r = readScenarios(spec);
+    if ("problem" in r) return r.problem;
+    const missing = await resolveDriverModules(r.scenarios[r.index - 1]!, r.path);
+    if (missing.length) {
+      return missing.map((f) => `${f.file}:${f.line}:${f.column}: ${f.message}`).join("\n");
+    }
+    for (const step of r.scenarios[r.index - 1]!.steps) {
+      if (step.step === "driverModule") {
+        const abs = modulePath(step.path, dirname(resolve(r.path)));
+        step.path = abs;
+      }
+    }
+    return this.#load(r);
+  }
+
+  #load(r: { path: string; scenarios: ScenarioData[]; index: number }): string {
     const { path, scenarios, index } = r;
     const s = scenarios[index - 1]!;
     this.#reset(s.boot);
@@ -720,18 +867,30 @@ export class Session {
   }
 
   /** The session's steps as a scenario file's text; `schemaPath` is how the file refers to the schema. */
-  scenarioText(title = "Saved REPL session", schemaPath = "schema.json"): string {
+  scenarioText(
+    title = "Saved REPL session",
+    schemaPath = "schema.json",
+    file = "session.yaml",
+  ): string {
     const steps: Record<string, unknown>[] = [];
-    const kept = this.#runner.steps.filter((s) => !("hooks" in s));
+    const kept = this.#savedSteps();
+    const folder = dirname(resolve(file));
     for (const [i, s] of kept.entries()) {
-      const { step, source: _source, ...fields } = s;
+      const { step, source: _source, ...all } = s;
+      const fields: Record<string, unknown> = { ...all };
+      if (step === "driverModule") {
+        // The module's code is the file's: the step names it, relative to the saved file.
+        delete fields.spec;
+        const rel = relative(folder, String(fields.path)).replaceAll("\\", "/");
+        fields.path = rel.startsWith(".") ? rel : `./${rel}`;
+      }
       const keys = Object.keys(fields);
       const def = STEP_DEFINITIONS[step];
       steps.push({
         [step]: keys.length === 0
           ? null
           : def?.shorthand && keys.length === 1 && keys[0] === def.shorthand
-          ? (fields as Record<string, unknown>)[def.shorthand]
+          ? fields[def.shorthand]
           : fields,
       });
       // The step that stopped the machine is followed by the bug check it raised, so the file
@@ -754,90 +913,195 @@ export class Session {
     return `# yaml-language-server: $schema=${schemaPath}\n` + stringify(doc, { lineWidth: 100 });
   }
 
+  /** The recorded steps a scenario file can hold: a driver whose routines are code cannot be one. */
+  #savedSteps(): Step[] {
+    return this.#runner.steps.filter((s) => !("hooks" in s && s.hooks));
+  }
+
+  /**
+   * Every call `.save` cannot write, with why: the calls that ran without a step, and each driver
+   * loaded with code routines at the prompt (its routines are functions, which YAML cannot hold).
+   */
+  leftOut(): { call: string; reason: string; input: string }[] {
+    const drivers = this.#runner.steps.flatMap((s) => {
+      if (s.step !== "driver" || !("hooks" in s) || !s.hooks) return [];
+      const routines = Object.keys(s.hooks).join(", ");
+      return [{
+        call: `driver({ name: "${s.name}", ... })`,
+        reason:
+          `its routines (${routines}) are code, which no step holds: put the driver in a module and load it with .driver ./file.ts (saved as driverModule); what its devices did will not replay the same`,
+        input: "",
+      }];
+    });
+    return [...drivers, ...this.#leftOut];
+  }
+
   /** Writes the session as a scenario file, and says which inputs it could not record. */
   save(path: string): string {
     if (!path) return "Usage: .save <file.yaml>";
-    const text = this.scenarioText("Saved REPL session", relativeSchemaPath(path));
+    const text = this.scenarioText("Saved REPL session", relativeSchemaPath(path), path);
     try {
       Deno.writeTextFileSync(path, text);
     } catch (e) {
       return fileProblem("write", path, e);
     }
-    const n = this.#runner.steps.length;
+    const n = this.#savedSteps().length;
     const saved = `Saved ${n} step${n === 1 ? "" : "s"} to ${path}`;
-    if (!this.#leftOut.length) return saved;
+    const left = this.leftOut();
+    if (!left.length) return saved;
     return [
       saved,
-      `Left out ${this.#leftOut.length} call${
-        this.#leftOut.length === 1 ? "" : "s"
-      } that no step can replay:`,
-      ...this.#leftOut.map((l) => `  ${l.call}: ${l.reason}\n    in: ${l.input.split("\n")[0]}`),
+      `Left out ${left.length} call${left.length === 1 ? "" : "s"} that no step can replay:`,
+      ...left.map((l) =>
+        `  ${l.call}: ${l.reason}${l.input ? `\n    in: ${l.input.split("\n")[0]}` : ""}`
+      ),
     ].join("\n");
   }
 
-  #bang(line: string): string {
-    const [cmd, ...rest] = line.split(/\s+/);
-    const arg = rest.join(" ").replace(/^"|"$/g, "");
-    switch (cmd) {
-      case "!devnode": {
-        // WinDbg's `!devnode 0 1` is the whole tree (0: the root, flag 1: its children).
-        if (!arg || /^0(\s+(0x)?[0-9a-f]+)?$/i.test(arg)) {
-          return renderDeviceTree(this.machine).trimEnd();
-        }
-        const flags = /^(.+?)\s+(0x)?[0-9a-f]+$/i.exec(arg);
-        const from = !this.machine.device(arg) && flags && this.machine.device(flags[1]!)
-          ? flags[1]!
-          : arg;
-        return renderDeviceTree(this.machine, from).trimEnd();
-      }
-      case "!devstack": {
-        if (!arg) return "Usage: !devstack <instance ID or device name>";
-        const device = this.#findDevice(arg);
-        if (!device) return this.#noDevice(arg);
-        return renderDevStack(this.machine, device).trimEnd();
-      }
-      case "!drvobj":
-        if (!arg) return "Usage: !drvobj <driver>";
-        return renderDrvObj(this.machine, arg).trimEnd();
-      case "!irp": {
-        const one = /^#(\d+)$/.exec(arg);
-        if (one) return renderIrp(this.machine, Number(one[1])).trimEnd();
-        const n = arg ? Number(arg) : 5;
-        if (!Number.isInteger(n) || n < 1) return "Usage: !irp [n | #id] (n >= 1)";
-        return renderIrps(this.machine, n).trimEnd();
-      }
-      case "!analyze":
-        return renderAnalyze(this.machine).trimEnd();
-      default: {
-        const hint = didYouMean(cmd!, COMMANDS.filter((c) => c.startsWith("!")));
-        return `Unknown extension '${cmd}' (${hint ? `did you mean '${hint}'?` : "try .help"})`;
-      }
+  /**
+   * `.driver <path> [export]`: imports a TypeScript module (relative to the folder the REPL started
+   * in), runs a `driverModule` step with the driver spec it exports, and puts its exports in scope.
+   */
+  async loadModule(path: string, name: string | undefined): Promise<string> {
+    const abs = modulePath(path, Deno.cwd());
+    let mod: LoadedModule;
+    try {
+      mod = await importModule(abs, true);
+    } catch (e) {
+      return this.#paint(31, importProblem(path, e));
+    }
+    this.#modules.set(abs, mod);
+    const found = driverExport(mod, name, path);
+    if (typeof found === "string") return this.#paint(31, found);
+    if (
+      this.machine.drivers().some((d) => d.name.toUpperCase() === found.spec.name.toUpperCase())
+    ) {
+      return `Driver '${found.spec.name}' is already loaded: after an edit, .reload replays the session on the module's new code`;
+    }
+    this.#exposeExports(mod);
+    this.#input = `.driver ${path}${name ? ` ${name}` : ""}`;
+    const step = {
+      step: "driverModule" as const,
+      path: abs,
+      ...(found.name === "default" ? {} : { export: found.name }),
+      spec: found.spec,
+    };
+    try {
+      this.#runStep(step);
+    } catch (e) {
+      if (e instanceof BugCheck) return this.#blueScreen(e);
+      return this.#paint(31, describeThrown(e));
+    }
+    const devices = this.machine.devices().filter((i) =>
+      this.machine.devnode(i)?.service?.toUpperCase() === found.spec.name.toUpperCase()
+    );
+    return `Loaded driver '${found.spec.name}' from ${path}${
+      found.name === "default" ? "" : ` (export ${found.name})`
+    }; exports in scope: ${mod.names.join(", ")}${
+      devices.length ? `\nIt drives ${devices.join(", ")}` : ""
+    }`;
+  }
+
+  /** A module's exports as globals of the prompt, except names the prompt already has for itself. */
+  #exposeExports(mod: LoadedModule): void {
+    const own = new Set([...DSL_VERBS, ...CONSTANT_NAMES, ...Object.keys(WELL_KNOWN_GUIDS)]);
+    for (const n of mod.names) {
+      if (n === "default" || own.has(n)) continue;
+      (this.#context as Record<string, unknown>)[n] = mod.namespace[n];
     }
   }
 
-  /** `reg query <path> [/s] [/v name | /ve]` as reg.exe prints it (Wine's reg query tests). */
-  #regQuery(line: string): string {
-    const m = /^reg\s+query\s+(?:"([^"]+)"|(\S+))((?:\s+(?:\/s|\/ve|\/v\s+(?:"[^"]*"|\S+)))*)\s*$/i
-      .exec(line);
-    if (!m) return "Usage: reg query <path> [/s] [/v name | /ve]";
-    const path = m[1] ?? m[2]!;
-    let recursive = false;
-    let name: string | undefined;
-    const tokens = m[3]!.match(/"[^"]*"|\S+/g) ?? [];
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!.toLowerCase();
-      // reg.exe refuses a switch given twice, and /v with /ve.
-      if (t === "/s" && !recursive) recursive = true;
-      else if (t === "/ve" && name === undefined) name = "";
-      else if (t === "/v" && name === undefined && tokens[i + 1]) {
-        name = tokens[++i]!.replace(/^"|"$/g, "");
-      } else return "Usage: reg query <path> [/s] [/v name | /ve]";
+  /**
+   * `.reload`: imports every driver module again (its file as it is now) and replays the session's
+   * steps on a fresh machine with the new code; the prompt's variables stay.
+   */
+  async reload(): Promise<string> {
+    const paths = [
+      ...new Set(
+        this.#runner.steps.filter((s) => s.step === "driverModule").map((s) => String(s.path)),
+      ),
+    ];
+    if (!paths.length) return "No driver module loaded (.driver <./path.ts> [export] loads one)";
+    const fresh = new Map<string, LoadedModule>();
+    for (const abs of paths) {
+      try {
+        fresh.set(abs, await importModule(abs, true));
+      } catch (e) {
+        return this.#paint(31, `${importProblem(abs, e)} (nothing reloaded)`);
+      }
     }
-    return this.machine.registry.query(path, {
-      recursive,
-      ...(name === undefined ? {} : { value: name }),
-    }).trimEnd();
+    const steps: Step[] = [];
+    for (const s of this.#runner.steps) {
+      if (s.step !== "driverModule") {
+        steps.push(s);
+        continue;
+      }
+      const found = driverExport(fresh.get(String(s.path))!, s.export, String(s.path));
+      if (typeof found === "string") return this.#paint(31, `${found} (nothing reloaded)`);
+      steps.push({ ...s, spec: found.spec });
+    }
+    for (const [abs, mod] of fresh) {
+      this.#modules.set(abs, mod);
+      this.#exposeExports(mod);
+    }
+    const leftOut = this.#leftOut;
+    this.#reset(this.#boot, true);
+    this.#leftOut = leftOut;
+    for (const step of steps) this.#runner.run(step);
+    const failures = this.#runner.failures.splice(0);
+    const shown = paths.map((p) => relative(Deno.cwd(), p) || p).join(", ");
+    return [
+      `Reloaded ${shown}; replayed ${steps.length} step${
+        steps.length === 1 ? "" : "s"
+      } on a fresh machine`,
+      ...failures.map((f) => this.#paint(31, f.message)),
+      ...(this.machine.bugCheck ? [this.#blueScreen(this.machine.bugCheck)] : []),
+    ].join("\n");
   }
+
+  /** A module file's export names: from its import when loaded, else read from its text. */
+  #moduleExports(path: string): string[] {
+    const abs = modulePath(path, Deno.cwd());
+    const loaded = this.#modules.get(abs);
+    if (loaded) return loaded.names.filter((n) => n !== "default");
+    try {
+      const text = Deno.readTextFileSync(abs);
+      return [
+        ...text.matchAll(
+          /\bexport\s+(?:const|let|var|function\*?|class|async\s+function)\s+([A-Za-z_$][\w$]*)/g,
+        ),
+      ].map((m) => m[1]!);
+    } catch {
+      return [];
+    }
+  }
+
+  /** A scenario file's run for `.diff`, its driver modules imported. */
+  async #scenarioTrace(
+    spec: string,
+  ): Promise<{ trace: readonly TraceEvent[] } | { problem: string }> {
+    const r = readScenarios(spec);
+    if ("problem" in r) return r;
+    const data = r.scenarios[r.index - 1]!;
+    const missing = await resolveDriverModules(data, r.path);
+    if (missing.length) {
+      return {
+        problem: missing.map((f) => `${f.file}:${f.line}:${f.column}: ${f.message}`).join("\n"),
+      };
+    }
+    return { trace: runScenarioWithMachine(data).result.trace };
+  }
+
+  /** What `import()` at the prompt loads: a path relative to the REPL's folder, a module's latest import. */
+  #importer = (specifier: string): Promise<unknown> => {
+    if (/^\.{1,2}\/|^\//.test(specifier)) {
+      const abs = modulePath(specifier, Deno.cwd());
+      const mod = this.#modules.get(abs);
+      if (mod) return Promise.resolve(mod.namespace);
+      return import(pathToFileURL(abs).href);
+    }
+    return import(specifier);
+  };
 
   async #compile(code: string): Promise<string> {
     if (!this.#transform) {
@@ -850,7 +1114,8 @@ export class Session {
   async #code(input: string, stopped: BugCheck | null): Promise<Evaluation> {
     let js: string;
     try {
-      js = await this.#compile(input);
+      // Before compiling: TypeScript drops an import whose names the input does not use.
+      js = await this.#compile(staticImports(input));
     } catch (e) {
       // Unfinished only when the parser ran off the end, or a template or comment is still open
       // (an error on the last character, as in `1 +)`, is a real syntax error).
@@ -869,8 +1134,10 @@ export class Session {
       /\b((k|kernel)\.(?!Ke(GetCurrentIrql|RaiseIrql|LowerIrql|SetEvent|ResetEvent|ReadStateEvent)\b)\w+|requestRemoval|eject|rebalance|changeHardwareProfile|closeHandle|machine\.(disable|enable))\s*\(/
         .test(input);
     this.#input = input;
+
     const steps = this.#runner.steps.length;
     const refused = this.#runner.refused;
+    const options = { timeout: this.#timeout, importModuleDynamically: this.#importer };
     let value: unknown;
     if (/\bawait\b/.test(js)) {
       // Top-level await: declarations become globals so they outlive the wrapper.
@@ -887,11 +1154,13 @@ export class Session {
       } catch {
         wrapped = `(async () => { ${body} })()`;
       }
-      value = await vm.runInContext(wrapped, this.#context, { timeout: this.#timeout });
+      value = await this.#interruptible(
+        vm.runInContext(wrapped, this.#context, options as vm.RunningCodeOptions),
+      );
     } else {
       let script: vm.Script;
       try {
-        script = new vm.Script(js);
+        script = new vm.Script(js, options as vm.ScriptOptions);
       } catch (e) {
         // What sucrase accepts but V8 does not finish (`if (x) {} else`): read another line.
         if ((e as Error).message === "Unexpected end of input") {
@@ -902,13 +1171,20 @@ export class Session {
       value = script.runInContext(this.#context, { timeout: this.#timeout });
       // Promises made at the prompt come from the context's realm: `instanceof Promise` misses them,
       // and a rejected one left alone would end the process as an unhandled rejection.
-      if (isThenable(value)) value = await value;
+      if (isThenable(value)) value = await this.#interruptible(value);
     }
     // The blue screen once, when this input stopped the machine; a verb it refused, one line.
     const b = this.machine.bugCheck;
     if (b && b !== stopped) return { output: this.#blueScreen(b) };
     if (b && this.#runner.refused > refused) return { output: this.#stoppedLine(b) };
     const failures = this.#runner.failures.splice(0);
+    // An action of this input that failed (a fluent chain's `registerInterface("NOPE")`) fails the
+    // whole input: what its earlier verbs did is undone, as for a throw.
+    const failedAction = failures.some((f) => {
+      const step = f.step === undefined ? undefined : this.#runner.steps[f.step - 1];
+      return f.step !== undefined && f.step > steps && (!step || !isExpectation(step));
+    });
+    if (failedAction) throw new InputFailed(failures.map((f) => f.message).join("\n"));
     // A builder's verbs return the builder, for chaining; one that did what a status-returning
     // machine verb does (t.requestRemoval()) prints that status as the machine verb would.
     const last = this.#runner.steps.length > steps ? this.#runner.steps.at(-1) : undefined;
@@ -925,37 +1201,8 @@ export class Session {
 
   /** Tab completion: candidates for the word at the end of the line, and that word. */
   complete(line: string): [string[], string] {
-    if (/^reg\s+query\s+/i.test(line)) {
-      const word = line.replace(/^reg\s+query\s+"?/i, "");
-      return [this.#registryCompletions(word), word];
-    }
-    if (/^[!.]\S*$/.test(line)) {
-      return [[...COMMANDS, ...META].filter((c) => c.startsWith(line)), line];
-    }
-    if (/^!(devstack|devnode)\s+/.test(line)) {
-      const word = line.replace(/^!\w+\s+"?/, "");
-      // !devstack takes a device object's name too (\Device\00000003, #8).
-      const objects = line.startsWith("!devstack") && /^[\\#]/.test(word)
-        ? this.machine.devices().flatMap((instance) => {
-          const names: string[] = [];
-          for (let d = this.machine.device(instance)?.top ?? null; d; d = d.lower) {
-            names.push(d.name ?? `#${d.serial}`);
-          }
-          return names;
-        })
-        : this.machine.devices();
-      return [objects.filter((d) => d.toUpperCase().startsWith(word.toUpperCase())), word];
-    }
-    if (/^!drvobj\s+/.test(line)) {
-      const word = line.replace(/^!drvobj\s+/, "");
-      const names = driverObjects(this.machine).map((d) =>
-        word.startsWith("\\") ? d.DriverName : d.name
-      );
-      return [
-        [...new Set(names)].filter((n) => n.startsWith(word)).sort(),
-        word,
-      ];
-    }
+    const command = COMMAND_TABLE.complete(this.#host(), line);
+    if (command) return command;
     const quotes = (line.match(/"/g) ?? []).length;
     if (quotes % 2 === 1) {
       const word = line.slice(line.lastIndexOf('"') + 1);
@@ -979,9 +1226,24 @@ export class Session {
         `k.${k[1]}`,
       ];
     }
+    // `machine.` and `machine.registry.`: the machine's methods and properties.
+    const member = /\bmachine\.(?:(registry)\.)?(\w*)$/.exec(line);
+    if (member) {
+      const target: object = member[1] ? this.machine.registry : this.machine;
+      const prefix = member[1] ? "machine.registry." : "machine.";
+      return [
+        memberNames(target).filter((n) => n.startsWith(member[2]!)).map((n) => `${prefix}${n}`),
+        `${prefix}${member[2]}`,
+      ];
+    }
     const word = /[A-Za-z_$][\w$]*$/.exec(line)?.[0] ?? "";
     if (!word) return [[], ""];
-    const pool = [...DSL_VERBS, ...CONSTANT_NAMES, ...Object.keys(WELL_KNOWN_GUIDS)];
+    const modules = [...this.#modules.values()].flatMap((m) => m.names).filter((n) =>
+      n !== "default"
+    );
+    const pool = [
+      ...new Set([...DSL_VERBS, ...CONSTANT_NAMES, ...Object.keys(WELL_KNOWN_GUIDS), ...modules]),
+    ];
     return [pool.filter((p) => p.startsWith(word)).sort(), word];
   }
 
@@ -997,9 +1259,49 @@ export class Session {
   }
 }
 
-/** Whether a thrown value (maybe from the prompt's realm) is an error of one of these names. */
-function isError(e: unknown, names: string[]): boolean {
-  return typeof e === "object" && e !== null && names.includes(String((e as Error).name));
+/** The public members of an object and its prototypes (not the private `_` ones), sorted. */
+function memberNames(target: object): string[] {
+  const names = new Set<string>();
+  for (let o: object | null = target; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const n of Object.getOwnPropertyNames(o)) {
+      if (n !== "constructor" && !n.startsWith("_") && !n.startsWith("#")) names.add(n);
+    }
+  }
+  return [...names].sort();
+}
+
+/** An input whose action step failed: reported as the step's failure, and undone. */
+class InputFailed extends Error {}
+
+/**
+ * Static imports typed at the prompt, as dynamic ones (type-only imports are dropped): `import { a as b } from "./m.ts"` becomes
+ * `const { a: b } = await import("./m.ts")`, so the names are bound (a script has no static imports).
+ */
+export function staticImports(js: string): string {
+  return js.replace(/^[ \t]*import\s+type\s[^;\n]*;?[ \t]*$/gm, "").replace(
+    /^([ \t]*)import\s+(?:(["'][^"']+["'])|([\w$]+\s*,\s*)?(\*\s*as\s+[\w$]+|\{[^}]*\}|[\w$]+)\s+from\s+(["'][^"']+["']))\s*;?[ \t]*$/gm,
+    (_all, indent: string, bare?: string, first?: string, clause?: string, from?: string) => {
+      // `void 0` after each: an import prints nothing, as a declaration does.
+      if (bare) return `${indent}await import(${bare});\n${indent}void 0;`;
+      const parts: string[] = [];
+      const def = first?.replace(/\s*,\s*$/, "");
+      if (def) parts.push(`default: ${def}`);
+      const c = clause!.trim();
+      if (c.startsWith("*")) {
+        const ns = c.replace(/^\*\s*as\s+/, "");
+        return def
+          ? `${indent}const ${ns} = await import(${from});\n${indent}const { default: ${def} } = ${ns};\n${indent}void 0;`
+          : `${indent}const ${ns} = await import(${from});\n${indent}void 0;`;
+      }
+      if (c.startsWith("{")) {
+        for (const item of c.slice(1, -1).split(",").map((x) => x.trim()).filter(Boolean)) {
+          if (/^type\s/.test(item)) continue;
+          parts.push(item.replace(/\s+as\s+/, ": "));
+        }
+      } else parts.push(`default: ${c}`);
+      return `${indent}const { ${parts.join(", ")} } = await import(${from});\n${indent}void 0;`;
+    },
+  );
 }
 
 /** What was thrown, as one line: errors from the prompt's realm are not `instanceof Error` here. */

@@ -24,6 +24,7 @@ import type {
   ListenerSteps,
   MachineSteps,
 } from "./steps/_types.ts";
+import { MODULE_STEPS } from "./steps/modules.ts";
 import type { FieldsOf, StepBase, StepDef, StepRow } from "./steps/row.ts";
 
 export { KERNEL_ROUTINES, NOTIFICATION_EVENTS } from "./steps/fields.ts";
@@ -58,12 +59,16 @@ export type {
 } from "./steps/_types.ts";
 export type { OptionalField, RequiredField, Row, StepExtras } from "./steps/row.ts";
 
+/** The driverModule step's group (typed in dsl/steps/modules.ts itself: its one row is written out there). */
+export type ModuleSteps = typeof MODULE_STEPS;
+
 /**
  * The type of the whole step table, group by group (each group's type is generated from its rows
  * into dsl/steps/_types.ts by `deno task step-types`): what `Step` is made of.
  */
 export type StepRows =
   & DeviceSteps
+  & ModuleSteps
   & InterfaceSteps
   & ListenerSteps
   & ApplicationSteps
@@ -86,6 +91,7 @@ export type StepRows =
  */
 export const STEP_ROWS: StepRows = {
   ...DEVICE_STEPS,
+  ...MODULE_STEPS,
   ...INTERFACE_STEPS,
   ...LISTENER_STEPS,
   ...APPLICATION_STEPS,
@@ -180,16 +186,32 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-/** The closest known name, when it is close enough to be a likely misspelling. */
+/**
+ * The closest known name, when it is close enough to be a likely misspelling; else the shortest
+ * known name that contains what was typed (`QUERY_REMOVE` for `QUERY_REMOVE_DEVICE`), when the typed
+ * text is long enough to say something (4 characters or more).
+ *
+ * @example
+ * ```ts
+ * import { didYouMean } from "./steps.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(didYouMean("plugin", ["plugIn", "unplug"]), "plugIn");
+ * assert.equal(didYouMean("QUERY_REMOVE", ["QUERY_REMOVE_DEVICE", "REMOVE_DEVICE"]), "QUERY_REMOVE_DEVICE");
+ * ```
+ */
 export function didYouMean(name: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
-  for (const k of known) {
+  const list = [...known];
+  for (const k of list) {
     const dist = editDistance(name, k);
     if (dist < bestD) {
       bestD = dist;
       best = k;
     }
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  if (best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3))) return best;
+  if (name.length < 4) return undefined;
+  const upper = name.toUpperCase();
+  return list.filter((k) => k.toUpperCase().includes(upper)).sort((a, b) => a.length - b.length)[0];
 }

@@ -19,6 +19,7 @@ import { NTSTATUS_TABLE } from "../lib/ntstatus.ts";
 import { REG_TYPE_NAMES } from "../lib/constants.ts";
 import { resolveGuid, WELL_KNOWN_GUIDS } from "./guids.ts";
 import { runScenarioData, type ScenarioResult, WDK_CONSTANTS } from "./runner.ts";
+import { resolveDriverModules } from "./modules.ts";
 import {
   didYouMean,
   type FieldDef,
@@ -95,7 +96,14 @@ export function parseScenario(
     const p = linePos(node?.range?.[0] ?? 0);
     return { line: p.line, column: p.col };
   };
+  // An indentation error is reported once, where the misplaced text starts: the checks of the
+  // node yaml's recovery built around it would only repeat it in other words.
+  const misplaced = doc.errors.filter((e) => /same column|indent/i.test(e.message)).map((e) =>
+    e.pos[0]
+  );
   const at: At = (node, message) => {
+    const range = (node as { range?: [number, number, number] | null } | null)?.range;
+    if (range && misplaced.some((o) => range[0] <= o && o <= range[2])) return;
     errors.push({ message, ...pos(node as Node), ...(fileName ? { file: fileName } : {}) });
   };
   at.pos = pos;
@@ -105,7 +113,14 @@ export function parseScenario(
     return range ? text.slice(range[0], range[1]) : "";
   };
   for (const e of doc.errors) {
-    const pos = e.linePos?.[0] ?? linePos(e.pos[0]);
+    let offset = e.pos[0];
+    // Past the leading blanks, to the misplaced text itself.
+    if (/same column|indent/i.test(e.message)) {
+      while (offset < text.length && (text[offset] === " " || text[offset] === "\t")) offset++;
+    }
+    const pos = /same column|indent/i.test(e.message)
+      ? linePos(offset)
+      : e.linePos?.[0] ?? linePos(offset);
     errors.push({
       message: e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""),
       line: pos.line,
@@ -659,7 +674,16 @@ export async function runScenarioFile(path: string): Promise<ScenarioResult> {
       trace: [],
     };
   }
-  const results = parsed.scenarios.map((s) => runScenarioData(s));
+  const results: ScenarioResult[] = [];
+  for (const s of parsed.scenarios) {
+    // Only running imports a driverModule step's module; a missing one fails at its line.
+    const missing = await resolveDriverModules(s, path);
+    results.push(
+      missing.length
+        ? { title: s.title, passed: false, failures: missing, trace: [] }
+        : runScenarioData(s),
+    );
+  }
   return {
     title: results.map((r) => r.title).join("; "),
     passed: results.every((r) => r.passed),

@@ -80,7 +80,8 @@ export async function notebookTraces(): Promise<Record<string, string>> {
         (Array.isArray(c.source) ? c.source.join("") : c.source).replaceAll(
           `from "../mod.ts"`,
           `from "./shim.ts"`,
-        ) + "\n;\n"
+          // Other modules of the repository (notebook 07 imports dsl/debug.ts) from where they are.
+        ).replaceAll(`from "../`, `from "${root}`) + "\n;\n"
       ).join("\n");
       const file = `${tmp}/${name}.ts`;
       await Deno.writeTextFile(

@@ -357,3 +357,110 @@ Deno.test("repl with bad options prints one line saying what is wrong and the us
     );
   }
 });
+
+/**
+ * Clears the screen (Ctrl-L), types a line, presses Enter and waits for `expected`, then for the
+ * prompt (`kd>`, or `kd at #N>` at a debugger stop: the number is read from the output).
+ */
+async function command(t: Terminal, line: string, expected: RegExp): Promise<string> {
+  t.keys("C-l");
+  await t.waitFor((s) => /^kd( at #\d+)?>$/.test(s.trim()), "a cleared screen");
+  t.type(line);
+  t.keys("Enter");
+  const screen = await t.waitFor((s) => expected.test(s), `the output of '${line}'`);
+  await t.waitFor((s) => /^kd( at #\d+)?>$/.test(s.split("\n").at(-1)!.trim()), "the prompt");
+  return screen;
+}
+
+/** The event number the prompt says the debugger stands at, or null at the session's end. */
+function promptAt(t: Terminal): number | null {
+  const m = /^kd at #(\d+)>/.exec(t.lastLine());
+  return m ? Number(m[1]) : null;
+}
+
+Deno.test({
+  name:
+    "debugging a driver module in a terminal: .driver, bp/g/p/.back/.goto/k with the prompt at the stop, !irp #N, .diff, reg add, pnputil, an edit and .reload",
+  ignore: noTmux,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "pnplab_e2e_driver_" });
+    const file = `${dir}/driver.ts`;
+    const text = (await Deno.readTextFile(`${ROOT}tests/fixtures/drivers/forgetful.ts`))
+      .replaceAll("../../../mod.ts", `${ROOT}mod.ts`);
+    await Deno.writeTextFile(file, text);
+    try {
+      await withRepl(async (t) => {
+        await command(t, `.driver ${file}`, /Loaded driver 'forgetful'/);
+        await command(t, `device("ROOT\\\\FORGETFUL")`, /kd> device.*\n/);
+        await command(t, "bp IRP_MN_START_DEVICE ROOT\\FORGETFUL\\0", /Breakpoint 0 set/);
+        const hit = await command(t, "g", /Breakpoint 0 hit at #(\d+)/);
+        const at = Number(/Breakpoint 0 hit at #(\d+)/.exec(hit)![1]);
+        assert.equal(promptAt(t), at);
+        // The machine at the stop: the device is not started yet.
+        const tree = await command(t, "!devnode 0 1", /ROOT\\FORGETFUL\\0/);
+        assert.doesNotMatch(tree, /ROOT\\FORGETFUL\\0 {2}Started/);
+        await command(t, "k", /^00 /m);
+        await command(t, "p", new RegExp(`Step to #${at + 1}`));
+        assert.equal(promptAt(t), at + 1);
+        await command(t, ".back", new RegExp(`Back to #${at}`));
+        assert.equal(promptAt(t), at);
+        await command(t, ".goto #5", /At #5/);
+        assert.equal(promptAt(t), 5);
+        await command(t, "g", /Breakpoint 0 hit at #/);
+        // The IRP in flight, as WinDbg's !irp shows it.
+        await command(t, "!irp 1", /IRP_MN_START_DEVICE/);
+        const id = Number(/Irp #(\d+) IRP_MN_START_DEVICE/.exec(t.screen())![1]);
+        await command(t, `!irp #${id}`, new RegExp(`Irp #${id} is active with \\d+ stacks`));
+        // A change leaves the stop: reg add runs on the session's machine.
+        await command(
+          t,
+          "reg add HKLM\\SOFTWARE\\Lab /v Count /t REG_DWORD /d 7",
+          /The operation completed successfully\./,
+        );
+        assert.equal(promptAt(t), null);
+        await command(t, "pnputil /enum-devices /connected", /Instance ID: +ROOT\\FORGETFUL\\0/);
+        await command(
+          t,
+          ".diff tests/fixtures/drivers/fixed.yaml",
+          /--- this session\n\+\+\+ tests\/fixtures\/drivers\/fixed\.yaml/,
+        );
+        // The bug: removing the device bug checks; fix the file and .reload replays on the fix.
+        await command(
+          t,
+          `machine.requestRemoval(pdo("ROOT\\\\FORGETFUL\\\\0"))`,
+          /DRIVER_VERIFIER_IOMANAGER_VIOLATION/,
+        );
+        await Deno.writeTextFile(
+          file,
+          text.replace("// FIX: k.IoDetachDevice(lower);", "k.IoDetachDevice(lower);"),
+        );
+        const reloaded = await command(t, ".reload", /Reloaded .*driver\.ts; replayed \d+ steps/);
+        assert.doesNotMatch(reloaded, /STOP/);
+        await command(t, "!devnode 0 1", /ROOT\\FORGETFUL\\0 {2}Removed/);
+      }, ["--empty"]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "Ctrl-C in a terminal clears the typed line, and abandons an evaluation that is waiting",
+  ignore: noTmux,
+  fn: () =>
+    withRepl(async (t) => {
+      t.type('device("ROOT\\\\HALF');
+      await t.waitForPrompt('device("ROOT\\\\HALF');
+      t.keys("C-c");
+      await t.waitForPrompt();
+      t.type("await new Promise((r) => setTimeout(r, 60000))");
+      t.keys("Enter");
+      await new Promise((r) => setTimeout(r, 300));
+      t.keys("C-c");
+      await t.waitFor((s) => s.includes("Interrupted (Ctrl-C)"), "the interrupted evaluation");
+      await t.waitForPrompt();
+      t.type("1 + 1");
+      t.keys("Enter");
+      await t.waitFor((s) => /\n2\n/.test(s), "the next evaluation");
+    }, ["--empty"]),
+});
