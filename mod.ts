@@ -134,6 +134,7 @@ export {
   type ListenerSteps,
   type MachineSteps,
   type MachineVerb,
+  type ModuleFields,
   type ModuleSteps,
   type NameDef,
   type NameKind,

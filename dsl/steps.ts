@@ -24,7 +24,7 @@ import type {
   ListenerSteps,
   MachineSteps,
 } from "./steps/_types.ts";
-import { MODULE_STEPS } from "./steps/modules.ts";
+import { MODULE_STEPS, type ModuleSteps } from "./steps/modules.ts";
 import type { FieldsOf, StepBase, StepDef, StepRow } from "./steps/row.ts";
 
 export { KERNEL_ROUTINES, NOTIFICATION_EVENTS } from "./steps/fields.ts";
@@ -59,8 +59,7 @@ export type {
 } from "./steps/_types.ts";
 export type { OptionalField, RequiredField, Row, StepExtras } from "./steps/row.ts";
 
-/** The driverModule step's group (typed in dsl/steps/modules.ts itself: its one row is written out there). */
-export type ModuleSteps = typeof MODULE_STEPS;
+export type { ModuleFields, ModuleSteps } from "./steps/modules.ts";
 
 /**
  * The type of the whole step table, group by group (each group's type is generated from its rows

@@ -33,10 +33,14 @@ const MODULE_FIELDS: ModuleFields = {
   },
 };
 
-/** The driver module step's row: its fields, and the spec running a scenario imported for it. */
-export const MODULE_STEPS: {
+/** The driver module step's group: one row, its fields, and the spec running a scenario imported for it. */
+export type ModuleSteps = {
+  /** Load a driver spec exported by a TypeScript module. */
   readonly driverModule: StepRow<ModuleFields, { spec?: DriverSpec }>;
-} = {
+};
+
+/** The driver module step's row. */
+export const MODULE_STEPS: ModuleSteps = {
   driverModule: defineStep<typeof MODULE_FIELDS, { spec?: DriverSpec }>({
     doc:
       "Load a driver spec exported by a TypeScript module (running the scenario imports and runs that module's code)",
