@@ -134,7 +134,6 @@ export {
   type ListenerSteps,
   type MachineSteps,
   type MachineVerb,
-  type ModuleFields,
   type ModuleSteps,
   type NameDef,
   type NameKind,

@@ -23,8 +23,9 @@ import type {
   InterfaceSteps,
   ListenerSteps,
   MachineSteps,
+  ModuleSteps,
 } from "./steps/_types.ts";
-import { MODULE_STEPS, type ModuleSteps } from "./steps/modules.ts";
+import { MODULE_STEPS } from "./steps/modules.ts";
 import type { FieldsOf, StepBase, StepDef, StepRow } from "./steps/row.ts";
 
 export { KERNEL_ROUTINES, NOTIFICATION_EVENTS } from "./steps/fields.ts";
@@ -56,10 +57,9 @@ export type {
   InterfaceSteps,
   ListenerSteps,
   MachineSteps,
+  ModuleSteps,
 } from "./steps/_types.ts";
 export type { OptionalField, RequiredField, Row, StepExtras } from "./steps/row.ts";
-
-export type { ModuleFields, ModuleSteps } from "./steps/modules.ts";
 
 /**
  * The type of the whole step table, group by group (each group's type is generated from its rows

@@ -93,6 +93,15 @@ export type DeviceSteps = {
   }>;
 };
 
+/** The rows of dsl/steps/modules.ts (`MODULE_STEPS`): each step's fields, typed. */
+export type ModuleSteps = {
+  /** Load a driver spec exported by a TypeScript module (running the scenario imports and runs that module's code) */
+  driverModule: Row<"driverModule", {
+    path: RequiredField<"string">;
+    export: OptionalField<"string">;
+  }>;
+};
+
 /** The rows of dsl/steps/interfaces.ts (`INTERFACE_STEPS`): each step's fields, typed. */
 export type InterfaceSteps = {
   /** IoRegisterDeviceInterface on a device's PDO */

@@ -19,11 +19,13 @@ import { EXPECTATION_STEPS } from "./expectations.ts";
 import { INTERFACE_STEPS } from "./interfaces.ts";
 import { LISTENER_STEPS } from "./listeners.ts";
 import { MACHINE_STEPS } from "./machine.ts";
+import { MODULE_STEPS } from "./modules.ts";
 import type { StepDef } from "./row.ts";
 
 /** Each group of rows: its type's name, its const and its file, in the table's order. */
 const GROUPS: readonly [string, string, Readonly<Record<string, StepDef>>, string][] = [
   ["DeviceSteps", "DEVICE_STEPS", DEVICE_STEPS, "devices.ts"],
+  ["ModuleSteps", "MODULE_STEPS", MODULE_STEPS, "modules.ts"],
   ["InterfaceSteps", "INTERFACE_STEPS", INTERFACE_STEPS, "interfaces.ts"],
   ["ListenerSteps", "LISTENER_STEPS", LISTENER_STEPS, "listeners.ts"],
   ["ApplicationSteps", "APPLICATION_STEPS", APPLICATION_STEPS, "applications.ts"],

@@ -7,20 +7,12 @@
  *
  * @module
  */
-import type { DriverSpec } from "../../lib/io/objects.ts";
+import type { ModuleSteps } from "./_types.ts";
 import { StepError } from "./context.ts";
-import { defineStep, type Fields, type StepRow } from "./row.ts";
-
-/** The fields of a driverModule step, typed for the step table. */
-export interface ModuleFields extends Fields {
-  /** The module's path. */
-  readonly path: { readonly type: "string"; readonly required: true; readonly doc: string };
-  /** The export's name. */
-  readonly export: { readonly type: "string"; readonly doc: string };
-}
+import { defineStep, type Fields, type StepExtras } from "./row.ts";
 
 /** The fields of a driverModule step. */
-const MODULE_FIELDS: ModuleFields = {
+const MODULE_FIELDS = {
   path: {
     type: "string",
     required: true,
@@ -31,17 +23,11 @@ const MODULE_FIELDS: ModuleFields = {
     doc:
       "The export holding the driver spec (default: the default export, or the only driver the module exports)",
   },
-};
-
-/** The driver module step's group: one row, its fields, and the spec running a scenario imported for it. */
-export type ModuleSteps = {
-  /** Load a driver spec exported by a TypeScript module. */
-  readonly driverModule: StepRow<ModuleFields, { spec?: DriverSpec }>;
-};
+} as const satisfies Fields;
 
 /** The driver module step's row. */
 export const MODULE_STEPS: ModuleSteps = {
-  driverModule: defineStep<typeof MODULE_FIELDS, { spec?: DriverSpec }>({
+  driverModule: defineStep<typeof MODULE_FIELDS, StepExtras["driverModule"]>({
     doc:
       "Load a driver spec exported by a TypeScript module (running the scenario imports and runs that module's code)",
     fields: MODULE_FIELDS,
@@ -56,4 +42,4 @@ export const MODULE_STEPS: ModuleSteps = {
       context.machine.settle();
     },
   }),
-} as const;
+};

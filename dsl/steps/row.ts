@@ -220,6 +220,8 @@ export type OptionalField<T extends FieldType> = FieldDef & { type: T; required?
 export interface StepExtras {
   /** The driver step: WDM routines that replace the generated ones (DriverEntry, AddDevice ...). */
   driver: { hooks?: Partial<DriverSpec> };
+  /** The driverModule step: the spec running a scenario imported from the module (dsl/modules.ts). */
+  driverModule: { spec?: DriverSpec };
 }
 
 /** Row `N` of the step table with fields `F`: the type dsl/steps/_types.ts gives each row. */
