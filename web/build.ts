@@ -4,9 +4,9 @@
  * from any static host and from `file://`, where browsers refuse ES module imports across files and
  * `fetch`: hence one bundle, and the examples as a script rather than a JSON file to fetch.
  *
- * `deno bundle` (esbuild) bundles web/main.ts with mod.ts. The import map is deno.json's, plus two
- * shims: the REPL's Session (exported by mod.ts) imports `node:vm` and `node:util`, which a browser
- * lacks and the page does not use.
+ * `deno bundle` (esbuild) bundles web/main.ts with mod.ts. The import map is deno.json's, plus
+ * shims: the REPL's Session and the driver-module loader (exported by mod.ts) import `node:vm`,
+ * `node:util`, `node:path` and `node:url`, which a browser lacks and the page does not use.
  *
  *     deno task web [--port 8000] [--build-only]
  *
@@ -163,7 +163,7 @@ export function collectExamples(): ExampleGroup[] {
   return groups;
 }
 
-/** The import map for the bundle: deno.json's imports, with the browser's stand-ins for node:vm and node:util. */
+/** The import map for the bundle: deno.json's imports, with the browser's stand-ins for node:vm, node:util, node:path and node:url. */
 function importMap(): string {
   const config = JSON.parse(Deno.readTextFileSync(path("deno.json")));
   return JSON.stringify({
@@ -171,6 +171,8 @@ function importMap(): string {
       ...config.imports,
       "node:vm": new URL("web/shims/vm.ts", ROOT).href,
       "node:util": new URL("web/shims/util.ts", ROOT).href,
+      "node:path": new URL("web/shims/path.ts", ROOT).href,
+      "node:url": new URL("web/shims/url.ts", ROOT).href,
     },
   });
 }
