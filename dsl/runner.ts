@@ -618,6 +618,7 @@ export class Runner {
         m.settle();
         return;
       default:
+        if (this.#runPower(step)) return;
         if (step.step.startsWith("expect")) {
           this.#expect(step);
           return;
@@ -1199,9 +1200,168 @@ export class Runner {
         return;
       }
       default:
+        if (this.#expectPower(step)) return;
         throw new StepError(`Unknown expectation '${step.step}'`);
     }
   }
+
+  // ---- Power steps ----
+  // sleep, wake, shutdown, hotPlug, expectPowerState, expectPowerIrps, expectVeto: one block.
+
+  /** Where each device's last expectPowerIrps stopped (a trace seq). */
+  readonly #powerIrpCursor = new Map<string, number>();
+
+  /** Runs a power action; false when the step is not one. */
+  #runPower(step: Step): boolean {
+    const m = this.machine;
+    switch (step.step) {
+      case "sleep":
+        this.#status(m.sleep(step.state as "S3"));
+        return true;
+      case "wake": {
+        this.#status(m.wake(step.by ? { by: this.pdo(step.by as string) } : {}));
+        // Devices plugged in while it slept have their devnodes now.
+        for (const [id, d] of this.#devices) {
+          if (!d.instanceId) {
+            const info = m.devnode(d.pdo);
+            if (info) this.#devices.set(id, { instanceId: info.instanceId, pdo: d.pdo });
+          }
+        }
+        return true;
+      }
+      case "shutdown":
+        this.#status(m.shutdown());
+        return true;
+      case "hotPlug": {
+        const hardwareIds = (step.hardwareIds as string[] | undefined) ??
+          (step.hardwareId ? [step.hardwareId as string] : undefined);
+        if (!hardwareIds?.length) throw new StepError("hotPlug needs hardwareIds or hardwareId");
+        const spec: Record<string, unknown> = { hardwareIds };
+        for (const k of Object.keys(STEP_DEFINITIONS.hotPlug!.fields)) {
+          if (!["id", "hardwareId", "hardwareIds", "parent", "driver"].includes(k)) {
+            if (step[k] !== undefined) spec[k] = step[k];
+          }
+        }
+        if (step.capabilities !== undefined) {
+          spec.capabilities = powerCapabilities(step.capabilities);
+        }
+        if (!step.rawDeviceOk) {
+          this.#ensureDriver(hardwareIds, (step.compatibleIds as string[]) ?? []);
+        }
+        const parent = step.parent ? this.pdo(step.parent as string) : undefined;
+        const pdo = m.plugIn(spec as unknown as Parameters<Machine["plugIn"]>[0], parent);
+        const id = (step.id as string | undefined) ?? hardwareIds[0]!;
+        // Into a sleeping machine: PnP learns of it (and its instance ID) after the wake.
+        this.#devices.set(id, { instanceId: m.devnode(pdo)?.instanceId ?? "", pdo });
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Checks a power expectation; false when the step is not one. */
+  #expectPower(step: Step): boolean {
+    const m = this.machine;
+    switch (step.step) {
+      case "expectPowerState": {
+        const want = step.state as string;
+        if (step.device === undefined) {
+          if (m.powerState !== want) {
+            throw new StepError(`Expected the machine in ${want}, it is in ${m.powerState}`);
+          }
+          return true;
+        }
+        const info = m.devnode(this.pdo(step.device as string));
+        const got = info?.powerState ?? "Unspecified";
+        if (got !== want) {
+          throw new StepError(
+            `Expected ${info?.instanceId ?? step.device} in ${want}, it is in ${got}\n` +
+              this.#excerpt((e) =>
+                e.kind === "call" && e.routine === "PoSetPowerState" &&
+                JSON.stringify(e.args).includes(
+                  String(this.pdo(step.device as string)).slice(0, 18),
+                ), 4),
+          );
+        }
+        return true;
+      }
+      case "expectPowerIrps": {
+        const device = step.device as string;
+        const instance = this.instanceOf(device);
+        const from = this.#powerIrpCursor.get(device) ?? 0;
+        const seen = new Set<number>();
+        const irps: IrpEvent[] = [];
+        for (const e of m.trace) {
+          if (
+            e.kind !== "irp" || e.phase !== "dispatch" || e.major !== "IRP_MJ_POWER" ||
+            e.instance !== instance || seen.has(e.irp)
+          ) continue;
+          seen.add(e.irp);
+          if (e.seq > from) irps.push(e);
+        }
+        const short = (e: IrpEvent) =>
+          `${(e.minor ?? "").replace(/^IRP_MN_/, "")}(${
+            (e.powerState ?? "").replace(/^(System|Device)PowerState /, "")
+          })`;
+        const matches = (e: IrpEvent, want: string) => {
+          const w = want.replace(/^IRP_MN_/, "").replace(/(System|Device)PowerState /, "");
+          return w.includes("(") ? short(e) === w : short(e).startsWith(`${w}(`);
+        };
+        const expected = step.irps as string[];
+        let ok: boolean;
+        let last = from;
+        if (step.exact) {
+          ok = irps.length === expected.length && irps.every((e, i) => matches(e, expected[i]!));
+          last = irps[irps.length - 1]?.seq ?? from;
+        } else {
+          let j = 0;
+          for (const e of irps) {
+            if (j < expected.length && matches(e, expected[j]!)) {
+              j++;
+              last = e.seq;
+            }
+          }
+          ok = j === expected.length;
+        }
+        if (!ok) {
+          throw new StepError(
+            `Expected power IRPs ${expected.join(", ")}${
+              step.exact ? " (exactly)" : " (in order)"
+            } for ${instance}, ` +
+              `but its stack received: ${irps.map(short).join(", ") || "(none)"}`,
+          );
+        }
+        this.#powerIrpCursor.set(device, last);
+        return true;
+      }
+      case "expectVeto": {
+        const veto = [...m.trace].reverse().find((e) =>
+          e.kind === "info" && e.what === "power veto"
+        );
+        const detail = (veto?.kind === "info" ? veto.detail : undefined) as
+          | Record<string, unknown>
+          | undefined;
+        if (!detail) throw new StepError("Expected a power veto, but no sleep was vetoed");
+        if (
+          step.device !== undefined && detail.instance !== this.instanceOf(step.device as string)
+        ) {
+          throw new StepError(
+            `Expected ${this.instanceOf(step.device as string)} to veto, but ${
+              String(detail.instance)
+            } did`,
+          );
+        }
+        if (step.driver !== undefined && detail.driver !== step.driver) {
+          throw new StepError(
+            `Expected driver ${String(step.driver)} to veto, but ${String(detail.driver)} did`,
+          );
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  // ---- end of Power steps ----
 
   #statusOf(result: unknown): number {
     if (typeof result === "number") return result;
@@ -1271,4 +1431,31 @@ export function runScenarioWithMachine(
 /** Runs a scenario's steps on a fresh machine. */
 export function runScenarioData(data: ScenarioData): ScenarioResult {
   return runScenarioWithMachine(data).result;
+}
+
+// ---- Power steps ----
+
+/** `capabilities` as a scenario writes it (S3, D2, PowerSystemSleeping3 ...) in WDK values. */
+function powerCapabilities(value: unknown): Record<string, unknown> {
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw new StepError("'capabilities' must be a map of DEVICE_CAPABILITIES fields");
+  }
+  const state = (v: unknown, field: string): number => {
+    if (typeof v === "number") return v;
+    const text = String(v);
+    const short = /^([SD])([0-5])$/.exec(text);
+    if (short) return Number(short[2]) + 1;
+    const named = (constants as Record<string, unknown>)[text];
+    if (typeof named === "number" && /^Power(System|Device)/.test(text)) return named;
+    throw new StepError(`'capabilities.${field}': '${text}' is not a power state (S0-S5, D0-D3)`);
+  };
+  const out: Record<string, unknown> = {};
+  for (const [field, v] of Object.entries(value as Record<string, unknown>)) {
+    if (field === "DeviceState") {
+      if (!Array.isArray(v)) throw new StepError("'capabilities.DeviceState' must be a list");
+      out.DeviceState = v.map((x) => (x === null || x === undefined ? undefined : state(x, field)));
+    } else if (field === "SystemWake" || field === "DeviceWake") out[field] = state(v, field);
+    else out[field] = v;
+  }
+  return out;
 }

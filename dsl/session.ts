@@ -68,8 +68,45 @@ const CONSTANT_NAMES = [
   ...Object.keys(constants),
   ...Object.keys(statuses).filter((n) => n.startsWith("STATUS_")),
 ];
-const COMMANDS = ["!devnode", "!devstack", "!drvobj", "!irp", "!analyze", "reg query"];
-const META = [".help", ".trace", ".reset", ".reboot", ".load", ".save", ".exit"];
+// ---- Power steps ----
+// The REPL's power commands (.sleep, .wake, !podev, !poaction) and the machine's power verbs.
+
+const POWER_COMMANDS = ["!podev", "!poaction"];
+const POWER_META = [".sleep", ".wake", ".shutdown"];
+const POWER_HELP = `Power:
+  !podev <device>         a device's stack with each device object's power state, and its pending power IRPs
+  !poaction               the system power transition in progress (else the last one)
+  .sleep S1|S2|S3|S4  .wake [device]  .shutdown`;
+
+/** The machine's power verbs, recorded as the power steps. */
+const POWER_MACHINE_VERBS: Readonly<Record<string, MachineVerb>> = {
+  sleep: {
+    returns: "status",
+    translate: ([state]) => typeof state === "string" ? { step: "sleep", state } : null,
+  },
+  wake: {
+    returns: "status",
+    translate: ([options], ctx) => {
+      const by = (options as { by?: unknown } | undefined)?.by;
+      if (by === undefined) return { step: "wake" };
+      const device = ctx.device(by);
+      return device ? { step: "wake", by: device } : NO_NAME;
+    },
+  },
+  shutdown: { returns: "status", translate: () => ({ step: "shutdown" }) },
+};
+// ---- end of Power steps ----
+
+const COMMANDS = [
+  "!devnode",
+  "!devstack",
+  "!drvobj",
+  "!irp",
+  "!analyze",
+  "reg query",
+  ...POWER_COMMANDS,
+];
+const META = [".help", ".trace", ".reset", ".reboot", ".load", ".save", ".exit", ...POWER_META];
 const DSL_VERBS = [
   "device",
   "child",
@@ -112,7 +149,8 @@ Debugger and reg.exe style commands:
   !analyze                explain the last bug check (rule, offending call, documentation)
   reg query <path> [/s] [/v name | /ve]   a registry key, or one value, as reg.exe prints it
 Meta commands:
-  .help  .trace [n]  .reset  .reboot [safe]  .load <file.yaml>[#n]  .save <file.yaml>  .exit`;
+  .help  .trace [n]  .reset  .reboot [safe]  .load <file.yaml>[#n]  .save <file.yaml>  .exit
+${POWER_HELP}`;
 
 /** What `reg` accepts, for every other `reg` command line. */
 const REG_USAGE = "Only 'reg query <path> [/s] [/v name]' is supported";
@@ -294,6 +332,7 @@ const MACHINE_VERBS: Readonly<Record<string, MachineVerb>> = {
   deviceIoControl: {
     translate: () => ({ leftOut: "a handle from machine.openDevice has no name in the scenario" }),
   },
+  ...POWER_MACHINE_VERBS,
 };
 
 /** Data the setValue step carries for a value of this type, or undefined when it cannot. */
@@ -794,6 +833,8 @@ export class Session {
       case ".save":
         return { output: this.save(arg) };
       default: {
+        const power = this.#powerMeta(cmd!, arg);
+        if (power) return power;
         const hint = didYouMean(cmd!, META);
         return {
           output: `Unknown command '${cmd}' (${hint ? `did you mean '${hint}'?` : "try .help"})`,
@@ -935,11 +976,92 @@ export class Session {
       case "!analyze":
         return renderAnalyze(this.machine).trimEnd();
       default: {
+        const power = this.#powerBang(cmd!, arg);
+        if (power !== undefined) return power;
         const hint = didYouMean(cmd!, COMMANDS.filter((c) => c.startsWith("!")));
         return `Unknown extension '${cmd}' (${hint ? `did you mean '${hint}'?` : "try .help"})`;
       }
     }
   }
+
+  // ---- Power steps ----
+
+  /** `.sleep S3`, `.wake [device]`, `.shutdown`: the power steps, recorded for `.save`. */
+  #powerMeta(cmd: string, arg: string): Evaluation | undefined {
+    const status = () => statuses.ntStatusName(this.#runner.lastStatus);
+    switch (cmd) {
+      case ".sleep": {
+        if (!/^S[1-4]$/.test(arg)) return { output: "Usage: .sleep S1|S2|S3|S4" };
+        this.#runner.run({ step: "sleep", state: arg });
+        if (this.machine.powerState === arg) return { output: `Asleep in ${arg}` };
+        const veto = [...this.machine.trace].reverse().find((e) =>
+          e.kind === "info" && e.what === "power veto"
+        );
+        const d = veto?.kind === "info" ? veto.detail as Record<string, unknown> : {};
+        return {
+          output: `Sleep vetoed (${status()})${d.driver ? ` by ${String(d.driver)}` : ""}${
+            d.instance ? ` for ${String(d.instance)}` : ""
+          }; the machine stays in S0`,
+        };
+      }
+      case ".wake": {
+        const device = arg ? this.#findDevice(arg) : undefined;
+        if (arg && !device) return { output: this.#noDevice(arg) };
+        const name = device ? this.#deviceName(device) : undefined;
+        if (device && !name) return { output: `'${arg}' has no name a step can use` };
+        this.#runner.run({ step: "wake", ...(name ? { by: name } : {}) });
+        return {
+          output: `${this.machine.powerState === "S0" ? "Awake" : "Still asleep"} (${status()})`,
+        };
+      }
+      case ".shutdown":
+        this.#runner.run({ step: "shutdown" });
+        return { output: `Shut down (${status()}): .reboot starts it again` };
+    }
+    return undefined;
+  }
+
+  /** `!podev <device>` and `!poaction`, in WinDbg's spirit. */
+  #powerBang(cmd: string, arg: string): string | undefined {
+    switch (cmd) {
+      case "!podev": {
+        if (!arg) return "Usage: !podev <instance ID or device name>";
+        const device = this.#findDevice(arg);
+        if (!device) return this.#noDevice(arg);
+        const info = this.machine.podev(device);
+        if (!info) return this.#noDevice(arg);
+        const rows = [
+          `Device power for ${info.instanceId || String(device)} (system ${info.systemState})`,
+          "  !DevObj                 !DrvObj                    Role    CurrentDevicePowerState",
+          ...info.stack.map((d) =>
+            `  ${d.device.padEnd(24)}${d.driver.padEnd(27)}${d.role.padEnd(8)}${d.powerState}` +
+            (d.flags.length ? `  ${d.flags.join(" | ")}` : "")
+          ),
+          info.pending.length ? "  Pending power IRPs:" : "  No power IRP pending",
+          ...info.pending.map((p) =>
+            `    IRP#${p.irp} ${p.minor}(${p.powerState}) held by ${p.heldBy}`
+          ),
+        ];
+        return rows.join("\n");
+      }
+      case "!poaction": {
+        const a = this.machine.powerAction;
+        if (!a) return `No power action yet (system ${this.machine.powerState})`;
+        return [
+          `${
+            a.inProgress ? "Power action in progress" : "Last power action"
+          }: ${a.action} to ${a.target}`,
+          `  Phase: ${a.phase}  Stacks queried: ${a.queried}${
+            a.instance ? `  Current/last stack: ${a.instance}` : ""
+          }`,
+          ...(a.status ? [`  Result: ${a.status}`] : []),
+          `  System power state: ${this.machine.powerState}`,
+        ].join("\n");
+      }
+    }
+    return undefined;
+  }
+  // ---- end of Power steps ----
 
   /** `reg query <path> [/s] [/v name | /ve]` as reg.exe prints it (Wine's reg query tests). */
   #regQuery(line: string): string {

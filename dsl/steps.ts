@@ -262,6 +262,134 @@ const DEVICE_FIELDS: Readonly<Record<string, FieldDef>> = {
   },
 };
 
+// ---- Power steps ----
+// Every power step, its fields, and the power options of `driver`: one block, spread into
+// STEP_DEFINITIONS below.
+
+/** The power states as scenarios write them. */
+const SYSTEM_STATES = ["S0", "S1", "S2", "S3", "S4", "S5"] as const;
+const DEVICE_STATES = ["D0", "D1", "D2", "D3", "Unspecified"] as const;
+
+/**
+ * A power IRP as `expectPowerIrps` names it: the minor function without IRP_MN_ and the state it
+ * carries, `SET_POWER(S3)`, `QUERY_POWER(D3)`, `WAIT_WAKE(S3)`, or the minor alone (any state).
+ */
+const POWER_IRP_PATTERN =
+  /^(IRP_MN_)?(SET_POWER|QUERY_POWER|WAIT_WAKE|POWER_SEQUENCE)(\((S[0-5]|D[0-3]|(SystemPowerState|DevicePowerState) (S[0-5]|D[0-3])|Unspecified)\))?$/;
+
+/** The power options a declarative driver takes (fields of the `driver` step). */
+const POWER_DRIVER_FIELDS: Readonly<Record<string, FieldDef>> = {
+  vetoSleep: {
+    type: "boolean",
+    doc:
+      "Fail the system IRP_MN_QUERY_POWER for a sleeping state (a veto: the machine stays in S0)",
+  },
+  armWake: {
+    type: "boolean",
+    doc:
+      "Once started, send IRP_MN_WAIT_WAKE for the lowest state its bus can wake from, and arm it again after it fires",
+  },
+  shutdownNotification: {
+    type: "boolean",
+    doc:
+      "IoRegisterShutdownNotification in AddDevice: IRP_MJ_SHUTDOWN reaches it before the S5 IRPs",
+  },
+};
+
+const POWER_STEPS: Readonly<Record<string, StepDef>> = {
+  sleep: {
+    doc:
+      "Put the machine to sleep (S1-S3) or hibernate it (S4): IRP_MN_QUERY_POWER to every stack, then IRP_MN_SET_POWER, children before parents; a driver's failure vetoes",
+    fields: {
+      state: {
+        type: "string",
+        required: true,
+        doc: "The sleeping state",
+        values: ["S1", "S2", "S3", "S4"],
+        noun: "sleeping state",
+      },
+    },
+    shorthand: "state",
+  },
+  wake: {
+    doc:
+      "Wake the machine: IRP_MN_SET_POWER(S0) to every stack, parents before children; buses re-enumerate",
+    fields: {
+      by: {
+        type: "id",
+        doc: "The device whose wake signal wakes it (its IRP_MN_WAIT_WAKE completes)",
+        refers: "device",
+      },
+    },
+    shorthand: "by",
+  },
+  shutdown: {
+    doc:
+      "Shut the machine down: IRP_MJ_SHUTDOWN to registered drivers, then IRP_MN_SET_POWER(S5) to every stack",
+    fields: {},
+  },
+  hotPlug: {
+    doc:
+      "Plug in a device with power capabilities (SystemWake, DeviceWake, DeviceState ...), also into a sleeping machine (its bus reports it after the wake)",
+    fields: {
+      ...DEVICE_FIELDS,
+      capabilities: {
+        type: "data",
+        doc:
+          "DEVICE_CAPABILITIES fields its bus reports: SystemWake (S1-S5), DeviceWake (D0-D3), DeviceState (a list by system state), DeviceD1, DeviceD2, WakeFromD0-D3, latencies",
+      },
+    },
+    shorthand: "hardwareId",
+    defines: [{ kind: "device", from: ["id", "hardwareIds", "hardwareId"] }],
+  },
+  expectPowerState: {
+    doc:
+      "The machine's system power state (S0-S5), or a device's power state (D0-D3, Unspecified) as its PDO's driver reported it",
+    fields: {
+      device: { type: "id", doc: "The device (default: the machine)", refers: "device" },
+      state: {
+        type: "string",
+        required: true,
+        doc: "S0-S5 for the machine, D0-D3 or Unspecified for a device",
+        values: [...SYSTEM_STATES, ...DEVICE_STATES],
+        noun: "power state",
+      },
+    },
+    shorthand: "state",
+    expectation: true,
+  },
+  expectPowerIrps: {
+    doc:
+      "These power IRPs (system and device) went to the device's stack, in this order (since the last expectPowerIrps for it)",
+    fields: {
+      device,
+      irps: {
+        type: "strings",
+        required: true,
+        doc:
+          "SET_POWER(S3), QUERY_POWER(D3), WAIT_WAKE ... (the minor function and the state it carries)",
+        pattern: POWER_IRP_PATTERN,
+        noun: "power IRP",
+      },
+      exact: {
+        type: "boolean",
+        doc: "No other power IRPs in between (default false: in order, others allowed)",
+      },
+    },
+    expectation: true,
+  },
+  expectVeto: {
+    doc:
+      "The last sleep was vetoed: a driver failed IRP_MN_QUERY_POWER and the machine stayed in S0",
+    fields: {
+      device: { type: "id", doc: "The device whose stack vetoed", refers: "device" },
+      driver: { type: "string", doc: "The driver (service name) that failed the query" },
+    },
+    expectation: true,
+  },
+};
+// ---- end of Power steps ----
+
 /**
  * Every step. Actions first, then expectations.
  *
@@ -347,6 +475,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
         values: Object.keys(MISBEHAVIOURS),
         noun: "misbehaviour",
       },
+      ...POWER_DRIVER_FIELDS,
     },
   },
   plugIn: {
@@ -793,6 +922,7 @@ export const STEP_DEFINITIONS: Readonly<Record<string, StepDef>> = {
     },
     expectation: true,
   },
+  ...POWER_STEPS,
 };
 
 /** A scenario as data: what both front ends produce. */

@@ -207,6 +207,12 @@ export const NTSTATUS_TABLE: readonly NtStatusInfo[] = [
     value: 0xc000035f,
     meaning: "The driver was not loaded because the system is booting into safe mode",
   },
+  {
+    name: "STATUS_DEVICE_BUSY",
+    value: 0x80000011,
+    meaning: "The device is busy: a wait/wake IRP is already pending for it",
+  },
+  { name: "STATUS_CANCELLED", value: 0xc0000120, meaning: "The I/O request was cancelled" },
 ];
 
 const byValue = new Map<number, NtStatusInfo>(NTSTATUS_TABLE.map((s) => [s.value, s]));
@@ -325,3 +331,7 @@ export const STATUS_PLUGPLAY_NO_DEVICE = 0xc000025e;
 export const STATUS_DEVICE_REMOVED = 0xc00002b6;
 /** `STATUS_NOT_SAFE_MODE_DRIVER` (0xC000035F). */
 export const STATUS_NOT_SAFE_MODE_DRIVER = 0xc000035f;
+/** `STATUS_DEVICE_BUSY` (0x80000011), a warning. */
+export const STATUS_DEVICE_BUSY = 0x80000011;
+/** `STATUS_CANCELLED` (0xC0000120). */
+export const STATUS_CANCELLED = 0xc0000120;

@@ -13,7 +13,7 @@ import type { Machine } from "../machine.ts";
 import type { DevNode } from "../pnp/devnode.ts";
 import type { TraceEvent } from "../trace/trace.ts";
 import { irpParameter } from "../trace/format.ts";
-import { renderDeviceTree, renderDevStack } from "./text.ts";
+import { powerLabel, renderDeviceTree, renderDevStack } from "./text.ts";
 
 const jupyterDisplay = Symbol.for("Jupyter.display");
 
@@ -103,7 +103,8 @@ export function deviceTreePicture(machine: Machine): Picture {
     const y = 10 + row * rowH;
     pos.set(node, { x, y });
     const label = `${node.instanceId}  ${node.state}${node.service ? `  (${node.service})` : ""}` +
-      (node.problem ? `  ${CM_PROB_NAMES[node.problem] ?? node.problem}` : "");
+      (node.problem ? `  ${CM_PROB_NAMES[node.problem] ?? node.problem}` : "") +
+      powerLabel(machine, node);
     const w = 12 + label.length * 7.2;
     width = Math.max(width, x + w + 10);
     const fill = STATE_COLORS[node.state] ?? "#ffffff";

@@ -55,12 +55,29 @@ export function renderDeviceTree(machine: Machine, from?: string): string {
       `${"  ".repeat(depth)}DevNode ${n.instanceId}  ${n.state}` +
         (n.service ? `  Service: ${n.service}` : "") + problem(n) +
         (n.opens.size ? `  Opens: ${n.opens.size}` : "") +
-        (devNodeStatus(n) & DN_NO_SHOW_IN_DM ? "  Hidden (DN_NO_SHOW_IN_DM)" : ""),
+        (devNodeStatus(n) & DN_NO_SHOW_IN_DM ? "  Hidden (DN_NO_SHOW_IN_DM)" : "") +
+        powerOf(machine, n),
     );
     for (const c of n.children) visit(c, depth + 1);
   };
   visit(start, 0);
   return lines.join("\n") + "\n";
+}
+
+/**
+ * A devnode's device power state as the tree shows it: `  D3` when it is not working (asleep, or
+ * powered down by a removal); a working device (D0), or one no driver reported a state for, shows
+ * nothing, so the working tree reads as before power existed.
+ */
+export function powerOf(machine: Machine, n: DevNode): string {
+  const state = machine.devnode(n.pdo)?.powerState;
+  return state && state !== "Unspecified" && state !== "D0" ? `  ${state}` : "";
+}
+
+/** A devnode's device power state for pictures (`  D0`), once its driver reported one. */
+export function powerLabel(machine: Machine, n: DevNode): string {
+  const state = machine.devnode(n.pdo)?.powerState;
+  return state && state !== "Unspecified" ? `  ${state}` : "";
 }
 
 function label(d: DeviceObject): string {
