@@ -612,7 +612,10 @@ function declarativePower(
     let state = deviceStateFor(caps, system);
     // Armed for wake: the device state it can still signal wake from.
     const wake = caps?.DeviceWake ?? PowerDeviceUnspecified;
-    if (fdo.DeviceExtension.WaitWakeArmed && wake !== PowerDeviceUnspecified && wake >= state) {
+    if (
+      system !== PowerSystemWorking && fdo.DeviceExtension.WaitWakeArmed &&
+      wake !== PowerDeviceUnspecified && wake >= state
+    ) {
       state = wake;
     }
     const r = k.PoRequestPowerIrp(

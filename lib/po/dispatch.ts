@@ -24,6 +24,7 @@ import {
   IRP_MN_WAIT_WAKE,
   PASSIVE_LEVEL,
   PowerDeviceUnspecified,
+  PowerSystemWorking,
   SystemPowerState,
 } from "../constants.ts";
 import { busChildOf, busPowerDispatch } from "../bus/virtual_bus.ts";
@@ -94,7 +95,8 @@ export function policyDeviceState(po: PowerManager, pdo: DeviceObject, system: n
   const armed = po.pendingIn(pdo).some((irp) =>
     irp.stack.some((l) => l.MajorFunction === IRP_MJ_POWER && l.MinorFunction === IRP_MN_WAIT_WAKE)
   );
-  return armed && wake !== PowerDeviceUnspecified && wake >= mapped ? wake : mapped;
+  const sleeping = system !== PowerSystemWorking;
+  return sleeping && armed && wake !== PowerDeviceUnspecified && wake >= mapped ? wake : mapped;
 }
 
 /** The default power policy owner (the toaster function driver's power handling, in brief). */
