@@ -469,8 +469,12 @@ export function declarativeDriver(decl: DriverDecl, hooks: Partial<DriverSpec> =
             }
           }
           const status = irp.IoStatus.Status;
+          if (NT_SUCCESS(status)) {
+            fdo.DeviceExtension.Started = true;
+            // Started means powered: report D0, as the toaster's StartDevice does.
+            k.PoSetPowerState(fdo, DevicePowerState, PowerDeviceD0);
+          }
           k.IoCompleteRequest(irp, 0);
-          if (NT_SUCCESS(status)) fdo.DeviceExtension.Started = true;
           return returned(status);
         }
         case IRP_MN_QUERY_REMOVE_DEVICE:
@@ -577,10 +581,10 @@ function declarativePower(
       fdo.DeviceExtension.Pdo as DeviceObject,
       IRP_MN_WAIT_WAKE,
       caps.SystemWake,
-      (k2, _d, _minor, _state, _context, ioStatus) => {
+      (_d, _minor, _state, _context, ioStatus) => {
         fdo.DeviceExtension.WaitWakeArmed = false;
         // It fired: the device woke the system. Arm again for the next sleep.
-        if (ioStatus.Status === STATUS_SUCCESS) arm(k2, fdo);
+        if (ioStatus.Status === STATUS_SUCCESS) arm(k, fdo);
       },
       null,
     );
@@ -588,8 +592,8 @@ function declarativePower(
   if (!decl.vetoSleep && !armWake && !decl.shutdownNotification && !powerBad) {
     return { dispatch: null, arm };
   }
-  const deviceIrpDone = (
-    k: Kernel,
+  const deviceIrpDone = (k: Kernel) =>
+  (
     _d: DeviceObject,
     _minor: number,
     _state: number,
@@ -622,7 +626,7 @@ function declarativePower(
       fdo.DeviceExtension.Pdo as DeviceObject,
       loc.MinorFunction,
       state,
-      deviceIrpDone,
+      deviceIrpDone(k),
       irp,
     );
     if (!NT_SUCCESS(r.status)) {

@@ -101,8 +101,9 @@ export function policyDeviceState(po: PowerManager, pdo: DeviceObject, system: n
 
 /** The default power policy owner (the toaster function driver's power handling, in brief). */
 function policyOwnerDispatch(po: PowerManager): DispatchRoutine {
-  const deviceIrpDone = (
-    k: Kernel,
+  /** The device IRP's callback completes the system IRP it was requested for. */
+  const deviceIrpDone = (k: Kernel) =>
+  (
     _device: DeviceObject,
     _minor: number,
     _state: number,
@@ -122,7 +123,7 @@ function policyOwnerDispatch(po: PowerManager): DispatchRoutine {
     }
     const pdo = fdo.bottom;
     const state = policyDeviceState(po, pdo, Number(loc.Parameters.Power!.State));
-    const r = k.PoRequestPowerIrp(pdo, loc.MinorFunction, state, deviceIrpDone, irp);
+    const r = k.PoRequestPowerIrp(pdo, loc.MinorFunction, state, deviceIrpDone(k), irp);
     if (!NT_SUCCESS(r.status)) {
       irp.IoStatus.Status = r.status;
       k.PoStartNextPowerIrp(irp);

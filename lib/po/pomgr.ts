@@ -31,7 +31,6 @@ import {
 } from "../constants.ts";
 import { buildIrp, IoCallDriver, runDriverRoutine } from "../io/iomgr.ts";
 import type { DeviceObject, IO_STATUS_BLOCK, Irp } from "../io/objects.ts";
-import type { Kernel } from "../kernel.ts";
 import {
   NT_SUCCESS,
   ntStatusName,
@@ -43,9 +42,11 @@ import {
 import type { System } from "../system.ts";
 import type { DeviceCapabilities } from "./capabilities.ts";
 
-/** `REQUEST_POWER_COMPLETE`: the callback PoRequestPowerIrp runs once every driver completed the IRP. */
+/**
+ * `REQUEST_POWER_COMPLETE`: the callback PoRequestPowerIrp runs, as the requesting driver, once
+ * every driver completed the IRP (a driver keeps the kernel routines it needs from its dispatch).
+ */
 export type PowerCompletionFunction = (
-  k: Kernel,
   DeviceObject: DeviceObject,
   MinorFunction: number,
   PowerState: number,
@@ -202,7 +203,7 @@ export class PowerManager {
         requester,
         "PowerCompletion",
         () =>
-          CompletionFunction(sys.kernel, DeviceObject, MinorFunction, PowerState, Context, {
+          CompletionFunction(DeviceObject, MinorFunction, PowerState, Context, {
             Status: irp.IoStatus.Status,
             Information: irp.IoStatus.Information,
           }),

@@ -192,9 +192,12 @@ Deno.test("Wine driver_pnp (passes on Windows): no power IRP is sent while a dev
   assert.equal(m.requestRemoval(pdo), STATUS_SUCCESS);
   assert.deepEqual(powerIrpsAtTop(m), []);
   // The device is in D0 once started, powered down (D3) by its removal, as its bus reports.
-  const states = m.trace.filter((e) => e.kind === "call" && e.routine === "PoSetPowerState")
-    .map((e) => e.kind === "call" ? e.args.State : undefined);
+  const states = m.trace.filter((e) =>
+    e.kind === "call" && e.routine === "PoSetPowerState" &&
+    String(e.args.DeviceObject).includes("PDO")
+  ).map((e) => e.kind === "call" ? e.args.State : undefined);
   assert.deepEqual(states, ["PowerDeviceD0", "PowerDeviceD3"]);
+  assert.equal(m.devnode(pdo)!.powerState, "D3");
 });
 
 Deno.test("IRP_MN_QUERY_POWER / Failing a System Query-Power IRP: a driver's failure vetoes the sleep; every stack queried gets IRP_MN_SET_POWER(S0); the machine stays in S0", () => {
@@ -252,14 +255,13 @@ Deno.test("IRP_MN_WAIT_WAKE: STATUS_NOT_SUPPORTED without wake support, STATUS_D
   const plain = tree();
   const k = plain.m.kernel;
   let got: number | undefined;
-  const r = k.PoRequestPowerIrp(plain.toaster, IRP_MN_WAIT_WAKE, PowerSystemSleeping3, (
-    _k,
-    _d,
-    _minor,
-    _state,
-    _context,
-    io,
-  ) => got = io.Status, null);
+  const r = k.PoRequestPowerIrp(
+    plain.toaster,
+    IRP_MN_WAIT_WAKE,
+    PowerSystemSleeping3,
+    (_d, _minor, _state, _context, io) => got = io.Status,
+    null,
+  );
   assert.equal(r.status, STATUS_PENDING);
   assert.equal(got, STATUS_NOT_SUPPORTED);
   plain.m.sleep("S3");
@@ -275,7 +277,7 @@ Deno.test("IRP_MN_WAIT_WAKE: STATUS_NOT_SUPPORTED without wake support, STATUS_D
     wakeable.toaster,
     IRP_MN_WAIT_WAKE,
     PowerSystemSleeping3,
-    (_k, _d, _m, _s, _c, io) => second = io.Status,
+    (_d, _m, _s, _c, io) => second = io.Status,
     null,
   );
   assert.equal(second, STATUS_DEVICE_BUSY);
