@@ -717,8 +717,9 @@ export class Machine {
    */
   podev(device: DeviceObject | string): PowerDeviceInfo | undefined {
     const pnp = this._sys.pnp;
-    const node = typeof device === "string" ? pnp.find(device) : pnp.nodeOf(device);
-    const pdo = node?.pdo ?? (typeof device === "string" ? undefined : device);
+    // Any device object of a stack stands for the stack (its PDO's devnode).
+    const node = typeof device === "string" ? pnp.find(device) : pnp.nodeOf(device.bottom);
+    const pdo = node?.pdo ?? (typeof device === "string" ? undefined : device.bottom);
     if (!pdo) return undefined;
     const po = this._sys.po;
     const stack: PowerDeviceInfo["stack"] = [];
