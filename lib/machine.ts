@@ -668,7 +668,8 @@ export class Machine {
     if (!this.#asleep || this._sys.po.systemState === PowerSystemShutdown) {
       return STATUS_INVALID_DEVICE_STATE;
     }
-    const by = options.by;
+    // Any device object of the stack stands for its device (the wake signal comes from the PDO's bus).
+    const by = options.by?.bottom;
     if (by) {
       const caps = busChildOf(by)?.spec.capabilities;
       const armed = busChildOf(by)?.waitWake ?? null;

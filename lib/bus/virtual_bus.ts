@@ -493,6 +493,20 @@ export function busPowerDispatch(k: Kernel, pdo: DeviceObject, irp: Irp): number
   switch (loc.MinorFunction) {
     case IRP_MN_SET_POWER: {
       const p = loc.Parameters.Power!;
+      if (p.Type !== DevicePowerState && pdo.AttachedDevice === null && child.devicePowerState) {
+        // A raw device (no function driver): the bus driver owns its power policy and turns the
+        // system IRP into a device IRP itself, by the S->D table it reports.
+        const system = Number(p.State);
+        const state = child.spec.capabilities?.DeviceState?.[system] ??
+          (system === PowerSystemWorking ? PowerDeviceD0 : PowerDeviceD3);
+        k.IoMarkIrpPending(irp);
+        k.PoRequestPowerIrp(pdo, IRP_MN_SET_POWER, state, (_d, _m, _s, _c, io) => {
+          irp.IoStatus.Status = io.Status;
+          k.PoStartNextPowerIrp(irp);
+          k.IoCompleteRequest(irp, 0);
+        }, null);
+        return STATUS_PENDING;
+      }
       if (p.Type === DevicePowerState) {
         const state = Number(p.State);
         if (state === PowerDeviceD1) child.powerSequence.SequenceD1++;

@@ -367,3 +367,22 @@ Deno.test("IoRegisterShutdownNotification / System Power Actions: a shutdown sen
   m.reboot();
   assert.equal(m.powerState, "S0");
 });
+
+Deno.test("Handling a System Set-Power IRP in a Bus Driver: a raw device (no function driver) has its bus driver as power policy owner, which requests the device IRP itself", () => {
+  const m = boot();
+  const pdo = m.plugIn({ hardwareIds: ["ROOT\\RAWPWR"], rawDeviceOk: true });
+  assert.equal(m.devnode(pdo)!.state, "Started");
+  const from = m.trace.length;
+  m.sleep("S3");
+  assert.deepEqual(
+    powerIrpsAtTop(m, from).filter((x) => x.startsWith("ROOT\\RAWPWR")),
+    [
+      "ROOT\\RAWPWR\\0 QUERY_POWER(S3)",
+      "ROOT\\RAWPWR\\0 SET_POWER(S3)",
+      "ROOT\\RAWPWR\\0 SET_POWER(D3)",
+    ],
+  );
+  assert.equal(m.devnode(pdo)!.powerState, "D3");
+  m.wake();
+  assert.equal(m.devnode(pdo)!.powerState, "D0");
+});
