@@ -338,6 +338,12 @@ const POWER_STEPS: Readonly<Record<string, StepDef>> = {
         doc:
           "DEVICE_CAPABILITIES fields its bus reports: SystemWake (S1-S5), DeviceWake (D0-D3), DeviceState (a list by system state), DeviceD1, DeviceD2, WakeFromD0-D3, latencies",
       },
+      powerPagable: {
+        type: "boolean",
+        doc:
+          "DO_POWER_PAGABLE on its PDO (default true): power IRPs at PASSIVE_LEVEL, else DISPATCH_LEVEL",
+      },
+      powerInrush: { type: "boolean", doc: "DO_POWER_INRUSH on its PDO" },
     },
     shorthand: "hardwareId",
     defines: [{ kind: "device", from: ["id", "hardwareIds", "hardwareId"] }],

@@ -7,6 +7,7 @@ import {
   boot,
   BugCheck,
   type DeviceObject,
+  IRP_MJ_POWER,
   IRP_MN_QUERY_CAPABILITIES,
   IRP_MN_WAIT_WAKE,
   type IrpEvent,
@@ -385,4 +386,37 @@ Deno.test("Handling a System Set-Power IRP in a Bus Driver: a raw device (no fun
   assert.equal(m.devnode(pdo)!.powerState, "D3");
   m.wake();
   assert.equal(m.devnode(pdo)!.powerState, "D0");
+});
+
+Deno.test("Setting Device Object Flags for Power Management / IRP_MN_SET_POWER: power IRPs reach a stack whose PDO has DO_POWER_PAGABLE at PASSIVE_LEVEL, one without it (an inrush device, say) at DISPATCH_LEVEL", () => {
+  const m = boot();
+  const seen: Record<string, number[]> = {};
+  m.loadDriver({
+    name: "irqlwatch",
+    hardwareIds: ["ROOT\\PAGED", "ROOT\\INRUSH"],
+    MajorFunction: {
+      [IRP_MJ_POWER]: (k, fdo, irp) => {
+        const id = String(fdo.DeviceExtension.Id);
+        (seen[id] ??= []).push(k.KeGetCurrentIrql());
+        k.PoStartNextPowerIrp(irp);
+        k.IoSkipCurrentIrpStackLocation(irp);
+        return k.PoCallDriver(fdo.lower!, irp);
+      },
+    },
+    AddDevice(k, driver, pdo) {
+      const r = k.IoCreateDevice(driver, 0, null, 0x22, 0x100, false);
+      const fdo = r.deviceObject!;
+      fdo.DeviceExtension.Id = pdo.DriverObject.name + (pdo.Flags & 0x4000 ? ":inrush" : ":paged");
+      k.IoAttachDeviceToDeviceStack(fdo, pdo);
+      fdo.Flags &= ~0x80;
+      return STATUS_SUCCESS;
+    },
+  });
+  m.plugIn("ROOT\\PAGED");
+  m.plugIn({ hardwareIds: ["ROOT\\INRUSH"], powerPagable: false, powerInrush: true });
+  m.sleep("S3");
+  m.wake();
+  assert.deepEqual(seen["PnpManager:paged"]?.every((irql) => irql === 0), true);
+  assert.deepEqual(seen["PnpManager:inrush"]?.every((irql) => irql === 2), true);
+  assert.equal(m.podev("ROOT\\INRUSH\\0")!.stack.at(-1)!.flags.join(), "DO_POWER_INRUSH");
 });
