@@ -19,6 +19,8 @@ import {
   PowerSystemHibernate,
   PowerSystemShutdown,
   PowerSystemSleeping1,
+  PowerSystemSleeping2,
+  PowerSystemSleeping3,
   PowerSystemWorking,
   REG_DWORD,
   SystemPowerState,
@@ -867,8 +869,8 @@ export function boot(options: BootOptions = {}): Machine {
 /** The sleeping states `sleep()` accepts. */
 const SLEEP_STATES: Readonly<Record<string, number>> = {
   S1: PowerSystemSleeping1,
-  S2: PowerSystemSleeping1 + 1,
-  S3: PowerSystemSleeping1 + 2,
+  S2: PowerSystemSleeping2,
+  S3: PowerSystemSleeping3,
   S4: PowerSystemHibernate,
 };
 

@@ -22,8 +22,10 @@ import {
   IRP_MN_QUERY_POWER,
   IRP_MN_SET_POWER,
   IRP_MN_WAIT_WAKE,
-  POWER_ACTION_NAMES,
+  PowerActionHibernate,
+  PowerActionNone,
   PowerActionShutdownOff,
+  PowerActionSleep,
   PowerDeviceUnspecified,
   powerStateName,
   PowerSystemWorking,
@@ -417,11 +419,13 @@ export class PowerManager {
 }
 
 /** The POWER_ACTION of a transition, for the device IRPs its policy owners request. */
+const ACTIONS: Readonly<Record<string, number>> = {
+  sleep: PowerActionSleep,
+  wake: PowerActionSleep,
+  hibernate: PowerActionHibernate,
+  shutdown: PowerActionShutdownOff,
+};
+
 function actionOf(action: string): number {
-  const name = action === "hibernate"
-    ? "PowerActionHibernate"
-    : action === "shutdown"
-    ? "PowerActionShutdownOff"
-    : "PowerActionSleep";
-  return Number(Object.entries(POWER_ACTION_NAMES).find(([, n]) => n === name)?.[0] ?? 0);
+  return ACTIONS[action] ?? PowerActionNone;
 }
