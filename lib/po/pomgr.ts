@@ -390,14 +390,16 @@ export class PowerManager {
       device: String(holder),
       seconds: POWER_IRP_TIMEOUT,
     });
-    sys.violate(
-      "PowerIrpBlocked",
-      `${holder} has held IRP#${blocked.id} (${
-        IRP_MN_POWER_NAMES[loc.MinorFunction]
-      }) for ${POWER_IRP_TIMEOUT} seconds without completing it`,
-      [blockedPdo.serial, 0, blocked.id],
-      holder,
-    );
+    // The watchdog is the power manager's own: it bug checks, not the thread that waited.
+    sys.as(PO_FRAME, () =>
+      sys.violate(
+        "PowerIrpBlocked",
+        `${holder} has held IRP#${blocked.id} (${
+          IRP_MN_POWER_NAMES[loc.MinorFunction]
+        }) for ${POWER_IRP_TIMEOUT} seconds without completing it`,
+        [blockedPdo.serial, 0, blocked.id],
+        holder,
+      ));
   }
 
   /** A device object is being deleted: one with a power IRP still pending is bug check 0x9F, 0x1. */
