@@ -1245,7 +1245,8 @@ export class Runner {
         if (step.capabilities !== undefined) {
           spec.capabilities = powerCapabilities(step.capabilities);
         }
-        if (!step.rawDeviceOk) {
+        // A driver the step names is the one an INF would pick; without one, the default.
+        if (!step.rawDeviceOk && typeof step.driver !== "string") {
           this.#ensureDriver(hardwareIds, (step.compatibleIds as string[]) ?? []);
         }
         const parent = step.parent ? this.pdo(step.parent as string) : undefined;

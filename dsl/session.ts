@@ -94,7 +94,27 @@ const POWER_MACHINE_VERBS: Readonly<Record<string, MachineVerb>> = {
     },
   },
   shutdown: { returns: "status", translate: () => ({ step: "shutdown" }) },
+  // A device with power fields, or one plugged into a sleeping machine, is a hotPlug step.
+  plugIn: {
+    returns: "device",
+    translate: ([spec, parent], ctx) => {
+      const fields = spec && typeof spec === "object" ? { ...spec } as Record<string, unknown> : {};
+      const power = Object.fromEntries(
+        POWER_DEVICE_FIELDS.filter((f) => f in fields).map((f) => [f, fields[f]]),
+      );
+      if (!Object.keys(power).length && ctx.machine.powerState === "S0") {
+        return plugInStep([spec, parent], ctx);
+      }
+      for (const f of POWER_DEVICE_FIELDS) delete fields[f];
+      const base = plugInStep([typeof spec === "string" ? spec : fields, parent], ctx);
+      if (!base || "leftOut" in base) return base;
+      return { ...base, step: "hotPlug", ...power };
+    },
+  },
 };
+
+/** The DeviceSpec fields only the hotPlug step has. */
+const POWER_DEVICE_FIELDS = ["capabilities", "powerPagable", "powerInrush"];
 // ---- end of Power steps ----
 
 const COMMANDS = [

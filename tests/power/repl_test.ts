@@ -63,3 +63,30 @@ Deno.test("REPL: a vetoed .sleep says who vetoed; .save writes the power steps a
     await Deno.remove(file);
   }
 });
+
+Deno.test("REPL: machine.plugIn of a wake-capable device, or into a sleeping machine, is saved as a hotPlug step, and the saved file replays", async () => {
+  const s = new Session({ empty: true });
+  await run(
+    s,
+    'driver({ name: "nic", hardwareIds: ["ROOT\\\\WAKENIC"], armWake: true })',
+    'driver({ name: "cam", hardwareIds: ["ROOT\\\\CAM"] })',
+    'const nic = machine.plugIn({ hardwareIds: ["ROOT\\\\WAKENIC"], capabilities: { SystemWake: PowerSystemSleeping3, DeviceWake: PowerDeviceD3, WakeFromD3: true } })',
+    'machine.sleep("S3")',
+    'machine.plugIn("ROOT\\\\CAM")',
+    "machine.wake({ by: nic })",
+  );
+  assert.equal(s.machine.devnode("ROOT\\CAM\\0")?.state, "Started");
+  const file = await Deno.makeTempFile({ suffix: ".yaml" });
+  try {
+    await run(s, `.save ${file}`);
+    const text = await Deno.readTextFile(file);
+    assert.match(text, /- hotPlug:/);
+    assert.match(text, /SystemWake: 4/);
+    assert.match(text, /- wake: d1|- wake:\s*\n\s*by: d1/);
+    const replay = new Session({ empty: true });
+    assert.doesNotMatch(await run(replay, `.load ${file}`), /FAIL/);
+    assert.equal(replay.machine.devnode("ROOT\\CAM\\0")?.state, "Started");
+  } finally {
+    await Deno.remove(file);
+  }
+});
