@@ -8,6 +8,7 @@ import {
   BugCheck,
   type DeviceObject,
   IRP_MJ_POWER,
+  IRP_MN_POWER_SEQUENCE,
   IRP_MN_QUERY_CAPABILITIES,
   IRP_MN_WAIT_WAKE,
   type IrpEvent,
@@ -419,4 +420,26 @@ Deno.test("Setting Device Object Flags for Power Management / IRP_MN_SET_POWER: 
   assert.deepEqual(seen["PnpManager:paged"]?.every((irql) => irql === 0), true);
   assert.deepEqual(seen["PnpManager:inrush"]?.every((irql) => irql === 2), true);
   assert.equal(m.podev("ROOT\\INRUSH\\0")!.stack.at(-1)!.flags.join(), "DO_POWER_INRUSH");
+});
+
+Deno.test("IRP_MN_POWER_SEQUENCE: the bus driver returns how many times the device entered D1, D2 and D3, so a driver can tell whether its device lost power", async () => {
+  const { buildIrp, IoCallDriver } = await import("../../lib/io/iomgr.ts");
+  const { m, toaster } = tree();
+  const sequence = () => {
+    const irp = buildIrp(
+      m._sys,
+      toaster,
+      IRP_MJ_POWER,
+      IRP_MN_POWER_SEQUENCE,
+      {},
+      STATUS_NOT_SUPPORTED,
+    );
+    IoCallDriver(m._sys, toaster, irp);
+    assert.equal(irp.IoStatus.Status, STATUS_SUCCESS);
+    return irp.IoStatus.Information;
+  };
+  assert.deepEqual(sequence(), { SequenceD1: 0, SequenceD2: 0, SequenceD3: 0 });
+  m.sleep("S3");
+  m.wake();
+  assert.deepEqual(sequence(), { SequenceD1: 0, SequenceD2: 0, SequenceD3: 1 });
 });
