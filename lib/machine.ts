@@ -34,6 +34,7 @@ import {
   STATUS_SUCCESS,
 } from "./ntstatus.ts";
 import { powerHooks } from "./po/dispatch.ts";
+import { PO_FRAME } from "./po/pomgr.ts";
 import { checkPowerDispatch } from "./verifier/power.ts";
 import { type DevNode, type DevNodeState, devNodeStatus, dnFlagNames } from "./pnp/devnode.ts";
 import { enumPath } from "./pnp/devreg.ts";
@@ -648,7 +649,7 @@ export class Machine {
     const hibernate = target === PowerSystemHibernate;
     this.#sleepAction = hibernate ? PowerActionHibernate : PowerActionSleep;
     return this._sys.as(
-      PNP_HOST,
+      PO_FRAME,
       () =>
         this._sys.po.sleep(
           target,
@@ -692,9 +693,9 @@ export class Machine {
       }
       this._sys.trace.push({ kind: "info", what: "wake signal", detail: { device: String(by) } });
     }
-    this._sys.as(PNP_HOST, () => this._sys.po.wake(this.#sleepAction));
+    this._sys.as(PO_FRAME, () => this._sys.po.wake(this.#sleepAction));
     // The device that woke the system: its bus completes the wait/wake IRP.
-    if (by) this._sys.as(PNP_HOST, () => signalWake(this.kernel, by));
+    if (by) this._sys.as(PO_FRAME, () => signalWake(this.kernel, by));
     this.settle();
     return STATUS_SUCCESS;
   }
@@ -708,7 +709,7 @@ export class Machine {
     this._sys.checkRunning();
     if (this.#asleep) return STATUS_INVALID_DEVICE_STATE;
     this.settle();
-    return this._sys.as(PNP_HOST, () => this._sys.po.shutdown(PowerSystemShutdown));
+    return this._sys.as(PO_FRAME, () => this._sys.po.shutdown(PowerSystemShutdown));
   }
 
   #sleepAction = PowerActionSleep;
