@@ -199,6 +199,15 @@ function capabilitiesOf(spec: DeviceSpec, caps: DeviceCapabilities): void {
   fillBusDeviceStates(caps);
   const extra = spec.capabilities;
   if (!extra) return;
+  // A device that can wake the system from SystemWake may stay in DeviceWake in every sleeping
+  // state down to it (as ACPI's _SxD reports), unless the spec gives the table itself.
+  const systemWake = extra.SystemWake ?? PowerSystemUnspecified;
+  const deviceWake = extra.DeviceWake ?? PowerDeviceUnspecified;
+  if (systemWake >= PowerSystemSleeping1 && deviceWake !== PowerDeviceUnspecified) {
+    for (let s = PowerSystemSleeping1; s <= Math.min(systemWake, PowerSystemShutdown); s++) {
+      caps.DeviceState[s] = Math.min(caps.DeviceState[s]!, deviceWake);
+    }
+  }
   for (const [field, value] of Object.entries(extra)) {
     if (field === "DeviceState" && Array.isArray(value)) {
       value.forEach((d, s) => {

@@ -443,3 +443,18 @@ Deno.test("IRP_MN_POWER_SEQUENCE: the bus driver returns how many times the devi
   m.wake();
   assert.deepEqual(sequence(), { SequenceD1: 0, SequenceD2: 0, SequenceD3: 1 });
 });
+
+Deno.test("IRP_MN_WAIT_WAKE / DEVICE_CAPABILITIES: with the contract's example capabilities (SystemWake S3, DeviceWake D2, WakeFromD2) the bus lets the device keep D2 down to S3, so an armed device sleeps in D2 and wakes the system", () => {
+  const { m, toaster } = tree({
+    toaster: { armWake: true },
+    caps: { SystemWake: PowerSystemSleeping3, DeviceWake: PowerDeviceD2, WakeFromD2: true },
+  });
+  m.sleep("S3");
+  assert.equal(m.devnode(toaster)!.powerState, "D2");
+  assert.equal(m.wake({ by: toaster }), STATUS_SUCCESS);
+  // Hibernate is below SystemWake: the table says D3 there.
+  m.sleep("S4");
+  assert.equal(m.devnode(toaster)!.powerState, "D3");
+  assert.equal(m.wake({ by: toaster }), STATUS_INVALID_DEVICE_STATE);
+  assert.equal(m.powerState, "S4");
+});
