@@ -32,7 +32,17 @@
 export * from "./lib/ntstatus.ts";
 export * from "./lib/constants.ts";
 export { BugCheck, BUGCHECK_NAMES } from "./lib/bugcheck.ts";
-export { boot, type BootOptions, type Finding, HiveLoadError, Machine } from "./lib/machine.ts";
+export {
+  boot,
+  type BootOptions,
+  type Finding,
+  HiveLoadError,
+  Machine,
+  type PowerActionInfo,
+  type PowerDeviceInfo,
+} from "./lib/machine.ts";
+export type { DeviceCapabilities as DEVICE_CAPABILITIES } from "./lib/po/capabilities.ts";
+export type { PowerCompletionFunction } from "./lib/po/pomgr.ts";
 export { Kernel } from "./lib/kernel.ts";
 export type {
   KEY_BASIC_INFORMATION,

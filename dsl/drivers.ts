@@ -6,22 +6,33 @@
  * @module
  */
 import {
+  DevicePowerState,
   DISPATCH_LEVEL,
   DO_DEVICE_INITIALIZING,
   EventCategoryDeviceInterfaceChange,
   GUID_DEVICE_INTERFACE_ARRIVAL,
+  IRP_MJ_POWER,
+  IRP_MJ_SHUTDOWN,
   IRP_MN_QUERY_CAPABILITIES,
+  IRP_MN_QUERY_POWER,
   IRP_MN_QUERY_REMOVE_DEVICE,
   IRP_MN_QUERY_STOP_DEVICE,
   IRP_MN_REMOVE_DEVICE,
+  IRP_MN_SET_POWER,
   IRP_MN_START_DEVICE,
   IRP_MN_SURPRISE_REMOVAL,
+  IRP_MN_WAIT_WAKE,
   KEY_ALL_ACCESS,
   KEY_READ,
   KeyValuePartialInformation,
   OBJ_CASE_INSENSITIVE,
   OBJ_KERNEL_HANDLE,
   PLUGPLAY_REGKEY_DEVICE,
+  PowerDeviceD0,
+  PowerDeviceUnspecified,
+  PowerSystemUnspecified,
+  PowerSystemWorking,
+  SystemPowerState,
 } from "../lib/constants.ts";
 import type { DeviceObject, DriverObject, DriverSpec, Irp } from "../lib/io/objects.ts";
 import type { Kernel } from "../lib/kernel.ts";
@@ -30,9 +41,11 @@ import {
   STATUS_INSUFFICIENT_RESOURCES,
   STATUS_MORE_PROCESSING_REQUIRED,
   STATUS_NOT_SUPPORTED,
+  STATUS_PENDING,
   STATUS_SUCCESS,
   STATUS_UNSUCCESSFUL,
 } from "../lib/ntstatus.ts";
+import { type DeviceCapabilities, deviceStateFor } from "../lib/po/capabilities.ts";
 import type { Handle } from "../lib/ob/handles.ts";
 import type { NotificationEntry, NotificationStructure } from "../lib/pnp/notify.ts";
 import type { RegData } from "../lib/registry/data.ts";
@@ -82,6 +95,15 @@ export interface DriverDecl {
   reportOnArrival?: string;
   /** Documented mistakes to make, for lessons: names from `MISBEHAVIOURS`. */
   misbehave?: MisbehaviourName[];
+  /** Fail the system IRP_MN_QUERY_POWER for a sleeping state (a veto of the sleep). */
+  vetoSleep?: boolean;
+  /**
+   * Arm wake: once started, send IRP_MN_WAIT_WAKE (PoRequestPowerIrp) for the lowest state the
+   * bus reports it can wake from (DEVICE_CAPABILITIES.SystemWake), and arm it again after it fires.
+   */
+  armWake?: boolean;
+  /** Call IoRegisterShutdownNotification in AddDevice (IRP_MJ_SHUTDOWN comes before the S5 IRPs). */
+  shutdownNotification?: boolean;
 }
 
 /** A mistake a declarative driver can make: what it does wrong, the rule that catches it, and what it needs. */
@@ -90,8 +112,8 @@ export interface Misbehaviour {
   readonly does: string;
   /** The verifier rules (lib/verifier/rules.ts) that catch it. */
   readonly rules: readonly string[];
-  /** The behaviour it is a mistake in: settings reads or notification registrations (turned on with it). */
-  readonly needs?: "readSettings" | "watchInterfaces";
+  /** The behaviour it is a mistake in: settings reads, notification registrations, wake (turned on with it). */
+  readonly needs?: "readSettings" | "watchInterfaces" | "armWake";
 }
 
 /**
@@ -220,6 +242,41 @@ export const MISBEHAVIOURS = {
     rules: ["PnpSynchronousReportInCallback"],
     needs: "watchInterfaces",
   },
+  // ---- Power ----
+  holdPowerIrp: {
+    does:
+      "Marks the system IRP_MN_SET_POWER pending and keeps it: never passes it down, never completes it",
+    rules: ["PowerIrpBlocked"],
+  },
+  failSetPowerDown: {
+    does: "Completes the device IRP_MN_SET_POWER for D1..D3 with STATUS_UNSUCCESSFUL ('busy')",
+    rules: ["PowerDownFail"],
+  },
+  failSetPowerUp: {
+    does: "Completes the device IRP_MN_SET_POWER for D0 with STATUS_UNSUCCESSFUL",
+    rules: ["PowerUpFail"],
+  },
+  noDeviceIrp: {
+    does:
+      "As power policy owner, passes the system IRP_MN_SET_POWER down and returns without requesting the device IRP (so it never pends it)",
+    rules: ["MarkPowerDown", "MarkPower"],
+  },
+  completeSystemSetPower: {
+    does:
+      "Completes the system IRP_MN_SET_POWER itself with STATUS_SUCCESS instead of passing it to the bus driver",
+    rules: ["SetPowerNotPassedDown"],
+  },
+  registryInSetPower: {
+    does:
+      "Opens its device's hardware key (IoOpenDeviceRegistryKey) while handling the device IRP_MN_SET_POWER",
+    rules: ["PowerIrpDDis"],
+  },
+  holdWaitWake: {
+    does:
+      "Keeps the IRP_MN_WAIT_WAKE it receives pending itself instead of passing it to the bus driver, and deletes its device on IRP_MN_REMOVE_DEVICE with it still pending",
+    rules: ["PowerIrpPendingAtDelete"],
+    needs: "armWake",
+  },
 } as const satisfies Record<string, Misbehaviour>;
 
 /** The name of a misbehaviour. */
@@ -315,8 +372,12 @@ export function declarativeDriver(decl: DriverDecl, hooks: Partial<DriverSpec> =
     return STATUS_SUCCESS;
   };
 
+  const armWake = decl.armWake === true || needs("armWake");
+  const power = declarativePower(decl, bad, armWake);
+
   const spec: DriverSpec = {
     name: decl.name,
+    ...(power.dispatch ? { MajorFunction: power.dispatch } : {}),
     ...(decl.hardwareIds ? { hardwareIds: [...decl.hardwareIds] } : {}),
     ...(decl.classGuid ? { classGuid: decl.classGuid } : {}),
     ...(decl.className ? { className: decl.className } : {}),
@@ -374,6 +435,7 @@ export function declarativeDriver(decl: DriverDecl, hooks: Partial<DriverSpec> =
       fdo.DeviceExtension.InterfaceNames = links;
       fdo.DeviceExtension.NotificationEntries = entries;
       fdo.DeviceExtension.SurpriseRemoved = false;
+      if (decl.shutdownNotification) k.IoRegisterShutdownNotification(fdo);
       if (!bad.has("leaveDeviceInitializing")) fdo.Flags &= ~DO_DEVICE_INITIALIZING;
       return STATUS_SUCCESS;
     },
@@ -407,6 +469,11 @@ export function declarativeDriver(decl: DriverDecl, hooks: Partial<DriverSpec> =
             }
           }
           const status = irp.IoStatus.Status;
+          if (NT_SUCCESS(status)) {
+            fdo.DeviceExtension.Started = true;
+            // Started means powered: report D0, as the toaster's StartDevice does.
+            k.PoSetPowerState(fdo, DevicePowerState, PowerDeviceD0);
+          }
           k.IoCompleteRequest(irp, 0);
           return returned(status);
         }
@@ -426,6 +493,15 @@ export function declarativeDriver(decl: DriverDecl, hooks: Partial<DriverSpec> =
           break;
         case IRP_MN_QUERY_CAPABILITIES:
           if (bad.has("completeWithoutPassingDown")) return complete(STATUS_SUCCESS);
+          // The power policy owner keeps the capabilities the bus fills in (the S→D table).
+          fdo.DeviceExtension.Capabilities = loc.Parameters.DeviceCapabilities?.Capabilities;
+          if (armWake && fdo.DeviceExtension.Started && !fdo.DeviceExtension.WaitWakeArmed) {
+            // Once the stack has answered (the bus completes at once), it knows SystemWake: arm.
+            k.IoSkipCurrentIrpStackLocation(irp);
+            const status = k.IoCallDriver(lower, irp);
+            power.arm(k, fdo);
+            return returned(status);
+          }
           break;
         case IRP_MN_SURPRISE_REMOVAL: {
           fdo.DeviceExtension.SurpriseRemoved = true;
@@ -455,6 +531,7 @@ export function declarativeDriver(decl: DriverDecl, hooks: Partial<DriverSpec> =
             }
             fdo.DeviceExtension.NotificationEntries = [];
           }
+          if (decl.shutdownNotification) k.IoUnregisterShutdownNotification(fdo);
           irp.IoStatus.Status = STATUS_SUCCESS;
           k.IoSkipCurrentIrpStackLocation(irp);
           const status = k.IoCallDriver(lower, irp);
@@ -474,3 +551,189 @@ export function declarativeDriver(decl: DriverDecl, hooks: Partial<DriverSpec> =
   };
   return { ...spec, ...hooks, name: decl.name };
 }
+
+// ---- Power steps ----
+// (The declarative driver's power handling: what a scenario's power options and misbehaviours turn into.)
+
+/**
+ * The IRP_MJ_POWER (and IRP_MJ_SHUTDOWN) routines of a declarative driver with power options or
+ * power misbehaviours, written as the WDM toaster sample's power code: the function driver is the
+ * power policy owner (system IRP down with a completion routine, the device IRP requested there with
+ * PoRequestPowerIrp through the DeviceState[] table the bus filled in, the system IRP completed from
+ * its callback); a filter passes power IRPs down. A driver without any keeps the system's default,
+ * which does the same.
+ */
+function declarativePower(
+  decl: DriverDecl,
+  bad: ReadonlySet<MisbehaviourName>,
+  armWake: boolean,
+): {
+  dispatch: Partial<Record<number, (k: Kernel, d: DeviceObject, irp: Irp) => number>> | null;
+  arm: (k: Kernel, fdo: DeviceObject) => void;
+} {
+  const powerBad = [...bad].some((b) => POWER_MISBEHAVIOURS.has(b));
+  /** Sends IRP_MN_WAIT_WAKE for the lowest state the bus can wake the system from. */
+  const arm = (k: Kernel, fdo: DeviceObject): void => {
+    const caps = fdo.DeviceExtension.Capabilities as DeviceCapabilities | undefined;
+    if (!caps || caps.SystemWake === PowerSystemUnspecified || fdo.DeviceExtension.Removed) return;
+    fdo.DeviceExtension.WaitWakeArmed = true;
+    k.PoRequestPowerIrp(
+      fdo.DeviceExtension.Pdo as DeviceObject,
+      IRP_MN_WAIT_WAKE,
+      caps.SystemWake,
+      (_d, _minor, _state, _context, ioStatus) => {
+        fdo.DeviceExtension.WaitWakeArmed = false;
+        // It fired: the device woke the system. Arm again for the next sleep.
+        if (ioStatus.Status === STATUS_SUCCESS) arm(k, fdo);
+      },
+      null,
+    );
+  };
+  if (!decl.vetoSleep && !armWake && !decl.shutdownNotification && !powerBad) {
+    return { dispatch: null, arm };
+  }
+  const deviceIrpDone = (k: Kernel) =>
+  (
+    _d: DeviceObject,
+    _minor: number,
+    _state: number,
+    context: unknown,
+    ioStatus: { Status: number },
+  ): void => {
+    const systemIrp = context as Irp;
+    systemIrp.IoStatus.Status = ioStatus.Status;
+    k.PoStartNextPowerIrp(systemIrp);
+    k.IoCompleteRequest(systemIrp, 0);
+  };
+  const systemIrpDone = (k: Kernel, fdo: DeviceObject | null, irp: Irp): number => {
+    const loc = k.IoGetCurrentIrpStackLocation(irp);
+    if (!fdo || !NT_SUCCESS(irp.IoStatus.Status)) {
+      k.PoStartNextPowerIrp(irp);
+      return STATUS_SUCCESS;
+    }
+    const caps = fdo.DeviceExtension.Capabilities as DeviceCapabilities | undefined;
+    const system = Number(loc.Parameters.Power!.State);
+    let state = deviceStateFor(caps, system);
+    // Armed for wake: the device state it can still signal wake from.
+    const wake = caps?.DeviceWake ?? PowerDeviceUnspecified;
+    if (
+      system !== PowerSystemWorking && fdo.DeviceExtension.WaitWakeArmed &&
+      wake !== PowerDeviceUnspecified && wake >= state
+    ) {
+      state = wake;
+    }
+    const r = k.PoRequestPowerIrp(
+      fdo.DeviceExtension.Pdo as DeviceObject,
+      loc.MinorFunction,
+      state,
+      deviceIrpDone(k),
+      irp,
+    );
+    if (!NT_SUCCESS(r.status)) {
+      irp.IoStatus.Status = r.status;
+      k.PoStartNextPowerIrp(irp);
+      return STATUS_SUCCESS;
+    }
+    return STATUS_MORE_PROCESSING_REQUIRED;
+  };
+  const poweredUp = (k: Kernel, fdo: DeviceObject | null, irp: Irp): number => {
+    const loc = k.IoGetCurrentIrpStackLocation(irp);
+    if (fdo && NT_SUCCESS(irp.IoStatus.Status)) {
+      fdo.DeviceExtension.DevicePowerState = Number(loc.Parameters.Power!.State);
+      k.PoSetPowerState(fdo, DevicePowerState, Number(loc.Parameters.Power!.State));
+    }
+    k.PoStartNextPowerIrp(irp);
+    return STATUS_SUCCESS;
+  };
+  const dispatchPower = (k: Kernel, fdo: DeviceObject, irp: Irp): number => {
+    const loc = k.IoGetCurrentIrpStackLocation(irp);
+    const lower = fdo.DeviceExtension.LowerDeviceObject as DeviceObject;
+    const minor = loc.MinorFunction;
+    const p = loc.Parameters.Power;
+    const complete = (status: number): number => {
+      irp.IoStatus.Status = status;
+      k.PoStartNextPowerIrp(irp);
+      k.IoCompleteRequest(irp, 0);
+      return status;
+    };
+    const passDown = (): number => {
+      k.PoStartNextPowerIrp(irp);
+      k.IoSkipCurrentIrpStackLocation(irp);
+      return k.PoCallDriver(lower, irp);
+    };
+    if (minor === IRP_MN_WAIT_WAKE && bad.has("holdWaitWake")) {
+      k.IoMarkIrpPending(irp);
+      return STATUS_PENDING;
+    }
+    if (!p || (minor !== IRP_MN_SET_POWER && minor !== IRP_MN_QUERY_POWER)) return passDown();
+    const state = Number(p.State);
+    if (p.Type === SystemPowerState) {
+      if (minor === IRP_MN_QUERY_POWER && decl.vetoSleep && state !== PowerSystemWorking) {
+        // "Failing a System Query-Power IRP": complete it with a failure, do not pass it down.
+        return complete(STATUS_UNSUCCESSFUL);
+      }
+      if (minor === IRP_MN_SET_POWER && bad.has("holdPowerIrp")) {
+        k.IoMarkIrpPending(irp);
+        return STATUS_PENDING;
+      }
+      if (minor === IRP_MN_SET_POWER && bad.has("completeSystemSetPower")) {
+        return complete(STATUS_SUCCESS);
+      }
+      if (fdo.role === "filter" || (minor === IRP_MN_SET_POWER && bad.has("noDeviceIrp"))) {
+        return passDown();
+      }
+      k.IoMarkIrpPending(irp);
+      k.IoCopyCurrentIrpStackLocationToNext(irp);
+      k.IoSetCompletionRoutine(irp, systemIrpDone, null, true, true, true);
+      k.PoCallDriver(lower, irp);
+      return STATUS_PENDING;
+    }
+    if (minor !== IRP_MN_SET_POWER) return passDown();
+    if (bad.has("registryInSetPower")) {
+      const r = k.IoOpenDeviceRegistryKey(
+        fdo.DeviceExtension.Pdo as DeviceObject,
+        PLUGPLAY_REGKEY_DEVICE,
+        KEY_READ,
+      );
+      if (r.devInstRegKey) k.ZwClose(r.devInstRegKey);
+    }
+    if (state === PowerDeviceD0) {
+      if (bad.has("failSetPowerUp")) return complete(STATUS_UNSUCCESSFUL);
+      if (fdo.role === "filter") return passDown();
+      k.IoMarkIrpPending(irp);
+      k.IoCopyCurrentIrpStackLocationToNext(irp);
+      k.IoSetCompletionRoutine(irp, poweredUp, null, true, true, true);
+      k.PoCallDriver(lower, irp);
+      return STATUS_PENDING;
+    }
+    if (bad.has("failSetPowerDown")) return complete(STATUS_UNSUCCESSFUL);
+    if (fdo.role !== "filter") {
+      fdo.DeviceExtension.DevicePowerState = state;
+      k.PoSetPowerState(fdo, DevicePowerState, state);
+    }
+    return passDown();
+  };
+  const dispatchShutdown = (k: Kernel, _fdo: DeviceObject, irp: Irp): number => {
+    irp.IoStatus.Status = STATUS_SUCCESS;
+    k.IoCompleteRequest(irp, 0);
+    return STATUS_SUCCESS;
+  };
+  return {
+    dispatch: {
+      [IRP_MJ_POWER]: dispatchPower,
+      ...(decl.shutdownNotification ? { [IRP_MJ_SHUTDOWN]: dispatchShutdown } : {}),
+    },
+    arm,
+  };
+}
+
+/** The misbehaviours that are mistakes in power handling (they need the driver's own power routine). */
+const POWER_MISBEHAVIOURS: ReadonlySet<string> = new Set([
+  "holdPowerIrp",
+  "failSetPowerDown",
+  "failSetPowerUp",
+  "noDeviceIrp",
+  "completeSystemSetPower",
+  "registryInSetPower",
+  "holdWaitWake",
+]);

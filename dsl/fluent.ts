@@ -137,6 +137,33 @@ export class DeviceBuilder {
     return this;
   }
 
+  // ---- Power steps ----
+
+  /** Expects these power IRPs at its stack (`SET_POWER(S3)`, `SET_POWER(D3)` ...), in order. */
+  expectPowerIrps(irps: string[], options: { exact?: boolean } = {}): this {
+    this.#ctx.run({ step: "expectPowerIrps", device: this.id, irps, ...options });
+    return this;
+  }
+
+  /** Expects its device power state (`D0`..`D3`, `Unspecified`). */
+  expectPowerState(state: string): this {
+    this.#ctx.run({ step: "expectPowerState", device: this.id, state });
+    return this;
+  }
+
+  /** Expects its stack to have vetoed the last sleep (optionally: this driver). */
+  expectVeto(driver?: string): this {
+    this.#ctx.run({ step: "expectVeto", device: this.id, ...(driver ? { driver } : {}) });
+    return this;
+  }
+
+  /** Wakes the machine with this device's wake signal (its armed IRP_MN_WAIT_WAKE completes). */
+  wakeMachine(): this {
+    this.#ctx.run({ step: "wake", by: this.id });
+    return this;
+  }
+  // ---- end of Power steps ----
+
   /** Expects these IRPs at its stack, in order (since the last expectIrps for it). */
   expectIrps(irps: string[], options: { exact?: boolean } = {}): this {
     this.#ctx.run({ step: "expectIrps", device: this.id, irps, ...options });
@@ -477,6 +504,31 @@ export class ScenarioContext {
 
   /** Expects the verifier not to have reported a rule (no finding, no bug check for it). */
   expectNoFinding = (rule: string): void => this.run({ step: "expectNoFinding", rule });
+
+  // ---- Power steps ----
+
+  /** Puts the machine to sleep (S1-S3) or hibernates it (S4). */
+  sleep = (state: "S1" | "S2" | "S3" | "S4"): void => this.run({ step: "sleep", state });
+
+  /** Wakes the machine (optionally by a device's wake signal). */
+  wake = (by?: DeviceBuilder): void => this.run({ step: "wake", ...(by ? { by: by.id } : {}) });
+
+  /** Shuts the machine down. */
+  shutdown = (): void => this.run({ step: "shutdown" });
+
+  /** Plugs in a device with power capabilities, also into a sleeping machine. */
+  hotPlug = (
+    spec: DeviceOptions & { capabilities?: Record<string, unknown> },
+    parent?: DeviceBuilder,
+  ): DeviceBuilder => {
+    const id = spec.id ?? this.runner.nextId("d");
+    this.run({ step: "hotPlug", ...spec, id, ...(parent ? { parent: parent.id } : {}) });
+    return new DeviceBuilder(this, id);
+  };
+
+  /** Expects the machine's system power state (`S0`..`S5`). */
+  expectPowerState = (state: string): void => this.run({ step: "expectPowerState", state });
+  // ---- end of Power steps ----
 
   /** Expects the previous step to have hung (a deadlock, or an IRP nobody completes). */
   expectHang = (): void => this.run({ step: "expectHang" });

@@ -24,8 +24,10 @@ import type {
   ListenerSteps,
   MachineSteps,
   ModuleSteps,
+  PowerSteps,
 } from "./steps/_types.ts";
 import { MODULE_STEPS } from "./steps/modules.ts";
+import { POWER_STEPS } from "./steps/power.ts";
 import type { FieldsOf, StepBase, StepDef, StepRow } from "./steps/row.ts";
 
 export { KERNEL_ROUTINES, NOTIFICATION_EVENTS } from "./steps/fields.ts";
@@ -58,6 +60,7 @@ export type {
   ListenerSteps,
   MachineSteps,
   ModuleSteps,
+  PowerSteps,
 } from "./steps/_types.ts";
 export type { OptionalField, RequiredField, Row, StepExtras } from "./steps/row.ts";
 
@@ -72,6 +75,7 @@ export type StepRows =
   & ListenerSteps
   & ApplicationSteps
   & MachineSteps
+  & PowerSteps
   & ExpectationSteps;
 
 /**
@@ -95,6 +99,7 @@ export const STEP_ROWS: StepRows = {
   ...LISTENER_STEPS,
   ...APPLICATION_STEPS,
   ...MACHINE_STEPS,
+  ...POWER_STEPS,
   ...EXPECTATION_STEPS,
 };
 

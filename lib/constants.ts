@@ -331,6 +331,7 @@ export const IRP_MJ_NAMES: Readonly<Record<number, string>> = {
   0x03: "IRP_MJ_READ",
   0x04: "IRP_MJ_WRITE",
   0x0e: "IRP_MJ_DEVICE_CONTROL",
+  0x10: "IRP_MJ_SHUTDOWN",
   0x12: "IRP_MJ_CLEANUP",
   0x16: "IRP_MJ_POWER",
   0x1b: "IRP_MJ_PNP",
@@ -709,3 +710,126 @@ export const POOL_FLAG_NON_PAGED = 0x40;
 export const POOL_FLAG_NON_PAGED_EXECUTE = 0x80;
 /** `POOL_FLAG_PAGED` (0x100). */
 export const POOL_FLAG_PAGED = 0x100;
+
+// ---- Power (wdm.h, ntpoapi.h) ---------------------------------------------------------------------------------
+
+/** `DO_POWER_INRUSH` (0x4000): the device needs inrush current when it powers up. */
+export const DO_POWER_INRUSH = 0x00004000;
+
+/** `PowerSystemUnspecified` (0), a `SYSTEM_POWER_STATE`. */
+export const PowerSystemUnspecified = 0;
+/** `PowerSystemWorking` (1): S0. */
+export const PowerSystemWorking = 1;
+/** `PowerSystemSleeping1` (2): S1. */
+export const PowerSystemSleeping1 = 2;
+/** `PowerSystemSleeping2` (3): S2. */
+export const PowerSystemSleeping2 = 3;
+/** `PowerSystemSleeping3` (4): S3. */
+export const PowerSystemSleeping3 = 4;
+/** `PowerSystemHibernate` (5): S4. */
+export const PowerSystemHibernate = 5;
+/** `PowerSystemShutdown` (6): S5. */
+export const PowerSystemShutdown = 6;
+/** `PowerSystemMaximum` (7): the length of `DEVICE_CAPABILITIES.DeviceState`. */
+export const PowerSystemMaximum = 7;
+
+/** `PowerDeviceUnspecified` (0), a `DEVICE_POWER_STATE`. */
+export const PowerDeviceUnspecified = 0;
+/** `PowerDeviceD0` (1): fully on. */
+export const PowerDeviceD0 = 1;
+/** `PowerDeviceD1` (2). */
+export const PowerDeviceD1 = 2;
+/** `PowerDeviceD2` (3). */
+export const PowerDeviceD2 = 3;
+/** `PowerDeviceD3` (4): off. */
+export const PowerDeviceD3 = 4;
+/** `PowerDeviceMaximum` (5). */
+export const PowerDeviceMaximum = 5;
+
+/** `SystemPowerState` (0), a `POWER_STATE_TYPE`. */
+export const SystemPowerState = 0;
+/** `DevicePowerState` (1), a `POWER_STATE_TYPE`. */
+export const DevicePowerState = 1;
+
+/** `IRP_MN_WAIT_WAKE` (0x00), an IRP_MJ_POWER minor function. */
+export const IRP_MN_WAIT_WAKE = 0x00;
+/** `IRP_MN_POWER_SEQUENCE` (0x01). */
+export const IRP_MN_POWER_SEQUENCE = 0x01;
+/** `IRP_MN_SET_POWER` (0x02). */
+export const IRP_MN_SET_POWER = 0x02;
+/** `IRP_MN_QUERY_POWER` (0x03). */
+export const IRP_MN_QUERY_POWER = 0x03;
+
+/** IRP_MJ_POWER minor function names (they share numbers with the PnP minor functions). */
+export const IRP_MN_POWER_NAMES: Readonly<Record<number, string>> = {
+  0x00: "IRP_MN_WAIT_WAKE",
+  0x01: "IRP_MN_POWER_SEQUENCE",
+  0x02: "IRP_MN_SET_POWER",
+  0x03: "IRP_MN_QUERY_POWER",
+};
+
+/** `SYSTEM_POWER_STATE` names by value. */
+export const SYSTEM_POWER_STATE_NAMES: Readonly<Record<number, string>> = {
+  0: "PowerSystemUnspecified",
+  1: "PowerSystemWorking",
+  2: "PowerSystemSleeping1",
+  3: "PowerSystemSleeping2",
+  4: "PowerSystemSleeping3",
+  5: "PowerSystemHibernate",
+  6: "PowerSystemShutdown",
+};
+
+/** `DEVICE_POWER_STATE` names by value. */
+export const DEVICE_POWER_STATE_NAMES: Readonly<Record<number, string>> = {
+  0: "PowerDeviceUnspecified",
+  1: "PowerDeviceD0",
+  2: "PowerDeviceD1",
+  3: "PowerDeviceD2",
+  4: "PowerDeviceD3",
+};
+
+/** `PowerActionNone` (0), a `POWER_ACTION` (Parameters.Power.ShutdownType). */
+export const PowerActionNone = 0;
+/** `PowerActionSleep` (2). */
+export const PowerActionSleep = 2;
+/** `PowerActionHibernate` (3). */
+export const PowerActionHibernate = 3;
+/** `PowerActionShutdown` (4). */
+export const PowerActionShutdown = 4;
+/** `PowerActionShutdownReset` (5). */
+export const PowerActionShutdownReset = 5;
+/** `PowerActionShutdownOff` (6). */
+export const PowerActionShutdownOff = 6;
+
+/** `POWER_ACTION` names by value. */
+export const POWER_ACTION_NAMES: Readonly<Record<number, string>> = {
+  0: "PowerActionNone",
+  1: "PowerActionReserved",
+  2: "PowerActionSleep",
+  3: "PowerActionHibernate",
+  4: "PowerActionShutdown",
+  5: "PowerActionShutdownReset",
+  6: "PowerActionShutdownOff",
+  7: "PowerActionWarmEject",
+};
+
+/**
+ * A power state as people write it: `S0`..`S5` for a `SYSTEM_POWER_STATE`, `D0`..`D3` for a
+ * `DEVICE_POWER_STATE` (`Type` is `SystemPowerState` or `DevicePowerState`), `Unspecified` for 0.
+ *
+ * @example
+ * ```ts
+ * import { DevicePowerState, PowerDeviceD3, powerStateName, PowerSystemSleeping3, SystemPowerState } from "./constants.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(powerStateName(SystemPowerState, PowerSystemSleeping3), "S3");
+ * assert.equal(powerStateName(DevicePowerState, PowerDeviceD3), "D3");
+ * ```
+ */
+export function powerStateName(type: number, state: number): string {
+  if (type === SystemPowerState) {
+    return state >= PowerSystemWorking && state <= PowerSystemShutdown
+      ? `S${state - 1}`
+      : "Unspecified";
+  }
+  return state >= PowerDeviceD0 && state <= PowerDeviceD3 ? `D${state - 1}` : "Unspecified";
+}

@@ -90,6 +90,13 @@ export const ROUTINE_IRQL: Readonly<Record<string, IrqlRequirement>> = {
   IoQueueWorkItem: dispatch,
   IoFreeWorkItem: dispatch,
   IoCompleteRequest: dispatch,
+  // Power ("PoRequestPowerIrp", "PoSetPowerState", "PoCallDriver", "PoStartNextPowerIrp" pages).
+  PoRequestPowerIrp: dispatch,
+  PoSetPowerState: dispatch,
+  PoCallDriver: dispatch,
+  PoStartNextPowerIrp: dispatch,
+  IoRegisterShutdownNotification: passive,
+  IoUnregisterShutdownNotification: passive,
   ObReferenceObject: dispatch,
   ObDereferenceObject: dispatch,
   // Objects drivers create themselves, from each routine's req.irql.

@@ -56,6 +56,12 @@ import {
 } from "./io/objects.ts";
 import { KEVENT } from "./ke/event.ts";
 import * as zw from "./registry/zw.ts";
+import type { PowerCompletionFunction } from "./po/pomgr.ts";
+import {
+  DEVICE_POWER_STATE_NAMES,
+  SYSTEM_POWER_STATE_NAMES,
+  SystemPowerState,
+} from "./constants.ts";
 import type { System } from "./system.ts";
 
 // The registry routines' argument and result shapes, for drivers that name them.
@@ -72,6 +78,7 @@ const NOT_NTSTATUS = new Set([
   "KeSetEvent",
   "KeResetEvent",
   "KeReadStateEvent",
+  "PoSetPowerState",
 ]);
 
 /**
@@ -634,6 +641,8 @@ export class Kernel {
   /** `IoMarkIrpPending` (a macro, not traced). */
   IoMarkIrpPending(Irp: Irp): void {
     Irp.currentStackLocation.Control |= SL_PENDING;
+    const record = io.currentDispatch(this._sys, Irp);
+    if (record) record.markedPending = true;
   }
 
   /** `ObReferenceObject`. */
@@ -1287,4 +1296,93 @@ export class Kernel {
       () => driverio.IoReleaseCancelSpinLock(this._sys, Irql),
     );
   }
+
+  // ---- Power (lib/po/) -------------------------------------------------------------------------------
+
+  /**
+   * `PoSetPowerState`: a driver tells the power manager its device's new device power state (after
+   * it has changed it); returns the previous state. A system state is not the driver's to set: the
+   * call returns the current system state and changes nothing.
+   */
+  PoSetPowerState(DeviceObject: DeviceObject, Type: number, State: number): number {
+    return this.invoke(
+      "PoSetPowerState",
+      { DeviceObject, Type, State: powerStateArgument(Type, State) },
+      () => this._sys.po.PoSetPowerState(DeviceObject, Type, State),
+    );
+  }
+
+  /**
+   * `PoRequestPowerIrp`: allocates a power IRP (IRP_MN_SET_POWER or IRP_MN_QUERY_POWER for a device
+   * state, IRP_MN_WAIT_WAKE for a system state) and sends it to the top of the device's stack;
+   * STATUS_PENDING once sent. `CompletionFunction(DeviceObject, MinorFunction, PowerState, Context,
+   * IoStatus)` runs after every driver has completed it. `irp` is the allocated IRP (the
+   * RequestedPowerIrp rule: drivers should not rely on it).
+   */
+  PoRequestPowerIrp(
+    DeviceObject: DeviceObject,
+    MinorFunction: number,
+    PowerState: number,
+    CompletionFunction: PowerCompletionFunction | null,
+    Context: unknown,
+  ): { status: number; irp?: Irp } {
+    return this.invoke(
+      "PoRequestPowerIrp",
+      {
+        DeviceObject,
+        MinorFunction,
+        PowerState: powerStateArgument(
+          MinorFunction === 0 ? SystemPowerState : 1,
+          PowerState,
+        ),
+      },
+      () =>
+        this._sys.po.PoRequestPowerIrp(
+          DeviceObject,
+          MinorFunction,
+          PowerState,
+          CompletionFunction,
+          Context,
+        ),
+    );
+  }
+
+  /** `PoCallDriver`: passes a power IRP to the next-lower driver (IoCallDriver since Windows Vista). */
+  PoCallDriver(DeviceObject: DeviceObject, Irp: Irp): number {
+    this._sys.checkRunning();
+    this._sys.checkIrql("PoCallDriver");
+    return io.IoCallDriver(this._sys, DeviceObject, Irp);
+  }
+
+  /** `PoStartNextPowerIrp`: accepted and recorded; since Windows Vista it performs no operation. */
+  PoStartNextPowerIrp(Irp: Irp): void {
+    this.invoke("PoStartNextPowerIrp", { Irp }, () => {});
+  }
+
+  /**
+   * `IoRegisterShutdownNotification`: the driver's IRP_MJ_SHUTDOWN routine runs when the machine
+   * shuts down, before the system power IRPs for S5.
+   */
+  IoRegisterShutdownNotification(DeviceObject: DeviceObject): number {
+    return this.invoke("IoRegisterShutdownNotification", { DeviceObject }, () => {
+      const list = this._sys.po.shutdownNotifications;
+      if (!list.includes(DeviceObject)) list.push(DeviceObject);
+      return 0;
+    });
+  }
+
+  /** `IoUnregisterShutdownNotification`: the device no longer receives IRP_MJ_SHUTDOWN. */
+  IoUnregisterShutdownNotification(DeviceObject: DeviceObject): void {
+    this.invoke("IoUnregisterShutdownNotification", { DeviceObject }, () => {
+      const list = this._sys.po.shutdownNotifications;
+      const i = list.indexOf(DeviceObject);
+      if (i >= 0) list.splice(i, 1);
+    });
+  }
+}
+
+/** A POWER_STATE argument as the trace shows it: `PowerDeviceD3`, `PowerSystemSleeping3`. */
+function powerStateArgument(type: number, state: number): string | number {
+  return (type === SystemPowerState ? SYSTEM_POWER_STATE_NAMES : DEVICE_POWER_STATE_NAMES)[state] ??
+    state;
 }

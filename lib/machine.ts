@@ -6,10 +6,36 @@
  */
 import type { BugCheck } from "./bugcheck.ts";
 import type { DeviceSpec } from "./bus/virtual_bus.ts";
-import { CM_PROB_NAMES, CONFIGFLAG_DISABLED, REG_DWORD } from "./constants.ts";
+import {
+  CM_PROB_NAMES,
+  CONFIGFLAG_DISABLED,
+  DevicePowerState,
+  DO_POWER_INRUSH,
+  DO_POWER_PAGABLE,
+  IRP_MN_POWER_NAMES,
+  PowerActionHibernate,
+  PowerActionSleep,
+  powerStateName,
+  PowerSystemHibernate,
+  PowerSystemShutdown,
+  PowerSystemSleeping1,
+  PowerSystemSleeping2,
+  PowerSystemSleeping3,
+  PowerSystemWorking,
+  REG_DWORD,
+  SystemPowerState,
+} from "./constants.ts";
 import type { DeviceObject, DriverObject, DriverSpec, Irp } from "./io/objects.ts";
 import { Kernel } from "./kernel.ts";
-import { NT_SUCCESS, STATUS_INVALID_DEVICE_REQUEST } from "./ntstatus.ts";
+import {
+  NT_SUCCESS,
+  STATUS_INVALID_DEVICE_REQUEST,
+  STATUS_INVALID_DEVICE_STATE,
+  STATUS_SUCCESS,
+} from "./ntstatus.ts";
+import { powerHooks } from "./po/dispatch.ts";
+import { PO_FRAME } from "./po/pomgr.ts";
+import { checkPowerDispatch } from "./verifier/power.ts";
 import { type DevNode, type DevNodeState, devNodeStatus, dnFlagNames } from "./pnp/devnode.ts";
 import { enumPath } from "./pnp/devreg.ts";
 import { PnpManager } from "./pnp/pnpmgr.ts";
@@ -20,7 +46,7 @@ import { type AppOptions, type UserApp, UserMode } from "./pnp/usermode.ts";
 import type { Handle } from "./ob/handles.ts";
 import * as profiles from "./pnp/profiles.ts";
 import { processRunOnce, type RunOnceCommand } from "./pnp/runonce.ts";
-import { busChildOf } from "./bus/virtual_bus.ts";
+import { busChildOf, createChildPdo, signalWake } from "./bus/virtual_bus.ts";
 import type { WorkQueue } from "./ke/queue.ts";
 import {
   checkDispatch,
@@ -94,6 +120,8 @@ export interface DevNodeInfo {
   parent: string | null;
   /** The children's instance IDs, in enumeration order. */
   children: string[];
+  /** The device power state its PDO's driver last reported (`D0`..`D3`), `Unspecified` before. */
+  powerState: string;
   /** The hardware IDs from IRP_MN_QUERY_ID. */
   hardwareIds: string[];
   /** The compatible IDs from IRP_MN_QUERY_ID. */
@@ -104,6 +132,36 @@ export interface DevNodeInfo {
   stack: { device: string; driver: string; role: string }[];
   /** How many opens (application handles and kernel file objects) the device has. */
   opens: number;
+}
+
+/** A device's power picture, as `!podev` shows it. */
+export interface PowerDeviceInfo {
+  /** The device instance ID ("" for a device PnP does not know yet). */
+  instanceId: string;
+  /** The machine's system power state. */
+  systemState: string;
+  /** The stack from the top down, with each device object's reported device power state. */
+  stack: { device: string; driver: string; role: string; powerState: string; flags: string[] }[];
+  /** The power IRPs pending in the stack and the device object holding each. */
+  pending: { irp: number; minor: string; powerState: string; heldBy: string }[];
+}
+
+/** A system power transition, as `!poaction` shows it. */
+export interface PowerActionInfo {
+  /** `sleep`, `hibernate`, `wake` or `shutdown`. */
+  action: string;
+  /** The target system state. */
+  target: string;
+  /** `query` or `set`. */
+  phase: string;
+  /** The stack the last system IRP went to. */
+  instance: string | null;
+  /** How many stacks answered the query. */
+  queried: number;
+  /** Whether it is still going on. */
+  inProgress: boolean;
+  /** How it ended, once it has. */
+  status?: string;
 }
 
 /** A verifier finding. */
@@ -208,6 +266,7 @@ export class Machine {
     if (!parentNode) {
       throw new TypeError(`Cannot plug into '${parent}': PnP does not know that device`);
     }
+    if (this.#asleep) return this.#plugInAsleep(s, parentNode);
     const child = pnp.plugIn(s, parentNode);
     this.settle();
     if (
@@ -323,11 +382,16 @@ export class Machine {
     const pnp = this._sys.pnp;
     const node = typeof device === "string" ? pnp.find(device) : pnp.nodeOf(device);
     if (!node) return undefined;
-    return nodeInfo(node);
+    return nodeInfo(node, this._sys.po.deviceState(node.pdo));
   }
 
   #node(pdo: DeviceObject, verb: string): DevNode {
     this._sys.checkRunning();
+    if (this.#asleep && verb !== "unplug") {
+      throw new TypeError(
+        `Cannot ${verb} '${pdo}': the machine is in ${this.powerState}; wake it first`,
+      );
+    }
     const node = this._sys.pnp.nodeOf(pdo);
     if (!node || node.state === "Absent") {
       throw new TypeError(`Cannot ${verb} '${pdo}': it is not a present device`);
@@ -393,6 +457,8 @@ export class Machine {
   /** Runs queued PnP work (enumeration, notifications, removals) until none is left. */
   settle(): void {
     this._sys.checkRunning();
+    // A sleeping machine runs nothing: queued PnP work waits for the wake.
+    if (this.#asleep) return;
     this._sys.ke.drain();
   }
 
@@ -435,6 +501,7 @@ export class Machine {
     const hardware = sys.pnp.rootBus;
     resetBus(hardware);
     sys.io.reset();
+    sys.po.reset();
     sys.pnp = new PnpManager(sys, hardware);
     this.#wire();
     const specs = [...this.#driverSpecs];
@@ -464,15 +531,30 @@ export class Machine {
         if (sys.options.verifier === "off") return;
         checkDispatch(sys, record, status);
         checkDispatchHandles(sys, record, routine);
+        checkPowerDispatch(sys, record, status, routine);
       },
       beforeDetach: (device) => checkSurpriseRemovalDetach(sys, "IoDetachDevice", device),
       beforeDelete: (device) => {
         checkSurpriseRemovalDetach(sys, "IoDeleteDevice", device);
         sys.pnp.checkPdoDeletion(device);
+        sys.po.checkDelete(device);
       },
       deviceDeleted: (device) => sys.pnp.driverMayUnload(device.DriverObject),
       driverIdle: (driver) => sys.pnp.driverMayUnload(driver),
       instanceOf: (pdo) => sys.pnp.nodeOf(pdo)?.instanceId ?? "",
+    };
+    sys.io.power = powerHooks(sys.po);
+    sys.po.hooks = {
+      stacks: () => {
+        const out = [];
+        for (const node of sys.pnp.root.descendants()) {
+          if (POWERED_STATES.has(node.state)) {
+            out.push({ pdo: node.pdo, instance: node.instanceId });
+          }
+        }
+        return out;
+      },
+      capabilitiesOf: (pdo) => sys.pnp.nodeOf(pdo)?.capabilities,
     };
     sys.interfaces = new InterfaceManager(sys);
     sys.notify = new Notifications(sys, this.queue, sys.interfaces, this.#duplicateReplay);
@@ -635,7 +717,7 @@ export class Machine {
       : pnp.nodeOf(from);
     const out: { depth: number; devnode: DevNodeInfo }[] = [];
     const visit = (n: DevNode, depth: number) => {
-      out.push({ depth, devnode: nodeInfo(n) });
+      out.push({ depth, devnode: nodeInfo(n, this._sys.po.deviceState(n.pdo)) });
       for (const c of n.children) visit(c, depth + 1);
     };
     if (start) visit(start, 0);
@@ -674,6 +756,175 @@ export class Machine {
       })),
       subkeys: key.sortedChildren().map((c) => ({ name: c.name, link: c.link !== null })),
     };
+  }
+
+  // ---- Power -------------------------------------------------------------------------------------
+
+  /** The system power state: `"S0"` (working) .. `"S5"` (off). */
+  get powerState(): "S0" | "S1" | "S2" | "S3" | "S4" | "S5" {
+    return powerStateName(SystemPowerState, this._sys.po.systemState) as "S0";
+  }
+
+  get #asleep(): boolean {
+    return this._sys.po.systemState !== PowerSystemWorking;
+  }
+
+  /**
+   * Puts the machine to sleep (S1, S2, S3) or hibernates it (S4): IRP_MN_QUERY_POWER to every
+   * started stack, then IRP_MN_SET_POWER, children before parents. STATUS_SUCCESS once asleep; a
+   * driver that fails the query vetoes, every queried stack is told the state stays S0, and the
+   * vetoing driver's status comes back. While asleep nothing runs: PnP work waits for the wake.
+   */
+  sleep(state: "S1" | "S2" | "S3" | "S4"): number {
+    this._sys.checkRunning();
+    const target = SLEEP_STATES[state];
+    if (target === undefined) {
+      throw new TypeError(`Cannot sleep in '${state}': the sleeping states are S1, S2, S3 and S4`);
+    }
+    if (this.#asleep) return STATUS_INVALID_DEVICE_STATE;
+    this.settle();
+    const hibernate = target === PowerSystemHibernate;
+    this.#sleepAction = hibernate ? PowerActionHibernate : PowerActionSleep;
+    return this._sys.as(
+      PO_FRAME,
+      () =>
+        this._sys.po.sleep(
+          target,
+          this.#sleepAction,
+          hibernate ? "hibernate" : "sleep",
+        ),
+    );
+  }
+
+  /**
+   * Wakes the machine: IRP_MN_SET_POWER(S0) to every stack, parents before children; then the
+   * buses re-enumerate (devices unplugged while asleep are surprise-removed, new ones appear).
+   * `by` names a device whose wake signal woke it: it needs an armed IRP_MN_WAIT_WAKE (which then
+   * completes with STATUS_SUCCESS) and a bus that reports it can wake from this state; otherwise the
+   * signal is ignored and the result is STATUS_INVALID_DEVICE_STATE.
+   */
+  wake(options: { by?: DeviceObject } = {}): number {
+    this._sys.checkRunning();
+    if (!this.#asleep || this._sys.po.systemState === PowerSystemShutdown) {
+      return STATUS_INVALID_DEVICE_STATE;
+    }
+    // Any device object of the stack stands for its device (the wake signal comes from the PDO's bus).
+    const by = options.by?.bottom;
+    if (by) {
+      const caps = busChildOf(by)?.spec.capabilities;
+      const armed = busChildOf(by)?.waitWake ?? null;
+      const canWake = armed !== null && caps?.SystemWake !== undefined &&
+        this._sys.po.systemState <= caps.SystemWake;
+      if (!canWake) {
+        this._sys.trace.push({
+          kind: "info",
+          what: "wake signal ignored",
+          detail: {
+            device: String(by),
+            reason: armed
+              ? "the device cannot wake the system from this state"
+              : "no IRP_MN_WAIT_WAKE is armed",
+          },
+        });
+        return STATUS_INVALID_DEVICE_STATE;
+      }
+      this._sys.trace.push({ kind: "info", what: "wake signal", detail: { device: String(by) } });
+    }
+    this._sys.as(PO_FRAME, () => this._sys.po.wake(this.#sleepAction));
+    // The device that woke the system: its bus completes the wait/wake IRP.
+    if (by) this._sys.as(PO_FRAME, () => signalWake(this.kernel, by));
+    this.settle();
+    return STATUS_SUCCESS;
+  }
+
+  /**
+   * Shuts the machine down: IRP_MJ_SHUTDOWN to the drivers that called
+   * IoRegisterShutdownNotification, then IRP_MN_SET_POWER(S5) to every stack, children before
+   * parents. The machine is then off (S5) until `reboot()`.
+   */
+  shutdown(): number {
+    this._sys.checkRunning();
+    if (this.#asleep) return STATUS_INVALID_DEVICE_STATE;
+    this.settle();
+    return this._sys.as(PO_FRAME, () => this._sys.po.shutdown(PowerSystemShutdown));
+  }
+
+  #sleepAction = PowerActionSleep;
+
+  /**
+   * What `!podev` shows for a device: each device object of its stack, top first, with the device
+   * power state its driver last reported (PoSetPowerState), and the power IRPs pending in the stack
+   * (a held IRP, an armed IRP_MN_WAIT_WAKE) with the device object holding each.
+   */
+  podev(device: DeviceObject | string): PowerDeviceInfo | undefined {
+    const pnp = this._sys.pnp;
+    // Any device object of a stack stands for the stack (its PDO's devnode).
+    const node = typeof device === "string" ? pnp.find(device) : pnp.nodeOf(device.bottom);
+    const pdo = node?.pdo ?? (typeof device === "string" ? undefined : device.bottom);
+    if (!pdo) return undefined;
+    const po = this._sys.po;
+    const stack: PowerDeviceInfo["stack"] = [];
+    for (let d: DeviceObject | null = pdo.top; d; d = d.lower) {
+      stack.push({
+        device: d.name ?? `#${d.serial}`,
+        driver: d.DriverObject.DriverName,
+        role: d.role ?? "device",
+        powerState: powerStateName(DevicePowerState, po.deviceState(d)),
+        flags: [
+          ...(d.Flags & DO_POWER_PAGABLE ? ["DO_POWER_PAGABLE"] : []),
+          ...(d.Flags & DO_POWER_INRUSH ? ["DO_POWER_INRUSH"] : []),
+        ],
+      });
+    }
+    const pending = po.pendingIn(pdo).map((irp) => {
+      const loc = irp.stack[Math.min(irp.CurrentLocation, irp.StackCount)]!;
+      const p = loc.Parameters;
+      const type = p.Power ? Number(p.Power.Type) : SystemPowerState;
+      const state = p.Power ? Number(p.Power.State) : Number(p.WaitWake?.PowerState ?? 0);
+      return {
+        irp: irp.id,
+        minor: IRP_MN_POWER_NAMES[loc.MinorFunction] ?? String(loc.MinorFunction),
+        powerState: `${type === SystemPowerState ? "SystemPowerState" : "DevicePowerState"} ${
+          powerStateName(type, state)
+        }`,
+        heldBy: loc.DeviceObject ? String(loc.DeviceObject) : String(pdo),
+      };
+    });
+    return {
+      instanceId: node?.instanceId ?? "",
+      systemState: this.powerState,
+      stack,
+      pending,
+    };
+  }
+
+  /** What `!poaction` shows: the system power transition in progress, else the last one, else null. */
+  get powerAction(): PowerActionInfo | null {
+    const po = this._sys.po;
+    const a = po.action ?? po.lastAction;
+    if (!a) return null;
+    return {
+      action: a.action,
+      target: a.target,
+      phase: a.phase,
+      instance: a.instance,
+      queried: a.queried,
+      inProgress: po.action !== null,
+      ...(po.action === null && po.lastAction ? { status: po.lastAction.status } : {}),
+    };
+  }
+
+  /** Plugging hardware into a sleeping machine: the bus sees it at once, PnP only after the wake. */
+  #plugInAsleep(spec: DeviceSpec, parentNode: DevNode): DeviceObject {
+    const pnp = this._sys.pnp;
+    const child = pnp.plugIn(spec, parentNode);
+    if (
+      !child.parent ||
+      !createChildPdo(this.kernel, child, pnp.busDriverFor(child.parent), pnp.busDispatch)
+    ) {
+      throw new TypeError(`Cannot plug in '${spec.hardwareIds[0]}': its bus has no device object`);
+    }
+    return child.pdo!;
   }
 }
 
@@ -756,6 +1007,22 @@ export function boot(options: BootOptions = {}): Machine {
   return machine;
 }
 
+/** The sleeping states `sleep()` accepts. */
+const SLEEP_STATES: Readonly<Record<string, number>> = {
+  S1: PowerSystemSleeping1,
+  S2: PowerSystemSleeping2,
+  S3: PowerSystemSleeping3,
+  S4: PowerSystemHibernate,
+};
+
+/** Devnodes whose stacks receive system power IRPs: built and not removed. */
+const POWERED_STATES: ReadonlySet<DevNodeState> = new Set<DevNodeState>([
+  "Started",
+  "StopPending",
+  "Stopped",
+  "RemovePending",
+]);
+
 /** The host loading drivers (as the service control manager would). */
 const HOST_LOADER = {
   name: "host",
@@ -775,12 +1042,14 @@ function resetBus(bus: import("./bus/virtual_bus.ts").BusChild): void {
   for (const c of bus.children) {
     c.pdo = null;
     c.reportedMissing = false;
+    c.waitWake = null;
+    c.devicePowerState = 0;
     resetBus(c);
   }
 }
 
 /** A plain snapshot of a devnode. */
-export function nodeInfo(node: DevNode): DevNodeInfo {
+export function nodeInfo(node: DevNode, devicePowerState = 0): DevNodeInfo {
   const status = devNodeStatus(node);
   const stack: DevNodeInfo["stack"] = [];
   for (let d: DeviceObject | null = node.top; d; d = d.lower) {
@@ -800,6 +1069,7 @@ export function nodeInfo(node: DevNode): DevNodeInfo {
     service: node.service,
     parent: node.parent?.instanceId ?? null,
     children: node.children.map((c) => c.instanceId),
+    powerState: powerStateName(DevicePowerState, devicePowerState),
     hardwareIds: [...node.hardwareIds],
     compatibleIds: [...node.compatibleIds],
     description: node.description,

@@ -12,6 +12,7 @@ import { ruleNamed } from "./verifier/rules.ts";
 import { IoManager } from "./io/iomgr.ts";
 import type { DeviceObject } from "./io/objects.ts";
 import { Dispatcher } from "./ke/dispatcher.ts";
+import { PowerManager } from "./po/pomgr.ts";
 import type { Kernel } from "./kernel.ts";
 import type { PnpManager } from "./pnp/pnpmgr.ts";
 import type { InterfaceManager } from "./pnp/interfaces.ts";
@@ -74,6 +75,8 @@ export class System {
 
   /** The I/O manager's state. */
   readonly io: IoManager = new IoManager();
+  /** The power manager: system and device power states, power IRPs, transitions. */
+  readonly po: PowerManager = new PowerManager(this);
   /** The PnP manager. */
   pnp!: PnpManager;
   /** Device interfaces. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { POWER_COMMANDS } from "./power.ts";
 import { formatEvent } from "../../lib/trace/format.ts";
 import { didYouMean, STEP_DEFINITIONS } from "../steps.ts";
 import { DEBUG_COMMANDS } from "./debugging.ts";
@@ -189,6 +190,7 @@ export const COMMAND_TABLE: CommandTable = new CommandTable([
   ...DEBUG_COMMANDS,
   ...REGISTRY_COMMANDS,
   ...PNPUTIL_COMMANDS,
+  ...POWER_COMMANDS,
   ...META_COMMANDS,
 ]);
 

@@ -102,6 +102,7 @@ export const COMMAND_GROUPS = {
   debug: "Breakpoints, stepping and rewinding (on a replay of the recorded steps)",
   registry: "reg.exe",
   pnputil: "pnputil.exe (recorded for .save where a step does the same)",
+  power: "Power (recorded as the power steps for .save)",
   meta: "Meta commands",
 } as const;
 

@@ -35,6 +35,9 @@ export type DeviceSteps = {
     watchInterfaces: OptionalField<"guids">;
     reportOnArrival: OptionalField<"guid">;
     misbehave: OptionalField<"strings">;
+    vetoSleep: OptionalField<"boolean">;
+    armWake: OptionalField<"boolean">;
+    shutdownNotification: OptionalField<"boolean">;
   }>;
   /** Plug a device into a bus (the parent's or the root enumerator's); PnP enumerates, installs and starts it */
   plugIn: Row<"plugIn", {
@@ -229,6 +232,60 @@ export type MachineSteps = {
   }>;
   /** Run queued PnP work until none is left */
   settle: Row<"settle", Record<never, never>>;
+};
+
+/** The rows of dsl/steps/power.ts (`POWER_STEPS`): each step's fields, typed. */
+export type PowerSteps = {
+  /** Put the machine to sleep (S1-S3) or hibernate it (S4): IRP_MN_QUERY_POWER to every stack, then IRP_MN_SET_POWER, children before parents; a driver's failure vetoes */
+  sleep: Row<"sleep", {
+    state: RequiredField<"string">;
+  }>;
+  /** Wake the machine: IRP_MN_SET_POWER(S0) to every stack, parents before children; buses re-enumerate */
+  wake: Row<"wake", {
+    by: OptionalField<"id">;
+  }>;
+  /** Shut the machine down: IRP_MJ_SHUTDOWN to registered drivers, then IRP_MN_SET_POWER(S5) to every stack */
+  shutdown: Row<"shutdown", Record<never, never>>;
+  /** Plug in a device with power capabilities (SystemWake, DeviceWake, DeviceState ...), also into a sleeping machine (its bus reports it after the wake) */
+  hotPlug: Row<"hotPlug", {
+    id: OptionalField<"string">;
+    hardwareIds: OptionalField<"strings">;
+    hardwareId: OptionalField<"string">;
+    compatibleIds: OptionalField<"strings">;
+    deviceId: OptionalField<"string">;
+    instanceId: OptionalField<"string">;
+    uniqueId: OptionalField<"boolean">;
+    rawDeviceOk: OptionalField<"boolean">;
+    description: OptionalField<"string">;
+    location: OptionalField<"string">;
+    removable: OptionalField<"boolean">;
+    ejectSupported: OptionalField<"boolean">;
+    surpriseRemovalOk: OptionalField<"boolean">;
+    dockDevice: OptionalField<"boolean">;
+    dockedProfile: OptionalField<"string">;
+    undockedProfile: OptionalField<"string">;
+    parent: OptionalField<"id">;
+    driver: OptionalField<"string">;
+    capabilities: OptionalField<"data">;
+    powerPagable: OptionalField<"boolean">;
+    powerInrush: OptionalField<"boolean">;
+  }>;
+  /** The machine's system power state (S0-S5), or a device's power state (D0-D3, Unspecified) as its PDO's driver reported it */
+  expectPowerState: Row<"expectPowerState", {
+    device: OptionalField<"id">;
+    state: RequiredField<"string">;
+  }>;
+  /** These power IRPs (system and device) went to the device's stack, in this order (since the last expectPowerIrps for it) */
+  expectPowerIrps: Row<"expectPowerIrps", {
+    device: RequiredField<"id">;
+    irps: RequiredField<"strings">;
+    exact: OptionalField<"boolean">;
+  }>;
+  /** The last sleep was vetoed: a driver failed IRP_MN_QUERY_POWER and the machine stayed in S0 */
+  expectVeto: Row<"expectVeto", {
+    device: OptionalField<"id">;
+    driver: OptionalField<"string">;
+  }>;
 };
 
 /** The rows of dsl/steps/expectations.ts (`EXPECTATION_STEPS`): each step's fields, typed. */

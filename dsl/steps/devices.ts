@@ -14,6 +14,7 @@ import type { DeviceObject, DriverSpec } from "../../lib/io/objects.ts";
 import { declarativeDriver, type DriverDecl, MISBEHAVIOURS } from "../drivers.ts";
 import { hasDriverFor, StepError } from "./context.ts";
 import { device, DEVICE_FIELDS } from "./fields.ts";
+import { POWER_DEVICE_FIELDS, POWER_DRIVER_FIELDS } from "./power.ts";
 import {
   defineStep,
   deviceVerb,
@@ -39,6 +40,20 @@ const NO_DRIVER = "(none)";
 
 /** `machine.plugIn(spec, parent)` typed at the REPL as a plugIn step. */
 function plugInStep(args: unknown[], ctx: VerbContext): Translation {
+  const [spec, parent] = args;
+  const fields: Record<string, unknown> = spec && typeof spec === "object" ? { ...spec } : {};
+  // A device with power fields, or one plugged into a sleeping machine, is a hotPlug step.
+  const power = Object.keys(POWER_DEVICE_FIELDS).filter((f) => f in fields);
+  if (!power.length && ctx.machine.powerState === "S0") return plainPlugInStep(args, ctx);
+  const powerFields = Object.fromEntries(power.map((f) => [f, fields[f]]));
+  for (const f of power) delete fields[f];
+  const base = plainPlugInStep([typeof spec === "string" ? spec : fields, parent], ctx);
+  if (!base || "leftOut" in base) return base;
+  return { ...base, step: "hotPlug", ...powerFields };
+}
+
+/** The plugIn step for a machine.plugIn call without power fields. */
+function plainPlugInStep(args: unknown[], ctx: VerbContext): Translation {
   const [spec, parent] = args;
   const fields: Record<string, unknown> = spec && typeof spec === "object" ? { ...spec } : {};
   const hardwareIds = typeof spec === "string" ? [spec] : fields.hardwareIds;
@@ -133,6 +148,7 @@ const DRIVER_FIELDS = {
     values: Object.keys(MISBEHAVIOURS),
     noun: "misbehaviour",
   },
+  ...POWER_DRIVER_FIELDS,
 } as const satisfies Fields;
 
 /** The devices and drivers steps, in the table's order. */
@@ -239,7 +255,7 @@ export const DEVICE_STEPS: DeviceSteps = {
         }
         throw e;
       }
-      context.devices.set(id, { instanceId: m.devnode(pdo)!.instanceId, pdo });
+      context.devices.set(id, { instanceId: m.devnode(pdo)?.instanceId ?? "", pdo });
     },
   }),
   name: defineStep({

@@ -20,6 +20,7 @@ import { INTERFACE_STEPS } from "./interfaces.ts";
 import { LISTENER_STEPS } from "./listeners.ts";
 import { MACHINE_STEPS } from "./machine.ts";
 import { MODULE_STEPS } from "./modules.ts";
+import { POWER_STEPS } from "./power.ts";
 import type { StepDef } from "./row.ts";
 
 /** Each group of rows: its type's name, its const and its file, in the table's order. */
@@ -30,6 +31,7 @@ const GROUPS: readonly [string, string, Readonly<Record<string, StepDef>>, strin
   ["ListenerSteps", "LISTENER_STEPS", LISTENER_STEPS, "listeners.ts"],
   ["ApplicationSteps", "APPLICATION_STEPS", APPLICATION_STEPS, "applications.ts"],
   ["MachineSteps", "MACHINE_STEPS", MACHINE_STEPS, "machine.ts"],
+  ["PowerSteps", "POWER_STEPS", POWER_STEPS, "power.ts"],
   ["ExpectationSteps", "EXPECTATION_STEPS", EXPECTATION_STEPS, "expectations.ts"],
 ];
 

@@ -1,11 +1,15 @@
 /**
  * The bundled example machine: the toaster sample's bus with two toasters, their function driver and
  * an upper filter, the toastmon kernel monitor, a PCI-like bus with a network card, and a dock. The
- * REPL, the README and the notebooks start from it.
+ * REPL, the README and the notebooks start from it. Power is the system's default for each role,
+ * which is what the WDM toaster sample's power code does (the function driver owns power policy,
+ * the filter passes power IRPs down, the bus driver completes them; lib/po/dispatch.ts); the
+ * function drivers report D0 when they start, as the toaster's StartDevice does.
  *
  * @module
  */
 import {
+  DevicePowerState,
   EventCategoryDeviceInterfaceChange,
   EventCategoryTargetDeviceChange,
   GUID_DEVICE_INTERFACE_ARRIVAL,
@@ -23,6 +27,7 @@ import {
   PLUGPLAY_REGKEY_DEVICE,
   PNP_DEVICE_DONT_DISPLAY_IN_UI,
   PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES,
+  PowerDeviceD0,
   REG_DWORD,
 } from "../constants.ts";
 import { addStaticChild, type DeviceSpec, removeStaticChildren } from "../bus/virtual_bus.ts";
@@ -94,6 +99,8 @@ export function interfaceFunctionDriver(
           k.IoSetCompletionRoutine(irp, () => 0xc0000016, null, true, true, true);
           k.IoCallDriver(lower, irp);
           if (NT_SUCCESS(irp.IoStatus.Status)) {
+            // Started means powered: the toaster's StartDevice reports D0 (PoSetPowerState).
+            k.PoSetPowerState(fdo, DevicePowerState, PowerDeviceD0);
             const s = k.IoSetDeviceInterfaceState(link, true);
             // A restart after a rebalance finds it enabled: STATUS_OBJECT_NAME_EXISTS is success.
             if (!NT_SUCCESS(s)) irp.IoStatus.Status = s;

@@ -18,9 +18,11 @@ import {
   IRP_MJ_CREATE,
   IRP_MJ_NAMES,
   IRP_MJ_PNP,
+  IRP_MJ_POWER,
   IRP_MN_CANCEL_REMOVE_DEVICE,
   IRP_MN_CANCEL_STOP_DEVICE,
   IRP_MN_NAMES,
+  IRP_MN_POWER_NAMES,
   IRP_MN_QUERY_REMOVE_DEVICE,
   IRP_MN_QUERY_STOP_DEVICE,
   IRP_MN_REMOVE_DEVICE,
@@ -29,6 +31,8 @@ import {
   IRP_MN_SURPRISE_REMOVAL,
   NotificationEvent,
   PASSIVE_LEVEL,
+  powerStateName,
+  SystemPowerState,
 } from "../constants.ts";
 import { DebugBreak } from "../ke/break.ts";
 import { PnpHangError } from "../ke/dispatcher.ts";
@@ -53,6 +57,7 @@ import type { System } from "../system.ts";
 import type { IrpEvent, TraceEventBase } from "../trace/trace.ts";
 import {
   type CompletionRoutine,
+  describeIrp,
   describeParameters,
   DeviceObject,
   DriverObject,
@@ -85,6 +90,8 @@ export interface DispatchRecord {
   completionStatus: number;
   /** Key handles opened before the routine ran (the handle table's serial). */
   readonly handleSerial: number;
+  /** It called IoMarkIrpPending (so STATUS_PENDING is its documented return). */
+  markedPending?: boolean;
 }
 
 /**
@@ -141,6 +148,9 @@ export class IoManager {
   readonly cancelSpinLock: KSPIN_LOCK = new KSPIN_LOCK();
   /** The executive's pool (ExAllocatePool2), kept here so that a reboot forgets it with the drivers. */
   readonly pool: Pool = new Pool();
+
+  /** Who answers power IRPs (the power manager fills it at boot; see `IoPowerHooks`). */
+  power: IoPowerHooks = NO_POWER_HOOKS;
 
   /** IRPs sent and not yet completed, by number (what a debugger's `!irp` shows in full). */
   readonly inFlight: Map<number, Irp> = new Map();
@@ -524,10 +534,16 @@ export function IoCallDriver(sys: System, DeviceObject: DeviceObject, Irp: Irp):
     }
     : { kind: "irp", phase: "dispatch", irp: Irp.id, major, device, driver, instance };
   if (params) event.params = params;
+  const power = loc.MajorFunction === IRP_MJ_POWER;
+  if (power) describePowerIrp(event, loc);
   sys.trace.push(event);
-  const routine = dispatchFor(DeviceObject, loc.MajorFunction);
+  const routine = power
+    ? sys.io.power.dispatchFor(DeviceObject)
+    : dispatchFor(DeviceObject, loc.MajorFunction);
   const name = loc.MajorFunction === IRP_MJ_PNP
     ? "DispatchPnp"
+    : power
+    ? "DispatchPower"
     : `Dispatch${IRP_MJ_NAMES[loc.MajorFunction]?.slice(7) ?? ""}`;
   // The verifier watches what each dispatch routine does with its IRP.
   const caller = currentDispatch(sys, Irp);
@@ -555,6 +571,7 @@ export function IoCallDriver(sys: System, DeviceObject: DeviceObject, Irp: Irp):
       DeviceObject.DriverObject,
       name,
       () => routine(sys.kernel, DeviceObject, Irp),
+      power ? { irql: sys.io.power.irqlFor(DeviceObject) } : undefined,
     );
   } finally {
     sys.io.dispatches.pop();
@@ -579,9 +596,7 @@ export function currentPnpMinor(sys: System): number | undefined {
 
 function describeIrpOf(irp: Irp): string {
   const loc = irp.stack[Math.min(Math.max(irp.CurrentLocation, 1), irp.StackCount)]!;
-  return `IRP#${irp.id} ${IRP_MJ_NAMES[loc.MajorFunction] ?? ""}/${
-    IRP_MN_NAMES[loc.MinorFunction] ?? ""
-  }`;
+  return `IRP#${irp.id} ${describeIrp(loc.MajorFunction, loc.MinorFunction)}`;
 }
 
 /** `IoCompleteRequest`: runs completion routines upward until one returns STATUS_MORE_PROCESSING_REQUIRED. */
@@ -589,7 +604,7 @@ export function IoCompleteRequest(sys: System, Irp: Irp, _PriorityBoost: number)
   if (Irp.completed) {
     sys.bugCheck(0x44, [Irp.id, 0, 0, 0], `${describeIrpOf(Irp)} was completed twice`);
   }
-  const completer = currentDispatch(sys, Irp);
+  const completer = completingDispatch(sys, Irp);
   if (completer) {
     completer.completed = true;
     completer.completionStatus = Irp.IoStatus.Status;
@@ -602,7 +617,7 @@ export function IoCompleteRequest(sys: System, Irp: Irp, _PriorityBoost: number)
   const instance = at ? stackInstance(sys, at) : "";
   const status = Irp.IoStatus.Status;
   const statusName = ntStatusName(status);
-  sys.trace.push(
+  const done = sys.trace.push(
     first?.MajorFunction === IRP_MJ_PNP
       ? {
         kind: "irp",
@@ -628,6 +643,7 @@ export function IoCompleteRequest(sys: System, Irp: Irp, _PriorityBoost: number)
         statusName,
       },
   );
+  if (first?.MajorFunction === IRP_MJ_POWER) describePowerIrp(done as IrpEvent, first);
   while (Irp.CurrentLocation <= Irp.StackCount) {
     const loc = Irp.stack[Irp.CurrentLocation]!;
     const routine: CompletionRoutine | null = loc.CompletionRoutine;
@@ -753,4 +769,58 @@ export function afterDriverEntry(driver: DriverObject, before: number, succeeded
       ? spec.AddDevice.bind(spec)
       : defaultAddDevice;
   }
+}
+
+// ---- Power ----------------------------------------------------------------------------------------
+// The I/O manager routes IRP_MJ_POWER like any IRP; the power manager (lib/po/, above) decides which
+// routine answers a device object without its own (the default policy owner, a pass-through filter,
+// the virtual bus's PDO) and at which IRQL a stack receives power IRPs (DO_POWER_PAGABLE).
+
+/** What the power manager tells the I/O manager about power IRPs. */
+export interface IoPowerHooks {
+  /** The routine that receives a power IRP at `device`: its driver's, else the documented default. */
+  dispatchFor(device: DeviceObject): (k: Kernel, d: DeviceObject, irp: Irp) => number;
+  /** The IRQL a power IRP is dispatched at in `device`'s stack. */
+  irqlFor(device: DeviceObject): number;
+}
+
+/** Before the power manager is wired: a device's own routine, else the generic default. */
+const NO_POWER_HOOKS: IoPowerHooks = {
+  dispatchFor: (device) => dispatchFor(device, IRP_MJ_POWER),
+  irqlFor: () => PASSIVE_LEVEL,
+};
+
+/** A power IRP's trace event names its minor function and the state it carries. */
+function describePowerIrp(
+  event: { minor?: string; powerState?: string },
+  loc: { MinorFunction: number; Parameters: Record<string, Record<string, unknown>> },
+): void {
+  event.minor = IRP_MN_POWER_NAMES[loc.MinorFunction] ?? String(loc.MinorFunction);
+  const p = loc.Parameters;
+  if (p.Power) {
+    const type = Number(p.Power.Type);
+    event.powerState = `${type === SystemPowerState ? "SystemPowerState" : "DevicePowerState"} ${
+      powerStateName(type, Number(p.Power.State))
+    }`;
+  } else if (p.WaitWake) {
+    event.powerState = `SystemPowerState ${
+      powerStateName(SystemPowerState, Number(p.WaitWake.PowerState))
+    }`;
+  }
+}
+
+/**
+ * The dispatch routine a completion belongs to: the innermost one running for the IRP at the device
+ * whose stack location is current. A policy owner completes a system power IRP from the callback of
+ * the device IRP it requested, while the bus driver's routine for the system IRP is still on the
+ * stack: the completion is the owner's, not the bus driver's.
+ */
+function completingDispatch(sys: System, irp: Irp): DispatchRecord | undefined {
+  const at = irp.stack[irp.CurrentLocation]?.DeviceObject;
+  const stack = sys.io.dispatches;
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const r = stack[i]!;
+    if (r.irp === irp && r.device === at) return r;
+  }
+  return currentDispatch(sys, irp);
 }

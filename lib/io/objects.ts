@@ -8,7 +8,9 @@ import {
   BUS_QUERY_ID_NAMES,
   DEVICE_TEXT_TYPE_NAMES,
   IRP_MJ_NAMES,
+  IRP_MJ_POWER,
   IRP_MN_NAMES,
+  IRP_MN_POWER_NAMES,
   RELATION_TYPE_NAMES,
 } from "../constants.ts";
 import type { Kernel } from "../kernel.ts";
@@ -491,7 +493,8 @@ export class Irp {
 
 /** `IRP_MJ_PNP/IRP_MN_START_DEVICE` style names. */
 export function describeIrp(major: number, minor: number): string {
-  return `${IRP_MJ_NAMES[major] ?? major}/${IRP_MN_NAMES[minor] ?? minor}`;
+  const minors = major === IRP_MJ_POWER ? IRP_MN_POWER_NAMES : IRP_MN_NAMES;
+  return `${IRP_MJ_NAMES[major] ?? major}/${minors[minor] ?? minor}`;
 }
 
 /** A readable form of a stack location's parameters for the trace. */

@@ -37,44 +37,13 @@ export type DevNodeState =
   | "Removed"
   | "Absent";
 
-/** `DEVICE_CAPABILITIES`, the fields the model uses. */
-export interface DeviceCapabilities {
-  Version: number;
-  Size: number;
-  LockSupported: boolean;
-  EjectSupported: boolean;
-  Removable: boolean;
-  DockDevice: boolean;
-  UniqueID: boolean;
-  SilentInstall: boolean;
-  RawDeviceOK: boolean;
-  SurpriseRemovalOK: boolean;
-  HardwareDisabled: boolean;
-  Address: number;
-  UINumber: number;
-}
-
-/** sizeof(DEVICE_CAPABILITIES) on x64. */
-export const DEVICE_CAPABILITIES_SIZE = 64;
-
-/** The capabilities buffer PnP sends: Version 1, Size set, every flag clear, Address and UINumber 0xFFFFFFFF (Wine's driver_pnp test). */
-export function emptyCapabilities(): DeviceCapabilities {
-  return {
-    Version: 1,
-    Size: DEVICE_CAPABILITIES_SIZE,
-    LockSupported: false,
-    EjectSupported: false,
-    Removable: false,
-    DockDevice: false,
-    UniqueID: false,
-    SilentInstall: false,
-    RawDeviceOK: false,
-    SurpriseRemovalOK: false,
-    HardwareDisabled: false,
-    Address: 0xffffffff,
-    UINumber: 0xffffffff,
-  };
-}
+// DEVICE_CAPABILITIES lives with power (most of its fields are power fields); PnP keeps the answer.
+export {
+  DEVICE_CAPABILITIES_SIZE,
+  type DeviceCapabilities,
+  emptyCapabilities,
+} from "../po/capabilities.ts";
+import { type DeviceCapabilities, emptyCapabilities } from "../po/capabilities.ts";
 
 const NO_OPENS: ReadonlySet<FileObject> = new Set();
 

@@ -29,7 +29,7 @@ import {
   STATUS_SUCCESS,
 } from "../ntstatus.ts";
 import type { System } from "../system.ts";
-import { type DevNode, NO_STRINGS } from "./devnode.ts";
+import { type DevNode, emptyCapabilities, NO_STRINGS } from "./devnode.ts";
 import * as devreg from "./devreg.ts";
 
 import * as pnpirp from "./pnpirp.ts";
@@ -269,7 +269,10 @@ export function start(
   node.removalInProgress = false;
   pnp.setState(node, "Started", 0);
   pnp.notifier.started(node);
-  pnpirp.queryCapabilities(pnp, node, { ...node.capabilities }, true);
+  // A fresh buffer, as for every IRP_MN_QUERY_CAPABILITIES; the stack's answer (its S→D table
+  // included, which the power policy owner reads) replaces what the PDO alone said.
+  const caps = emptyCapabilities();
+  if (NT_SUCCESS(pnpirp.queryCapabilities(pnp, node, caps, true).status)) node.capabilities = caps;
   pnp.queryPnpDeviceState(node);
   if (pnp.nodeOf(node.pdo) && node.state === "Started") pnp.requestEnumeration(node);
   if (firstInstall) pnp.onInstalled();

@@ -12,7 +12,7 @@ import type { DeviceObject } from "../io/objects.ts";
 import type { Machine } from "../machine.ts";
 import type { TraceEvent } from "../trace/trace.ts";
 import { irpParameter } from "../trace/format.ts";
-import { renderDeviceTree, renderDevStack } from "./text.ts";
+import { powerLabel, renderDeviceTree, renderDevStack } from "./text.ts";
 
 const jupyterDisplay = Symbol.for("Jupyter.display");
 
@@ -102,7 +102,8 @@ export function deviceTreePicture(machine: Machine): Picture {
     const y = 10 + row * rowH;
     pos[depth] = { x, y };
     const label = `${node.instanceId}  ${node.state}${node.service ? `  (${node.service})` : ""}` +
-      (node.problem ? `  ${CM_PROB_NAMES[node.problem] ?? node.problem}` : "");
+      (node.problem ? `  ${CM_PROB_NAMES[node.problem] ?? node.problem}` : "") +
+      powerLabel(node);
     const w = 12 + label.length * 7.2;
     width = Math.max(width, x + w + 10);
     const fill = STATE_COLORS[node.state] ?? "#ffffff";

@@ -52,9 +52,26 @@ export function renderDeviceTree(machine: Machine, from?: string): string {
     `${"  ".repeat(depth)}DevNode ${n.instanceId}  ${n.state}` +
     (n.service ? `  Service: ${n.service}` : "") + problem(n) +
     (n.opens ? `  Opens: ${n.opens}` : "") +
-    (n.status & DN_NO_SHOW_IN_DM ? "  Hidden (DN_NO_SHOW_IN_DM)" : "")
+    (n.status & DN_NO_SHOW_IN_DM ? "  Hidden (DN_NO_SHOW_IN_DM)" : "") +
+    powerOf(n)
   );
   return lines.join("\n") + "\n";
+}
+
+/**
+ * A devnode's device power state as the tree shows it: `  D3` when it is not working (asleep, or
+ * powered down by a removal); a working device (D0), or one no driver reported a state for, shows
+ * nothing, so the working tree reads as before power existed.
+ */
+export function powerOf(n: DevNodeInfo): string {
+  const state = n.powerState;
+  return state && state !== "Unspecified" && state !== "D0" ? `  ${state}` : "";
+}
+
+/** A devnode's device power state for pictures (`  D0`), once its driver reported one. */
+export function powerLabel(n: DevNodeInfo): string {
+  const state = n.powerState;
+  return state && state !== "Unspecified" ? `  ${state}` : "";
 }
 
 function label(d: DeviceObject): string {

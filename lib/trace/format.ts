@@ -15,7 +15,7 @@ function json(v: unknown): string {
 /**
  * The parameter that tells IRPs of one minor function apart, as the trace records it:
  * QUERY_DEVICE_RELATIONS' relation type, QUERY_ID's ID type, QUERY_DEVICE_TEXT's text type, an
- * IOCTL's code; undefined for the others.
+ * IOCTL's code, a power IRP's state (`SystemPowerState S3`); undefined for the others.
  *
  * @example
  * ```ts
@@ -24,9 +24,11 @@ function json(v: unknown): string {
  * assert.equal(irpParameter({ params: { Type: "BusRelations" } }), "BusRelations");
  * ```
  */
-export function irpParameter(e: { params?: Record<string, unknown> }): unknown {
+export function irpParameter(
+  e: { params?: Record<string, unknown>; powerState?: string },
+): unknown {
   const p = e.params;
-  return p?.Type ?? p?.IdType ?? p?.DeviceTextType ?? p?.IoControlCode;
+  return e.powerState ?? p?.Type ?? p?.IdType ?? p?.DeviceTextType ?? p?.IoControlCode;
 }
 
 /** A routine's arguments: numbers with WDK names show the name (`KEY_READ`), others as JSON. */
@@ -64,8 +66,10 @@ export function formatEvent(e: TraceEvent): string {
     case "irp":
       return head +
         (e.phase === "dispatch"
-          ? `irp  ${e.minor ?? e.major} -> ${e.device}`
-          : `irp  ${e.minor ?? e.major} completed by ${e.device}: ${e.statusName}`) +
+          ? `irp  ${e.minor ?? e.major}${e.powerState ? `(${e.powerState})` : ""} -> ${e.device}`
+          : `irp  ${e.minor ?? e.major}${
+            e.powerState ? `(${e.powerState})` : ""
+          } completed by ${e.device}: ${e.statusName}`) +
         (e.params ? ` ${json(e.params)}` : "") + (e.instance ? `  [${e.instance}]` : "");
     case "reg":
       return head + `reg  ${e.op} ${e.path}` + (e.name !== undefined ? ` "${e.name}"` : "") +

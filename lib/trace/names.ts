@@ -97,6 +97,17 @@ const PARAMETERS: Readonly<Record<string, (value: number) => string | undefined>
   },
 };
 
+/** Decoders of the power routines' parameters (a POWER_STATE_TYPE, a power minor function). */
+const POWER_PARAMETERS: Readonly<Record<string, (value: number) => string | undefined>> = {
+  Type: (v) =>
+    v === C.SystemPowerState
+      ? "SystemPowerState"
+      : v === C.DevicePowerState
+      ? "DevicePowerState"
+      : undefined,
+  MinorFunction: (v) => C.IRP_MN_POWER_NAMES[v],
+};
+
 /**
  * The WDK name of a routine argument's value, or undefined when the parameter has no names there or
  * the value is not a number.
@@ -119,6 +130,7 @@ export function argumentName(
   value: unknown,
 ): string | undefined {
   if (typeof value !== "number") return undefined;
+  if (routine.startsWith("Po")) return POWER_PARAMETERS[parameter]?.(value);
   if (parameter === "DesiredAccess") {
     return KEY_ACCESS_ROUTINE.test(routine) ? ACCESS(value) : undefined;
   }

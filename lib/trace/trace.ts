@@ -41,7 +41,7 @@ export interface IrpEvent extends TraceEventBase {
   irp: number;
   /** The major function's name, e.g. `IRP_MJ_PNP`. */
   major: string;
-  /** The minor function's name for `IRP_MJ_PNP`, e.g. `IRP_MN_START_DEVICE`. */
+  /** The minor function's name for `IRP_MJ_PNP` and `IRP_MJ_POWER`, e.g. `IRP_MN_START_DEVICE`. */
   minor?: string;
   /** The device object it went to, e.g. `\Device\00000003 (FDO toaster)`. */
   device: string;
@@ -51,6 +51,8 @@ export interface IrpEvent extends TraceEventBase {
   instance: string;
   /** Extra parameters: relation type, ID type ... */
   params?: Record<string, unknown>;
+  /** For IRP_MJ_POWER: the power state it carries, e.g. `SystemPowerState S3` or `DevicePowerState D0`. */
+  powerState?: string;
   /** `IoStatus.Status` when the IRP completed. */
   status?: number;
   /** The name of `status`, e.g. `STATUS_NOT_SUPPORTED`. */

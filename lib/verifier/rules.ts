@@ -341,6 +341,72 @@ export const VERIFIER_RULES: readonly VerifierRule[] = [
     bugCheck: { code: 0xc2, parameter1: 0x7 },
     always: true,
   },
+  // ---- Power -----------------------------------------------------------------------------------------
+  {
+    name: "PowerDownFail",
+    source: "SDV",
+    checks:
+      "A function or filter driver failed IRP_MN_SET_POWER that powers the system or device down",
+    doc: "PowerDownFail rule (wdm); IRP_MN_SET_POWER (a driver cannot fail a set-power IRP)",
+    severity: "error",
+  },
+  {
+    name: "PowerUpFail",
+    source: "SDV",
+    checks:
+      "A function or filter driver failed IRP_MN_SET_POWER that powers the system or device up",
+    doc: "PowerUpFail rule (wdm); IRP_MN_SET_POWER",
+    severity: "error",
+  },
+  {
+    name: "MarkPowerDown",
+    source: "SDV",
+    checks:
+      "The power policy owner did not pend the system IRP_MN_SET_POWER from S0 to S1..S5 (it must wait for its device IRP)",
+    doc: "MarkPowerDown rule (wdm); Handling a System Set-Power IRP in a Device Power Policy Owner",
+    severity: "warning",
+  },
+  {
+    name: "MarkPower",
+    source: "SDV",
+    checks: "The power policy owner did not pend the system IRP_MN_SET_POWER going to S0",
+    doc: "MarkPower rule (wdm); Handling a System Set-Power IRP in a Device Power Policy Owner",
+    severity: "warning",
+  },
+  {
+    name: "PowerIrpDDis",
+    source: "SDV",
+    checks:
+      "A PASSIVE_LEVEL-only routine (Zw*, IoOpenDeviceRegistryKey, IoGetDeviceProperty, IoRegisterPlugPlayNotification ...) called while handling IRP_MN_SET_POWER",
+    doc: "PowerIrpDDis rule (wdm)",
+    severity: "error",
+  },
+  {
+    name: "SetPowerNotPassedDown",
+    source: "pnplab",
+    checks:
+      "A function or filter driver completed a system IRP_MN_SET_POWER instead of passing it down (only the bus driver completes it)",
+    doc: "Handling IRP_MN_SET_POWER for System Power States",
+    severity: "error",
+  },
+  {
+    name: "PowerIrpBlocked",
+    source: "BugCheck",
+    checks: "A device object held a power IRP without completing it until the power watchdog fired",
+    doc: "Bug Check 0x9F: DRIVER_POWER_STATE_FAILURE, parameter 1 = 0x3",
+    severity: "error",
+    bugCheck: { code: 0x9f, parameter1: 0x3 },
+    always: true,
+  },
+  {
+    name: "PowerIrpPendingAtDelete",
+    source: "BugCheck",
+    checks: "A device object was deleted while a power IRP it holds was still pending",
+    doc: "Bug Check 0x9F: DRIVER_POWER_STATE_FAILURE, parameter 1 = 0x1",
+    severity: "error",
+    bugCheck: { code: 0x9f, parameter1: 0x1 },
+    always: true,
+  },
 ];
 
 /**

@@ -82,9 +82,10 @@ export function checkDispatch(sys: System, rec: DispatchRecord, status: number):
       [rec.irp.id, status, rec.completionStatus],
     );
   }
+  // A routine that marked the IRP pending returns STATUS_PENDING whatever IoCallDriver returned.
   if (
     rec.forwarded && !rec.completed && rec.lowerReturn !== undefined &&
-    status >>> 0 !== rec.lowerReturn >>> 0
+    status >>> 0 !== rec.lowerReturn >>> 0 && !(status === STATUS_PENDING && rec.markedPending)
   ) {
     sys.violate(
       "LowerDriverReturn",

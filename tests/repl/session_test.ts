@@ -730,7 +730,11 @@ Deno.test("completion: debugger and meta commands from `!` and `.`", () => {
 Deno.test("completion: kernel routine names after k.", () => {
   const s = new Session({ empty: true });
   assert.deepEqual(s.complete("k.IoRegister"), [
-    ["k.IoRegisterDeviceInterface", "k.IoRegisterPlugPlayNotification"],
+    [
+      "k.IoRegisterDeviceInterface",
+      "k.IoRegisterPlugPlayNotification",
+      "k.IoRegisterShutdownNotification",
+    ],
     "k.IoRegister",
   ]);
   assert.deepEqual(s.complete("const r = k.ZwSetV"), [["k.ZwSetValueKey"], "k.ZwSetV"]);
