@@ -148,6 +148,7 @@ export {
   type NameDef,
   type NameKind,
   type OptionalField,
+  type PowerSteps,
   type RequiredField,
   type Row,
   type ScenarioData,
