@@ -535,9 +535,7 @@ Deno.test("Wine driver_pnp.c pdo_pnp IRP_MN_QUERY_CAPABILITIES (Windows-verified
 Deno.test({
   name:
     "Wine driver_pnp.c pdo_pnp IRP_MN_QUERY_CAPABILITIES after START (Windows-verified): PnP's second query starts from a fresh structure too, not from the first answer",
-  // 'Every IRP_MN_QUERY_CAPABILITIES the PnP manager sends starts from a fresh structure' is issue
-  // 15's 'Device capabilities' item (the power engineer's): start.ts sends the previous answer today.
-  ignore: true,
+  // Every IRP_MN_QUERY_CAPABILITIES the PnP manager sends starts from a fresh structure (issue 15).
   fn: () => {
     assertGroup("caps-requery");
     assertGroup("caps-power-requery");
@@ -547,17 +545,19 @@ Deno.test({
 Deno.test({
   name:
     "Wine driver_pnp.c pdo_pnp IRP_MN_QUERY_CAPABILITIES (Windows-verified): the power fields are fresh too (DeviceD1/D2, WakeFromDx, DeviceState[] unspecified, SystemWake, DeviceWake, latencies 0)",
-  // DEVICE_CAPABILITIES' power fields are issue 15's 'Device capabilities' item (the power
-  // engineer's): the model's structure does not have them yet.
-  ignore: true,
+  // DEVICE_CAPABILITIES has every WDK field, power ones included (issue 15, with power).
   fn: () => assertGroup("caps-power"),
 });
 
 Deno.test({
   name:
     "Wine driver_pnp.c test_bus_query_caps (Windows-verified): the root enumerator's PDO leaves the caller's DEVICE_CAPABILITIES untouched but for what it owns (memset 0 and memset 0xff)",
-  // The root PDO's answer is issue 15's 'Device capabilities' item (the power engineer's): it
-  // fills the model's own fields today.
+  // Size, Version, the power fields, Address, UINumber and the latencies now hold (49 of 55
+  // checks). Left: Windows' root PDO leaves UniqueID, Removable, EjectSupported, DockDevice,
+  // RawDeviceOK and SurpriseRemovalOK as the caller set them, while the model's root enumerator is
+  // also the virtual bus a DeviceSpec configures (CONTRACT 2: plugIn without a parent plugs into
+  // the root enumerator with those fields). Modelling both needs PnP to give root-enumerated devices
+  // no ParentIdPrefix whatever UniqueID says, which Windows does; not done yet.
   ignore: true,
   fn: () => assertGroup("root-caps"),
 });
