@@ -13,6 +13,39 @@ function json(v: unknown): string {
 }
 
 /**
+ * An event's details as people read them, not as JSON: `safeMode=false profile="0001"`. Texts are
+ * quoted only when they hold a space or a quote, a status number shows its name, a list is
+ * bracketed and a nested object braced.
+ *
+ * @example
+ * ```ts
+ * import { detailText } from "./format.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(detailText({ safeMode: false, profile: "0001", status: 0xc0000022 }), "safeMode=false profile=0001 status=STATUS_ACCESS_DENIED");
+ * ```
+ */
+export function detailText(detail: Record<string, unknown>): string {
+  return Object.entries(detail).filter(([, v]) => v !== undefined).map(([k, v]) =>
+    `${k}=${valueText(v, /status/i.test(k))}`
+  ).join(" ");
+}
+
+/** Registry data as regedit's users read it: a string in quotes (backslashes as they are), a list bracketed. */
+function regDataText(data: unknown): string {
+  if (typeof data === "string") return `"${data}"`;
+  if (Array.isArray(data)) return `[${data.map(regDataText).join(", ")}]`;
+  return valueText(data);
+}
+
+function valueText(v: unknown, isStatus = false): string {
+  if (typeof v === "string") return v === "" || /[\s"=]/.test(v) ? JSON.stringify(v) : v;
+  if (typeof v === "number") return isStatus ? ntStatusName(v) : String(v);
+  if (Array.isArray(v)) return `[${v.map((x) => valueText(x)).join(", ")}]`;
+  if (v && typeof v === "object") return `{${detailText(v as Record<string, unknown>)}}`;
+  return String(v);
+}
+
+/**
  * The parameter that tells IRPs of one minor function apart, as the trace records it:
  * QUERY_DEVICE_RELATIONS' relation type, QUERY_ID's ID type, QUERY_DEVICE_TEXT's text type, an
  * IOCTL's code, a power IRP's state (`SystemPowerState S3`); undefined for the others.
@@ -36,12 +69,6 @@ function args(routine: string, values: Record<string, unknown>): string {
   return Object.entries(values).map(([p, v]) => argumentName(routine, p, v) ?? json(v)).join(", ");
 }
 
-/** An application event's detail, with NTSTATUS numbers by name. */
-function appDetail(detail: Record<string, unknown>): string {
-  const status = detail.status;
-  return json(typeof status === "number" ? { ...detail, status: ntStatusName(status) } : detail);
-}
-
 /**
  * A trace event as one line: `#42 t3 toaster!DispatchPnp  irp  IRP_MN_START_DEVICE -> \Device\00000002 (PDO busenum)`.
  *
@@ -61,7 +88,11 @@ export function formatEvent(e: TraceEvent): string {
         (e.statusName
           ? ` = ${e.statusName}`
           : e.result !== undefined
-          ? ` = ${json(e.result)}`
+          ? ` = ${
+            e.result && typeof e.result === "object" && !Array.isArray(e.result)
+              ? detailText(e.result as Record<string, unknown>)
+              : valueText(e.result)
+          }`
           : "");
     case "irp":
       return head +
@@ -70,10 +101,10 @@ export function formatEvent(e: TraceEvent): string {
           : `irp  ${e.minor ?? e.major}${
             e.powerState ? `(${e.powerState})` : ""
           } completed by ${e.device}: ${e.statusName}`) +
-        (e.params ? ` ${json(e.params)}` : "") + (e.instance ? `  [${e.instance}]` : "");
+        (e.params ? ` ${detailText(e.params)}` : "") + (e.instance ? `  [${e.instance}]` : "");
     case "reg":
       return head + `reg  ${e.op} ${e.path}` + (e.name !== undefined ? ` "${e.name}"` : "") +
-        (e.type ? ` ${e.type} ${json(e.data)}` : "") + (e.volatile ? " (volatile)" : "");
+        (e.type ? ` ${e.type} ${regDataText(e.data)}` : "") + (e.volatile ? " (volatile)" : "");
     case "notify":
       return head + `notify ${e.eventName} -> ${e.target}` +
         (e.symbolicLinkName ? ` ${e.symbolicLinkName}` : "") +
@@ -90,9 +121,9 @@ export function formatEvent(e: TraceEvent): string {
     case "finding":
       return head + `verifier ${e.rule} (${e.severity}): ${e.message}`;
     case "app":
-      return head + `app:${e.app} ${e.action}` + (e.detail ? ` ${appDetail(e.detail)}` : "");
+      return head + `app:${e.app} ${e.action}` + (e.detail ? ` ${detailText(e.detail)}` : "");
     case "info":
-      return head + `${e.what}` + (e.detail ? ` ${json(e.detail)}` : "");
+      return head + `${e.what}` + (e.detail ? ` ${detailText(e.detail)}` : "");
   }
 }
 

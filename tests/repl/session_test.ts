@@ -48,9 +48,9 @@ Deno.test("--safe-mode: the machine boots in safe mode (the boot event says so)"
   const firstEvent = async (s: Session) => (await run(s, ".trace 100000")).split("\n")[0];
   assert.match(
     (await firstEvent(new Session({ empty: true, safeMode: true })))!,
-    /boot \{"safeMode":true/,
+    /boot safeMode=true/,
   );
-  assert.match((await firstEvent(new Session({ empty: true })))!, /boot \{"safeMode":false/);
+  assert.match((await firstEvent(new Session({ empty: true })))!, /boot safeMode=false/);
 });
 
 // ---- TypeScript ----------------------------------------------------------------------------------

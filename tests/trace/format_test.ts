@@ -21,13 +21,24 @@ Deno.test("formatEvent: registry access masks by name (KEY_READ, KEY_READ | DELE
   m.loadDriver({ name: "widget", hardwareIds: ["ROOT\\WIDGET"] });
   m.plugIn("ROOT\\WIDGET");
   const irps = lines(m, plug).join("\n");
-  assert.match(irps, /IRP_MN_QUERY_ID .*\{"IdType":"BusQueryDeviceID"\}/);
-  assert.match(irps, /IRP_MN_QUERY_DEVICE_TEXT .*\{"DeviceTextType":"DeviceTextDescription"\}/);
+  assert.match(irps, /IRP_MN_QUERY_ID .* IdType=BusQueryDeviceID /);
+  assert.match(irps, /IRP_MN_QUERY_DEVICE_TEXT .* DeviceTextType=DeviceTextDescription /);
 });
 
 Deno.test("formatEvent: an application's failed CreateFile shows its NTSTATUS by name", () => {
   const m = boot();
   const from = m.trace.length;
   m.openDevice("\\??\\NOTHING#0#{00000000-0000-0000-0000-000000000000}");
-  assert.match(lines(m, from).join("\n"), /CreateFile .*"status":"STATUS_OBJECT_NAME_NOT_FOUND"/);
+  assert.match(lines(m, from).join("\n"), /CreateFile .*status=STATUS_OBJECT_NAME_NOT_FOUND/);
+});
+
+Deno.test("formatEvent: trace text shows no raw JSON and no decimal status: details as name=value, statuses by name (issue 17)", async () => {
+  const { exampleMachine, formatTrace } = await import("../../mod.ts");
+  const m = exampleMachine();
+  const pdo = m.device(m.devices().find((i) => i.includes("MsToaster"))!)!;
+  m.requestRemoval(pdo);
+  const text = formatTrace(m.trace);
+  assert.doesNotMatch(text, /\{"/);
+  assert.doesNotMatch(text, /status=\d/);
+  assert.match(text, /boot safeMode=false profile=0001/);
 });
