@@ -43,7 +43,14 @@ export {
   type DeviceCapabilities,
   emptyCapabilities,
 } from "../po/capabilities.ts";
-import { type DeviceCapabilities, emptyCapabilities } from "../po/capabilities.ts";
+import {
+  type DeviceCapabilities,
+  emptyCapabilities,
+  keptCapabilities,
+} from "../po/capabilities.ts";
+
+/** A devnode's capabilities before its bus answered: the empty structure, shared. */
+const NO_CAPABILITIES: DeviceCapabilities = keptCapabilities(emptyCapabilities());
 
 const NO_OPENS: ReadonlySet<FileObject> = new Set();
 
@@ -84,7 +91,7 @@ export class DevNode {
   /** Depth in the tree: the root is 0. */
   readonly level: number;
   /** Capabilities from IRP_MN_QUERY_CAPABILITIES. */
-  capabilities: DeviceCapabilities = emptyCapabilities();
+  capabilities: DeviceCapabilities = NO_CAPABILITIES;
   /** IDs from IRP_MN_QUERY_ID. */
   deviceId = "";
   hardwareIds: readonly string[] = NO_STRINGS;

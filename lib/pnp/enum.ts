@@ -32,6 +32,7 @@ import {
 } from "../bus/virtual_bus.ts";
 import { DeviceObject } from "../io/objects.ts";
 import { NT_SUCCESS } from "../ntstatus.ts";
+import { keptCapabilities } from "../po/capabilities.ts";
 import { DevNode, emptyCapabilities, NO_STRINGS } from "./devnode.ts";
 import * as devreg from "./devreg.ts";
 
@@ -193,7 +194,7 @@ export function identify(
     if (e.kind === "irp" && e.instance === "") e.instance = full;
   }
   node.deviceId = deviceId;
-  node.capabilities = caps;
+  node.capabilities = keptCapabilities(caps);
   node.hardwareIds = hardwareIds.length ? hardwareIds : NO_STRINGS;
   node.compatibleIds = compatibleIds.length ? compatibleIds : NO_STRINGS;
   node.description = description;

@@ -29,6 +29,7 @@ import {
   STATUS_SUCCESS,
 } from "../ntstatus.ts";
 import type { System } from "../system.ts";
+import { keptCapabilities } from "../po/capabilities.ts";
 import { type DevNode, emptyCapabilities, NO_STRINGS } from "./devnode.ts";
 import * as devreg from "./devreg.ts";
 
@@ -272,7 +273,9 @@ export function start(
   // A fresh buffer, as for every IRP_MN_QUERY_CAPABILITIES; the stack's answer (its S→D table
   // included, which the power policy owner reads) replaces what the PDO alone said.
   const caps = emptyCapabilities();
-  if (NT_SUCCESS(pnpirp.queryCapabilities(pnp, node, caps, true).status)) node.capabilities = caps;
+  if (NT_SUCCESS(pnpirp.queryCapabilities(pnp, node, caps, true).status)) {
+    node.capabilities = keptCapabilities(caps);
+  }
   pnp.queryPnpDeviceState(node);
   if (pnp.nodeOf(node.pdo) && node.state === "Started") pnp.requestEnumeration(node);
   if (firstInstall) pnp.onInstalled();

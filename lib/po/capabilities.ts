@@ -167,3 +167,26 @@ export function deviceStateFor(caps: DeviceCapabilities | undefined, system: num
   if (mapped !== PowerDeviceUnspecified) return mapped;
   return system === PowerSystemWorking ? PowerDeviceD0 : PowerDeviceD3;
 }
+
+/** Recorded capability sets by content (a machine with thousands of alike devices keeps one). */
+const SHARED = new Map<string, Readonly<DeviceCapabilities>>();
+
+/**
+ * What PnP keeps of a device's IRP_MN_QUERY_CAPABILITIES answer: a frozen copy, shared by every
+ * devnode whose answer was the same (the structure has some thirty fields; ten thousand devices of
+ * one kind need it once). PnP only reads what it keeps; each query starts from a fresh structure.
+ */
+export function keptCapabilities(caps: DeviceCapabilities): DeviceCapabilities {
+  const key = JSON.stringify(caps);
+  let kept = SHARED.get(key);
+  if (!kept) {
+    kept = Object.freeze({
+      ...caps,
+      DeviceState: Object.freeze([...caps.DeviceState]),
+    }) as Readonly<
+      DeviceCapabilities
+    >;
+    if (SHARED.size < 4096) SHARED.set(key, kept);
+  }
+  return kept as DeviceCapabilities;
+}
