@@ -81,6 +81,35 @@ const PAGES: readonly (readonly [title: string, url: string | undefined])[] = [
   ["PreviousMode", `${DRIVERS}kernel/previousmode`],
   ["IRP_MN_QUERY_DEVICE_RELATIONS", `${DRIVERS}kernel/irp-mn-query-device-relations`],
   ["IRP_MN_QUERY_ID", `${DRIVERS}kernel/irp-mn-query-id`],
+  // Power management: concept pages and IRPs.
+  ["Power IRPs for the System", `${DRIVERS}kernel/power-irps-for-the-system`],
+  [
+    "Handling IRP_MN_SET_POWER for System Power States",
+    `${DRIVERS}kernel/handling-irp-mn-set-power-for-system-power-states`,
+  ],
+  [
+    "Handling IRP_MN_QUERY_POWER for System Power States",
+    `${DRIVERS}kernel/handling-irp-mn-query-power-for-system-power-states`,
+  ],
+  [
+    "Failing a System Query-Power IRP in a Filter or Function Driver",
+    `${DRIVERS}kernel/failing-a-system-query-power-irp-in-a-filter-or-function-driver`,
+  ],
+  [
+    "Handling a System Set-Power IRP in a Device Power Policy Owner",
+    `${DRIVERS}kernel/handling-a-system-set-power-irp-in-a-device-power-policy-owner`,
+  ],
+  [
+    "Sending a Device Set-Power IRP in Response to a System Set-Power IRP",
+    `${DRIVERS}kernel/sending-a-device-set-power-irp-in-response-to-a-system-set-power-irp`,
+  ],
+  [
+    "Setting Device Object Flags for Power Management",
+    `${DRIVERS}kernel/setting-device-object-flags-for-power-management`,
+  ],
+  ["Wait/Wake IRP Requests", `${DRIVERS}kernel/wait-wake-irp-requests`],
+  ["IRP_MN_SET_POWER", `${DRIVERS}kernel/irp-mn-set-power`],
+  ["IRP_MN_WAIT_WAKE", `${DRIVERS}kernel/irp-mn-wait-wake`],
   // Device installation.
   [
     "Enabling and Disabling a Device Interface Instance",
@@ -114,6 +143,16 @@ const PAGES: readonly (readonly [title: string, url: string | undefined])[] = [
   ],
   ["IoReportTargetDeviceChange", `${DRIVERS}ddi/wdm/nf-wdm-ioreporttargetdevicechange`],
   ["DRIVER_UNLOAD", `${DRIVERS}ddi/wdm/nc-wdm-driver_unload`],
+  ["PoRequestPowerIrp", `${DRIVERS}ddi/wdm/nf-wdm-porequestpowerirp`],
+  ["PoStartNextPowerIrp", `${DRIVERS}ddi/wdm/nf-wdm-postartnextpowerirp`],
+  ["PoCallDriver", `${DRIVERS}ddi/ntifs/nf-ntifs-pocalldriver`],
+  [
+    "IoRegisterShutdownNotification",
+    `${DRIVERS}ddi/wdm/nf-wdm-ioregistershutdownnotification`,
+  ],
+  ["DEVICE_CAPABILITIES", `${DRIVERS}ddi/wdm/ns-wdm-_device_capabilities`],
+  ["SYSTEM_POWER_STATE", `${DRIVERS}ddi/wdm/ne-wdm-_system_power_state`],
+  ["DEVICE_POWER_STATE", `${DRIVERS}ddi/wdm/ne-wdm-_device_power_state`],
   // Driver Verifier and Static Driver Verifier: DDI compliance rules.
   ["DDI compliance checking", `${DRIVERS}devtest/ddi-compliance-checking`],
   ["IrqlZwPassive rule (wdm)", `${DRIVERS}devtest/wdm-irqlzwpassive`],
@@ -127,6 +166,11 @@ const PAGES: readonly (readonly [title: string, url: string | undefined])[] = [
   ["LowerDriverReturn rule (wdm)", `${DRIVERS}devtest/wdm-lowerdriverreturn`],
   ["ZwRegistryCreate rule (wdm)", `${DRIVERS}devtest/wdm-zwregistrycreate`],
   ["ZwRegistryOpen rule (wdm)", `${DRIVERS}devtest/wdm-zwregistryopen`],
+  ["PowerDownFail rule (wdm)", `${DRIVERS}devtest/wdm-powerdownfail`],
+  ["PowerUpFail rule (wdm)", `${DRIVERS}devtest/wdm-powerupfail`],
+  ["MarkPowerDown rule (wdm)", `${DRIVERS}devtest/wdm-markpowerdown`],
+  ["MarkPower rule (wdm)", `${DRIVERS}devtest/wdm-markpower`],
+  ["PowerIrpDDis rule (wdm)", `${DRIVERS}devtest/wdm-powerirpddis`],
   // Bug check reference.
   [
     "Bug Check 0x9: IRQL_NOT_GREATER_OR_EQUAL",
@@ -147,6 +191,10 @@ const PAGES: readonly (readonly [title: string, url: string | undefined])[] = [
   [
     "Bug Check 0x7E: SYSTEM_THREAD_EXCEPTION_NOT_HANDLED",
     `${DRIVERS}debugger/bug-check-0x7e--system-thread-exception-not-handled`,
+  ],
+  [
+    "Bug Check 0x9F: DRIVER_POWER_STATE_FAILURE",
+    `${DRIVERS}debugger/bug-check-0x9f--driver-power-state-failure`,
   ],
   [
     "Bug Check 0xC4: DRIVER_VERIFIER_DETECTED_VIOLATION",

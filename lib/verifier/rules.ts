@@ -347,7 +347,8 @@ export const VERIFIER_RULES: readonly VerifierRule[] = [
     source: "SDV",
     checks:
       "A function or filter driver failed IRP_MN_SET_POWER that powers the system or device down",
-    doc: "PowerDownFail rule (wdm); IRP_MN_SET_POWER (a driver cannot fail a set-power IRP)",
+    doc:
+      "PowerDownFail rule (wdm); Power IRPs for the System (a driver cannot fail a set-power IRP)",
     severity: "error",
   },
   {
@@ -355,7 +356,7 @@ export const VERIFIER_RULES: readonly VerifierRule[] = [
     source: "SDV",
     checks:
       "A function or filter driver failed IRP_MN_SET_POWER that powers the system or device up",
-    doc: "PowerUpFail rule (wdm); IRP_MN_SET_POWER",
+    doc: "PowerUpFail rule (wdm); Power IRPs for the System",
     severity: "error",
   },
   {
@@ -378,7 +379,7 @@ export const VERIFIER_RULES: readonly VerifierRule[] = [
     source: "SDV",
     checks:
       "A PASSIVE_LEVEL-only routine (Zw*, IoOpenDeviceRegistryKey, IoGetDeviceProperty, IoRegisterPlugPlayNotification ...) called while handling IRP_MN_SET_POWER",
-    doc: "PowerIrpDDis rule (wdm)",
+    doc: "PowerIrpDDis rule (wdm); IRP_MN_SET_POWER (DO_POWER_PAGABLE and the IRQL)",
     severity: "error",
   },
   {
