@@ -66,7 +66,9 @@ import {
   valueSize,
 } from "./data.ts";
 import {
+  keyDepth,
   type KeyNode,
+  MAX_KEY_DEPTH,
   MAX_KEY_NAME_LENGTH,
   MAX_VALUE_DATA_SIZE,
   MAX_VALUE_NAME_LENGTH,
@@ -447,6 +449,7 @@ export function ZwCreateKey(
   // "The new key must be a direct child of the key RootDirectory or the path names" (ZwCreateKey):
   // a missing intermediate key is not created.
   if (rest.length > 0) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
+  if (keyDepth(parent) + 1 > MAX_KEY_DEPTH) return { status: STATUS_INVALID_PARAMETER };
   const canCreate = t.root && parent === t.root.object && t.components.length === 1
     ? (t.root.granted & KEY_CREATE_SUB_KEY) !== 0
     : (parent.allowed & KEY_CREATE_SUB_KEY) !== 0;
