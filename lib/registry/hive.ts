@@ -23,10 +23,18 @@ export function traceData(data: RegData): unknown {
   if (typeof data === "number" || typeof data === "string") return data;
   if (typeof data === "bigint") return "0x" + data.toString(16);
   if (data instanceof Uint8Array) {
-    return [...data].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+    let text = "";
+    for (let i = 0; i < data.length; i++) text += (i ? " " : "") + HEX_BYTES[data[i]!];
+    return text;
   }
   return [...data];
 }
+
+/** Each byte's two hex digits, as the trace shows bytes. */
+const HEX_BYTES: readonly string[] = Array.from(
+  { length: 256 },
+  (_, b) => b.toString(16).padStart(2, "0"),
+);
 
 /**
  * Appends to a list that starts out absent: most keys and devices have few children or none; a

@@ -194,23 +194,36 @@ export class RegistryView {
       return { errors: errors.sort((a, b) => a.line - b.line || a.column - b.column) };
     }
     const hive = this.#sys.hive;
+    // The values of a key follow its key line: the key found for one line serves the next ones.
+    let next = 0;
+    let lastPath = "";
+    let lastNode: KeyNode | undefined;
+    const keyAt = (path: string): KeyNode => {
+      if (path !== lastPath || !lastNode || lastNode.deleted) {
+        lastNode = this.createKey(regRootToKernel(path)!);
+        lastPath = path;
+      }
+      return lastNode;
+    };
     for (const op of parsed.operations) {
-      const kernel = regRootToKernel(op.path)!;
       switch (op.op) {
         case "createKey":
-          this.createKey(kernel);
+          keyAt(op.path);
           break;
         case "deleteKey": {
-          const node = hive.find(kernel);
+          const node = hive.find(regRootToKernel(op.path)!);
           if (node) hive.deleteTree(node);
           break;
         }
         case "setValue":
-          this.setValue(kernel, op.value.name, op.value.type, op.value.data);
+          // The plan checked the data and brought it into its stored form, in file order.
+          hive.setValue(keyAt(op.path), plan.values[next++]!);
           break;
-        case "deleteValue":
-          this.deleteValue(kernel, op.name);
+        case "deleteValue": {
+          const node = hive.find(regRootToKernel(op.path)!);
+          if (node) hive.deleteValue(node, op.name);
           break;
+        }
       }
     }
     return { errors: [] };
@@ -376,8 +389,18 @@ class ImportPlan {
     return { key };
   }
 
+  /** The values of the setValue operations, in file order, ready to store once the plan holds. */
+  readonly values: RegValue[] = [];
+  /** The last key a key or value line reached: the value lines below a key line reuse it. */
+  #lastPath = "";
+  #lastKey: ShadowKey | null = null;
+
   /** Plays one operation; returns the problem that would stop it, with the column to show. */
   play(op: RegFileOperation): { column: number; message: string } | undefined {
+    if (op.op !== "deleteKey" && op.path === this.#lastPath && this.#lastKey) {
+      return op.op === "setValue" ? this.#checkValue(op) : undefined;
+    }
+    this.#lastKey = null;
     const kernel = regRootToKernel(op.path);
     if (kernel === undefined) {
       return {
@@ -416,18 +439,33 @@ class ImportPlan {
         }': ${r.problem}`,
       };
     }
-    if (op.op === "setValue") {
-      const { name, type, data } = op.value;
-      if (name.length > MAX_VALUE_NAME_LENGTH) {
-        return {
-          column: 1,
-          message:
-            `Cannot set a value of '${op.path}': its name has ${name.length} characters, more than the ${MAX_VALUE_NAME_LENGTH} "Registry element size limits" allow`,
-        };
-      }
-      const n = normalizeData(type, data);
-      if (!n.value) return { column: 1, message: `Cannot set value '${name}': ${n.error}` };
+    if (!("key" in r)) return undefined;
+    this.#lastPath = op.path;
+    this.#lastKey = r.key;
+    return op.op === "setValue" ? this.#checkValue(op) : undefined;
+  }
+
+  /** A value line's name and data, checked and kept for the writes. */
+  #checkValue(
+    op: RegFileOperation & { op: "setValue" },
+  ): { column: number; message: string } | undefined {
+    const { name, type, data } = op.value;
+    if (name.length > MAX_VALUE_NAME_LENGTH) {
+      return {
+        column: 1,
+        message:
+          `Cannot set a value of '${op.path}': its name has ${name.length} characters, more than the ${MAX_VALUE_NAME_LENGTH} "Registry element size limits" allow`,
+      };
     }
+    const n = normalizeData(type, data);
+    if (!n.value) return { column: 1, message: `Cannot set value '${name}': ${n.error}` };
+    this.values.push(
+      n.value.raw ? { name, type, data: n.value.data, raw: n.value.raw } : {
+        name,
+        type,
+        data: n.value.data,
+      },
+    );
     return undefined;
   }
 
