@@ -25,7 +25,7 @@ import {
   PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES,
   STATUS_SUCCESS,
 } from "../../mod.ts";
-import { fuzzRuns, fuzzSeed } from "./_fuzz.ts";
+import { fuzzSeed, fuzzSequences } from "./_fuzz.ts";
 
 const GUID = "{0badf00d-5eed-4a11-9e57-0000000000c1}";
 
@@ -273,9 +273,9 @@ Deno.test("every Kernel routine called with arguments of the wrong kind: only a 
       counts.calls += calls.length;
       if (run(w, calls)) counts.bugChecks++;
     }),
-    { seed: fuzzSeed(), numRuns: fuzzRuns(300) },
+    { seed: fuzzSeed(), numRuns: fuzzSequences(300) },
   );
-  assert.ok(counts.calls >= fuzzRuns(300));
+  assert.ok(counts.calls >= fuzzSequences(300));
 });
 
 Deno.test("each Kernel routine alone, with every argument of the wrong kind in turn: no JavaScript exception escapes", () => {
