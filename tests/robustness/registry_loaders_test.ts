@@ -661,3 +661,49 @@ Deno.test("generated key names and depths around the limits: ZwCreateKey, the ho
     );
   });
 });
+
+/** A value line of a `.reg` file, in every form regedit writes and some it only reads. */
+const REG_VALUE_LINE = fc.tuple(
+  fc.oneof(
+    fc.constant("@"),
+    fc.string({ maxLength: 4, unit: fc.constantFrom("v", "V", "\\\\", '\\"', "=", " ") })
+      .map((n) => `"${n}"`),
+  ),
+  fc.oneof(
+    fc.string({ maxLength: 5, unit: fc.constantFrom("a", "\\\\", '\\"', "é", " ") })
+      .map((t) => `"${t}"`),
+    fc.integer({ min: 0, max: 0xffffffff }).map((n) => `dword:${n.toString(16)}`),
+    fc.tuple(
+      fc.oneof(
+        fc.constant("hex:"),
+        fc.integer({ min: 0, max: 0x1ff }).map((t) => `hex(${t.toString(16)}):`),
+      ),
+      fc.uint8Array({ maxLength: 12 }),
+    ).map(([tag, bytes]) => tag + [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(",")),
+  ),
+).map(([name, data]) => `${name}=${data}`);
+
+Deno.test("generated .reg values of every type and form: what importReg accepts exports, and that export imports into a fresh machine and exports again to the same text", () => {
+  let accepted = 0;
+  fc.assert(
+    fc.property(fc.array(REG_VALUE_LINE, { minLength: 1, maxLength: 6 }), (lines) => {
+      const text = H + "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Typed]\r\n" + lines.join("\r\n") + "\r\n";
+      const m = boot();
+      if (m.registry.importReg(text).errors.length) return;
+      accepted++;
+      const out = m.registry.exportReg("HKLM\\SOFTWARE\\Typed");
+      const fresh = boot();
+      assert.deepEqual(fresh.registry.importReg(out).errors, []);
+      assert.equal(fresh.registry.exportReg("HKLM\\SOFTWARE\\Typed"), out);
+      for (const name of m.registry.valueNames("HKLM\\SOFTWARE\\Typed")) {
+        assert.deepEqual(
+          observed(fresh, `${SOFTWARE}\\Typed`, name),
+          afterRegedit(observed(m, `${SOFTWARE}\\Typed`, name)),
+          name,
+        );
+      }
+    }),
+    { seed: fuzzSeed(), numRuns: fuzzRuns(300) },
+  );
+  assert.ok(accepted > 0);
+});
