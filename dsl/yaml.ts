@@ -147,9 +147,15 @@ function parseShallow(
   const root = doc.contents;
   // An alias would reach the readers as an unresolved node and become a `{ source }` object: each
   // one is refused where it stands (which also makes an alias bomb harmless).
-  for (const alias of aliasesIn(root)) {
+  const odd = oddNodesIn(root);
+  for (const alias of odd.aliases) {
     at(alias, `Aliases are not supported ('*${alias.source}'): write the value itself`);
   }
+  // A map or list used as a key (`? [a]: b`) becomes text only by stringifying it, which yaml does
+  // again at every level: nested ones take exponential time. No scenario field has such a key, and
+  // the readers would stringify them, so a file with one is refused before they run.
+  for (const key of odd.collectionKeys) at(key, "A key must be plain text, not a map or a list");
+  if (odd.collectionKeys.length) return done([], errors);
   const scenarios: ScenarioData[] = [];
   if (!isMap(root)) {
     if (!syntaxErrors) {
@@ -237,17 +243,24 @@ function tooDeep(text: string, limit: number): { line: number; column: number } 
   return undefined;
 }
 
-/** Every alias node in a document, found without recursion. */
-function aliasesIn(root: unknown): (Node & { source: string })[] {
-  const found: (Node & { source: string })[] = [];
+/** Every alias node and every key that is a collection in a document, found without recursion. */
+function oddNodesIn(
+  root: unknown,
+): { aliases: (Node & { source: string })[]; collectionKeys: Node[] } {
+  const aliases: (Node & { source: string })[] = [];
+  const collectionKeys: Node[] = [];
   const stack: unknown[] = [root];
   while (stack.length) {
     const node = stack.pop();
-    if (isAlias(node)) found.push(node as unknown as Node & { source: string });
-    else if (isPair(node)) stack.push(node.value, node.key);
-    else if (isCollection(node)) stack.push(...[...node.items].reverse());
+    if (isAlias(node)) aliases.push(node as unknown as Node & { source: string });
+    else if (isPair(node)) {
+      if (isCollection(node.key)) collectionKeys.push(node.key as Node);
+      stack.push(node.value, node.key);
+    } else if (isCollection(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+    }
   }
-  return found;
+  return { aliases, collectionKeys };
 }
 
 /** In file order, each problem once; no scenario when there is any. */

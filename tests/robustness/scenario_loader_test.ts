@@ -30,6 +30,21 @@ Deno.test("issue 14: 3,000 nested '- ' is a nesting error with its line and colu
   assert.equal(r.errors[0]!.line, 1);
 });
 
+Deno.test("nested complex keys ('? ' inside flow maps, 150 levels) are refused at the first key that is a map, instead of stringified again at every level (exponential time, then out of memory)", () => {
+  const levels = Array.from({ length: 150 }, (_, i) => ["{a: ", "a:\n", "? "][i % 3]!);
+  let text = "title: t\nsteps:\n  - ";
+  let close = "";
+  for (const level of levels) {
+    if (level === "{a: ") {
+      text += level;
+      close = "}" + close;
+    } else text += level === "a:\n" ? "a: " : level;
+  }
+  text += "x" + close + "\n";
+  const r = parseScenario(text, "keys.yaml");
+  assertRefused(text, r, /A key must be plain text, not a map or a list/);
+});
+
 Deno.test("issue 14: 'args: [*acc]' with '&acc KEY_READ' earlier is refused at the alias, never a { source } object", () => {
   const text = [
     "title: alias",
