@@ -6,7 +6,10 @@
  * @module
  */
 import {
+  isAlias,
+  isCollection,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   type Node,
@@ -75,8 +78,33 @@ export function parseScenario(
   text: string,
   fileName?: string,
 ): { scenario?: ScenarioData; scenarios: ScenarioData[]; errors: ScenarioError[] } {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  // yaml's composer recurses once per level: a deep enough file overflows the stack. No scenario
+  // needs more than a few levels, so a deep one is refused before it is parsed; a stack overflow
+  // that the estimate missed is still an error of the file, never an exception.
+  const refuse = (where: { line: number; column: number }) => ({
+    scenarios: [],
+    errors: [{
+      message: `Nesting deeper than ${MAX_NESTING} levels (a scenario file needs a few)`,
+      ...where,
+      ...(fileName ? { file: fileName } : {}),
+    }],
+  });
+  const deep = tooDeep(text, MAX_NESTING);
+  if (deep) return refuse(deep);
+  try {
+    return parseShallow(text, fileName);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return refuse(tooDeep(text, 0) ?? { line: 1, column: 1 });
+  }
+}
+
+function parseShallow(
+  text: string,
+  fileName?: string,
+): { scenario?: ScenarioData; scenarios: ScenarioData[]; errors: ScenarioError[] } {
   const errors: ScenarioError[] = [];
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   // Line starts from the text itself: yaml's LineCounter misses the line breaks inside a token its
   // error recovery skips (a block scalar after a broken key), which puts later errors past the
   // end of their line.
@@ -132,6 +160,17 @@ export function parseScenario(
   // every problem; a file with any error yields no scenario.
   const syntaxErrors = errors.length;
   const root = doc.contents;
+  // An alias would reach the readers as an unresolved node and become a `{ source }` object: each
+  // one is refused where it stands (which also makes an alias bomb harmless).
+  const odd = oddNodesIn(root);
+  for (const alias of odd.aliases) {
+    at(alias, `Aliases are not supported ('*${alias.source}'): write the value itself`);
+  }
+  // A map or list used as a key (`? [a]: b`) becomes text only by stringifying it, which yaml does
+  // again at every level: nested ones take exponential time. No scenario field has such a key, and
+  // the readers would stringify them, so a file with one is refused before they run.
+  for (const key of odd.collectionKeys) at(key, "A key must be plain text, not a map or a list");
+  if (odd.collectionKeys.length) return done([], errors);
   const scenarios: ScenarioData[] = [];
   if (!isMap(root)) {
     if (!syntaxErrors) {
@@ -141,6 +180,16 @@ export function parseScenario(
     const list = root.get("scenarios", true);
     if (list !== undefined) {
       if (!isSeq(list)) at(list as Node, "'scenarios' must be a list of scenarios");
+      else if (!list.items.length) at(list as Node, "'scenarios' is empty: the file runs nothing");
+      // Anything beside the list would be silently ignored (steps that never run).
+      for (const pair of root.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : "";
+        if (key === "scenarios") continue;
+        at(
+          pair.key as Node,
+          `'${key}' beside 'scenarios' is never read: put it inside a scenario of the list`,
+        );
+      }
       const items = isSeq(list) ? list.items : [];
       for (const item of items) scenarios.push(...readScenario(item as Node, at, fileName));
     } else {
@@ -151,6 +200,82 @@ export function parseScenario(
     ...(scenarios[0] && !errors.length ? { scenario: scenarios[0] } : {}),
     ...done(scenarios, errors),
   };
+}
+
+/**
+ * `didYouMean` over the names that could be the answer: a name whose length differs from the
+ * written one by more than the hint's threshold is never close enough (the edit distance is at
+ * least the difference in length), so a 100,000-character name costs one comparison per name
+ * instead of a 100,000-row table each.
+ */
+function suggest(name: string, known: Iterable<string>): string | undefined {
+  const slack = Math.max(2, Math.floor(name.length / 3));
+  const near = [...known].filter((k) => Math.abs(k.length - name.length) <= slack);
+  return near.length ? didYouMean(name, near) : undefined;
+}
+
+/** How deep a scenario file may nest its maps, lists and flow collections. */
+const MAX_NESTING = 200;
+
+/**
+ * The position where `text` first nests deeper than `limit`, counting block indentation levels,
+ * compact `- ` entries and flow brackets. An estimate that errs on the high side only for
+ * absurd files; it exists so that the recursive parser never sees them.
+ */
+function tooDeep(text: string, limit: number): { line: number; column: number } | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    let i = 0;
+    while (line[i] === " ") i++;
+    if (i >= line.length || line[i] === "#") continue;
+    if (flow === 0) {
+      while (indents.length && indents[indents.length - 1]! >= i) indents.pop();
+      indents.push(i);
+    }
+    let quote = "";
+    let valueStart = true;
+    for (; i < line.length; i++) {
+      const ch = line[i]!;
+      if (quote) {
+        if (ch === quote) quote = "";
+        continue;
+      }
+      if (ch === "#" && (i === 0 || line[i - 1] === " ")) break;
+      if (valueStart && (ch === '"' || ch === "'")) quote = ch;
+      else if (valueStart && (ch === "[" || ch === "{")) flow++;
+      else if (flow > 0 && (ch === "]" || ch === "}")) flow--;
+      else if (valueStart && (ch === "-" || ch === "?") && line[i + 1] === " ") {
+        // A block entry inside a flow collection is an error, but yaml's recovery still nests it.
+        indents.push(i + 2);
+      }
+      if (indents.length + flow > limit) return { line: n + 1, column: i + 1 };
+      if (ch !== " ") valueStart = flow > 0 ? "[{,:".includes(ch) : ":-?".includes(ch);
+    }
+  }
+  return undefined;
+}
+
+/** Every alias node and every key that is a collection in a document, found without recursion. */
+function oddNodesIn(
+  root: unknown,
+): { aliases: (Node & { source: string })[]; collectionKeys: Node[] } {
+  const aliases: (Node & { source: string })[] = [];
+  const collectionKeys: Node[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isAlias(node)) aliases.push(node as unknown as Node & { source: string });
+    else if (isPair(node)) {
+      if (isCollection(node.key)) collectionKeys.push(node.key as Node);
+      stack.push(node.value, node.key);
+    } else if (isCollection(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+    }
+  }
+  return { aliases, collectionKeys };
 }
 
 /** In file order, each problem once; no scenario when there is any. */
@@ -230,7 +355,7 @@ function unknownName(kinds: readonly NameKind[], name: string, names: Names): st
   const known = [...new Set(kinds.flatMap((k) => names.list(k)))];
   if (!known.length) return `Unknown ${noun} '${name}' (no earlier step defines one)`;
   const MAX = 8;
-  const hint = known.length > MAX ? didYouMean(name, known) : undefined;
+  const hint = known.length > MAX ? suggest(name, known) : undefined;
   const shown = known.length > MAX
     ? `${known.slice(0, MAX).join(", ")} and ${known.length - MAX} more`
     : known.join(", ");
@@ -247,7 +372,7 @@ function readScenario(node: Node, at: At, file?: string): ScenarioData[] {
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : "";
     if (!(TOP_LEVEL as readonly string[]).includes(key)) {
-      const hint = didYouMean(key, TOP_LEVEL);
+      const hint = suggest(key, TOP_LEVEL);
       at(
         pair.key as Node,
         `Unknown scenario field '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}`,
@@ -348,7 +473,7 @@ function checkArguments(node: Node | null | undefined, names: Names, where: stri
   const text = node.value;
   if (CONSTANT_NAME.test(text)) {
     if (text in WDK_CONSTANTS || resolveGuid(text) || names.resolves(text)) return;
-    const hint = didYouMean(text, [
+    const hint = suggest(text, [
       ...Object.keys(WDK_CONSTANTS),
       ...Object.keys(WELL_KNOWN_GUIDS),
       ...(["device", "interface", "result"] as const).flatMap((k) => names.list(k)),
@@ -363,7 +488,7 @@ function checkArguments(node: Node | null | undefined, names: Names, where: stri
   }
   const field = RESULT_FIELD.exec(text);
   if (field && !names.resolves(text) && !names.has("result", field[1]!)) {
-    const hint = didYouMean(field[1]!, names.list("result"));
+    const hint = suggest(field[1]!, names.list("result"));
     if (hint) at(node, `Unknown result '${field[1]}' in '${where}' (did you mean '${hint}'?)`);
   }
 }
@@ -407,7 +532,7 @@ function readStep(node: Node, at: At, names: Names, file?: string): Step | undef
   const range = keyNode.range;
   const value = pair.value as Node | null;
   if (!def) {
-    const hint = didYouMean(name, Object.keys(STEP_DEFINITIONS));
+    const hint = suggest(name, Object.keys(STEP_DEFINITIONS));
     at(keyNode, `Unknown step '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
     // What the step seems to name stays known, so its later uses are not reported as well.
     const meant = hint ? STEP_DEFINITIONS[hint] : undefined;
@@ -479,7 +604,7 @@ function readFields(
   for (const [key, value, keyNode] of entries) {
     const def = defs[key];
     if (!def) {
-      const hint = didYouMean(key, Object.keys(defs));
+      const hint = suggest(key, Object.keys(defs));
       at(keyNode, `'${owner}' has no field '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
       continue;
     }
@@ -499,7 +624,7 @@ function unknownValue(
   at: At,
 ): undefined {
   const values = def.values ?? [];
-  const hint = didYouMean(written, values);
+  const hint = suggest(written, values);
   at(
     node,
     `Unknown ${def.noun ?? "value"} '${written}' in '${where}'` +
@@ -515,7 +640,7 @@ function unknownValue(
 /** A GUID field's value: a GUID, or a name of WELL_KNOWN_GUIDS. */
 function checkGuid(node: Node, guid: string, where: string, at: At): boolean {
   if (resolveGuid(guid)) return true;
-  const hint = didYouMean(guid, Object.keys(WELL_KNOWN_GUIDS));
+  const hint = suggest(guid, Object.keys(WELL_KNOWN_GUIDS));
   at(node, `Unknown GUID name '${guid}' in '${where}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
   return false;
 }
@@ -582,7 +707,7 @@ function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
       if (typeof js === "number") return js;
       if (typeof js !== "string") return bad("an NTSTATUS name or number");
       if (!/^0x[0-9a-f]+$/i.test(js) && !NTSTATUS_TABLE.some((s) => s.name === js)) {
-        const hint = didYouMean(js, NTSTATUS_TABLE.map((s) => s.name));
+        const hint = suggest(js, NTSTATUS_TABLE.map((s) => s.name));
         at(
           node,
           `Unknown status '${js}' in '${where}'${hint ? ` (did you mean '${hint}'?)` : ""}`,
@@ -595,7 +720,7 @@ function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
       const names = Object.values(REG_TYPE_NAMES);
       if (typeof js === "number") return js;
       if (typeof js !== "string" || !names.includes(js)) {
-        const hint = typeof js === "string" ? didYouMean(js, names) : undefined;
+        const hint = typeof js === "string" ? suggest(js, names) : undefined;
         at(
           node,
           `Unknown registry type '${String(js)}' in '${where}'${

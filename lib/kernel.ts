@@ -9,7 +9,11 @@
 import { describe, describeArgs } from "./trace/describe.ts";
 import type { CallEvent } from "./trace/trace.ts";
 import type { Handle } from "./ob/handles.ts";
-import { ntStatusName, STATUS_INVALID_PARAMETER } from "./ntstatus.ts";
+import { ntStatusName, STATUS_ACCESS_VIOLATION, STATUS_INVALID_PARAMETER } from "./ntstatus.ts";
+import { BugCheck } from "./bugcheck.ts";
+import { RunawayQueueError } from "./ke/queue.ts";
+import { DebugBreak } from "./ke/break.ts";
+import { PnpHangError } from "./ke/dispatcher.ts";
 import type { RegData } from "./registry/data.ts";
 import * as rtl from "./registry/rtl.ts";
 import * as io from "./io/iomgr.ts";
@@ -82,6 +86,69 @@ const NOT_NTSTATUS = new Set([
 ]);
 
 /**
+ * A KIRQL the processor has: an integer from PASSIVE_LEVEL to HIGH_LEVEL (15 on x64). Anything else
+ * cannot be raised or lowered to; the IRQL routines treat it as the wrong direction (0x9 or 0xA),
+ * naming the value, instead of storing it as the caller's IRQL.
+ */
+function isIrql(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= HIGH_LEVEL;
+}
+
+/**
+ * What each parameter of the routines must point at, by its WDK name: the table the analysis of a
+ * fault reads to name the argument that was not what the routine dereferenced.
+ */
+const PARAMETER_KINDS: Readonly<Record<string, readonly [string, (value: unknown) => boolean]>> = {
+  DeviceObject: ["DEVICE_OBJECT", (v) => v instanceof DeviceObject],
+  PhysicalDeviceObject: ["DEVICE_OBJECT", (v) => v instanceof DeviceObject],
+  Pdo: ["DEVICE_OBJECT", (v) => v instanceof DeviceObject],
+  TargetDevice: ["DEVICE_OBJECT", (v) => v instanceof DeviceObject],
+  SourceDevice: ["DEVICE_OBJECT", (v) => v instanceof DeviceObject],
+  DriverObject: ["DRIVER_OBJECT", (v) => v instanceof DriverObject],
+  Irp: ["IRP", (v) => v !== null && typeof v === "object" && "Tail" in v],
+  Event: ["KEVENT", (v) => v instanceof KEVENT],
+  Object: ["object", (v) => v !== null && typeof v === "object"],
+  FileObject: ["FILE_OBJECT", (v) => v instanceof FileObject],
+  CompletionRoutine: ["routine", (v) => typeof v === "function"],
+  CallbackRoutine: ["routine", (v) => typeof v === "function"],
+  WorkerRoutine: ["routine", (v) => typeof v === "function"],
+};
+
+/**
+ * A routine that faults on what it was given: the kernel dereferenced an argument that was not what
+ * its parameter points at. On Windows that is an access violation in kernel mode, unhandled: bug
+ * check 0x7E SYSTEM_THREAD_EXCEPTION_NOT_HANDLED with STATUS_ACCESS_VIOLATION, as for a fault in
+ * the driver's own code (`runDriverRoutine`). The analysis names the argument of the wrong kind.
+ * A bug check, a runaway queue or a detected hang is passed on as it is.
+ */
+function faultInRoutine(
+  sys: System,
+  routine: string,
+  args: Record<string, unknown>,
+  e: unknown,
+): never {
+  // The machine's own control flow passes through: a bug check, a runaway queue, a hang, a
+  // debugger's break.
+  if (
+    e instanceof BugCheck || e instanceof RunawayQueueError || e instanceof PnpHangError ||
+    e instanceof DebugBreak || sys.halted
+  ) throw e;
+  const bad = Object.entries(args).find(([name, value]) => {
+    const kind = PARAMETER_KINDS[name];
+    return kind !== undefined && !kind[1](value);
+  });
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const what = bad
+    ? `${bad[0]} (${describe(bad[1])}) is not a ${PARAMETER_KINDS[bad[0]]![0]}`
+    : "an argument was not what the routine dereferenced";
+  return sys.bugCheck(
+    0x7e,
+    [STATUS_ACCESS_VIOLATION, 0, 0, 0],
+    `${routine} faulted: ${what} (${text})`,
+  );
+}
+
+/**
  * The kernel routines of one machine. Get it from `machine.kernel`; drivers receive it as `k`.
  *
  * @example Opening a key and reading a value
@@ -126,7 +193,12 @@ export class Kernel {
     } as CallEvent);
     // Recorded first, so that a bug check's analysis can name the offending call.
     sys.checkIrql(routine);
-    const result = fn();
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      return faultInRoutine(sys, routine, args, e);
+    }
     if (typeof result === "number" && !NOT_NTSTATUS.has(routine)) {
       event.status = result;
       event.statusName = ntStatusName(result);
@@ -145,6 +217,15 @@ export class Kernel {
       event.result = describe(result);
     }
     return result;
+  }
+
+  /** Runs a routine that is not traced (a macro, or IRP passing): a fault in it is still bug check 0x7E. */
+  protected guard<T>(routine: string, args: Record<string, unknown>, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      return faultInRoutine(this._sys, routine, args, e);
+    }
   }
 
   // ---- Registry (lib/registry/zw.ts) ------------------------------------------------------------
@@ -384,6 +465,10 @@ export class Kernel {
       const sys = this._sys;
       const frame = sys.caller;
       const old = frame.irql;
+      if (!isIrql(NewIrql)) {
+        // Not an IRQL at all: what the hardware does with it is undefined; the machine stops.
+        sys.bugCheck(0x09, [old, 0, 0, 0], `KeRaiseIrql(${NewIrql}) is not an IRQL`);
+      }
       if (NewIrql < old) {
         const message = `KeRaiseIrql(${NewIrql}) below the current IRQL ${old}`;
         if (sys.options.verifier === "strict") {
@@ -400,7 +485,7 @@ export class Kernel {
   KeLowerIrql(NewIrql: number): void {
     this.invoke("KeLowerIrql", { NewIrql }, () => {
       const frame = this._sys.caller;
-      if (NewIrql > frame.irql) {
+      if (!isIrql(NewIrql) || NewIrql > frame.irql) {
         this._sys.bugCheck(
           0x0a,
           [0, frame.irql, 0, 0],
@@ -589,34 +674,46 @@ export class Kernel {
   IoCallDriver(DeviceObject: DeviceObject, Irp: Irp): number {
     this._sys.checkRunning();
     this._sys.checkIrql("IoCallDriver");
-    return io.IoCallDriver(this._sys, DeviceObject, Irp);
+    return this.guard(
+      "IoCallDriver",
+      { DeviceObject, Irp },
+      () => io.IoCallDriver(this._sys, DeviceObject, Irp),
+    );
   }
 
   /** `IoCompleteRequest`: completes an IRP, running completion routines upward. */
   IoCompleteRequest(Irp: Irp, PriorityBoost: number): void {
     this._sys.checkRunning();
     this._sys.checkIrql("IoCompleteRequest");
-    io.IoCompleteRequest(this._sys, Irp, PriorityBoost);
+    this.guard(
+      "IoCompleteRequest",
+      { Irp },
+      () => io.IoCompleteRequest(this._sys, Irp, PriorityBoost),
+    );
   }
 
   /** `IoGetCurrentIrpStackLocation` (a macro in wdm.h, not traced). */
   IoGetCurrentIrpStackLocation(Irp: Irp): IO_STACK_LOCATION {
-    return Irp.currentStackLocation;
+    return this.guard("IoGetCurrentIrpStackLocation", { Irp }, () => Irp.currentStackLocation);
   }
 
   /** `IoGetNextIrpStackLocation` (a macro, not traced). */
   IoGetNextIrpStackLocation(Irp: Irp): IO_STACK_LOCATION {
-    return Irp.nextStackLocation;
+    return this.guard("IoGetNextIrpStackLocation", { Irp }, () => Irp.nextStackLocation);
   }
 
   /** `IoSkipCurrentIrpStackLocation` (a macro, not traced): the next driver reuses this location. */
   IoSkipCurrentIrpStackLocation(Irp: Irp): void {
-    Irp.CurrentLocation++;
+    this.guard("IoSkipCurrentIrpStackLocation", { Irp }, () => Irp.CurrentLocation++);
   }
 
   /** `IoCopyCurrentIrpStackLocationToNext` (a macro, not traced). */
   IoCopyCurrentIrpStackLocationToNext(Irp: Irp): void {
-    io.IoCopyCurrentIrpStackLocationToNext(Irp);
+    this.guard(
+      "IoCopyCurrentIrpStackLocationToNext",
+      { Irp },
+      () => io.IoCopyCurrentIrpStackLocationToNext(Irp),
+    );
   }
 
   /** `IoSetCompletionRoutine` (a macro, not traced): the routine runs when the lower drivers complete the IRP. */
@@ -628,21 +725,28 @@ export class Kernel {
     InvokeOnError: boolean,
     InvokeOnCancel: boolean,
   ): void {
-    io.IoSetCompletionRoutine(
-      Irp,
-      CompletionRoutine,
-      Context,
-      InvokeOnSuccess,
-      InvokeOnError,
-      InvokeOnCancel,
+    this.guard(
+      "IoSetCompletionRoutine",
+      { Irp, CompletionRoutine },
+      () =>
+        io.IoSetCompletionRoutine(
+          Irp,
+          CompletionRoutine,
+          Context,
+          InvokeOnSuccess,
+          InvokeOnError,
+          InvokeOnCancel,
+        ),
     );
   }
 
   /** `IoMarkIrpPending` (a macro, not traced). */
   IoMarkIrpPending(Irp: Irp): void {
-    Irp.currentStackLocation.Control |= SL_PENDING;
-    const record = io.currentDispatch(this._sys, Irp);
-    if (record) record.markedPending = true;
+    this.guard("IoMarkIrpPending", { Irp }, () => {
+      Irp.currentStackLocation.Control |= SL_PENDING;
+      const record = io.currentDispatch(this._sys, Irp);
+      if (record) record.markedPending = true;
+    });
   }
 
   /** `ObReferenceObject`. */

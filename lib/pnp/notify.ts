@@ -26,7 +26,12 @@ import {
   TargetDeviceRelation,
 } from "../constants.ts";
 import { runDriverRoutine } from "../io/iomgr.ts";
-import { DeviceObject, type DriverObject, FileObject } from "../io/objects.ts";
+import {
+  DeviceObject,
+  type DriverObject,
+  DriverObject as DriverObjectClass,
+  FileObject,
+} from "../io/objects.ts";
 import type { Kernel } from "../kernel.ts";
 import {
   NT_SUCCESS,
@@ -228,9 +233,9 @@ export class Notifications implements RemovalNotifier {
     Context: unknown,
   ): { status: number; notificationEntry?: NotificationEntry } {
     if (!CATEGORY_NAMES[EventCategory]) return { status: STATUS_NOT_SUPPORTED };
-    if (
-      typeof CallbackRoutine !== "function" || !DriverObject || typeof DriverObject !== "object"
-    ) {
+    // Only a driver object can be referenced and named in the callbacks' frames: anything else
+    // would register and break every later delivery.
+    if (typeof CallbackRoutine !== "function" || !(DriverObject instanceof DriverObjectClass)) {
       return { status: STATUS_INVALID_PARAMETER };
     }
     const includeExisting =

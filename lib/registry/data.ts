@@ -166,6 +166,9 @@ export function normalizeData(
     else return { error: "REG_QWORD data must be a bigint" };
   } else if (type === REG_SZ || type === REG_EXPAND_SZ) {
     if (typeof data !== "string") return { error: `${regTypeName(type)} data must be a string` };
+    // ZwSetValueKey stores the caller's bytes: a string with a NUL inside is the bytes it encodes
+    // to, which read back as the text before the NUL (the rest kept as stored bytes).
+    if (data.includes("\0")) return normalizeData(type, encodeData(type, data), size);
     natural = data;
   } else if (type === REG_MULTI_SZ) {
     if (!Array.isArray(data) || !data.every((s) => typeof s === "string")) {
@@ -173,6 +176,10 @@ export function normalizeData(
     }
     if (data.some((s) => s === "")) {
       return { error: "REG_MULTI_SZ data cannot contain an empty string (it would end the list)" };
+    }
+    // A NUL inside a string ends it there: ["a\0b"] is the buffer a\0b\0\0, the list a, b.
+    if (data.some((s) => s.includes("\0"))) {
+      return normalizeData(type, encodeData(type, data), size);
     }
     natural = [...data];
   } else if (type === REG_LINK && typeof data === "string") {

@@ -49,10 +49,18 @@ export function traceData(data: RegData): unknown {
   if (typeof data === "number" || typeof data === "string") return data;
   if (typeof data === "bigint") return "0x" + data.toString(16);
   if (data instanceof Uint8Array) {
-    return [...data].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+    let text = "";
+    for (let i = 0; i < data.length; i++) text += (i ? " " : "") + HEX_BYTES[data[i]!];
+    return text;
   }
   return [...data];
 }
+
+/** Each byte's two hex digits, as the trace shows bytes. */
+const HEX_BYTES: readonly string[] = Array.from(
+  { length: 256 },
+  (_, b) => b.toString(16).padStart(2, "0"),
+);
 
 /**
  * Appends to a list that starts out absent: most keys and devices have few children or none; a
@@ -354,6 +362,21 @@ function linkComponents(target: string): readonly string[] {
 
 /** The longest key name component Windows documents ("Registry element size limits"): 255 characters. */
 export const MAX_KEY_NAME_LENGTH = 255;
+/**
+ * How deep the tree may grow ("Registry element size limits": "A registry tree can be 512 levels
+ * deep"), counted in components below `\Registry` (`\Registry\Machine\SOFTWARE` is level 2).
+ * The page gives no status for a deeper key; the model refuses it as it refuses a name over the
+ * length limit, with STATUS_INVALID_PARAMETER [infer].
+ */
+export const MAX_KEY_DEPTH = 512;
+
+/** How many levels below `\Registry` a key is. */
+export function keyDepth(node: KeyNode): number {
+  let depth = 0;
+  for (let k = node.parent; k; k = k.parent) depth++;
+  return depth;
+}
+
 /** The longest value name Windows documents: 16,383 characters. */
 export const MAX_VALUE_NAME_LENGTH = 16383;
 /**
@@ -406,9 +429,14 @@ export class Hive {
       const deep = parent && parent.parent && parent.parent.parent && parent.parent.parent.parent;
       path = deep ? this.#cachedFriendly(parent) + "\\" + node.name : this.#friendlyOf(node);
       // Deep keys with few subkeys (a device's own keys) are most keys and cheap to rebuild from
-      // their parent: only the upper keys and the big containers (Enum\ROOT\X, a DeviceClasses
-      // class) keep theirs.
-      if (!deep || node.childCount > 8) node.friendlyPath = path;
+      // their parent: only the upper keys, the big containers (Enum\ROOT\X, a DeviceClasses
+      // class) and every key whose parent keeps none keep theirs. The last rule bounds the
+      // rebuild at one level, so a path costs the same at any depth and the trace's paths share
+      // their text (a chain 5,000 keys deep rebuilt every level each time: memory grew with the
+      // square of the depth).
+      if (!deep || node.childCount > 8 || parent.friendlyPath === undefined) {
+        node.friendlyPath = path;
+      }
     }
     return path;
   };

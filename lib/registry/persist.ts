@@ -22,7 +22,15 @@ import {
   normalizeData,
   type RegValue,
 } from "./data.ts";
-import { Hive, KeyNode, splitPath } from "./hive.ts";
+import {
+  Hive,
+  KeyNode,
+  MAX_KEY_DEPTH,
+  MAX_KEY_NAME_LENGTH,
+  MAX_VALUE_NAME_LENGTH,
+  splitPath,
+} from "./hive.ts";
+import { REG_DWORD } from "../constants.ts";
 
 /** The format name in every hive file. */
 export const HIVE_FORMAT = "pnplab-hive";
@@ -143,15 +151,46 @@ export function deserializeHive(
   const offsets = keyOffsets(text);
   const hive = new Hive();
   const byPath = new Map<string, KeyNode>([[hive.root.path.toUpperCase(), hive.root]]);
+  const listed = new Set<string>();
   file.keys.forEach((key, i) => {
     const where = `keys[${i}]`;
     const off = offsets[i];
-    if (!key || typeof key.path !== "string" || !key.path.startsWith("\\REGISTRY")) {
+    if (
+      !key || typeof key.path !== "string" ||
+      splitPath(key.path)[0]?.toUpperCase() !== "REGISTRY" || !key.path.startsWith("\\")
+    ) {
       at(off, `${where}.path`, `Key ${i} has no path under '\\REGISTRY'`);
       return;
     }
     const parts = splitPath(key.path);
-    let node = byPath.get(key.path.toUpperCase());
+    // Names as the registry compares them: case-insensitive, and a doubled or trailing backslash
+    // is no component (one key listed as 'X' and 'X\\' is one key listed twice).
+    const canonical = "\\" + parts.join("\\").toUpperCase();
+    if (listed.has(canonical)) {
+      at(off, `${where}.path`, `Key '${key.path}' is listed twice${BAD_CONFIG}`);
+      return;
+    }
+    listed.add(canonical);
+    const long = parts.find((p) => p.length > MAX_KEY_NAME_LENGTH);
+    if (long !== undefined) {
+      at(
+        off,
+        `${where}.path`,
+        `Key '${key.path.slice(0, 80)}...' has a name of ${long.length} characters, more than ` +
+          `the ${MAX_KEY_NAME_LENGTH} "Registry element size limits" allow${BAD_CONFIG}`,
+      );
+      return;
+    }
+    if (parts.length - 1 > MAX_KEY_DEPTH) {
+      at(
+        off,
+        `${where}.path`,
+        `Key '${key.path.slice(0, 80)}...' is ${parts.length - 1} levels deep, more than the ` +
+          `${MAX_KEY_DEPTH} "Registry element size limits" allow${BAD_CONFIG}`,
+      );
+      return;
+    }
+    let node = byPath.get(canonical);
     if (!node) {
       const parentPath = "\\" + parts.slice(0, -1).join("\\");
       const parent = byPath.get(parentPath.toUpperCase());
@@ -161,7 +200,7 @@ export function deserializeHive(
       }
       node = new KeyNode(parts[parts.length - 1]!, parent, false, 0);
       parent.addChild(node);
-      byPath.set(key.path.toUpperCase(), node);
+      byPath.set(canonical, node);
     }
     if (!Number.isInteger(key.lastWrite) || key.lastWrite < 0) {
       at(
@@ -187,6 +226,31 @@ export function deserializeHive(
       const vwhere = `${where}.values[${j}]`;
       if (!v || typeof v.name !== "string" || !Number.isInteger(v.type) || v.type < 0) {
         at(off, vwhere, `Value ${j} of '${key.path}' needs a name and a type`);
+        return;
+      }
+      // A type is a ULONG (ZwSetValueKey refuses any other with STATUS_INVALID_PARAMETER).
+      if (v.type > 0xffffffff) {
+        at(
+          off,
+          `${vwhere}.type`,
+          `Value '${v.name}' of '${key.path}' has type ${v.type}, not a 32-bit type number`,
+        );
+        return;
+      }
+      if (v.name.length > MAX_VALUE_NAME_LENGTH) {
+        at(
+          off,
+          `${vwhere}.name`,
+          `Value ${j} of '${key.path}' has a name longer than ${MAX_VALUE_NAME_LENGTH} characters`,
+        );
+        return;
+      }
+      if (node.valueIndex(v.name) >= 0) {
+        at(
+          off,
+          `${vwhere}.name`,
+          `Value '${v.name}' of '${key.path}' is listed twice${BAD_CONFIG}`,
+        );
         return;
       }
       const data = dataFromJson(v.data);
@@ -226,8 +290,80 @@ export function deserializeHive(
     at(0, "clock", `The hive file has a bad clock '${JSON.stringify(file.clock)}'`);
   }
   if (errors.length) return { errors };
+  checkSystemHive(hive, (path, message) => at(0, path, message + BAD_CONFIG));
+  if (errors.length) return { errors };
   const clock = file.clock ?? 0;
   return { hive, clock, errors };
+}
+
+/**
+ * What Windows does with a system hive it cannot use: it stops at boot ("Bug Check 0x74:
+ * BAD_SYSTEM_CONFIG_INFO": the registry's SYSTEM hive is corrupted or missing what the system
+ * needs). Every structural problem of a hive file says so.
+ */
+const BAD_CONFIG = ": Windows would stop at boot with bug check 0x74 BAD_SYSTEM_CONFIG_INFO";
+
+/** The keys a hive file must hold, below `\\REGISTRY`: the hive roots boot mounts. */
+const REQUIRED_KEYS = ["MACHINE", "MACHINE\\SYSTEM", "MACHINE\\SOFTWARE", "USER"] as const;
+
+/** The keys the control set `Select\\Current` names must hold for the I/O and PnP managers. */
+const CONTROL_SET_KEYS = ["Control", "Enum", "Services"] as const;
+
+/**
+ * Keys boot makes itself, volatile, and never saves: a hive file holding an ordinary key under one
+ * of these names would have boot turn it into a link (or lose what is below it at the next save).
+ */
+const BOOT_MADE_KEYS = ["MACHINE\\HARDWARE", "MACHINE\\SYSTEM\\CurrentControlSet"] as const;
+
+/**
+ * Checks the structure a system hive needs: the hive roots, `SYSTEM\\Select` with a REG_DWORD
+ * `Current` naming a control set that exists and holds Control, Enum and Services, and no saved key
+ * where boot makes a volatile one (the CurrentControlSet link, HARDWARE, `Hardware Profiles\\Current`).
+ */
+function checkSystemHive(hive: Hive, problem: (path: string, message: string) => void): void {
+  const find = (path: string) => hive.walk(hive.root, splitPath(path), true);
+  const exists = (path: string) => "found" in find(path);
+  for (const path of REQUIRED_KEYS) {
+    if (!exists(path)) problem("keys", `The hive has no '\\REGISTRY\\${path}' key`);
+  }
+  for (const path of BOOT_MADE_KEYS) {
+    if (exists(path)) {
+      problem("keys", `The hive holds '\\REGISTRY\\${path}', a key boot makes (volatile) itself`);
+    }
+  }
+  const system = find("MACHINE\\SYSTEM");
+  if (!("found" in system)) return;
+  const select = system.found.child("Select");
+  const current = select?.value("Current");
+  if (!select || !current || current.type !== REG_DWORD || typeof current.data !== "number") {
+    problem(
+      "keys",
+      "The hive has no REG_DWORD 'SYSTEM\\Select\\Current' naming the control set to boot",
+    );
+    return;
+  }
+  const name = `ControlSet${String(current.data).padStart(3, "0")}`;
+  const controlSet = current.data >= 1 && current.data <= 999
+    ? system.found.child(name)
+    : undefined;
+  if (!controlSet) {
+    problem(
+      "keys",
+      `'SYSTEM\\Select\\Current' is ${current.data}, but the hive has no control set '${name}'`,
+    );
+    return;
+  }
+  for (const key of CONTROL_SET_KEYS) {
+    if (!controlSet.child(key)) problem("keys", `The control set '${name}' has no '${key}' key`);
+  }
+  for (const set of system.found.sortedChildren()) {
+    if (/^ControlSet\d{3}$/i.test(set.name) && set.child("Hardware Profiles")?.child("Current")) {
+      problem(
+        "keys",
+        `The hive holds 'SYSTEM\\${set.name}\\Hardware Profiles\\Current', a link boot makes itself`,
+      );
+    }
+  }
 }
 
 /** Writes text to a file atomically: a temporary file beside it, then a rename over the old one. */

@@ -268,16 +268,28 @@ function utf16le(text: string): Uint8Array {
   return out;
 }
 
+/** UTF-16LE bytes as text, unit for unit (a lone surrogate stays one), a chunk at a time. */
 function utf16Text(bytes: Uint8Array): string {
+  const units = new Uint16Array(bytes.length >> 1);
+  for (let i = 0; i < units.length; i++) units[i] = bytes[i * 2]! | (bytes[i * 2 + 1]! << 8);
   let text = "";
-  for (let i = 0; i + 1 < bytes.length; i += 2) {
-    text += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
+  for (let i = 0; i < units.length; i += 8192) {
+    text += String.fromCharCode.apply(null, units.subarray(i, i + 8192) as unknown as number[]);
   }
   return text;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The value of a hex digit's character code, or -1. */
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
 }
 
 /** Types whose `hex(N):` data a REGEDIT4 file writes as ANSI strings. */
@@ -464,18 +476,46 @@ type KeyContext =
 class RegFileParser {
   readonly operations: RegFileOperation[] = [];
   readonly errors: RegFileError[] = [];
-  readonly #lines: string[];
+  /** The text, and where each line starts and ends: lines are cut out when read, so that a large file is not held as a million strings. */
+  readonly #text: string;
+  readonly #starts: number[] = [];
+  readonly #ends: number[] = [];
+  #cachedIndex = -1;
+  #scratch = new Uint8Array(256);
+  #cachedLine = "";
   #ansi = false;
   #key: KeyContext = { kind: "none" };
   /** The line being parsed; value parsing moves it past continuation lines. */
   #index = 0;
 
   constructor(text: string) {
-    this.#lines = (text.startsWith("\uFEFF") ? text.slice(1) : text).split(/\r\n|\r|\n/);
+    this.#text = text.startsWith("\uFEFF") ? text.slice(1) : text;
+    // Lines end at CRLF, LF or a lone CR.
+    const body = this.#text;
+    let start = 0;
+    for (let i = 0; i < body.length; i++) {
+      const code = body.charCodeAt(i);
+      if (code !== 0x0a && code !== 0x0d) continue;
+      this.#starts.push(start);
+      this.#ends.push(i);
+      if (code === 0x0d && body.charCodeAt(i + 1) === 0x0a) i++;
+      start = i + 1;
+    }
+    this.#starts.push(start);
+    this.#ends.push(body.length);
+  }
+
+  /** Line `index` (from 0) without its line break. */
+  #line(index: number): string {
+    if (index !== this.#cachedIndex) {
+      this.#cachedIndex = index;
+      this.#cachedLine = this.#text.slice(this.#starts[index], this.#ends[index]);
+    }
+    return this.#cachedLine;
   }
 
   parse(): void {
-    const first = this.#lines[0]!;
+    const first = this.#line(0);
     const header = HEADERS.get(first.slice(skipBlanks(first, 0)));
     if (header) {
       this.#ansi = header.ansi;
@@ -487,7 +527,7 @@ class RegFileParser {
       const start = first[skipBlanks(first, 0)];
       this.#index = start === undefined || `["@;#`.includes(start) ? 0 : 1;
     }
-    for (; this.#index < this.#lines.length; this.#index++) this.#parseLine();
+    for (; this.#index < this.#ends.length; this.#index++) this.#parseLine();
   }
 
   #error(lineIndex: number, index: number, message: string): void {
@@ -495,7 +535,7 @@ class RegFileParser {
   }
 
   #parseLine(): void {
-    const line = this.#lines[this.#index]!;
+    const line = this.#line(this.#index);
     const start = skipBlanks(line, 0);
     const ch = line[start];
     // regedit ignores blank lines and lines starting with ';' or '#' (Wine reg/tests/import.c).
@@ -513,7 +553,7 @@ class RegFileParser {
 
   #parseKeyLine(start: number): void {
     const lineIndex = this.#index;
-    const line = this.#lines[lineIndex]!;
+    const line = this.#line(lineIndex);
     this.#key = { kind: "invalid" };
     // regedit takes the key name up to the last ']' on the line.
     const close = line.lastIndexOf("]");
@@ -550,7 +590,7 @@ class RegFileParser {
 
   #parseValueLine(start: number): void {
     const lineIndex = this.#index;
-    const line = this.#lines[lineIndex]!;
+    const line = this.#line(lineIndex);
     let name = "";
     let i = start + 1;
     if (line[start] === '"') {
@@ -599,7 +639,7 @@ class RegFileParser {
 
   /** A `"..."` string at `start`: `\\` and `\"` are its only escapes, and it ends on its line. */
   #readQuoted(lineIndex: number, start: number): { text: string; end: number } | undefined {
-    const line = this.#lines[lineIndex]!;
+    const line = this.#line(lineIndex);
     let text = "";
     let ok = true;
     for (let i = start + 1; i < line.length; i++) {
@@ -626,7 +666,7 @@ class RegFileParser {
 
   /** `dword:`, `hex:` or `hex(N):` data at `start`. */
   #readTypedData(lineIndex: number, start: number, name: string): RegFileValue | undefined {
-    const line = this.#lines[lineIndex]!;
+    const line = this.#line(lineIndex);
     let end = start;
     while (end < line.length && !":;\t ".includes(line[end]!)) end++;
     const tag = line.slice(start, end);
@@ -649,7 +689,7 @@ class RegFileParser {
     const type = typed === null ? REG_BINARY : parseInt(typed[1]!, 16);
     const hex = this.#readHexBytes(lineIndex, end + 1);
     if (hex === undefined) return undefined;
-    const written = Uint8Array.from(hex);
+    const written = hex;
     const bytes = this.#ansi && ANSI_STRING_TYPES.has(type) ? widenAnsi(written) : written;
     // regedit stores hex data byte for byte with its type, whatever the type's usual shape: an
     // empty hex(7):, a 3-byte hex(4):, a hex(1) without its NUL (Wine regedit/tests/regedit.c
@@ -662,7 +702,7 @@ class RegFileParser {
   }
 
   #readDword(lineIndex: number, start: number, name: string): RegFileValue | undefined {
-    const line = this.#lines[lineIndex]!;
+    const line = this.#line(lineIndex);
     const i = skipBlanks(line, start);
     let end = i;
     while (end < line.length && !";\t ".includes(line[end]!)) end++;
@@ -686,11 +726,13 @@ class RegFileParser {
    * between continuation lines are skipped, a trailing comma is allowed, and a `;` comment may end
    * any line. Returns undefined after reporting errors.
    */
-  #readHexBytes(startLine: number, start: number): number[] | undefined {
-    const bytes: number[] = [];
+  #readHexBytes(startLine: number, start: number): Uint8Array | undefined {
+    // Bytes go to one scratch buffer that grows as needed; each value gets an exact copy.
+    let bytes = this.#scratch;
+    let count = 0;
     let ok = true;
     let lineIndex = startLine;
-    let line = this.#lines[lineIndex]!;
+    let line = this.#line(lineIndex);
     let i = start;
     let expectByte = true;
     for (;;) {
@@ -714,7 +756,7 @@ class RegFileParser {
         if (next === undefined) break;
         lineIndex = next;
         this.#index = next;
-        line = this.#lines[next]!;
+        line = this.#line(next);
         i = skipBlanks(line, 0);
         if (!isHexDigit(line[i])) {
           this.#error(
@@ -739,12 +781,27 @@ class RegFileParser {
         continue;
       }
       let end = i;
-      while (end < line.length && !",;\\\t ".includes(line[end]!)) end++;
-      const token = line.slice(i, end);
-      if (/^[0-9a-fA-F]{1,2}$/.test(token)) {
-        bytes.push(parseInt(token, 16));
+      let value = 0;
+      let digits = 0;
+      for (; end < line.length; end++) {
+        const code = line.charCodeAt(end);
+        // ',', ';', '\\', tab and space end a byte.
+        if (code === 0x2c || code === 0x3b || code === 0x5c || code === 0x09 || code === 0x20) {
+          break;
+        }
+        const digit = hexDigit(code);
+        value = value * 16 + digit;
+        digits = digit < 0 ? 3 : digits + 1;
+      }
+      if (digits >= 1 && digits <= 2) {
+        if (count === bytes.length) {
+          const grown = new Uint8Array(bytes.length * 2);
+          grown.set(bytes);
+          bytes = this.#scratch = grown;
+        }
+        bytes[count++] = value;
       } else {
-        this.#error(lineIndex, i, `Bad hex byte ${quote(token)}`);
+        this.#error(lineIndex, i, `Bad hex byte ${quote(line.slice(i, end))}`);
         ok = false;
       }
       expectByte = false;
@@ -764,13 +821,13 @@ class RegFileParser {
       this.#skipContinuation(lineIndex);
       return undefined;
     }
-    return ok ? bytes : undefined;
+    return ok ? bytes.slice(0, count) : undefined;
   }
 
   /** The next line holding data after a `\`: blank lines and `;` comment lines are skipped. */
   #nextContinuationLine(lineIndex: number): number | undefined {
-    for (let next = lineIndex + 1; next < this.#lines.length; next++) {
-      const line = this.#lines[next]!;
+    for (let next = lineIndex + 1; next < this.#ends.length; next++) {
+      const line = this.#line(next);
       const ch = line[skipBlanks(line, 0)];
       if (ch !== undefined && ch !== ";") return next;
     }
@@ -780,10 +837,10 @@ class RegFileParser {
   /** After an error, steps over the rest of a wrapped value so its lines are not parsed anew. */
   #skipContinuation(lineIndex: number): void {
     let current = lineIndex;
-    while (continues(this.#lines[current]!)) {
+    while (continues(this.#line(current))) {
       const next = this.#nextContinuationLine(current);
       if (next === undefined) break;
-      const line = this.#lines[next]!;
+      const line = this.#line(next);
       if (!isHexDigit(line[skipBlanks(line, 0)])) break;
       current = next;
     }
@@ -792,7 +849,7 @@ class RegFileParser {
 
   /** Only blanks or a `;` comment may follow `index`; reports anything else. */
   #checkRest(lineIndex: number, index: number, where: string): boolean {
-    const line = this.#lines[lineIndex]!;
+    const line = this.#line(lineIndex);
     const i = skipBlanks(line, index);
     if (i >= line.length || line[i] === ";") return true;
     this.#error(lineIndex, i, `Unexpected text ${quote(line.slice(i).trimEnd())} ${where}`);

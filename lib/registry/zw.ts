@@ -70,7 +70,9 @@ import {
   valueSize,
 } from "./data.ts";
 import {
+  keyDepth,
   type KeyNode,
+  MAX_KEY_DEPTH,
   MAX_KEY_NAME_LENGTH,
   MAX_VALUE_DATA_SIZE,
   MAX_VALUE_NAME_LENGTH,
@@ -510,6 +512,7 @@ export function ZwCreateKey(
   // "The new key must be a direct child of the key RootDirectory or the path names" (ZwCreateKey):
   // a missing intermediate key is not created.
   if (rest.length > 0) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
+  if (keyDepth(parent) + 1 > MAX_KEY_DEPTH) return { status: STATUS_INVALID_PARAMETER };
   // The parent key's security decides; the RootDirectory handle's granted access is not checked,
   // in either previous mode (Wine's advapi32 test_reg_create_key, run on Windows: every version
   // ignores the access rights of the parent handle).

@@ -17,6 +17,19 @@ export function fuzzRuns(normal: number): number {
   return Number.isInteger(runs) && runs > 0 ? runs : 20_000;
 }
 
+/**
+ * The number of runs for a property whose every input is a sequence of kernel calls on a fresh
+ * machine: `normal` in the test run; PNPLAB_FUZZ_SEQUENCES when fuzzing, by default a tenth of
+ * PNPLAB_FUZZ_RUNS (100,000 loader inputs go with 10,000 call sequences).
+ */
+export function fuzzSequences(normal: number): number {
+  if (!FUZZING) return normal;
+  const given = Number(Deno.env.get("PNPLAB_FUZZ_SEQUENCES"));
+  return Number.isInteger(given) && given > 0
+    ? given
+    : Math.max(1, Math.ceil(fuzzRuns(normal) / 10));
+}
+
 /** The seed: 42 in the test run; PNPLAB_FUZZ_SEED or a fresh one when fuzzing. */
 export function fuzzSeed(): number {
   const given = Deno.env.get("PNPLAB_FUZZ_SEED");
