@@ -207,7 +207,11 @@ export function didYouMean(name: string, known: Iterable<string>): string | unde
   let best: string | undefined;
   let bestD = Infinity;
   const list = [...known];
+  // The edit distance is at least the difference in length: names too long or too short to be
+  // within the cut-off are not compared (a pasted paragraph costs nothing).
+  const slack = Math.max(2, Math.floor(name.length / 3));
   for (const k of list) {
+    if (Math.abs(k.length - name.length) > slack) continue;
     const dist = editDistance(name, k);
     if (dist < bestD) {
       bestD = dist;

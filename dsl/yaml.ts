@@ -202,18 +202,6 @@ function parseShallow(
   };
 }
 
-/**
- * `didYouMean` over the names that could be the answer: a name whose length differs from the
- * written one by more than the hint's threshold is never close enough (the edit distance is at
- * least the difference in length), so a 100,000-character name costs one comparison per name
- * instead of a 100,000-row table each.
- */
-function suggest(name: string, known: Iterable<string>): string | undefined {
-  const slack = Math.max(2, Math.floor(name.length / 3));
-  const near = [...known].filter((k) => Math.abs(k.length - name.length) <= slack);
-  return near.length ? didYouMean(name, near) : undefined;
-}
-
 /** How deep a scenario file may nest its maps, lists and flow collections. */
 const MAX_NESTING = 200;
 
@@ -355,7 +343,7 @@ function unknownName(kinds: readonly NameKind[], name: string, names: Names): st
   const known = [...new Set(kinds.flatMap((k) => names.list(k)))];
   if (!known.length) return `Unknown ${noun} '${name}' (no earlier step defines one)`;
   const MAX = 8;
-  const hint = known.length > MAX ? suggest(name, known) : undefined;
+  const hint = known.length > MAX ? didYouMean(name, known) : undefined;
   const shown = known.length > MAX
     ? `${known.slice(0, MAX).join(", ")} and ${known.length - MAX} more`
     : known.join(", ");
@@ -372,7 +360,7 @@ function readScenario(node: Node, at: At, file?: string): ScenarioData[] {
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : "";
     if (!(TOP_LEVEL as readonly string[]).includes(key)) {
-      const hint = suggest(key, TOP_LEVEL);
+      const hint = didYouMean(key, TOP_LEVEL);
       at(
         pair.key as Node,
         `Unknown scenario field '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}`,
@@ -473,7 +461,7 @@ function checkArguments(node: Node | null | undefined, names: Names, where: stri
   const text = node.value;
   if (CONSTANT_NAME.test(text)) {
     if (text in WDK_CONSTANTS || resolveGuid(text) || names.resolves(text)) return;
-    const hint = suggest(text, [
+    const hint = didYouMean(text, [
       ...Object.keys(WDK_CONSTANTS),
       ...Object.keys(WELL_KNOWN_GUIDS),
       ...(["device", "interface", "result"] as const).flatMap((k) => names.list(k)),
@@ -488,7 +476,7 @@ function checkArguments(node: Node | null | undefined, names: Names, where: stri
   }
   const field = RESULT_FIELD.exec(text);
   if (field && !names.resolves(text) && !names.has("result", field[1]!)) {
-    const hint = suggest(field[1]!, names.list("result"));
+    const hint = didYouMean(field[1]!, names.list("result"));
     if (hint) at(node, `Unknown result '${field[1]}' in '${where}' (did you mean '${hint}'?)`);
   }
 }
@@ -532,7 +520,7 @@ function readStep(node: Node, at: At, names: Names, file?: string): Step | undef
   const range = keyNode.range;
   const value = pair.value as Node | null;
   if (!def) {
-    const hint = suggest(name, Object.keys(STEP_DEFINITIONS));
+    const hint = didYouMean(name, Object.keys(STEP_DEFINITIONS));
     at(keyNode, `Unknown step '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
     // What the step seems to name stays known, so its later uses are not reported as well.
     const meant = hint ? STEP_DEFINITIONS[hint] : undefined;
@@ -604,7 +592,7 @@ function readFields(
   for (const [key, value, keyNode] of entries) {
     const def = defs[key];
     if (!def) {
-      const hint = suggest(key, Object.keys(defs));
+      const hint = didYouMean(key, Object.keys(defs));
       at(keyNode, `'${owner}' has no field '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
       continue;
     }
@@ -624,7 +612,7 @@ function unknownValue(
   at: At,
 ): undefined {
   const values = def.values ?? [];
-  const hint = suggest(written, values);
+  const hint = didYouMean(written, values);
   at(
     node,
     `Unknown ${def.noun ?? "value"} '${written}' in '${where}'` +
@@ -640,7 +628,7 @@ function unknownValue(
 /** A GUID field's value: a GUID, or a name of WELL_KNOWN_GUIDS. */
 function checkGuid(node: Node, guid: string, where: string, at: At): boolean {
   if (resolveGuid(guid)) return true;
-  const hint = suggest(guid, Object.keys(WELL_KNOWN_GUIDS));
+  const hint = didYouMean(guid, Object.keys(WELL_KNOWN_GUIDS));
   at(node, `Unknown GUID name '${guid}' in '${where}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
   return false;
 }
@@ -707,7 +695,7 @@ function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
       if (typeof js === "number") return js;
       if (typeof js !== "string") return bad("an NTSTATUS name or number");
       if (!/^0x[0-9a-f]+$/i.test(js) && !NTSTATUS_TABLE.some((s) => s.name === js)) {
-        const hint = suggest(js, NTSTATUS_TABLE.map((s) => s.name));
+        const hint = didYouMean(js, NTSTATUS_TABLE.map((s) => s.name));
         at(
           node,
           `Unknown status '${js}' in '${where}'${hint ? ` (did you mean '${hint}'?)` : ""}`,
@@ -720,7 +708,7 @@ function readValue(node: Node, def: FieldDef, where: string, at: At): unknown {
       const names = Object.values(REG_TYPE_NAMES);
       if (typeof js === "number") return js;
       if (typeof js !== "string" || !names.includes(js)) {
-        const hint = typeof js === "string" ? suggest(js, names) : undefined;
+        const hint = typeof js === "string" ? didYouMean(js, names) : undefined;
         at(
           node,
           `Unknown registry type '${String(js)}' in '${where}'${

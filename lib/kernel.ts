@@ -1455,7 +1455,11 @@ export class Kernel {
   PoCallDriver(DeviceObject: DeviceObject, Irp: Irp): number {
     this._sys.checkRunning();
     this._sys.checkIrql("PoCallDriver");
-    return io.IoCallDriver(this._sys, DeviceObject, Irp);
+    return this.guard(
+      "PoCallDriver",
+      { DeviceObject, Irp },
+      () => io.IoCallDriver(this._sys, DeviceObject, Irp),
+    );
   }
 
   /** `PoStartNextPowerIrp`: accepted and recorded; since Windows Vista it performs no operation. */
