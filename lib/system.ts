@@ -101,8 +101,11 @@ export class System {
       previousMode: "KernelMode",
       irql: PASSIVE_LEVEL,
     });
-    this.trace.now = () => this.clock;
-    this.trace.caller = () => this.caller.name;
+    // Every trace event reads these: straight to the dispatcher's clock and the top caller frame.
+    const ke = this.ke;
+    const callers = this.callers;
+    this.trace.now = () => ke.clock;
+    this.trace.caller = () => callers[callers.length - 1]!.name;
   }
 
   /** Wires a (new) hive to the clock and the trace. */
