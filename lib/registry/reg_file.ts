@@ -312,9 +312,18 @@ function hexByte(byte: number): string {
   return byte.toString(16).padStart(2, "0");
 }
 
-/** `\` and `"` are the only characters regedit escapes inside quotes. */
+/** `\` and `"` are the characters regedit escapes inside quotes. */
 function escapeQuoted(text: string): string {
   return text.replaceAll("\\", "\\\\").replaceAll('"', '\\"');
+}
+
+/**
+ * A value name inside quotes: as `escapeQuoted`, and a carriage return or line feed as `\r` or `\n`
+ * (Wine's regedit, REGPROC_escape_string, and its import reads them back), since a name may hold
+ * any character and the file is one value to a line.
+ */
+function escapeName(text: string): string {
+  return escapeQuoted(text).replaceAll("\r", "\\r").replaceAll("\n", "\\n");
 }
 
 function quote(text: string): string {
@@ -382,10 +391,7 @@ function formatValue(value: RegFileValue, path: string): string[] {
       `Value '${name}' of key '${path}' has type ${type}, not a 32-bit type number`,
     );
   }
-  if (/[\r\n]/.test(name)) {
-    throw new RangeError(`Value name ${quote(name)} of key '${path}' has a line break`);
-  }
-  const head = name === "" ? "@=" : `"${escapeQuoted(name)}"=`;
+  const head = name === "" ? "@=" : `"${escapeName(name)}"=`;
   const { name: typeName, form, inline } = valueType(type);
   if (data instanceof Uint8Array) {
     // Bytes are the one form every type takes: the stored bytes, written after hex: or hex(N):,
@@ -424,8 +430,8 @@ function formatValue(value: RegFileValue, path: string): string[] {
  * business.
  *
  * @throws {TypeError} when a value's data is not in the JS form of its type.
- * @throws {RangeError} when a type is not a 32-bit number, or a value name or key path has a line
- * break.
+ * @throws {RangeError} when a type is not a 32-bit number, or a key path has a line break (a value
+ * name's line break is written `\n` or `\r`, as regedit writes it).
  *
  * @example
  * ```ts
@@ -653,6 +659,9 @@ class RegFileParser {
       if (next === undefined) break;
       if (next === "\\" || next === '"') {
         text += next;
+      } else if (next === "n" || next === "r") {
+        // A line break in a name, as regedit writes it (Wine REGPROC_unescape_string).
+        text += next === "n" ? "\n" : "\r";
       } else {
         // regedit refuses "\0" (Wine reg/tests/import.c); other escapes are not part of the format.
         this.#error(lineIndex, i, `Unknown escape '\\${next}' (write '\\\\' for a backslash)`);

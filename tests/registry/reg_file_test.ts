@@ -727,9 +727,13 @@ Deno.test("formatRegFile refuses data that is not in the JS form of its type", (
     () => formatRegFile([{ path: KEY, values: [{ name: "A", type: -1, data: bytes() }] }]),
     RangeError,
   );
-  assert.throws(
-    () => formatRegFile([{ path: KEY, values: [{ name: "a\nb", type: 1, data: "" }] }]),
-    RangeError,
-  );
+  // A value name may hold a line break (issue 14: what a routine accepts exports and imports back):
+  // regedit writes it as \n or \r inside the quotes (Wine regedit, REGPROC_escape_string).
+  const broken = formatRegFile([{ path: KEY, values: [{ name: "a\nb\rc", type: 1, data: "" }] }]);
+  assert.match(broken, /"a\\nb\\rc"=""/);
+  const parsed = parseRegFile(broken);
+  assert.deepEqual(parsed.errors, []);
+  const set = parsed.operations.find((o) => o.op === "setValue");
+  assert.equal(set?.op === "setValue" ? set.value.name : undefined, "a\nb\rc");
   assert.throws(() => formatRegFile([{ path: `${KEY}\n`, values: [] }]), RangeError);
 });
