@@ -144,8 +144,10 @@ export const EXPECTATION_STEPS: ExpectationSteps = {
       const irps: IrpEvent[] = [];
       const seen = new Set<number>();
       for (const e of context.machine.trace) {
+        // Power IRPs are expectPowerIrps' (their minor codes share numbers with PnP's).
         if (
-          e.kind !== "irp" || e.phase !== "dispatch" || e.instance !== instance || seen.has(e.irp)
+          e.kind !== "irp" || e.phase !== "dispatch" || e.instance !== instance ||
+          e.major === "IRP_MJ_POWER" || seen.has(e.irp)
         ) continue;
         seen.add(e.irp);
         if (e.seq > from) irps.push(e);

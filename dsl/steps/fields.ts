@@ -72,7 +72,7 @@ export const NOTIFICATION_EVENTS: Readonly<Record<string, string>> = {
  */
 export const KERNEL_ROUTINES: readonly string[] = Object.getOwnPropertyNames(Kernel.prototype)
   .filter((name) =>
-    /^(Zw|Io|Rtl|Ke|Ob)[A-Z]/.test(name) &&
+    /^(Zw|Io|Rtl|Ke|Ob|Po|Ex)[A-Z]/.test(name) &&
     typeof Object.getOwnPropertyDescriptor(Kernel.prototype, name)?.value === "function"
   );
 
