@@ -187,13 +187,27 @@ export class BusChild {
 }
 
 /** Capabilities a bus PDO reports for its child. */
-function capabilitiesOf(spec: DeviceSpec, caps: DeviceCapabilities): void {
-  caps.UniqueID = spec.uniqueId ?? true;
-  caps.RawDeviceOK = spec.rawDeviceOk ?? false;
-  caps.Removable = spec.removable ?? spec.ejectSupported ?? false;
-  caps.EjectSupported = spec.ejectSupported ?? false;
-  caps.SurpriseRemovalOK = spec.surpriseRemovalOk ?? false;
-  caps.DockDevice = spec.dockDevice ?? false;
+function capabilitiesOf(spec: DeviceSpec, caps: DeviceCapabilities, root: boolean): void {
+  if (root) {
+    // The root enumerator's PDO fills only what it owns and leaves the rest of the caller's
+    // structure as it was (Wine's test_bus_query_caps, checked on Windows: with the buffer set to 0
+    // or to 0xff beforehand, UniqueID, Removable, EjectSupported, RawDeviceOK ... keep that value).
+    // What a scenario's spec says of a root device is still reported.
+    if (spec.uniqueId !== undefined) caps.UniqueID = spec.uniqueId;
+    if (spec.rawDeviceOk !== undefined) caps.RawDeviceOK = spec.rawDeviceOk;
+    const removable = spec.removable ?? spec.ejectSupported;
+    if (removable !== undefined) caps.Removable = removable;
+    if (spec.ejectSupported !== undefined) caps.EjectSupported = spec.ejectSupported;
+    if (spec.surpriseRemovalOk !== undefined) caps.SurpriseRemovalOK = spec.surpriseRemovalOk;
+    if (spec.dockDevice !== undefined) caps.DockDevice = spec.dockDevice;
+  } else {
+    caps.UniqueID = spec.uniqueId ?? true;
+    caps.RawDeviceOK = spec.rawDeviceOk ?? false;
+    caps.Removable = spec.removable ?? spec.ejectSupported ?? false;
+    caps.EjectSupported = spec.ejectSupported ?? false;
+    caps.SurpriseRemovalOK = spec.surpriseRemovalOk ?? false;
+    caps.DockDevice = spec.dockDevice ?? false;
+  }
   if (spec.address !== undefined) caps.Address = spec.address >>> 0;
   if (spec.uiNumber !== undefined) caps.UINumber = spec.uiNumber >>> 0;
   fillBusDeviceStates(caps);
@@ -430,7 +444,8 @@ function busPdoDispatch(
         | DeviceCapabilities
         | undefined;
       if (caps) {
-        capabilitiesOf(spec, caps);
+        // A child of the root enumerator's own record (which has no parent) is root-enumerated.
+        capabilitiesOf(spec, caps, child.parent !== null && child.parent.parent === null);
         status = STATUS_SUCCESS;
       }
       break;

@@ -161,14 +161,19 @@ export function identify(
   pnpirp.queryNewPdo(pnp, node, IRP_MN_QUERY_RESOURCE_REQUIREMENTS);
 
   let instancePart = instanceId;
-  if (!caps.UniqueID) {
+  // A root-enumerated device's instance ID is unique already (the root enumerator allocates it):
+  // PnP adds no parent information, whatever UniqueID says (Windows' ROOT\<class>\0000 names; its
+  // root PDO does not set UniqueID, Wine's test_bus_query_caps).
+  const prefixed = !caps.UniqueID && parent !== pnp.root;
+  if (prefixed) {
     // "If UniqueID is FALSE, PnP adds parent information to the instance ID" (Instance IDs): the
     // parent's ParentIdPrefix, kept in its Enum key.
     const prefix = devreg.parentIdPrefix(sys, parent);
     instancePart = instanceId ? `${prefix}&${instanceId}` : prefix;
   }
   const full = `${deviceId}\\${instancePart}`;
-  const limit = caps.UniqueID ? 199 : 172;
+  // The shorter limit leaves room for the prefix PnP adds.
+  const limit = prefixed ? 172 : 199;
   if (full.length >= MAX_DEVICE_ID_LEN || deviceId.length + instanceId.length >= limit) {
     sys.violate(
       "PnpInvalidId",

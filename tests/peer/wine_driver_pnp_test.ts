@@ -552,13 +552,7 @@ Deno.test({
 Deno.test({
   name:
     "Wine driver_pnp.c test_bus_query_caps (Windows-verified): the root enumerator's PDO leaves the caller's DEVICE_CAPABILITIES untouched but for what it owns (memset 0 and memset 0xff)",
-  // Size, Version, the power fields, Address, UINumber and the latencies now hold (49 of 55
-  // checks). Left: Windows' root PDO leaves UniqueID, Removable, EjectSupported, DockDevice,
-  // RawDeviceOK and SurpriseRemovalOK as the caller set them, while the model's root enumerator is
-  // also the virtual bus a DeviceSpec configures (CONTRACT 2: plugIn without a parent plugs into
-  // the root enumerator with those fields). Modelling both needs PnP to give root-enumerated devices
-  // no ParentIdPrefix whatever UniqueID says, which Windows does; not done yet.
-  ignore: true,
+  // The root PDO fills only what it owns (and PnP adds no prefix to root-enumerated instance IDs).
   fn: () => assertGroup("root-caps"),
 });
 

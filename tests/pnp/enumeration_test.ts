@@ -48,6 +48,13 @@ function rawBus(m: Machine): DeviceObject {
 
 // ---- ParentIdPrefix ---------------------------------------------------------------------------------
 
+Deno.test("instance-ids: a root-enumerated device with UniqueID FALSE gets no ParentIdPrefix (the root enumerator's IDs are unique; its PDO leaves UniqueID as the caller set it, Wine test_bus_query_caps)", () => {
+  const m = boot();
+  const pdo = m.plugIn({ hardwareIds: ["ROOT\\PLAIN"], uniqueId: false, rawDeviceOk: true });
+  assert.equal(m.devnode(pdo)?.instanceId, "ROOT\\PLAIN\\0");
+  assert.equal(m.registry.exists("HKLM\\SYSTEM\\CurrentControlSet\\Enum\\HTREE\\ROOT\\0"), true);
+});
+
 Deno.test("instance-ids (UniqueID FALSE): PnP prefixes the instance ID with the parent's ParentIdPrefix, kept as REG_SZ in its Enum key", () => {
   const m = boot();
   const bus = rawBus(m);
@@ -305,14 +312,16 @@ Deno.test("windows-docs.md 5.2 (Lengths: device ID + instance ID < 172 when Uniq
     uniqueId: false,
     rawDeviceOk: true,
   });
+  // On a bus: a root-enumerated device gets no prefix, so the shorter limit is not its own.
   const m = boot();
-  const pdo = m.plugIn(spec("1"));
+  const pdo = m.plugIn(spec("1"), rawBus(m));
   const instanceId = m.devnode(pdo)!.instanceId;
   assert.ok(instanceId.startsWith(`${deviceId}\\`) && instanceId.endsWith("&1"), instanceId);
   assert.equal(m.devnode(pdo)?.state, "Started");
 
   const over = boot();
-  assertInvalidId(bugCheckOf(() => over.plugIn(spec("12"))), 2);
+  const overBus = rawBus(over);
+  assertInvalidId(bugCheckOf(() => over.plugIn(spec("12"), overBus)), 2);
   assert.ok(instanceId.length + 1 < 200, "the limit, not the full length, is what was broken");
 });
 
