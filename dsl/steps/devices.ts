@@ -13,6 +13,7 @@ import { sampleDrivers } from "../../lib/examples/example_machine.ts";
 import type { DeviceObject, DriverSpec } from "../../lib/io/objects.ts";
 import { declarativeDriver, type DriverDecl, MISBEHAVIOURS } from "../drivers.ts";
 import { hasDriverFor, StepError } from "./context.ts";
+import { didYouMean } from "../suggest.ts";
 import { device, DEVICE_FIELDS } from "./fields.ts";
 import { POWER_DEVICE_FIELDS, POWER_DRIVER_FIELDS } from "./power.ts";
 import {
@@ -178,7 +179,14 @@ export const DEVICE_STEPS: DeviceSteps = {
     },
     run(context, step) {
       const spec = sampleDrivers[step.name];
-      if (!spec) throw new StepError(`Unknown sample driver '${step.name}'`);
+      if (!spec) {
+        const hint = didYouMean(step.name, Object.keys(sampleDrivers));
+        throw new StepError(
+          `Unknown sample driver '${step.name}'${
+            hint ? ` (did you mean '${hint}'?)` : context.suggest(Object.keys(sampleDrivers))
+          }`,
+        );
+      }
       context.machine.loadDriver(machineCopy(spec));
     },
   }),
