@@ -92,6 +92,7 @@ Deno.test("hklm-system-currentcontrolset-enum-registry-tree: the Enum key holds 
     type: REG_DWORD,
     data: CM_DEVCAP_EJECTSUPPORTED | CM_DEVCAP_REMOVABLE | CM_DEVCAP_SURPRISEREMOVALOK,
   });
+  assert.equal((v("Capabilities")?.data as number) & CM_DEVCAP_UNIQUEID, 0);
 });
 
 Deno.test("hklm-system-currentcontrolset-enum-registry-tree: the software key is Control\\Class\\{guid}\\NNNN, the first free number", () => {
