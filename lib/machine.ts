@@ -998,7 +998,8 @@ export function boot(options: BootOptions = {}): Machine {
     detail: { safeMode: sys.options.safeMode, profile: profiles[current]!.id },
   });
   if (fromFile) {
-    // RunOnce runs "at every boot" (windows-docs.md 1.2), a saved hive's first one included.
+    // RunOnce runs at every boot ("RunOnce Registry Key",
+    // docs/profiles-runonce.md#runonce-entries), a saved hive's first one included.
     queue.enqueue({
       name: "RunOnce at boot",
       run: () => processRunOnce(sys, machine.runOnceCommands, "boot"),

@@ -36,7 +36,8 @@ export function eject(
       detail: { instance: node.instanceId },
     });
     // An undock the profile query allowed but a query-remove vetoed: the profile change is
-    // cancelled, so CHANGE_CANCELLED undoes what the query prepared (windows-docs.md 5.6).
+    // cancelled, so CHANGE_CANCELLED undoes what the query prepared
+    // (docs/profiles-runonce.md#profile-change).
     dock.cancel?.();
     return r.status;
   }

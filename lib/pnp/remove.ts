@@ -191,8 +191,8 @@ export function removalSet(
   };
   add(node);
   // Every device that goes is asked for its removal relations, which go too, with their
-  // descendants, and are asked in turn (ReactOS IopPrepareDeviceForRemoval, wine-reactos.md
-  // 12.3: "each removal relation is recursively query-removed, then each child"). Only the
+  // descendants, and are asked in turn (ReactOS IopPrepareDeviceForRemoval query-removes each
+  // removal relation recursively, then each child; docs/pnp.md#pnp-orderly-removal). Only the
   // device being ejected is asked for EjectionRelations (IRP_MN_QUERY_DEVICE_RELATIONS).
   for (let i = 0; i < set.length; i++) {
     const n = set[i]!;
@@ -312,7 +312,7 @@ export function cancel(
     detail: { ...veto, statusName: ntStatusName(veto.status) },
   });
   // Every device already queried, the one that failed included, in query order: children before
-  // parents, as the removal itself would have gone (Wine/ReactOS notes §12.3).
+  // parents, as the removal itself would have gone (docs/pnp.md#pnp-orderly-removal).
   for (const n of queried) {
     pnpirp.cancelRemoveDevice(pnp, n);
     n.removalInProgress = false;

@@ -1,8 +1,9 @@
 /**
  * The repository is what a reader or a dependent project gets, so nothing in it may point outside
  * it: no absolute path of the machine it was written on, no `../` that climbs above its root (the
- * workspace's shared folders are not part of the repository). Checks every file the repository
- * holds, text and notebooks alike.
+ * workspace's shared folders are not part of the repository), and no citation of the workspace's
+ * reference notes by file name (a reader of the repository cannot open them). Checks every file the
+ * repository holds, text and notebooks alike.
  */
 import assert from "node:assert/strict";
 
@@ -33,6 +34,22 @@ async function repositoryFiles(dir = ""): Promise<string[]> {
  */
 const ABSOLUTE = ["work", "home", "Users", "root", "tmp"].map((d) => `/${d}/`);
 const SHARED = ["..", "shared"].join("/");
+
+/**
+ * The workspace's reference notes, which the documentation was written from and which are not in
+ * the repository: a comment, test name or page that cites one by file and section leads a reader
+ * nowhere. Cite the docs/ page and anchor, the Microsoft page's title, or the Wine or ReactOS file
+ * and function instead. Built from pieces so this file does not match itself; the three notes with
+ * distinctive names are caught with or without `.md`, and the notes' old section form (the project
+ * name, then a section sign) too.
+ */
+const NOTES = [["windows", "docs"], ["wine", "reactos"], ["toaster", "and", "anchors"]]
+  .map((p) => p.join("-"));
+const NOTE_CITATION = new RegExp(
+  `(?<![\\w.-])(?:(?:${NOTES.join("|")})(?:\\.md)?|(?:constants|deno)\\.md)(?![\\w-])|` +
+    `Wine/ReactOS (?:notes )?\u00a7`,
+  "gi",
+);
 
 /** Relative references a file makes: imports, markdown links and `../` paths in backquotes. */
 const RELATIVE = [
@@ -71,6 +88,27 @@ Deno.test("no relative reference in the repository climbs above its root", async
     }
   }
   assert.deepEqual(found, []);
+});
+
+Deno.test("no file in the repository cites the workspace's reference notes by file name", async () => {
+  const found: string[] = [];
+  for (const f of files) {
+    if (/\.(png|jpg|gif|ico|woff2?)$/.test(f)) continue;
+    const text = await Deno.readTextFile(`${rootPath}${f}`);
+    text.split("\n").forEach((line, i) => {
+      for (const m of line.matchAll(NOTE_CITATION)) found.push(`${f}:${i + 1}: ${m[0]}`);
+    });
+  }
+  assert.deepEqual(found, []);
+});
+
+Deno.test("the reference-notes check recognises a citation of each note and leaves docs/ links alone", () => {
+  const cited = [...NOTES.map((n) => `${n}.md 5.6`), `${NOTES[1]} notes 12.1`]
+    .concat(["constants", "deno"].map((n) => `see ${n}.md`), ["Wine/ReactOS notes \u00a71.2"]);
+  for (const c of cited) assert.equal([...c.matchAll(NOTE_CITATION)].length, 1, c);
+  for (const ok of ["docs/pnp.md#pnp-orderly-removal", "deno.json", "Wine/ReactOS disagree"]) {
+    assert.equal([...ok.matchAll(NOTE_CITATION)].length, 0, ok);
+  }
 });
 
 Deno.test("the repository check sees the files it is meant to check", () => {

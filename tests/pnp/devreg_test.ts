@@ -1,9 +1,10 @@
 /**
- * The PnP registry: what installing a device writes (the Enum hardware key, the Control\Class software
- * key, the Services key; windows-docs.md §1.1 and toaster §2.10), IoOpenDeviceRegistryKey
- * ("IoOpenDeviceRegistryKey", "Plug and Play registry routines", Wine/ReactOS §7),
- * IoOpenDriverRegistryKey ("IoOpenDriverRegistryKey", windows-docs.md §1.1 and §2.1) and
- * IoGetDeviceProperty ("IoGetDeviceProperty", Wine/ReactOS §8).
+ * The PnP registry: what installing a device writes (the Enum hardware key, the Control\Class
+ * software key, the Services key; docs/registry.md#reg-pnp-keys and the toaster sample's INF AddReg
+ * entries), IoOpenDeviceRegistryKey ("IoOpenDeviceRegistryKey", "Plug and Play registry routines";
+ * docs/registry.md#reg-pnp-keys), IoOpenDriverRegistryKey ("IoOpenDriverRegistryKey": the
+ * `Services\<driver>` key's subkeys; docs/registry.md#reg-pnp-keys) and IoGetDeviceProperty
+ * ("IoGetDeviceProperty", docs/pnp.md#pnp-properties).
  */
 import assert from "node:assert/strict";
 import {
@@ -330,8 +331,8 @@ Deno.test("IoOpenDriverRegistryKey: DriverRegKeyPersistentState opens a key of t
   assert.equal(paths[1], paths[0]);
 });
 
-// The reference names no status for these (windows-docs.md 2.1 gives STATUS_INVALID_PARAMETER for
-// IoOpenDeviceRegistryKey's illegal DevInstKeyType); the model answers the same here.
+// The sources name no status for these (IoOpenDeviceRegistryKey gives STATUS_INVALID_PARAMETER for
+// an illegal DevInstKeyType, docs/registry.md#reg-pnp-keys); the model answers the same here.
 Deno.test("IoOpenDriverRegistryKey: an unknown RegKeyType, or Flags other than 0, fails with STATUS_INVALID_PARAMETER and no handle", () => {
   const m = boot();
   const driver = m.loadDriver({ name: "widget" });
@@ -346,7 +347,7 @@ Deno.test("IoOpenDriverRegistryKey: an unknown RegKeyType, or Flags other than 0
   }
 });
 
-Deno.test("IoOpenDriverRegistryKey (windows-docs.md 1.4: ZwSetValueKey needs KEY_SET_VALUE): the handle grants the access asked for; a KEY_READ handle reads, and a write through it is a KeyHandleAccess finding (kernel mode: not refused)", () => {
+Deno.test("IoOpenDriverRegistryKey (ZwSetValueKey needs KEY_SET_VALUE; docs/registry.md#reg-access-mode): the handle grants the access asked for; a KEY_READ handle reads, and a write through it is a KeyHandleAccess finding (kernel mode: not refused)", () => {
   const m = boot();
   const key = `${CCS}\\Services\\widget\\Parameters`;
   m.registry.setValue(key, "Mode", REG_DWORD, 2);

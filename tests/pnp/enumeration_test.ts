@@ -1,6 +1,6 @@
 /**
  * Enumeration and device instance IDs: the ParentIdPrefix of a device without a unique ID ("Instance
- * IDs", Wine/ReactOS notes §1.2), ID validation, ID lengths (windows-docs.md 5.2 "Lengths") and
+ * IDs", docs/pnp.md#pnp-instance-ids), ID validation, ID lengths (docs/pnp.md#pnp-id-rules) and
  * duplicate PDOs (bug check 0xCA, "IRP_MN_QUERY_ID"), and what the Enum tree keeps for a device that
  * is gone and comes back (toaster S15).
  */
@@ -112,11 +112,11 @@ Deno.test("instance-ids (UniqueID FALSE): an existing ParentIdPrefix value is re
   assert.equal(m.devnode(kid)?.instanceId, "BUS\\KID\\2&deadbeef&3");
 });
 
-// ReactOS's IopGetParentIdPrefix (Wine/ReactOS notes §1.2; Microsoft's pages give no format) builds
-// `%lx&%lx` from the parent's level and the CRC-32 of its instance ID's UTF-16LE bytes. The CRCs
-// below were computed outside the model (zlib.crc32): 0xa89b267e for `ROOT\BUS\0`, 0x9de49e2e for
-// `BUS\HUB\1`.
-Deno.test("instance-ids (UniqueID FALSE; Wine/ReactOS notes §1.2): ParentIdPrefix is `<parent level>&<CRC-32 of its instance ID>` in hex, stored once in the parent's Enum key and reused for every child", () => {
+// ReactOS's IopGetParentIdPrefix (ntoskrnl/io/pnpmgr/pnpmgr.c, docs/pnp.md#pnp-instance-ids;
+// Microsoft's pages give no format) builds `%lx&%lx` from the parent's level and the CRC-32 of its
+// instance ID's UTF-16LE bytes. The CRCs below were computed outside the model (zlib.crc32):
+// 0xa89b267e for `ROOT\BUS\0`, 0x9de49e2e for `BUS\HUB\1`.
+Deno.test("instance-ids (UniqueID FALSE; ReactOS IopGetParentIdPrefix, docs/pnp.md#pnp-instance-ids): ParentIdPrefix is `<parent level>&<CRC-32 of its instance ID>` in hex, stored once in the parent's Enum key and reused for every child", () => {
   const m = boot();
   const bus = rawBus(m);
   const first = m.plugIn(
@@ -153,7 +153,7 @@ Deno.test("instance-ids (UniqueID FALSE; Wine/ReactOS notes §1.2): ParentIdPref
   });
 });
 
-Deno.test("instance-ids (UniqueID FALSE, empty InstanceID; Wine/ReactOS notes §1.2): the instance part is the parent's prefix alone, with no `&`", () => {
+Deno.test("instance-ids (UniqueID FALSE, empty InstanceID; ReactOS IopGetParentIdPrefix, docs/pnp.md#pnp-instance-ids): the instance part is the parent's prefix alone, with no `&`", () => {
   const m = boot();
   const bus = rawBus(m);
   const solo = m.plugIn(
@@ -198,7 +198,7 @@ Deno.test("irp-mn-query-id: a character below 0x20 in an instance ID is bug chec
   assert.equal(b.parameters[0], 3);
 });
 
-// ---- ID lengths (windows-docs.md 5.2 "Lengths"; "Device Instance IDs") -------------------------------
+// ---- ID lengths (docs/pnp.md#pnp-id-rules; "Device Instance IDs") -----------------------------------
 
 /** An ID of exactly `length` characters: `<enumerator>\` and then `X`s. */
 function idOfLength(length: number, enumerator = "ROOT"): string {
@@ -215,7 +215,7 @@ function assertInvalidId(b: BugCheck, type: number): void {
   assert.ok(b.device, "the bug check names the PDO");
 }
 
-Deno.test("windows-docs.md 5.2 (Lengths: each hardware or compatible ID < MAX_DEVICE_ID_LEN): 199 characters are accepted and the device starts; 200 are bug check 0xCA, parameter 1 = 0x3", () => {
+Deno.test("ID lengths, docs/pnp.md#pnp-id-rules (each hardware or compatible ID < MAX_DEVICE_ID_LEN): 199 characters are accepted and the device starts; 200 are bug check 0xCA, parameter 1 = 0x3", () => {
   const m = boot();
   const longest = idOfLength(199);
   const pdo = m.plugIn({
@@ -290,7 +290,7 @@ Deno.test("Hardware IDs / Compatible IDs (an ID list holds at most 64 IDs and RE
   );
 });
 
-Deno.test("windows-docs.md 5.2 (Lengths: device ID + instance ID < 199 when UniqueID is TRUE): 198 characters are accepted and the device starts; 199 are bug check 0xCA, parameter 1 = 0x3", () => {
+Deno.test("ID lengths, docs/pnp.md#pnp-id-rules (device ID + instance ID < 199 when UniqueID is TRUE): 198 characters are accepted and the device starts; 199 are bug check 0xCA, parameter 1 = 0x3", () => {
   const deviceId = idOfLength(197);
   const m = boot();
   const pdo = m.plugIn({ hardwareIds: [deviceId], instanceId: "1", rawDeviceOk: true });
@@ -304,7 +304,7 @@ Deno.test("windows-docs.md 5.2 (Lengths: device ID + instance ID < 199 when Uniq
   );
 });
 
-Deno.test("windows-docs.md 5.2 (Lengths: device ID + instance ID < 172 when UniqueID is FALSE): 171 characters are accepted and the device starts; 172 are bug check 0xCA, although the prefixed instance ID is shorter than 200", () => {
+Deno.test("ID lengths, docs/pnp.md#pnp-id-rules (device ID + instance ID < 172 when UniqueID is FALSE): 171 characters are accepted and the device starts; 172 are bug check 0xCA, although the prefixed instance ID is shorter than 200", () => {
   const deviceId = idOfLength(170);
   const spec = (instanceId: string) => ({
     hardwareIds: [deviceId],
@@ -325,9 +325,10 @@ Deno.test("windows-docs.md 5.2 (Lengths: device ID + instance ID < 172 when Uniq
   assert.ok(instanceId.length + 1 < 200, "the limit, not the full length, is what was broken");
 });
 
-Deno.test("windows-docs.md 5.2 (the device instance ID < MAX_DEVICE_ID_LEN): with a long ParentIdPrefix, 199 characters are accepted; 200 are bug check 0xCA, parameter 1 = 0x3", () => {
-  // A ParentIdPrefix already in the parent's Enum key is reused as it is (Wine/ReactOS notes §1.2),
-  // so the prefixed ID can reach 200 while device ID + instance ID stays under 172.
+Deno.test("ID lengths, docs/pnp.md#pnp-id-rules (the device instance ID < MAX_DEVICE_ID_LEN): with a long ParentIdPrefix, 199 characters are accepted; 200 are bug check 0xCA, parameter 1 = 0x3", () => {
+  // A ParentIdPrefix already in the parent's Enum key is reused as it is (ReactOS
+  // IopGetParentIdPrefix), so the prefixed ID can reach 200 while device ID + instance ID stays
+  // under 172.
   const prefix = `1&${"p".repeat(44)}`;
   const deviceId = idOfLength(150, "BUS");
   const plug = (instanceId: string) => {

@@ -17,8 +17,9 @@ import { CCS, enumKey } from "./_helpers.ts";
 const NIC = "PCI\\VEN_8086&DEV_100E&SUBSYS_001E8086&REV_02";
 
 // The toasters and the network cards have no unique ID, so their instance IDs carry their bus's
-// ParentIdPrefix (`1&` and the CRC-32 of the bus's instance ID, Wine/ReactOS notes §1.2; computed
-// outside the model: ROOT\BUSENUM\0 0xcecf6205, ACPI\PNP0A03\0 0x609b8881, ACPI\PNP0C15\1 0x67868a7e).
+// ParentIdPrefix (`1&` and the CRC-32 of the bus's instance ID: ReactOS IopGetParentIdPrefix,
+// docs/pnp.md#pnp-instance-ids; computed outside the model: ROOT\BUSENUM\0 0xcecf6205,
+// ACPI\PNP0A03\0 0x609b8881, ACPI\PNP0C15\1 0x67868a7e).
 const TOASTERS = [`${TOASTER_HARDWARE_ID}\\1&cecf6205&01`, `${TOASTER_HARDWARE_ID}\\1&cecf6205&02`];
 const PCI_NIC = `${NIC}\\1&609b8881&18`;
 const DOCKED_NIC = `${NIC}\\1&67868a7e&20`;
@@ -74,7 +75,7 @@ Deno.test("The issue's example machine: every device is Started, with its functi
   assert.deepEqual(m.verifier.findings, []);
 });
 
-Deno.test("The issue's example machine (windows-docs.md 5.1 attach order): each toaster's stack is the class upper filter ToasterFilter above the toaster FDO above the PDO its bus driver busenum owns", () => {
+Deno.test("The issue's example machine (attach order, docs/io.md#io-stack): each toaster's stack is the class upper filter ToasterFilter above the toaster FDO above the PDO its bus driver busenum owns", () => {
   const m = exampleMachine();
   for (const id of TOASTERS) {
     assert.deepEqual(m.devnode(id)!.stack.map((d) => `${d.role} ${d.driver}`), [

@@ -1,8 +1,9 @@
 /**
  * Devices that fail while still present (a failed restart after a rebalance, PNP_DEVICE_FAILED) and
  * interfaces left enabled across a surprise removal: "State Transitions for PnP Devices",
- * "Enabling and Disabling a Device Interface Instance", Wine's surprise-removal test (wine-reactos
- * notes 12.1).
+ * "Enabling and Disabling a Device Interface Instance", Wine's surprise-removal test
+ * (`dlls/ntoskrnl.exe/tests/ntoskrnl.c` test_pnp_devices with driver_pnp.c's
+ * IOCTL_WINETEST_BUS_REMOVE_CHILD; docs/pnp.md#pnp-surprise-removal).
  */
 import assert from "node:assert/strict";
 import {

@@ -3,7 +3,7 @@
  * IoSetDeviceInterfaceState page, IoGetDeviceInterfaces, IoGetDeviceInterfaceAlias,
  * IoOpenDeviceInterfaceRegistryKey (seed page) and "Plug and Play Registry Routines" (seed page),
  * with the link format and registry layout from Wine's test_pnp_devices / driver_pnp.c and
- * ReactOS's deviface.c (reference/wine-reactos.md sections 2-6). Each test names its rule.
+ * ReactOS's deviface.c (docs/interfaces.md). Each test names its rule.
  */
 import assert from "node:assert/strict";
 import {
@@ -136,7 +136,7 @@ Deno.test("IoRegisterDeviceInterface: a malformed GUID is STATUS_INVALID_PARAMET
   }
 });
 
-Deno.test("IoRegisterDeviceInterface: registry layout DeviceClasses\\{guid}\\##?#...#{guid} (DeviceInstance) \\# (SymbolicLink \\\\?\\...), non-volatile (wine-reactos.md 2.3; seed: instance-specific persistent storage)", () => {
+Deno.test("IoRegisterDeviceInterface: registry layout DeviceClasses\\{guid}\\##?#...#{guid} (DeviceInstance) \\# (SymbolicLink \\\\?\\...), non-volatile (docs/interfaces.md#if-register; ReactOS IoRegisterDeviceInterface; seed: instance-specific persistent storage)", () => {
   const m = boot();
   const { pdo } = machineWithDevice(m, { enableAt: "never" });
   m.kernel.IoRegisterDeviceInterface(pdo, GUID_WINETEST, "Wave0");
@@ -217,7 +217,7 @@ Deno.test("IoSetDeviceInterfaceState: a malformed symbolic link name is STATUS_I
   }
 });
 
-Deno.test("IoSetDeviceInterfaceState: enabling writes #ref\\Control\\Linked = 1 in a volatile Control key; disabling sets it to 0 (wine-reactos.md 3.3; setupapi is_linked)", () => {
+Deno.test("IoSetDeviceInterfaceState: enabling writes #ref\\Control\\Linked = 1 in a volatile Control key; disabling sets it to 0 (docs/interfaces.md#if-enable-disable; setupapi is_linked)", () => {
   const m = boot();
   const { link } = machineWithDevice(m, { enableAt: "never" });
   assertStatus(m.kernel.IoSetDeviceInterfaceState(link, true), STATUS_SUCCESS);

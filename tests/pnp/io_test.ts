@@ -1,10 +1,11 @@
 /**
  * The I/O manager under PnP: IRQL rules (bug check 0xC4 with the DDI compliance rule's code,
  * "IrqlIoPassive1"), completion routines and STATUS_MORE_PROCESSING_REQUIRED ("IoCompleteRequest",
- * "Postponing PnP IRP processing until lower drivers finish"), a pended PnP IRP ("IoMarkIrpPending"),
- * the STATUS_NOT_SUPPORTED preset of every PnP IRP (windows-docs.md 5.3), completing an IRP twice
- * (bug check 0x44) and an exception escaping driver code (bug check 0x7E), with the contract's
- * promise that the host survives and `reboot()` brings the machine back.
+ * "Postponing PnP IRP processing until lower drivers finish"), a pended PnP IRP
+ * ("IoMarkIrpPending"), the STATUS_NOT_SUPPORTED preset of every PnP IRP
+ * (docs/pnp.md#pnp-irp-preset), completing an IRP twice (bug check 0x44) and an exception escaping
+ * driver code (bug check 0x7E), with the contract's promise that the host survives and `reboot()`
+ * brings the machine back.
  */
 import assert from "node:assert/strict";
 import {
@@ -243,7 +244,8 @@ Deno.test("IoMarkIrpPending (IRP_MN_START_DEVICE may pend): a lower driver pends
     "PDO \\Driver\\PnpManager",
   ]);
   assert.equal(node.state, "Started");
-  // PnP waited for the pended START before going on (windows-docs.md 5.2 step 6).
+  // PnP waited for the pended START before going on: the IRPs after a successful START follow it
+  // ("Adding a PnP Device to a Running System", docs/pnp.md#pnp-enumeration).
   const sequence = irpSequence(m, node.instanceId);
   assert.deepEqual(sequence.slice(sequence.indexOf("START_DEVICE")), [
     "START_DEVICE",
@@ -326,7 +328,7 @@ function pnpCompletions(m: Machine, instance: string, from = 0): string[] {
   );
 }
 
-Deno.test("windows-docs.md 5.3 (PnP presets IoStatus.Status = STATUS_NOT_SUPPORTED): every PnP IRP reaches the function driver with Status STATUS_NOT_SUPPORTED", () => {
+Deno.test("docs/pnp.md#pnp-irp-preset (PnP presets IoStatus.Status = STATUS_NOT_SUPPORTED): every PnP IRP reaches the function driver with Status STATUS_NOT_SUPPORTED", () => {
   const m = boot();
   const arrivals: string[] = [];
   const record: MinorHook = (k, _fdo, irp) => {
@@ -399,7 +401,7 @@ Deno.test("A filter without its own open routines passes IRP_MJ_CREATE, CLEANUP 
   assert.deepEqual(route("IRP_MJ_CLOSE", "dispatch"), ["watcher", "widget"]);
 });
 
-Deno.test("A driver's ObReferenceObject is a traced routine call like ObDereferenceObject, and counts the reference (nothing is silent; windows-docs.md 2: the bus references each PDO it reports)", () => {
+Deno.test("A driver's ObReferenceObject is a traced routine call like ObDereferenceObject, and counts the reference (nothing is silent; IRP_MN_QUERY_DEVICE_RELATIONS: the bus references each PDO it reports)", () => {
   const m = boot();
   const pdo = m.plugIn("ROOT\\COUNTED");
   const before = pdo.references;

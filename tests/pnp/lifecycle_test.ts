@@ -175,10 +175,11 @@ Deno.test("postponing-pnp-irp-processing-until-lower-drivers-finish: START is ha
 
 // ---- Orderly removal --------------------------------------------------------------------------------
 
-// The relations are gathered first, from every device that goes: "Handling an IRP_MN_QUERY_REMOVE_DEVICE
-// Request" has PnP notify the registrants of the device, its descendants and its relations before any
-// QUERY_REMOVE IRP, so it knows them by then. (ReactOS asks each device right after its QUERY_REMOVE,
-// wine-reactos.md 12.3; the documentation decides.)
+// The relations are gathered first, from every device that goes:
+// "Handling an IRP_MN_QUERY_REMOVE_DEVICE Request" has PnP notify the registrants of the device,
+// its descendants and its relations before any QUERY_REMOVE IRP, so it knows them by then.
+// (ReactOS's IopPrepareDeviceForRemoval asks each device right after its QUERY_REMOVE; the
+// documentation decides.)
 Deno.test("state-transitions-for-pnp-devices (orderly removal): every device that goes is asked for its RemovalRelations, then QUERY_REMOVE goes over the subtree, then REMOVE, children before parents", () => {
   const { m, bus } = busWithTwoChildren();
   const from = mark(m);
@@ -290,7 +291,7 @@ Deno.test("state-transitions-for-pnp-devices (surprise removal; Wine/ReactOS 12.
 
 // ---- Eject --------------------------------------------------------------------------------------------
 
-Deno.test("IoRequestDeviceEject (windows-docs.md 5.6): eject query-removes and removes the stack, sends EJECT to the PDO, and the next enumeration deletes it", () => {
+Deno.test("IoRequestDeviceEject (docs/pnp.md#pnp-eject): eject query-removes and removes the stack, sends EJECT to the PDO, and the next enumeration deletes it", () => {
   const m = toyMachine();
   const pdo = m.plugIn({ hardwareIds: ["ROOT\\TOY"], ejectSupported: true });
   const from = mark(m);
@@ -321,7 +322,7 @@ Deno.test("IoRequestDeviceEject (windows-docs.md 5.6): eject query-removes and r
   assert.equal(m.devnode(pdo)?.state, "Absent");
 });
 
-Deno.test("IoRequestDeviceEject (windows-docs.md 5.6): a removable device that cannot eject gets no EJECT and waits with CM_PROB_HELD_FOR_EJECT", () => {
+Deno.test("IoRequestDeviceEject (docs/pnp.md#pnp-eject): a removable device that cannot eject gets no EJECT and waits with CM_PROB_HELD_FOR_EJECT", () => {
   const m = toyMachine();
   const pdo = m.plugIn({ hardwareIds: ["ROOT\\TOY"], removable: true, ejectSupported: false });
   const from = mark(m);
@@ -581,7 +582,7 @@ function relatedDriver(name: string, hardwareId: string, relation: () => DeviceO
   });
 }
 
-Deno.test("IRP_MN_QUERY_DEVICE_RELATIONS (RemovalRelations): a child's removal relation goes with the child's parent, and that relation's own relation too; each is asked once and query-removed before anything is removed (wine-reactos.md 12.3: each removal relation is recursively query-removed)", () => {
+Deno.test("IRP_MN_QUERY_DEVICE_RELATIONS (RemovalRelations): a child's removal relation goes with the child's parent, and that relation's own relation too; each is asked once and query-removed before anything is removed (ReactOS IopPrepareDeviceForRemoval, docs/pnp.md#pnp-orderly-removal: each removal relation is recursively query-removed)", () => {
   const m = boot();
   m.loadDriver(functionDriver("last", ["ROOT\\LAST"]));
   const last = m.plugIn("ROOT\\LAST");

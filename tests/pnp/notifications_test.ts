@@ -3,8 +3,9 @@
  * (categories, structures, PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES and its
  * double-delivery warning, the driver-object reference, PASSIVE_LEVEL callbacks), the
  * IoUnregisterPlugPlayNotification(Ex) pages, "Guidelines for Writing PnP Notification Callback
- * Routines", bug check 0xCA, and the hardware-profile ordering (reference/windows-docs.md 4.1-4.4;
- * wine-reactos.md 9). Each test names its rule.
+ * Routines", bug check 0xCA, and the hardware-profile ordering (docs/notifications.md,
+ * docs/profiles-runonce.md#profile-change; ReactOS's IoRegisterPlugPlayNotification and its kmtest
+ * Test_IoRegisterPlugPlayNotification). Each test names its rule.
  */
 import assert from "node:assert/strict";
 import {
@@ -420,7 +421,7 @@ Deno.test("IoRegisterPlugPlayNotification: callbacks run one at a time, in regis
   assert.deepEqual(log, ["first:a", "second:a", "third:a", "first:b", "second:b", "third:b"]);
 });
 
-Deno.test("IoRegisterPlugPlayNotification: a callback that returns at a raised IRQL is bug check 0xCA with parameter 1 = 0xA, the machine halts and reboot brings it back (windows-docs.md 4.1; Bug Check 0xCA)", () => {
+Deno.test("IoRegisterPlugPlayNotification: a callback that returns at a raised IRQL is bug check 0xCA with parameter 1 = 0xA, the machine halts and reboot brings it back (docs/notifications.md#notify-callbacks; Bug Check 0xCA)", () => {
   const m = boot();
   deviceWithInterfaces(m, 1);
   const d = m.loadDriver({ name: "sloppy" });
@@ -457,7 +458,7 @@ Deno.test("IoRegisterPlugPlayNotification: a callback that returns at a raised I
 
 // ---- Hardware profile events --------------------------------------------------------------------------------
 
-Deno.test("Hardware profile change: QUERY goes to applications first, then kernel callbacks; CHANGE_COMPLETE to kernel callbacks first, then applications (windows-docs.md 4.3 Ordering)", () => {
+Deno.test("Hardware profile change: QUERY goes to applications first, then kernel callbacks; CHANGE_COMPLETE to kernel callbacks first, then applications (docs/notifications.md#notify-vetoes, the order)", () => {
   const m = boot({ hardwareProfiles: ["Docked", "Undocked"] });
   m.app("notify");
   const l = listen(m, "profilewatch", EventCategoryHardwareProfileChange, null);
@@ -475,7 +476,7 @@ Deno.test("Hardware profile change: QUERY goes to applications first, then kerne
   assert.ok(kernel[1]!.seq < user[1]!.seq, "complete: kernel first");
 });
 
-Deno.test("Hardware profile change: a kernel callback failing GUID_HWPROFILE_QUERY_CHANGE vetoes; CHANGE_CANCELLED goes to kernel callbacks first, then applications (windows-docs.md 4.2, 4.3)", () => {
+Deno.test("Hardware profile change: a kernel callback failing GUID_HWPROFILE_QUERY_CHANGE vetoes; CHANGE_CANCELLED goes to kernel callbacks first, then applications (docs/notifications.md#notify-vetoes)", () => {
   const m = boot({ hardwareProfiles: ["Docked", "Undocked"] });
   m.app("notify");
   const l = listen(m, "profilewatch", EventCategoryHardwareProfileChange, null, {
@@ -494,7 +495,7 @@ Deno.test("Hardware profile change: a kernel callback failing GUID_HWPROFILE_QUE
   assert.equal((l.received[1] as { Event: string }).Event, GUID_HWPROFILE_CHANGE_CANCELLED);
 });
 
-Deno.test("Hardware profile change: an application that denies DBT_QUERYCHANGECONFIG vetoes before any kernel callback is queried; the kernel then hears CHANGE_CANCELLED before the applications (windows-docs.md 4.3)", () => {
+Deno.test("Hardware profile change: an application that denies DBT_QUERYCHANGECONFIG vetoes before any kernel callback is queried; the kernel then hears CHANGE_CANCELLED before the applications (docs/notifications.md#notify-vetoes)", () => {
   const m = boot({ hardwareProfiles: ["Docked", "Undocked"] });
   m.app("presenter", { vetoProfileChange: true });
   const l = listen(m, "profilewatch", EventCategoryHardwareProfileChange, null);

@@ -1,7 +1,8 @@
 /**
- * Hardware profiles and docking (windows-docs.md §5.6: query, then complete or cancel; IDConfigDB and
- * the `Hardware Profiles\Current` link) and RunOnce (windows-docs.md §1.2, "RunOnce registry key" and
- * the Win32 "Run and RunOnce Registry Keys": `!` defers deletion until success, `*` runs in safe mode;
+ * Hardware profiles and docking (docs/profiles-runonce.md#profile-change: query, then complete or
+ * cancel; IDConfigDB and the `Hardware Profiles\Current` link) and RunOnce
+ * (docs/profiles-runonce.md#runonce-entries, "RunOnce registry key" and the Win32
+ * "Run and RunOnce Registry Keys": `!` defers deletion until success, `*` runs in safe mode;
  * entries run right after a device install as well as at boot).
  */
 import assert from "node:assert/strict";
@@ -47,7 +48,7 @@ function profileListener(m: Machine, answer: (event: string) => number = () => S
 
 // ---- Hardware profiles ------------------------------------------------------------------------------
 
-Deno.test("hardware profiles (windows-docs.md 5.6): boot creates Hardware Profiles\\0001 and 0002 and IDConfigDB with their friendly names", () => {
+Deno.test("hardware profiles (docs/profiles-runonce.md#profile-change): boot creates Hardware Profiles\\0001 and 0002 and IDConfigDB with their friendly names", () => {
   const m = boot({ hardwareProfiles: ["Docked", "Undocked"] });
   for (const [id, name] of [["0001", "Docked"], ["0002", "Undocked"]]) {
     assert.ok(m.registry.exists(`${PROFILES}\\${id}`), id);
@@ -65,7 +66,7 @@ Deno.test("hardware profiles (windows-docs.md 5.6): boot creates Hardware Profil
   assert.deepEqual(m.currentProfile, { id: "0001", name: "Docked" });
 });
 
-Deno.test("hardware profiles (windows-docs.md 5.6): a change switches IDConfigDB\\CurrentConfig and what Hardware Profiles\\Current shows", () => {
+Deno.test("hardware profiles (docs/profiles-runonce.md#profile-change): a change switches IDConfigDB\\CurrentConfig and what Hardware Profiles\\Current shows", () => {
   const m = boot({ hardwareProfiles: ["Docked", "Undocked"] });
   m.registry.setValue(`${PROFILES}\\0001\\Software`, "Marker", REG_SZ, "docked");
   m.registry.setValue(`${PROFILES}\\0002\\Software`, "Marker", REG_SZ, "undocked");
@@ -86,7 +87,7 @@ Deno.test("hardware profiles (windows-docs.md 5.6): a change switches IDConfigDB
   assert.equal(m.registry.getValue(`${PROFILES}\\Current\\Software`, "Marker")?.data, "docked");
 });
 
-Deno.test("hardware profiles (windows-docs.md 5.6): a kernel registrant failing GUID_HWPROFILE_QUERY_CHANGE vetoes; it hears CHANGE_CANCELLED and nothing changes", () => {
+Deno.test("hardware profiles (docs/profiles-runonce.md#profile-change): a kernel registrant failing GUID_HWPROFILE_QUERY_CHANGE vetoes; it hears CHANGE_CANCELLED and nothing changes", () => {
   const m = boot({ hardwareProfiles: ["Docked", "Undocked"] });
   m.registry.setValue(`${PROFILES}\\0001\\Software`, "Marker", REG_SZ, "docked");
   const events = profileListener(
@@ -103,7 +104,7 @@ Deno.test("hardware profiles (windows-docs.md 5.6): a kernel registrant failing 
   assert.deepEqual(m.currentProfile, { id: "0001", name: "Docked" });
 });
 
-Deno.test("docking (windows-docs.md 5.6): ejecting the dock removes the devices in it and switches to the Undocked profile", () => {
+Deno.test("docking (docs/profiles-runonce.md#profile-change): ejecting the dock removes the devices in it and switches to the Undocked profile", () => {
   const m = exampleMachine();
   const dock = "ACPI\\PNP0C15\\1";
   const inDock = m.devnode(dock)!.children;
@@ -123,7 +124,7 @@ Deno.test("docking (windows-docs.md 5.6): ejecting the dock removes the devices 
   assert.equal(m.devnode("ACPI\\PNP0A03\\0")?.state, "Started");
 });
 
-Deno.test("docking (windows-docs.md 5.6): a profile-change veto fails the undock; the dock and its devices stay", () => {
+Deno.test("docking (docs/profiles-runonce.md#profile-change): a profile-change veto fails the undock; the dock and its devices stay", () => {
   const m = exampleMachine();
   const dock = "ACPI\\PNP0C15\\1";
   const inDock = m.devnode(dock)!.children;
@@ -133,7 +134,7 @@ Deno.test("docking (windows-docs.md 5.6): a profile-change veto fails the undock
   assert.deepEqual(m.currentProfile, { id: "0001", name: "Docked" });
 });
 
-Deno.test("docking (windows-docs.md 5.6): an undock the profile query allowed but an open handle in the dock vetoes sends GUID_HWPROFILE_CHANGE_CANCELLED, and the profile stays", () => {
+Deno.test("docking (docs/profiles-runonce.md#profile-change): an undock the profile query allowed but an open handle in the dock vetoes sends GUID_HWPROFILE_CHANGE_CANCELLED, and the profile stays", () => {
   const m = exampleMachine();
   const dock = "ACPI\\PNP0C15\\1";
   const nic = m.devnode(dock)!.children[0]!;
@@ -221,7 +222,7 @@ Deno.test("runonce-registry-key: an unknown program fails (and a plain entry is 
   assert.match(JSON.stringify(failures), /unknown command 'nosuch'/);
 });
 
-Deno.test("runonce-registry-key (windows-docs.md 1.2, Timing: entries run right after device install): an entry added before a device's first install runs once the device has started, and is deleted", () => {
+Deno.test("runonce-registry-key (docs/profiles-runonce.md#runonce-entries, Timing: entries run right after device install): an entry added before a device's first install runs once the device has started, and is deleted", () => {
   const { m, calls } = runOnceMachine();
   m.loadDriver(functionDriver("widget", ["ROOT\\WIDGET"]));
   m.registerCommand("rundll32", (args) => {
@@ -238,7 +239,7 @@ Deno.test("runonce-registry-key (windows-docs.md 1.2, Timing: entries run right 
   assert.deepEqual(reasons, ["install"]);
 });
 
-Deno.test("runonce-registry-key (windows-docs.md 1.2, Timing): a second device of the same kind is another install and runs the entries added since; a device already installed that comes back is not installed again, so its entry waits for the next boot", () => {
+Deno.test("runonce-registry-key (docs/profiles-runonce.md#runonce-entries, Timing): a second device of the same kind is another install and runs the entries added since; a device already installed that comes back is not installed again, so its entry waits for the next boot", () => {
   const { m, calls } = runOnceMachine();
   m.loadDriver(functionDriver("widget", ["ROOT\\WIDGET"]));
   const first = m.plugIn("ROOT\\WIDGET");

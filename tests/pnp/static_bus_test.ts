@@ -1,6 +1,7 @@
 /**
- * Toaster S2, static enumeration through the registry (toaster-and-anchors.md 5, S2): the static
- * bus reads NumberOfToasters from its hardware key in AddDevice and creates that many children.
+ * Toaster S2, static enumeration through the registry
+ * (`scenarios/toaster/s02-static-enumeration.yaml`): the static bus reads NumberOfToasters from its
+ * hardware key in AddDevice and creates that many children.
  */
 import assert from "node:assert/strict";
 import {

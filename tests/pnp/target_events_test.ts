@@ -3,8 +3,9 @@
  * IoRegisterPlugPlayNotification (EventCategoryTargetDeviceChange), "Handling a
  * GUID_TARGET_DEVICE_QUERY_REMOVE / _REMOVE_COMPLETE / _REMOVE_CANCELLED Event",
  * IRP_MN_CANCEL_REMOVE_DEVICE, IoReportTargetDeviceChange(Asynchronous), the toastmon sample, and
- * the vetoes of an orderly removal (reference/windows-docs.md 4.2-4.5, 5.5; wine-reactos.md 10;
- * toaster-and-anchors.md 2.7). Each test names its rule.
+ * the vetoes of an orderly removal (docs/notifications.md#notify-vetoes,
+ * docs/notifications.md#notify-custom, docs/pnp.md#pnp-orderly-removal,
+ * docs/pnp.md#pnp-surprise-removal). Each test names its rule.
  */
 import assert from "node:assert/strict";
 import {
@@ -213,7 +214,7 @@ Deno.test("Target device change: toastmon done right closes on query-remove, so 
 
 // ---- Surprise removal ----------------------------------------------------------------------------------------
 
-Deno.test("Target device change: after a surprise removal REMOVE_COMPLETE comes after IRP_MN_SURPRISE_REMOVAL completed, with no QUERY_REMOVE; IRP_MN_REMOVE_DEVICE waits for the registrant to drop its file object (windows-docs.md 4.3; CONTRACT: REMOVE waits for the last open)", () => {
+Deno.test("Target device change: after a surprise removal REMOVE_COMPLETE comes after IRP_MN_SURPRISE_REMOVAL completed, with no QUERY_REMOVE; IRP_MN_REMOVE_DEVICE waits for the registrant to drop its file object (docs/pnp.md#pnp-surprise-removal; CONTRACT: REMOVE waits for the last open)", () => {
   const m = boot();
   const { pdo, link } = machineWithDevice(m);
   const holder = monitor(m, "holder", link, "hold");
@@ -307,7 +308,7 @@ Deno.test("IoReportTargetDeviceChange: a system GUID is STATUS_INVALID_DEVICE_RE
   assert.deepEqual(mon.received, []);
 });
 
-Deno.test("IoReportTargetDeviceChange: synchronous; user mode hears DBT_CUSTOMEVENT first, then each kernel registrant, with FileObject filled in per registrant (IoReportTargetDeviceChange: NotificationStructure; windows-docs.md 4.3)", () => {
+Deno.test("IoReportTargetDeviceChange: synchronous; user mode hears DBT_CUSTOMEVENT first, then each kernel registrant, with FileObject filled in per registrant (IoReportTargetDeviceChange: NotificationStructure; docs/notifications.md#notify-custom)", () => {
   const m = boot();
   const { pdo, link } = machineWithDevice(m);
   const app = m.app("notify");

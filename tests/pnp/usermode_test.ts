@@ -2,8 +2,9 @@
  * User-mode applications beside the kernel, against the documented rules: RegisterDeviceNotification
  * / CM_Register_Notification interface events as Wine's test_pnp_devices sees them on Windows, the
  * SetupDiGetClassDevs listing, the notify.exe reaction to a query-remove ("Processing a Request to
- * Remove a Device"), and the vetoes of an orderly removal by each party (reference/windows-docs.md
- * 3, 4.2, 4.3; wine-reactos.md 3.4, 3.6; toaster-and-anchors.md 2.8, 4). Each test names its rule.
+ * Remove a Device"), and the vetoes of an orderly removal by each party
+ * (docs/notifications.md#notify-applications, docs/notifications.md#notify-vetoes,
+ * docs/interfaces.md#if-list, docs/pnp.md#pnp-orderly-removal). Each test names its rule.
  */
 import assert from "node:assert/strict";
 import {
@@ -51,7 +52,7 @@ function appActions(m: Machine, app: string, after: number): string[] {
 
 // ---- Interface notifications and listings ---------------------------------------------------------------
 
-Deno.test("User mode: an application registered for an interface class gets one DBT_DEVICEARRIVAL per enable and one DBT_DEVICEREMOVECOMPLETE per disable, dbcc_name \\\\?\\ with the kernel's case (Wine test_pnp_devices; wine-reactos.md 3.6)", () => {
+Deno.test("User mode: an application registered for an interface class gets one DBT_DEVICEARRIVAL per enable and one DBT_DEVICEREMOVECOMPLETE per disable, dbcc_name \\\\?\\ with the kernel's case (Wine ntoskrnl.c test_pnp_devices; docs/notifications.md#notify-applications)", () => {
   const m = boot();
   const app = m.app("notify");
   assertStatus(app.registerInterfaceNotification(GUID_WINETEST.toUpperCase()), STATUS_SUCCESS);
@@ -155,7 +156,7 @@ Deno.test("User mode: on DBT_DEVICEQUERYREMOVE a well-behaved application closes
   assert.equal(m.devnode(pdo)?.state, "Removed");
 });
 
-Deno.test("User mode: an application that keeps its handle (closeOnQueryRemove: false) vetoes the removal as an outstanding open, and gets DBT_DEVICEQUERYREMOVEFAILED (windows-docs.md 3 step 5; PNP_VetoOutstandingOpen)", () => {
+Deno.test("User mode: an application that keeps its handle (closeOnQueryRemove: false) vetoes the removal as an outstanding open, and gets DBT_DEVICEQUERYREMOVEFAILED (docs/notifications.md#notify-applications; PNP_VetoOutstandingOpen)", () => {
   const m = boot();
   const { pdo, link } = machineWithDevice(m);
   const opened = m.openDevice(link, { app: "legacy", closeOnQueryRemove: false });
@@ -213,7 +214,7 @@ Deno.test("User mode: an application that closed on query-remove reopens after a
 
 // ---- Vetoes from each party ---------------------------------------------------------------------------------------
 
-Deno.test("Vetoes: an application handle, a kernel callback and a driver failing IRP_MN_QUERY_REMOVE_DEVICE each make requestRemoval return the veto status and leave the device Started with its interface active (windows-docs.md 4.2; IRP_MN_QUERY_REMOVE_DEVICE)", () => {
+Deno.test("Vetoes: an application handle, a kernel callback and a driver failing IRP_MN_QUERY_REMOVE_DEVICE each make requestRemoval return the veto status and leave the device Started with its interface active (docs/notifications.md#notify-vetoes; IRP_MN_QUERY_REMOVE_DEVICE)", () => {
   const cases = [
     {
       party: "application (vetoQueryRemove)",
@@ -269,7 +270,7 @@ Deno.test("Vetoes: an application handle, a kernel callback and a driver failing
   }
 });
 
-Deno.test("Vetoes: an application's veto comes before any kernel callback is queried, so kernel registrants hear neither QUERY_REMOVE nor REMOVE_CANCELLED, and toastmon keeps exactly its one open (windows-docs.md 4.3: user mode first; Handling a GUID_TARGET_DEVICE_REMOVE_CANCELLED Event)", () => {
+Deno.test("Vetoes: an application's veto comes before any kernel callback is queried, so kernel registrants hear neither QUERY_REMOVE nor REMOVE_CANCELLED, and toastmon keeps exactly its one open (docs/notifications.md#notify-vetoes: user mode first; Handling a GUID_TARGET_DEVICE_REMOVE_CANCELLED Event)", () => {
   const m = exampleMachine();
   const toaster = m.devices().find((id) => /MsToaster/i.test(id) && id.endsWith("01"))!;
   const pdo = m.device(toaster)!;

@@ -284,7 +284,7 @@ Deno.test("saveHive without a file on a machine that has no hive file is a TypeE
   });
 });
 
-Deno.test("A machine booted from a saved hive runs its RunOnce entries, once, at its first settle: RunOnce runs 'at every boot' (windows-docs.md 1.2, 'RunOnce registry key'), a saved hive's first boot included", async () => {
+Deno.test("A machine booted from a saved hive runs its RunOnce entries, once, at its first settle: RunOnce runs 'at every boot' (docs/profiles-runonce.md#runonce-entries, 'RunOnce registry key'), a saved hive's first boot included", async () => {
   await withTempDir((dir) => {
     const file = `${dir}/system.hive`;
     const runOnce = `${SOFTWARE}\\Microsoft\\Windows\\CurrentVersion\\RunOnce`;

@@ -195,7 +195,7 @@ Deno.test("PnpDeletedPdoReported: corrected: a bus that creates a new PDO for a 
  * A bus that stores a setting in each child's hardware key. `early` makes it open the key right
  * after IoCreateDevice, before the PDO was ever returned in BusRelations; otherwise it writes the
  * setting at the next enumeration, once PnP has built the child's devnode (IRP_MN_QUERY_DEVICE_RELATIONS
- * warning; windows-docs.md section 2 "PDO not yet known to PnP").
+ * warning; docs/pnp.md#pnp-pdo-known).
  */
 function settingsBus(early: boolean) {
   let pdo: DeviceObject | null = null;
