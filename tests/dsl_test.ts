@@ -1,5 +1,5 @@
 /**
- * The two front ends of the scenario DSL against CONTRACT section 4: a fluent `scenario(...)` body
+ * The two front ends of the scenario DSL against README: Scenarios: a fluent `scenario(...)` body
  * and its YAML file compile to the same steps and so produce the same trace; a broken scenario
  * fails with a message that names the step (and, for YAML, the file, line and column);
  * `parseScenario` reports every problem at once, 1-based, with "did you mean"; and a wrong chain

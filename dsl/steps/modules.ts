@@ -1,6 +1,6 @@
 /**
  * The step that loads a driver written in TypeScript: `driverModule: { path, export? }` names a
- * module and the driver spec it exports (CONTRACT section 4). Loading a scenario file runs no code,
+ * module and the driver spec it exports (README: Scenarios). Loading a scenario file runs no code,
  * so `parseScenario` only checks the fields; running the file imports the module (dsl/modules.ts,
  * relative to the file) and hands the step the spec it exported, which this row loads. The REPL's
  * `.driver` records the same step.

@@ -1,5 +1,5 @@
 /**
- * What a run does after a setup step fails (CONTRACT section 4: a failure names its step, file,
+ * What a run does after a setup step fails (README: Scenarios; a failure names its step, file,
  * line and column), and how `deno task scenario` prints it: the failed action once, then one line
  * for the steps it skipped, instead of a failure for every later step that depended on it.
  */

@@ -1,5 +1,5 @@
 /**
- * What `parseScenario` catches before anything runs (CONTRACT section 4: every problem, with its
+ * What `parseScenario` catches before anything runs (README: Scenarios; every problem, with its
  * 1-based line and column, in one pass; a file with any problem yields no scenario). Each test
  * breaks a small scenario on purpose and asserts the exact messages and where they point: at the
  * value that is wrong, not at its step.

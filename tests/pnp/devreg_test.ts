@@ -82,7 +82,7 @@ Deno.test("hklm-system-currentcontrolset-enum-registry-tree: the Enum key holds 
   assert.deepEqual(v("CompatibleIDs"), { type: REG_MULTI_SZ, data: ["ROOT\\COMPATIBLE_TOASTER"] });
   assert.deepEqual(v("DeviceDesc"), { type: REG_SZ, data: "Microsoft Toaster" });
   assert.deepEqual(v("Service"), { type: REG_SZ, data: "toaster" });
-  // GUIDs are written out in lower case (contract §1).
+  // GUIDs are written out in lower case (as Windows writes them in ClassGUID and Driver).
   const guid = GUID_DEVCLASS_TOASTER.toLowerCase();
   assert.deepEqual(v("ClassGUID"), { type: REG_SZ, data: guid });
   assert.deepEqual(v("Driver"), { type: REG_SZ, data: `${guid}\\0000` });

@@ -361,7 +361,7 @@ Deno.test("device-instance-ids: two PDOs with the same device ID and unique inst
   assert.equal(b.parameters[0], 1);
 });
 
-Deno.test("CONTRACT.md 1 (bug checks): after a bug check every later routine and machine call throws the same BugCheck", () => {
+Deno.test("Bug checks: after a bug check every later routine and machine call throws the same BugCheck", () => {
   const m = boot();
   const b = bugCheckOf(() => m.plugIn({ hardwareIds: ["ROOT\\A,B"], rawDeviceOk: true }));
   assert.throws(() => m.kernel.KeGetCurrentIrql(), (e) => e === b);
@@ -372,7 +372,7 @@ Deno.test("CONTRACT.md 1 (bug checks): after a bug check every later routine and
   assert.equal(boot().devnode("HTREE\\ROOT\\0")?.state, "Started");
 });
 
-Deno.test("CONTRACT.md 1 (bug checks): machine.reboot() brings back a machine a driver's misuse stopped", () => {
+Deno.test("Bug checks: machine.reboot() brings back a machine a driver's misuse stopped", () => {
   const m = boot();
   m.loadDriver({ name: "toaster", hardwareIds: ["ROOT\\TOASTER"] });
   const k = m.kernel;
@@ -486,7 +486,7 @@ Deno.test("toaster S15: replugging the same serial reuses the instance path and 
   assert.ok(m.registry.exists(`${CCS}\\Enum\\ROOT\\TOASTER\\2\\Device Parameters`));
 });
 
-Deno.test("CONTRACT.md 2 (DeviceSpec.instanceId default): the lowest number no present device with that device ID uses", () => {
+Deno.test("DeviceSpec.instanceId default: the lowest number no present device with that device ID uses", () => {
   const m = boot();
   const bus = rawBus(m);
   const a = m.plugIn({ hardwareIds: ["ROOT\\NUM"], rawDeviceOk: true });

@@ -117,7 +117,7 @@ Deno.test("IoRegisterDeviceInterface: an empty reference string is no reference 
   assert.deepEqual(m.registry.subkeys(DEVICE_KEY), ["#"]);
 });
 
-Deno.test("IoRegisterDeviceInterface: a malformed GUID is STATUS_INVALID_PARAMETER, never an exception (CONTRACT: GUIDs)", () => {
+Deno.test("IoRegisterDeviceInterface: a malformed GUID is STATUS_INVALID_PARAMETER, never an exception (ground rule: routines return NTSTATUS values, never exceptions)", () => {
   const m = boot();
   const { pdo } = machineWithDevice(m, { enableAt: "never" });
   for (

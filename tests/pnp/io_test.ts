@@ -285,7 +285,7 @@ Deno.test("IoCompleteRequest: completing an IRP twice is bug check 0x44 MULTIPLE
   assert.ok(m.halted);
 });
 
-Deno.test("CONTRACT.md 1 (bug checks): an exception escaping driver code is bug check 0x7E; the host survives and reboot() recovers", () => {
+Deno.test("Bug checks: an exception escaping driver code is bug check 0x7E; the host survives and reboot() recovers", () => {
   const m = boot();
   m.loadDriver(functionDriver("thrower", ["ROOT\\THROWER"], {
     hooks: {

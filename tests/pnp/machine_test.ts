@@ -1,7 +1,7 @@
 /**
- * The machine around the PnP manager: what a reboot keeps and redoes (contract §2 `reboot`, "Device
+ * The machine around the PnP manager: what a reboot keeps and redoes (`machine.reboot()`, "Device
  * interfaces": registrations persist, disabled, until the driver enables them; volatile keys are
- * never saved) and determinism (contract §2 `trace`: the same steps give a byte-identical trace).
+ * never saved) and determinism (the `trace` ground rule: the same steps give a byte-identical trace).
  */
 import assert from "node:assert/strict";
 import {
@@ -87,7 +87,7 @@ function allLinks(m: Machine): string[] {
 
 // ---- Reboot -----------------------------------------------------------------------------------------
 
-Deno.test("CONTRACT.md 2 (reboot): volatile keys are gone, non-volatile keys stay", () => {
+Deno.test("machine.reboot(): volatile keys are gone, non-volatile keys stay", () => {
   const m = boot();
   const k = m.kernel;
   const vol = k.ZwCreateKey(
@@ -113,7 +113,7 @@ Deno.test("CONTRACT.md 2 (reboot): volatile keys are gone, non-volatile keys sta
   assert.notEqual(k.ZwClose(keep.keyHandle!), STATUS_SUCCESS);
 });
 
-Deno.test("CONTRACT.md 2 (reboot): drivers' DriverEntry runs again and present devices enumerate and start again", () => {
+Deno.test("machine.reboot(): drivers' DriverEntry runs again and present devices enumerate and start again", () => {
   const m = boot();
   const policy = { enable: true, entries: 0 };
   m.loadDriver(interfaceDriver(policy));
@@ -133,7 +133,7 @@ Deno.test("CONTRACT.md 2 (reboot): drivers' DriverEntry runs again and present d
   assert.ok(m.registry.exists(`${CCS}\\Enum\\ROOT\\GONE\\0`), "but keeps its Enum key");
 });
 
-Deno.test("CONTRACT.md 2 (reboot) and overview-of-device-interface-classes: registrations persist, disabled until the driver enables them again", () => {
+Deno.test("machine.reboot() and overview-of-device-interface-classes: registrations persist, disabled until the driver enables them again", () => {
   const m = boot();
   const policy = { enable: true, entries: 0 };
   m.loadDriver(interfaceDriver(policy));
@@ -179,7 +179,7 @@ function steps(): Machine {
   return m;
 }
 
-Deno.test("CONTRACT.md 2 (trace): the same steps on two fresh machines give a byte-identical JSON trace", () => {
+Deno.test("Determinism: the same steps on two fresh machines give a byte-identical JSON trace", () => {
   const a = steps();
   const b = steps();
   const ja = JSON.stringify(a.trace);

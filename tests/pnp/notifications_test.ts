@@ -233,7 +233,7 @@ Deno.test("IoRegisterPlugPlayNotification: never more than two deliveries of one
   }
 });
 
-Deno.test("IoRegisterPlugPlayNotification: includeExistingDuplicates { seed } picks per interface, reproducibly (same seed, same trace JSON), and never three deliveries (seed page: Warning; CONTRACT: same steps give the same trace)", () => {
+Deno.test("IoRegisterPlugPlayNotification: includeExistingDuplicates { seed } picks per interface, reproducibly (same seed, same trace JSON), and never three deliveries (seed page: Warning; ground rule: same steps give the same trace)", () => {
   const run = (seed: number) => {
     const m = boot({ includeExistingDuplicates: { seed } });
     deviceWithInterfaces(m, 12);

@@ -214,7 +214,7 @@ Deno.test("Target device change: toastmon done right closes on query-remove, so 
 
 // ---- Surprise removal ----------------------------------------------------------------------------------------
 
-Deno.test("Target device change: after a surprise removal REMOVE_COMPLETE comes after IRP_MN_SURPRISE_REMOVAL completed, with no QUERY_REMOVE; IRP_MN_REMOVE_DEVICE waits for the registrant to drop its file object (docs/pnp.md#pnp-surprise-removal; CONTRACT: REMOVE waits for the last open)", () => {
+Deno.test("Target device change: after a surprise removal REMOVE_COMPLETE comes after IRP_MN_SURPRISE_REMOVAL completed, with no QUERY_REMOVE; IRP_MN_REMOVE_DEVICE waits for the registrant to drop its file object (docs/pnp.md#pnp-surprise-removal: REMOVE comes only after the last handle is closed)", () => {
   const m = boot();
   const { pdo, link } = machineWithDevice(m);
   const holder = monitor(m, "holder", link, "hold");
@@ -292,7 +292,7 @@ Deno.test("IoReportTargetDeviceChange: a system GUID is STATUS_INVALID_DEVICE_RE
     k.IoReportTargetDeviceChangeAsynchronous(pdo, { ...customNotification(), Version: 0 }),
     STATUS_INVALID_PARAMETER,
   );
-  // CONTRACT.md 1: a bad buffer or completion callback is a status, never a JavaScript exception.
+  // Ground rule: a bad buffer or completion callback is a status, never a JavaScript exception.
   const badBuffer = { ...customNotification(), CustomDataBuffer: 42 as unknown as Uint8Array };
   assertStatus(k.IoReportTargetDeviceChange(pdo, badBuffer), STATUS_INVALID_PARAMETER);
   assertStatus(k.IoReportTargetDeviceChangeAsynchronous(pdo, badBuffer), STATUS_INVALID_PARAMETER);

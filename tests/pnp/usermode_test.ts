@@ -310,7 +310,7 @@ Deno.test("Vetoes: a kernel callback's veto cancels only the registrants that we
   assert.equal(m.devnode(pdo)?.opens, 3);
 });
 
-Deno.test("Trace: for each notification of a removal the trace shows who was told, in what order, and what they answered (CONTRACT: trace)", () => {
+Deno.test("Trace: for each notification of a removal the trace shows who was told, in what order, and what they answered (ground rule: nothing is silent)", () => {
   const m = boot();
   const { pdo, link } = machineWithDevice(m);
   monitor(m, "first", link, "close");

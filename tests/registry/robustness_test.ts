@@ -1,6 +1,6 @@
 /**
  * No JavaScript exception escapes a registry routine: a bad argument is the documented NTSTATUS
- * (CONTRACT.md 1: "Bad calls never throw JS errors out of a routine"). Each case names the argument
+ * (ground rule: "Bad calls never throw JS errors out of a routine"). Each case names the argument
  * and what it is instead of.
  */
 import assert from "node:assert/strict";

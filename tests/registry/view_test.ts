@@ -137,7 +137,7 @@ Deno.test("setValue stores each type in its JS form and the kernel sees the Wind
   assert.deepEqual(r.getValue(path, "none"), { type: REG_MULTI_SZ, data: [] });
 });
 
-Deno.test("setValue with data that is not its type's JS form throws a TypeError naming the value, and writes nothing (contract: registry data in JS)", () => {
+Deno.test("setValue with data that is not its type's JS form throws a TypeError naming the value, and writes nothing (each registry type has one JS form)", () => {
   const m = boot();
   const r = m.registry;
   assert.throws(() => r.setValue("HKLM\\SOFTWARE\\Bad", "Dword", REG_DWORD, "3"), (e: unknown) => {
