@@ -212,7 +212,7 @@ Deno.test("state-transitions-for-pnp-devices (orderly removal): every device tha
   assert.deepEqual(info.stack.map((s) => s.role), ["PDO"]);
 });
 
-Deno.test("state-transitions-for-pnp-devices (query-remove veto; Wine/ReactOS 12.3): a driver failing QUERY_REMOVE gets CANCEL_REMOVE, as does every device already queried", () => {
+Deno.test("state-transitions-for-pnp-devices (query-remove veto; docs/pnp.md#pnp-orderly-removal): a driver failing QUERY_REMOVE gets CANCEL_REMOVE, as does every device already queried", () => {
   const m = boot();
   m.loadDriver(functionDriver("bus", ["ROOT\\BUS"]));
   m.loadDriver(functionDriver("kid", ["BUS\\KID"]));
@@ -243,7 +243,7 @@ Deno.test("state-transitions-for-pnp-devices (query-remove veto; Wine/ReactOS 12
   }
 });
 
-Deno.test("state-transitions-for-pnp-devices (query-remove veto; Wine/ReactOS 12.3): when the parent fails QUERY_REMOVE, the children already queried are cancelled first", () => {
+Deno.test("state-transitions-for-pnp-devices (query-remove veto; docs/pnp.md#pnp-orderly-removal): when the parent fails QUERY_REMOVE, the children already queried are cancelled first", () => {
   const { m, bus } = busWithTwoChildren(
     functionDriver("bus", ["ROOT\\BUS"], {
       fail: { [IRP_MN_QUERY_REMOVE_DEVICE]: STATUS_UNSUCCESSFUL },
@@ -263,7 +263,7 @@ Deno.test("state-transitions-for-pnp-devices (query-remove veto; Wine/ReactOS 12
 
 // ---- Surprise removal -------------------------------------------------------------------------------
 
-Deno.test("state-transitions-for-pnp-devices (surprise removal; Wine/ReactOS 12.1, checked on Windows): one SURPRISE_REMOVAL, no QUERY_REMOVE, REMOVE only after the last handle closes", () => {
+Deno.test("state-transitions-for-pnp-devices (surprise removal; Wine ntoskrnl.c test_pnp_devices, run on Windows): one SURPRISE_REMOVAL, no QUERY_REMOVE, REMOVE only after the last handle closes", () => {
   const m = toyMachine();
   const pdo = m.plugIn("ROOT\\TOY");
   const link = m.kernel.IoGetDeviceInterfaces(GUID_TEST_INTERFACE, null, 0).symbolicLinkList![0]!;
@@ -465,7 +465,7 @@ Deno.test("toaster S11 (filter stack ordering): AddDevice runs lower device, low
   ]);
 });
 
-Deno.test("RawDeviceOK (Wine/ReactOS 11.7): a raw PDO starts without a function driver", () => {
+Deno.test("RawDeviceOK (Wine enumerate_new_device; driver_pnp.c): a raw PDO starts without a function driver", () => {
   const m = boot();
   const from = mark(m);
   const pdo = m.plugIn({ hardwareIds: ["ROOT\\RAW"], rawDeviceOk: true });
@@ -477,7 +477,7 @@ Deno.test("RawDeviceOK (Wine/ReactOS 11.7): a raw PDO starts without a function 
   assert.deepEqual(route(m, "ROOT\\RAW\\0", "START_DEVICE", from), ["PnpManager"]);
 });
 
-Deno.test("RawDeviceOK (Wine/ReactOS 11.7): without it and without a driver the device gets CM_PROB_FAILED_INSTALL (28)", () => {
+Deno.test("RawDeviceOK (Wine enumerate_new_device; driver_pnp.c): without it and without a driver the device gets CM_PROB_FAILED_INSTALL (28)", () => {
   const m = boot();
   const from = mark(m);
   const pdo = m.plugIn({ hardwareIds: ["ROOT\\NODRIVER"] });
