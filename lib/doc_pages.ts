@@ -132,6 +132,7 @@ const PAGES: readonly (readonly [title: string, url: string | undefined])[] = [
     `${DRIVERS}ddi/wdm/nf-wdm-ioopendeviceinterfaceregistrykey`,
   ],
   ["IoSetDeviceInterfaceState", `${DRIVERS}ddi/wdm/nf-wdm-iosetdeviceinterfacestate`],
+  ["IoSetDevicePropertyData", `${DRIVERS}ddi/wdm/nf-wdm-iosetdevicepropertydata`],
   ["IoRegisterPlugPlayNotification", `${DRIVERS}ddi/wdm/nf-wdm-ioregisterplugplaynotification`],
   [
     "IoUnregisterPlugPlayNotification",

@@ -66,7 +66,11 @@ export const INTERFACE_STEPS: InterfaceSteps = {
         ],
         noun: "property type",
       },
-      persistent: { type: "boolean", doc: "PLUGPLAY_PROPERTY_PERSISTENT: keep it across restarts" },
+      persistent: {
+        type: "boolean",
+        doc:
+          "PLUGPLAY_PROPERTY_PERSISTENT: keep it across restarts (a device property is kept anyway, as on Windows 8 and later)",
+      },
     },
     run(context, step) {
       const m = context.machine;

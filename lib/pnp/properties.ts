@@ -2,8 +2,9 @@
  * Unified device properties (DEVPROPKEY / DEVPROPTYPE): IoGetDevicePropertyData,
  * IoSetDevicePropertyData, IoGetDeviceInterfacePropertyData and IoSetDeviceInterfacePropertyData for
  * the common properties. System properties are read from the devnode and its registry keys; others
- * are stored: in memory, or with PLUGPLAY_PROPERTY_PERSISTENT under the key's `Properties\{fmtid}\NNNN`
- * subkey (pid in four hex digits, the value's type DEVPROPTYPE | 0xFFFF0000, as Windows lays them out).
+ * are stored: in memory, or with PLUGPLAY_PROPERTY_PERSISTENT (always, for a device property, as on
+ * Windows 8 and later) under the key's `Properties\{fmtid}\NNNN` subkey (pid in four hex digits, the
+ * value's type DEVPROPTYPE | 0xFFFF0000, as Windows lays them out).
  *
  * @module
  */
@@ -381,12 +382,16 @@ export function IoSetDevicePropertyData(
   }
   if (systemDeviceProperty(sys, node, PropertyKey) !== undefined) return STATUS_NOT_IMPLEMENTED;
   const base = enumKey(sys, node, true)!;
+  // The routine's page: Windows 8 and later treat Flags as if PLUGPLAY_PROPERTY_PERSISTENT were
+  // always passed, so a device property is kept across restarts whatever Flags says. (The
+  // interface routine's page says no such thing; there the flag still decides.)
+  const persistent = Flags | PLUGPLAY_PROPERTY_PERSISTENT;
   if (Data === null || Data === undefined || Size === 0) {
-    writeStored(sys, node, base, PropertyKey, Lcid, Flags, null);
+    writeStored(sys, node, base, PropertyKey, Lcid, persistent, null);
     return STATUS_SUCCESS;
   }
   if (!validData(Type, Data)) return STATUS_INVALID_PARAMETER;
-  writeStored(sys, node, base, PropertyKey, Lcid, Flags, { type: Type, data: Data });
+  writeStored(sys, node, base, PropertyKey, Lcid, persistent, { type: Type, data: Data });
   return STATUS_SUCCESS;
 }
 

@@ -136,7 +136,7 @@ Deno.test("IoGetDevicePropertyData on an FDO is STATUS_INVALID_DEVICE_REQUEST (n
   assert.equal(m.halted, false);
 });
 
-Deno.test("a persistent device property survives a reboot, a non-persistent one does not (PLUGPLAY_PROPERTY_PERSISTENT)", () => {
+Deno.test("a device property survives a reboot with or without PLUGPLAY_PROPERTY_PERSISTENT (IoSetDevicePropertyData: Windows 8 and later treat Flags as if PLUGPLAY_PROPERTY_PERSISTENT were always passed)", () => {
   const { m, k, pdo } = device();
   const other = { ...CUSTOM, pid: 6 };
   k.IoSetDevicePropertyData(
@@ -154,14 +154,32 @@ Deno.test("a persistent device property survives a reboot, a non-persistent one 
     LOCALE_NEUTRAL,
     0,
     DEVPROP_TYPE.DEVPROP_TYPE_STRING,
-    8,
-    "lost",
+    12,
+    "kept too",
   );
   m.reboot();
   const again = m.device("ROOT\\PROPDEV\\0")!;
   assert.equal(m.kernel.IoGetDevicePropertyData(again, CUSTOM, LOCALE_NEUTRAL, 0).data, "kept");
+  const unflagged = m.kernel.IoGetDevicePropertyData(again, other, LOCALE_NEUTRAL, 0);
+  assert.equal(unflagged.status, STATUS_SUCCESS);
+  assert.equal(unflagged.data, "kept too");
+  // Deleting with Flags 0 deletes the stored copy too: it does not come back after a restart.
   assert.equal(
-    m.kernel.IoGetDevicePropertyData(again, other, LOCALE_NEUTRAL, 0).status,
+    m.kernel.IoSetDevicePropertyData(
+      again,
+      other,
+      LOCALE_NEUTRAL,
+      0,
+      DEVPROP_TYPE.DEVPROP_TYPE_STRING,
+      0,
+      null,
+    ),
+    STATUS_SUCCESS,
+  );
+  m.reboot();
+  assert.equal(
+    m.kernel.IoGetDevicePropertyData(m.device("ROOT\\PROPDEV\\0")!, other, LOCALE_NEUTRAL, 0)
+      .status,
     STATUS_OBJECT_NAME_NOT_FOUND,
   );
 });
