@@ -492,8 +492,11 @@ export function ZwCreateKey(
   if (t.components.some((c) => c.length > MAX_KEY_NAME_LENGTH)) {
     return { status: STATUS_INVALID_PARAMETER };
   }
+  // REG_OPTION_CREATE_LINK names the link itself: an existing link is a collision even when its
+  // target cannot be opened (Wine ntdll/tests/reg.c test_symlinks (run on Windows): a link with a
+  // relative target gives STATUS_OBJECT_NAME_COLLISION).
   const openLink = (t.attributes & OBJ_OPENLINK) !== 0 ||
-    (options & REG_OPTION_OPEN_LINK) !== 0;
+    (options & (REG_OPTION_OPEN_LINK | REG_OPTION_CREATE_LINK)) !== 0;
   const r = sys.hive.walk(t.start, t.components, openLink);
   if ("error" in r) {
     return { status: r.error === "loop" ? STATUS_NAME_TOO_LONG : STATUS_OBJECT_NAME_NOT_FOUND };
