@@ -46,17 +46,23 @@ export type { PowerCompletionFunction } from "./lib/po/pomgr.ts";
 export { Kernel } from "./lib/kernel.ts";
 export type {
   KEY_BASIC_INFORMATION,
+  KEY_CACHED_INFORMATION,
   KEY_FULL_INFORMATION,
   KEY_NAME_INFORMATION,
   KEY_NODE_INFORMATION,
   KEY_VALUE_BASIC_INFORMATION,
   KEY_VALUE_FULL_INFORMATION,
   KEY_VALUE_PARTIAL_INFORMATION,
+  KEY_VALUE_PARTIAL_INFORMATION_ALIGN64,
   KeyInformation,
   KeyValueInformation,
   OBJECT_ATTRIBUTES,
 } from "./lib/registry/zw.ts";
-export { KeyNameInformation } from "./lib/registry/zw.ts";
+export {
+  KeyCachedInformation,
+  KeyNameInformation,
+  KeyValuePartialInformationAlign64,
+} from "./lib/registry/zw.ts";
 export type { RTL_QUERY_REGISTRY_TABLE } from "./lib/registry/rtl.ts";
 export type { RegData, RegValue } from "./lib/registry/data.ts";
 export type { KeyNode } from "./lib/registry/hive.ts";

@@ -129,11 +129,24 @@ export interface KEY_VALUE_PARTIAL_INFORMATION {
   /** The value's data. */
   Data: RegData;
 }
+/**
+ * `KEY_VALUE_PARTIAL_INFORMATION_ALIGN64` (KeyValuePartialInformationAlign64): the partial
+ * information without TitleIndex, its data at offset 8.
+ */
+export interface KEY_VALUE_PARTIAL_INFORMATION_ALIGN64 {
+  /** The value's `REG_*` type. */
+  Type: number;
+  /** The data's size in bytes as Windows counts it (UTF-16 strings with their NULs). */
+  DataLength: number;
+  /** The value's data; partial bytes after STATUS_BUFFER_OVERFLOW. */
+  Data: RegData;
+}
 /** Any KEY_VALUE_*_INFORMATION. */
 export type KeyValueInformation =
   | KEY_VALUE_BASIC_INFORMATION
   | KEY_VALUE_FULL_INFORMATION
-  | KEY_VALUE_PARTIAL_INFORMATION;
+  | KEY_VALUE_PARTIAL_INFORMATION
+  | KEY_VALUE_PARTIAL_INFORMATION_ALIGN64;
 
 /** `KEY_BASIC_INFORMATION`. */
 export interface KEY_BASIC_INFORMATION {
@@ -195,22 +208,51 @@ export interface KEY_NAME_INFORMATION {
   /** The key's full kernel path, e.g. `\Registry\Machine\System\...`. */
   Name: string;
 }
+/**
+ * `KEY_CACHED_INFORMATION` (KeyCachedInformation, 4): the key's counts and the length of its name,
+ * without the name; the structure is 40 bytes.
+ */
+export interface KEY_CACHED_INFORMATION {
+  /** The key's last write time, a FILETIME (100 ns units since 1601). */
+  LastWriteTime: bigint;
+  /** Always 0 (device and intermediate drivers ignore it). */
+  TitleIndex: number;
+  /** The number of subkeys. */
+  SubKeys: number;
+  /** The size of the longest subkey name in bytes. */
+  MaxNameLen: number;
+  /** The number of values. */
+  Values: number;
+  /** The size of the longest value name in bytes. */
+  MaxValueNameLen: number;
+  /** The size of the largest value's data in bytes. */
+  MaxValueDataLen: number;
+  /** The size of the key's name in bytes (UTF-16). */
+  NameLength: number;
+}
 /** Any KEY_*_INFORMATION. */
 export type KeyInformation =
   | KEY_BASIC_INFORMATION
   | KEY_NODE_INFORMATION
   | KEY_FULL_INFORMATION
-  | KEY_NAME_INFORMATION;
+  | KEY_NAME_INFORMATION
+  | KEY_CACHED_INFORMATION;
+
+/** `KeyValuePartialInformationAlign64` (4), a KEY_VALUE_INFORMATION_CLASS. */
+export const KeyValuePartialInformationAlign64 = 4;
 
 const VALUE_CLASSES = new Set([
   KeyValueBasicInformation,
   KeyValueFullInformation,
   KeyValuePartialInformation,
+  KeyValuePartialInformationAlign64,
 ]);
 const KEY_CLASSES = new Set([KeyBasicInformation, KeyNodeInformation, KeyFullInformation]);
 
 /** `KeyNameInformation` (3), a KEY_INFORMATION_CLASS. */
 export const KeyNameInformation = 3;
+/** `KeyCachedInformation` (4), a KEY_INFORMATION_CLASS (ZwQueryKey). */
+export const KeyCachedInformation = 4;
 
 /** The trees drivers must not open directly ("Plug and Play Registry Routines"). */
 const PNP_TREES =
@@ -654,6 +696,12 @@ export function valueInformation(
       fixed = 12;
       total = 12 + dataLength;
       break;
+    case KeyValuePartialInformationAlign64:
+      // No TitleIndex: the data starts at 8 (Wine ntdll/tests/reg.c test_NtQueryValueKey (run on
+      // Windows): 8 bytes is STATUS_BUFFER_OVERFLOW with Type and DataLength, 8 + 4 is the length).
+      fixed = 8;
+      total = 8 + dataLength;
+      break;
     default:
       return { status: STATUS_INVALID_PARAMETER, resultLength: 0 };
   }
@@ -682,6 +730,8 @@ export function valueInformation(
       Name: partialName,
       Data: dataLength > 0 ? data(dataOffset) : own(value.data),
     };
+  } else if (infoClass === KeyValuePartialInformationAlign64) {
+    info = { Type: value.type, DataLength: dataLength, Data: data(8) };
   } else {
     info = { TitleIndex: 0, Type: value.type, DataLength: dataLength, Data: data(12) };
   }
@@ -741,6 +791,26 @@ export function keyInformation(
         MaxValueNameLen: Math.max(0, ...values.map((v) => v.name.length * 2)),
         MaxValueDataLen: Math.max(0, ...values.map((v) => valueSize(v))),
         Class: node.className,
+      };
+      break;
+    }
+    case KeyCachedInformation: {
+      // The counts without the name: 40 bytes however long the name (Wine ntdll/tests/reg.c
+      // test_NtQueryKey (run on Windows): len == sizeof(KEY_CACHED_INFORMATION), NameLength 22 for
+      // "test_subkey").
+      fixed = 40;
+      total = 40;
+      const children = node.sortedChildren();
+      const values = node.valueList();
+      info = {
+        LastWriteTime,
+        TitleIndex: 0,
+        SubKeys: children.length,
+        MaxNameLen: Math.max(0, ...children.map((c) => c.name.length * 2)),
+        Values: values.length,
+        MaxValueNameLen: Math.max(0, ...values.map((v) => v.name.length * 2)),
+        MaxValueDataLen: Math.max(0, ...values.map((v) => valueSize(v))),
+        NameLength: nameBytes,
       };
       break;
     }

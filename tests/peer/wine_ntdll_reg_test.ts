@@ -21,8 +21,6 @@
  *   UserMode caller gets; the Zw call runs with KernelMode, and the application API
  *   (`machine.app().RegOpenKeyEx`) goes through advapi32's rules, not NtOpenKey's.
  * - NtOpenKeyEx with REG_OPTION_OPEN_LINK (test_symlinks): the model has no ZwOpenKeyEx.
- * - The KeyValuePartialInformationAlign64 checks (test_NtQueryValueKey): the model has no such
- *   class and no buffer address whose alignment could matter.
  * - NtQueryObject on a deleted key (test_NtDeleteKey): the model has no NtQueryObject.
  * - RtlQueryRegistryValues rows whose DIRECT buffer has a size limit (a UNICODE_STRING whose
  *   MaximumLength is too small, a sized or typed buffer of 1 byte): the model's DIRECT EntryContext
@@ -47,12 +45,13 @@ import {
   KEY_READ,
   KEY_SET_VALUE,
   KEY_WRITE,
-  KeyBasicInformation,
+  KeyCachedInformation,
   KeyFullInformation,
   KeyNameInformation,
   KeyValueBasicInformation,
   KeyValueFullInformation,
   KeyValuePartialInformation,
+  KeyValuePartialInformationAlign64,
   OBJ_CASE_INSENSITIVE,
   OBJ_OPENLINK,
   type OBJECT_ATTRIBUTES,
@@ -92,11 +91,12 @@ import {
   STATUS_SUCCESS,
 } from "../../mod.ts";
 import type {
-  KEY_FULL_INFORMATION,
+  KEY_CACHED_INFORMATION,
   KEY_NAME_INFORMATION,
   KEY_VALUE_BASIC_INFORMATION,
   KEY_VALUE_FULL_INFORMATION,
   KEY_VALUE_PARTIAL_INFORMATION,
+  KEY_VALUE_PARTIAL_INFORMATION_ALIGN64,
   RTL_QUERY_REGISTRY_TABLE,
 } from "../../mod.ts";
 import { assertStatus, createKey, openKey } from "../registry/_helpers.ts";
@@ -357,34 +357,37 @@ Deno.test("Wine reg.c test_NtQueryKey: KeyNameInformation is too small below its
   k.ZwClose(key);
 });
 
-Deno.test("Wine reg.c test_NtQueryKey: a subkey with a subkey and a value reports their counts and longest names", () => {
+Deno.test("Wine reg.c test_NtQueryKey: KeyCachedInformation reports a key's counts, longest names and NameLength in 40 bytes", () => {
   const { k } = withWineTest();
   const key = openKey(k, WINETEST, KEY_READ);
   const subkey = createKey(k, rel(key, "test_subkey"), GENERIC_ALL);
-  // MISMATCH: Windows answers KeyCachedInformation (STATUS_SUCCESS, len == sizeof(KEY_CACHED_INFORMATION),
-  // SubKeys 0, MaxNameLen 0, Values 0, MaxValueNameLen 0, MaxValueDataLen 0, NameLength 22) vs the
-  // model, which has no KeyCachedInformation class. The same counts are checked through
-  // KeyFullInformation (the counts both classes share) and KeyBasicInformation (NameLength).
-  const empty = k.ZwQueryKey(subkey, KeyFullInformation).keyInformation as KEY_FULL_INFORMATION;
+  // KeyCachedInformation: STATUS_SUCCESS, len == sizeof(KEY_CACHED_INFORMATION) (40), SubKeys 0,
+  // MaxNameLen 0, Values 0, MaxValueNameLen 0, MaxValueDataLen 0, NameLength 22.
+  const before = k.ZwQueryKey(subkey, KeyCachedInformation, 40);
+  assertStatus(before.status, STATUS_SUCCESS);
+  assert.equal(before.resultLength, 40);
+  const empty = before.keyInformation as KEY_CACHED_INFORMATION;
   assert.equal(empty.SubKeys, 0);
   assert.equal(empty.MaxNameLen, 0);
   assert.equal(empty.Values, 0);
   assert.equal(empty.MaxValueNameLen, 0);
   assert.equal(empty.MaxValueDataLen, 0);
-  const basic = k.ZwQueryKey(subkey, KeyBasicInformation).keyInformation as { NameLength: number };
-  assert.equal(basic.NameLength, 22);
+  assert.equal(empty.NameLength, 22);
   // NtCreateKey "test_subkey2" and NtSetValueKey "val" = 64: STATUS_SUCCESS.
   const subkey2 = createKey(k, rel(subkey, "test_subkey2"), GENERIC_ALL);
   assertStatus(k.ZwSetValueKey(subkey, "val", 0, REG_DWORD, 64), STATUS_SUCCESS);
-  // Then SubKeys 1, MaxNameLen 24, Values 1, MaxValueNameLen 6, MaxValueDataLen 4.
-  const after = k.ZwQueryKey(subkey, KeyFullInformation);
+  // Then KeyCachedInformation: STATUS_SUCCESS, len 40, SubKeys 1, MaxNameLen 24, Values 1,
+  // MaxValueNameLen 6, MaxValueDataLen 4, NameLength 22.
+  const after = k.ZwQueryKey(subkey, KeyCachedInformation, 40);
   assertStatus(after.status, STATUS_SUCCESS);
-  const info = after.keyInformation as KEY_FULL_INFORMATION;
+  assert.equal(after.resultLength, 40);
+  const info = after.keyInformation as KEY_CACHED_INFORMATION;
   assert.equal(info.SubKeys, 1);
   assert.equal(info.MaxNameLen, 24);
   assert.equal(info.Values, 1);
   assert.equal(info.MaxValueNameLen, 6);
   assert.equal(info.MaxValueDataLen, 4);
+  assert.equal(info.NameLength, 22);
   // NtDeleteKey(subkey2), then NtDeleteKey(subkey): STATUS_SUCCESS.
   assertStatus(k.ZwDeleteKey(subkey2), STATUS_SUCCESS);
   assertStatus(k.ZwDeleteKey(subkey), STATUS_SUCCESS);
@@ -431,6 +434,23 @@ Deno.test("Wine reg.c test_NtQueryValueKey: each KeyValue*Information class over
   assert.equal(partial.DataLength, 4);
   assert.equal(r.resultLength, 16);
   assert.equal(partial.Data, 711);
+
+  // KeyValuePartialInformationAlign64 with FIELD_OFFSET(Data) (8): STATUS_BUFFER_OVERFLOW, Type
+  // REG_DWORD, DataLength 4, len 12; with 12: STATUS_SUCCESS and 711. (Wine runs each on an aligned
+  // and a misaligned buffer with the same results; the model's buffer has no address.)
+  r = k.ZwQueryValueKey(key, "deletetest", KeyValuePartialInformationAlign64, 8);
+  assertStatus(r.status, STATUS_BUFFER_OVERFLOW);
+  let aligned = r.keyValueInformation as KEY_VALUE_PARTIAL_INFORMATION_ALIGN64;
+  assert.equal(aligned.Type, REG_DWORD);
+  assert.equal(aligned.DataLength, 4);
+  assert.equal(r.resultLength, 12);
+  r = k.ZwQueryValueKey(key, "deletetest", KeyValuePartialInformationAlign64, 12);
+  assertStatus(r.status, STATUS_SUCCESS);
+  aligned = r.keyValueInformation as KEY_VALUE_PARTIAL_INFORMATION_ALIGN64;
+  assert.equal(aligned.Type, REG_DWORD);
+  assert.equal(aligned.DataLength, 4);
+  assert.equal(r.resultLength, 12);
+  assert.equal(aligned.Data, 711);
 
   // KeyValueFullInformation with FIELD_OFFSET(Name): STATUS_BUFFER_OVERFLOW, DataLength 4,
   // NameLength 20, len == FIELD_OFFSET(Name) + DataLength + NameLength = 44.
