@@ -133,7 +133,7 @@ Deno.test("Wine reg.c test_NtCreateKey: the new key must be a direct child; trai
   const k = m.kernel;
   // Wine opens \Registry\Machine\Software\Classes, which every Windows has; the boot hive does not.
   k.ZwClose(createKey(k, "\\Registry\\Machine\\Software\\Classes"));
-  // ok(status == STATUS_SUCCESS, "NtCreateKey Failed") for winetestpath.
+  // ok(status == STATUS_SUCCESS) for NtCreateKey of winetestpath.
   const created = k.ZwCreateKey(GENERIC_ALL, WINETEST, 0, null, 0);
   assertStatus(created.status, STATUS_SUCCESS);
   const key = created.keyHandle!;
