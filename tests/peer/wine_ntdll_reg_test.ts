@@ -22,9 +22,17 @@
  *   (`machine.app().RegOpenKeyEx`) goes through advapi32's rules, not NtOpenKey's.
  * - NtOpenKeyEx with REG_OPTION_OPEN_LINK (test_symlinks): the model has no ZwOpenKeyEx.
  * - NtQueryObject on a deleted key (test_NtDeleteKey): the model has no NtQueryObject.
- * - RtlQueryRegistryValues rows whose DIRECT buffer has a size limit (a UNICODE_STRING whose
- *   MaximumLength is too small, a sized or typed buffer of 1 byte): the model's DIRECT EntryContext
- *   is an object that receives the data, with no buffer size.
+ * - query_reg_values_tests rows 9, 11, 14, 16, 18, 33, 35, 39 and 43 (a DIRECT buffer with a size
+ *   limit: a UNICODE_STRING whose MaximumLength is too small, a sized or typed buffer of 1 byte), 41
+ *   (a typed buffer left unwritten by a 26-byte REG_QWORD default) and 44 (the UNICODE_STRING Length
+ *   a NOEXPAND multi-string default gets): the model's DIRECT EntryContext is an object that
+ *   receives the data, with no buffer size, no typed layout and no UNICODE_STRING Length. Rows are
+ *   numbered from 0 in Wine's table, as its test context prints them.
+ * - The 0xbd guard byte after the data (test_NtQueryValueKey): the model returns the data itself,
+ *   not a buffer the call could overrun.
+ *
+ * Where the model differs from Windows the check says `MISMATCH` and asserts only what matches:
+ * query_reg_values_tests row 23 (the ValueLength of a stored list that lacks its closing NULs).
  *
  * Skipped Wine functions (the model has no such service or tree): test_RtlOpenCurrentUser and the
  * HKCU location (no per-user hive), test_RtlpNtQueryValueKey, test_NtQueryLicenseKey, test_notify
@@ -1066,6 +1074,19 @@ Deno.test("Wine reg.c test_RtlQueryRegistryValues: NOVALUE, DIRECT, SUBKEY, NOEX
     direct(37, { ...absent, Flags: 0, DefaultType: REG_DWORD, DefaultData: 42, DefaultLength: 4 })
       .value,
     42,
+  );
+  // 38: DIRECT of a REG_DWORD default whose data is the 26 bytes of L"Some default": the buffer
+  // receives the 26 bytes as they are.
+  const someDefault = utf16le("Some default\0");
+  assert.deepEqual(
+    direct(38, {
+      ...absent,
+      Flags: 0,
+      DefaultType: REG_DWORD,
+      DefaultData: someDefault,
+      DefaultLength: someDefault.length,
+    }).value,
+    someDefault,
   );
   // 40: DIRECT of a REG_NONE default: nothing is written (the typed buffer keeps its type).
   const none = direct(40, {
