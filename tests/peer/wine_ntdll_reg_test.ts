@@ -1075,8 +1075,8 @@ Deno.test("Wine reg.c test_RtlQueryRegistryValues: NOVALUE, DIRECT, SUBKEY, NOEX
       .value,
     42,
   );
-  // 38: DIRECT of a REG_DWORD default whose data is the 26 bytes of L"Some default": the buffer
-  // receives the 26 bytes as they are.
+  // 38: DIRECT of a REG_DWORD default whose data is the 26 bytes of the string Some default: the
+  // buffer receives the 26 bytes as they are.
   const someDefault = utf16le("Some default\0");
   assert.deepEqual(
     direct(38, {
