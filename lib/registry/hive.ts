@@ -4,7 +4,15 @@
  *
  * @module
  */
-import { KEY_ALL_ACCESS, REG_LINK } from "../constants.ts";
+import {
+  KEY_ALL_ACCESS,
+  REG_BINARY,
+  REG_DWORD,
+  REG_LINK,
+  REG_MULTI_SZ,
+  REG_QWORD,
+  REG_SZ,
+} from "../constants.ts";
 import { type RegData, regTypeName, type RegValue } from "./data.ts";
 
 /** Any UTF-16 code unit outside ASCII: such names take the per-unit path of `upcaseName`. */
@@ -74,9 +82,61 @@ export function appendChild<T>(list: T[] | null, item: T): T[] {
   return list;
 }
 
-/** A value stored with bytes other than its data's natural encoding: kept whole in the data slot. */
-class RawValue {
+/**
+ * A value stored whole in the data slot: one whose type is not the one its JS data implies (a
+ * REG_EXPAND_SZ string, a REG_DWORD_BIG_ENDIAN's bytes) or that keeps bytes other than its data's
+ * natural encoding.
+ */
+class WholeValue {
   constructor(readonly value: RegValue) {}
+}
+
+/**
+ * The type a key's data slot implies when it holds bare data: nearly every value is a REG_SZ
+ * string, a REG_DWORD number, a REG_MULTI_SZ list, a REG_QWORD bigint or REG_BINARY bytes, so
+ * the type needs no slot of its own (a machine holds hundreds of thousands of values).
+ */
+function impliedType(data: RegData): number {
+  switch (typeof data) {
+    case "string":
+      return REG_SZ;
+    case "number":
+      return REG_DWORD;
+    case "bigint":
+      return REG_QWORD;
+  }
+  return Array.isArray(data) ? REG_MULTI_SZ : REG_BINARY;
+}
+
+/**
+ * Short texts stored as value data, by their text: most of them repeat from device to device (a
+ * class GUID, a service name, a matching ID), and each device would otherwise keep its own copy,
+ * often a rope or a slice that keeps a longer string alive. Cleared when full, so it stays small
+ * whatever the registry holds; a text stored after a clear is a copy again, which changes nothing
+ * but memory.
+ */
+const SHARED_TEXT = new Map<string, string>();
+const SHARED_TEXT_LIMIT = 4096;
+const SHARED_TEXT_LENGTH = 128;
+
+/** A flat copy of a short text shared with the equal texts stored before it. */
+function sharedText(text: string): string {
+  if (text.length > SHARED_TEXT_LENGTH) return text;
+  let shared = SHARED_TEXT.get(text);
+  if (shared === undefined) {
+    // JSON's round trip gives a flat string that keeps no rope or parent string alive.
+    shared = JSON.parse(JSON.stringify(text)) as string;
+    if (SHARED_TEXT.size >= SHARED_TEXT_LIMIT) SHARED_TEXT.clear();
+    SHARED_TEXT.set(shared, shared);
+  }
+  return shared;
+}
+
+/** Value data as a key stores it: strings (alone or in a list) shared, everything else as given. */
+function storedData(data: RegData): RegData {
+  if (typeof data === "string") return sharedText(data);
+  if (Array.isArray(data)) return data.map(sharedText);
+  return data;
 }
 
 /** What a key keeps only when it needs it: most keys have none of these. */
@@ -105,9 +165,15 @@ export class KeyNode {
   name: string;
   /** The parent key, or null for `\Registry`. */
   parent: KeyNode | null;
-  /** Subkeys in creation order (a list: most keys have few). */
-  #kids: KeyNode[] | null = null;
-  /** Values in creation order, three slots each: name, type, data (a RawValue when it has bytes). */
+  /**
+   * Subkeys in creation order: a lone subkey bare (a device's keys are mostly chains of one,
+   * and a list of one costs more than the key's own fields), more in a list.
+   */
+  #kids: KeyNode | KeyNode[] | null = null;
+  /**
+   * Values in creation order, two slots each: name and data, the data bare when its type is the one
+   * it implies (`impliedType`), else a WholeValue.
+   */
   #values: unknown[] | null = null;
   /** Simulated clock time of the last write. */
   lastWrite: number;
@@ -127,12 +193,14 @@ export class KeyNode {
     this.lastWrite = time;
   }
 
-  #flag(bit: number, on: boolean): void {
-    this.#flags = on ? this.#flags | bit : this.#flags & ~bit;
+  // Static, not instance, private methods: an instance private method costs every key a slot
+  // (V8's brand check).
+  static #flag(key: KeyNode, bit: number, on: boolean): void {
+    key.#flags = on ? key.#flags | bit : key.#flags & ~bit;
   }
 
-  #rareFields(): RareKeyFields {
-    return this.#rare ??= { index: null, sorted: null, link: null, className: "" };
+  static #rareFields(key: KeyNode): RareKeyFields {
+    return key.#rare ??= { index: null, sorted: null, link: null, className: "" };
   }
 
   /** A volatile key lives in memory only. */
@@ -140,7 +208,7 @@ export class KeyNode {
     return (this.#flags & VOLATILE) !== 0;
   }
   set volatile(on: boolean) {
-    this.#flag(VOLATILE, on);
+    KeyNode.#flag(this, VOLATILE, on);
   }
 
   /** Keys the configuration manager owns (hive roots, links): ZwDeleteKey says STATUS_CANNOT_DELETE. */
@@ -148,7 +216,7 @@ export class KeyNode {
     return (this.#flags & NO_DELETE) !== 0;
   }
   set noDelete(on: boolean) {
-    this.#flag(NO_DELETE, on);
+    KeyNode.#flag(this, NO_DELETE, on);
   }
 
   /** Set once ZwDeleteKey removed the key; handles to it then see STATUS_KEY_DELETED. */
@@ -156,7 +224,7 @@ export class KeyNode {
     return (this.#flags & DELETED) !== 0;
   }
   set deleted(on: boolean) {
-    this.#flag(DELETED, on);
+    KeyNode.#flag(this, DELETED, on);
   }
 
   /** The target of a link key (`\Registry\Machine\...`), or null for an ordinary key. */
@@ -164,7 +232,7 @@ export class KeyNode {
     return this.#rare?.link ?? null;
   }
   set link(target: string | null) {
-    if (target !== null || this.#rare) this.#rareFields().link = target;
+    if (target !== null || this.#rare) KeyNode.#rareFields(this).link = target;
   }
 
   /** The class string given to ZwCreateKey. */
@@ -172,18 +240,24 @@ export class KeyNode {
     return this.#rare?.className ?? "";
   }
   set className(name: string) {
-    if (name !== "" || this.#rare) this.#rareFields().className = name;
+    if (name !== "" || this.#rare) KeyNode.#rareFields(this).className = name;
   }
 
   /** How many subkeys it has. */
   get childCount(): number {
-    return this.#kids?.length ?? 0;
+    const kids = this.#kids;
+    return kids instanceof KeyNode ? 1 : kids?.length ?? 0;
   }
 
   /** Looks a subkey up by name, case-insensitively. */
   child(name: string): KeyNode | undefined {
     const kids = this.#kids;
     if (!kids) return undefined;
+    if (kids instanceof KeyNode) {
+      if (kids.name === name) return kids;
+      const same = kids.name.length === name.length && upcaseName(kids.name) === upcaseName(name);
+      return same ? kids : undefined;
+    }
     const index = this.#rare?.index;
     if (index) return index.get(upcaseName(name));
     for (const k of kids) if (k.name === name) return k;
@@ -200,7 +274,7 @@ export class KeyNode {
     if (cached) return cached;
     const kids = this.#kids;
     if (!kids) return [];
-    if (kids.length === 1) return kids;
+    if (kids instanceof KeyNode) return [kids];
     const all = kids.map((k) => [upcaseName(k.name), k] as [string, KeyNode]);
     const order = (a: [string, KeyNode], b: [string, KeyNode]) =>
       a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
@@ -208,18 +282,20 @@ export class KeyNode {
       ...all.filter(([, k]) => !k.volatile).sort(order),
       ...all.filter(([, k]) => k.volatile).sort(order),
     ].map(([, k]) => k);
-    this.#rareFields().sorted = sorted;
+    KeyNode.#rareFields(this).sorted = sorted;
     return sorted;
   }
 
   /** Adds a subkey. */
   addChild(node: KeyNode): void {
-    this.#kids = appendChild(this.#kids, node);
+    const kids = this.#kids;
+    const list = kids ? appendChild(kids instanceof KeyNode ? [kids] : kids, node) : null;
+    this.#kids = list ?? node;
     const rare = this.#rare;
     // The index, once built, stays (and stays complete) even when the key shrinks below 8 again.
     if (rare?.index) rare.index.set(upcaseName(node.name), node);
-    else if (this.#kids!.length > 8) {
-      this.#rareFields().index = new Map(this.#kids!.map((k) => [upcaseName(k.name), k]));
+    else if (list && list.length > 8) {
+      KeyNode.#rareFields(this).index = new Map(list.map((k) => [upcaseName(k.name), k]));
     }
     if (this.#rare) this.#rare.sorted = null;
   }
@@ -227,12 +303,18 @@ export class KeyNode {
   /** Removes a subkey. */
   removeChild(node: KeyNode): void {
     const kids = this.#kids;
-    if (!kids) return;
-    const i = kids.lastIndexOf(node);
-    if (i < 0) return;
-    // A shared single-child list may be the cached enumeration order: replace, never edit in place.
-    if (kids.length <= 8) this.#kids = kids.length === 1 ? null : kids.filter((k) => k !== node);
-    else kids.splice(i, 1);
+    if (!kids || kids instanceof KeyNode) {
+      if (kids !== node) return;
+      this.#kids = null;
+    } else {
+      const i = kids.lastIndexOf(node);
+      if (i < 0) return;
+      // A short list may be shared with a caller: replace, never edit in place.
+      if (kids.length <= 8) {
+        const rest = kids.filter((k) => k !== node);
+        this.#kids = rest.length === 1 ? rest[0]! : rest;
+      } else kids.splice(i, 1);
+    }
     const rare = this.#rare;
     if (rare) {
       rare.index?.delete(upcaseName(node.name));
@@ -242,7 +324,7 @@ export class KeyNode {
 
   /** How many values it has. */
   get valueCount(): number {
-    return this.#values ? this.#values.length / 3 : 0;
+    return this.#values ? this.#values.length / 2 : 0;
   }
 
   /** Looks a value up by name, case-insensitively ("" is the default value). */
@@ -254,12 +336,12 @@ export class KeyNode {
   /** The value at a position in creation order. */
   valueAt(i: number): RegValue | undefined {
     const slots = this.#values;
-    if (!slots || i < 0 || i * 3 >= slots.length) return undefined;
-    const data = slots[i * 3 + 2];
-    if (data instanceof RawValue) return data.value;
+    if (!slots || i < 0 || i * 2 >= slots.length) return undefined;
+    const data = slots[i * 2 + 1];
+    if (data instanceof WholeValue) return data.value;
     return {
-      name: slots[i * 3] as string,
-      type: slots[i * 3 + 1] as number,
+      name: slots[i * 2] as string,
+      type: impliedType(data as RegData),
       data: data as RegData,
     };
   }
@@ -271,11 +353,11 @@ export class KeyNode {
   valueIndex(name: string): number {
     const slots = this.#values;
     if (!slots) return -1;
-    for (let i = 0; i < slots.length; i += 3) if (slots[i] === name) return i / 3;
+    for (let i = 0; i < slots.length; i += 2) if (slots[i] === name) return i / 2;
     const upper = upcaseName(name);
-    for (let i = 0; i < slots.length; i += 3) {
+    for (let i = 0; i < slots.length; i += 2) {
       const n = slots[i] as string;
-      if (n.length === name.length && upcaseName(n) === upper) return i / 3;
+      if (n.length === name.length && upcaseName(n) === upper) return i / 2;
     }
     return -1;
   }
@@ -295,19 +377,21 @@ export class KeyNode {
   putValue(value: RegValue): RegValue {
     const at = this.valueIndex(value.name);
     const slots = this.#values;
-    const name = at < 0 ? value.name : slots![at * 3] as string;
-    const stored = name === value.name ? value : { ...value, name };
-    const triple = [name, stored.type, stored.raw ? new RawValue(stored) : stored.data];
-    if (at < 0) this.#values = slots ? slots.concat(triple) : triple;
-    else slots!.splice(at * 3, 3, ...triple);
+    const name = at < 0 ? value.name : slots![at * 2] as string;
+    const data = storedData(value.data);
+    const stored = name === value.name && data === value.data ? value : { ...value, name, data };
+    const bare = !stored.raw && impliedType(data) === stored.type;
+    const pair = [name, bare ? data : new WholeValue(stored)];
+    if (at < 0) this.#values = slots ? slots.concat(pair) : pair;
+    else slots!.splice(at * 2, 2, ...pair);
     return stored;
   }
 
   /** Removes the value at a position in creation order. */
   removeValueAt(i: number): void {
     const slots = this.#values;
-    if (!slots || i < 0 || i * 3 >= slots.length) return;
-    this.#values = slots.length === 3 ? null : slots.filter((_, j) => Math.floor(j / 3) !== i);
+    if (!slots || i < 0 || i * 2 >= slots.length) return;
+    this.#values = slots.length === 2 ? null : slots.filter((_, j) => Math.floor(j / 2) !== i);
   }
 
   /** The kernel path, `\Registry\Machine\SYSTEM\ControlSet001\...`. */
