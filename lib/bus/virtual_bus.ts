@@ -153,7 +153,11 @@ export class BusChild {
   /** The IRP_MN_WAIT_WAKE the bus holds for this device (one at a time per PDO), or null. */
   waitWake: Irp | null = null;
   /** How many times the device entered D1, D2 and D3 (IRP_MN_POWER_SEQUENCE's counters). */
-  readonly powerSequence = { SequenceD1: 0, SequenceD2: 0, SequenceD3: 0 };
+  get powerSequence(): { SequenceD1: number; SequenceD2: number; SequenceD3: number } {
+    // Made on first use: most devices never change power state or get asked.
+    return this.#powerSequence ??= { SequenceD1: 0, SequenceD2: 0, SequenceD3: 0 };
+  }
+  #powerSequence: { SequenceD1: number; SequenceD2: number; SequenceD3: number } | null = null;
   /** The device power state the bus driver keeps for the device (its device extension's). */
   devicePowerState: number = PowerDeviceUnspecified;
   #children: BusChild[] | null = null;

@@ -59,6 +59,12 @@ export const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 const NO_DEVNODES: readonly DevNode[] = Object.freeze([]);
 
+const REPORTED = 1;
+const ENUMERATION_QUEUED = 2;
+const REMOVAL_IN_PROGRESS = 4;
+const REMOVE_WAITS_FOR_HANDLES = 8;
+const START_COMPLETED = 16;
+
 /** A device node. */
 export class DevNode {
   /** The device instance ID (`ROOT\TOASTER\0000`): device ID, `\`, instance ID. */
@@ -124,17 +130,39 @@ export class DevNode {
     this.#opens?.delete(file);
   }
   /** Set while a query-remove or surprise removal is in progress (new opens fail). */
-  removalInProgress = false;
+  get removalInProgress(): boolean {
+    return (this.#flags & REMOVAL_IN_PROGRESS) !== 0;
+  }
+  set removalInProgress(on: boolean) {
+    this.#flags = on ? this.#flags | REMOVAL_IN_PROGRESS : this.#flags & ~REMOVAL_IN_PROGRESS;
+  }
   /** Its Enum instance key, once looked up (lib/pnp/devreg.ts enumKey). */
   enumKey: unknown = null;
   /** In its bus's latest BusRelations answer. */
-  reported = true;
+  get reported(): boolean {
+    return (this.#flags & REPORTED) !== 0;
+  }
+  set reported(on: boolean) {
+    this.#flags = on ? this.#flags | REPORTED : this.#flags & ~REPORTED;
+  }
   /** An enumeration of this node is queued. */
-  enumerationQueued = false;
+  get enumerationQueued(): boolean {
+    return (this.#flags & ENUMERATION_QUEUED) !== 0;
+  }
+  set enumerationQueued(on: boolean) {
+    this.#flags = on ? this.#flags | ENUMERATION_QUEUED : this.#flags & ~ENUMERATION_QUEUED;
+  }
   /** The parent's last BusRelations answer that listed this device (PnP's bookkeeping). */
   reportedStamp = 0;
   /** REMOVE is waiting for the last open handle (after a surprise removal). */
-  removeWaitsForHandles = false;
+  get removeWaitsForHandles(): boolean {
+    return (this.#flags & REMOVE_WAITS_FOR_HANDLES) !== 0;
+  }
+  set removeWaitsForHandles(on: boolean) {
+    this.#flags = on
+      ? this.#flags | REMOVE_WAITS_FOR_HANDLES
+      : this.#flags & ~REMOVE_WAITS_FOR_HANDLES;
+  }
   /**
    * What the pending surprise removal's REMOVE does with the devnode: "gone" (the device left its
    * bus: it leaves the tree), "withBus" (its parent is being removed: its bus deletes the PDO),
@@ -142,7 +170,15 @@ export class DevNode {
    */
   removal: "gone" | "withBus" | "stays" | null = null;
   /** Whether START has completed for the whole stack at least once since the last removal. */
-  startCompleted = false;
+  get startCompleted(): boolean {
+    return (this.#flags & START_COMPLETED) !== 0;
+  }
+  set startCompleted(on: boolean) {
+    this.#flags = on ? this.#flags | START_COMPLETED : this.#flags & ~START_COMPLETED;
+  }
+  // The yes/no fields above share one number: a machine holds a devnode per device, and five
+  // booleans cost five slots each.
+  #flags = REPORTED;
   /** PNP_DEVICE_STATE flags from the last IRP_MN_QUERY_PNP_DEVICE_STATE. */
   pnpDeviceState = 0;
 

@@ -132,11 +132,12 @@ function sharedText(text: string): string {
   return shared;
 }
 
-/** Value data as a key stores it: strings (alone or in a list) shared, everything else as given. */
+/**
+ * Value data as a key stores it: a string shared, everything else as given (a REG_MULTI_SZ list
+ * too: PnP stores a devnode's own ID lists, and a copy would double them).
+ */
 function storedData(data: RegData): RegData {
-  if (typeof data === "string") return sharedText(data);
-  if (Array.isArray(data)) return data.map(sharedText);
-  return data;
+  return typeof data === "string" ? sharedText(data) : data;
 }
 
 /** What a key keeps only when it needs it: most keys have none of these. */
