@@ -92,6 +92,20 @@ class WholeValue {
 }
 
 /**
+ * A key's only value, without a list: most keys that have values have one (a device interface's
+ * keys), and a list of two slots costs more than this.
+ */
+class LoneValue {
+  constructor(readonly name: string, readonly data: unknown) {}
+}
+
+/** A value read back from its name and data slot. */
+function readSlot(name: string, data: unknown): RegValue {
+  if (data instanceof WholeValue) return data.value;
+  return { name, type: impliedType(data as RegData), data: data as RegData };
+}
+
+/**
  * The type a key's data slot implies when it holds bare data: nearly every value is a REG_SZ
  * string, a REG_DWORD number, a REG_MULTI_SZ list, a REG_QWORD bigint or REG_BINARY bytes, so
  * the type needs no slot of its own (a machine holds hundreds of thousands of values).
@@ -173,9 +187,9 @@ export class KeyNode {
   #kids: KeyNode | KeyNode[] | null = null;
   /**
    * Values in creation order, two slots each: name and data, the data bare when its type is the one
-   * it implies (`impliedType`), else a WholeValue.
+   * it implies (`impliedType`), else a WholeValue; a lone value as a LoneValue.
    */
-  #values: unknown[] | null = null;
+  #values: unknown[] | LoneValue | null = null;
   /** Simulated clock time of the last write. */
   lastWrite: number;
   /** The rights the key's security lets a caller be granted. */
@@ -325,7 +339,8 @@ export class KeyNode {
 
   /** How many values it has. */
   get valueCount(): number {
-    return this.#values ? this.#values.length / 2 : 0;
+    const slots = this.#values;
+    return slots instanceof LoneValue ? 1 : slots ? slots.length / 2 : 0;
   }
 
   /** Looks a value up by name, case-insensitively ("" is the default value). */
@@ -337,14 +352,9 @@ export class KeyNode {
   /** The value at a position in creation order. */
   valueAt(i: number): RegValue | undefined {
     const slots = this.#values;
+    if (slots instanceof LoneValue) return i === 0 ? readSlot(slots.name, slots.data) : undefined;
     if (!slots || i < 0 || i * 2 >= slots.length) return undefined;
-    const data = slots[i * 2 + 1];
-    if (data instanceof WholeValue) return data.value;
-    return {
-      name: slots[i * 2] as string,
-      type: impliedType(data as RegData),
-      data: data as RegData,
-    };
+    return readSlot(slots[i * 2] as string, slots[i * 2 + 1]);
   }
 
   /**
@@ -354,6 +364,12 @@ export class KeyNode {
   valueIndex(name: string): number {
     const slots = this.#values;
     if (!slots) return -1;
+    if (slots instanceof LoneValue) {
+      const n = slots.name;
+      return n === name || (n.length === name.length && upcaseName(n) === upcaseName(name))
+        ? 0
+        : -1;
+    }
     for (let i = 0; i < slots.length; i += 2) if (slots[i] === name) return i / 2;
     const upper = upcaseName(name);
     for (let i = 0; i < slots.length; i += 2) {
@@ -378,21 +394,35 @@ export class KeyNode {
   putValue(value: RegValue): RegValue {
     const at = this.valueIndex(value.name);
     const slots = this.#values;
-    const name = at < 0 ? value.name : slots![at * 2] as string;
+    const name = at < 0
+      ? value.name
+      : slots instanceof LoneValue
+      ? slots.name
+      : slots![at * 2] as string;
     const data = storedData(value.data);
     const stored = name === value.name && data === value.data ? value : { ...value, name, data };
     const bare = !stored.raw && impliedType(data) === stored.type;
-    const pair = [name, bare ? data : new WholeValue(stored)];
-    if (at < 0) this.#values = slots ? slots.concat(pair) : pair;
-    else slots!.splice(at * 2, 2, ...pair);
+    const slot = bare ? data : new WholeValue(stored);
+    if (!slots || (slots instanceof LoneValue && at === 0)) {
+      this.#values = new LoneValue(name, slot);
+    } else if (slots instanceof LoneValue) this.#values = [slots.name, slots.data, name, slot];
+    else if (at < 0) this.#values = slots.concat([name, slot]);
+    else slots.splice(at * 2, 2, name, slot);
     return stored;
   }
 
   /** Removes the value at a position in creation order. */
   removeValueAt(i: number): void {
     const slots = this.#values;
+    if (slots instanceof LoneValue) {
+      if (i === 0) this.#values = null;
+      return;
+    }
     if (!slots || i < 0 || i * 2 >= slots.length) return;
-    this.#values = slots.length === 2 ? null : slots.filter((_, j) => Math.floor(j / 2) !== i);
+    if (slots.length === 4) {
+      const keep = i === 0 ? 2 : 0;
+      this.#values = new LoneValue(slots[keep] as string, slots[keep + 1]);
+    } else this.#values = slots.filter((_, j) => Math.floor(j / 2) !== i);
   }
 
   /** The kernel path, `\Registry\Machine\SYSTEM\ControlSet001\...`. */
