@@ -154,10 +154,55 @@ function storedData(data: RegData): RegData {
   return typeof data === "string" ? sharedText(data) : data;
 }
 
+/**
+ * The subkeys of a key with many, by a case-insensitive hash of their names (`nameHash`): keyed by
+ * a number, not by the upcased name, which would be a second copy of nearly every name (a device
+ * interface's key name is 60 characters, and a class of them has one per device). Names whose
+ * hashes collide share a list.
+ */
+type SubkeyIndex = Map<number, KeyNode | KeyNode[]>;
+
+/** FNV-1a over a name's upcased UTF-16 units, as a 32-bit integer (a small integer Map key). */
+function nameHash(name: string): number {
+  const upper = upcaseName(name);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < upper.length; i++) hash = Math.imul(hash ^ upper.charCodeAt(i), 0x01000193);
+  return hash;
+}
+
+/** Whether two names are the same key name (case-insensitively, as `upcaseName` folds). */
+function sameName(a: string, b: string): boolean {
+  return a === b || (a.length === b.length && upcaseName(a) === upcaseName(b));
+}
+
+function indexFind(index: SubkeyIndex, name: string): KeyNode | undefined {
+  const entry = index.get(nameHash(name));
+  if (entry instanceof KeyNode) return sameName(entry.name, name) ? entry : undefined;
+  return entry?.find((k) => sameName(k.name, name));
+}
+
+function indexAdd(index: SubkeyIndex, node: KeyNode): void {
+  const hash = nameHash(node.name);
+  const entry = index.get(hash);
+  if (!entry) index.set(hash, node);
+  else if (entry instanceof KeyNode) index.set(hash, [entry, node]);
+  else entry.push(node);
+}
+
+function indexRemove(index: SubkeyIndex, node: KeyNode): void {
+  const hash = nameHash(node.name);
+  const entry = index.get(hash);
+  if (entry === node) index.delete(hash);
+  else if (Array.isArray(entry)) {
+    const rest = entry.filter((k) => k !== node);
+    index.set(hash, rest.length === 1 ? rest[0]! : rest);
+  }
+}
+
 /** What a key keeps only when it needs it: most keys have none of these. */
 interface RareKeyFields {
   /** Subkeys by upper-cased name, built once a key has many. */
-  index: Map<string, KeyNode> | null;
+  index: SubkeyIndex | null;
   /** Subkeys in enumeration order, cached until one is added or removed. */
   sorted: KeyNode[] | null;
   /** The target of a link key (`\Registry\Machine\...`). */
@@ -274,7 +319,7 @@ export class KeyNode {
       return same ? kids : undefined;
     }
     const index = this.#rare?.index;
-    if (index) return index.get(upcaseName(name));
+    if (index) return indexFind(index, name);
     for (const k of kids) if (k.name === name) return k;
     const upper = upcaseName(name);
     for (const k of kids) {
@@ -308,9 +353,11 @@ export class KeyNode {
     this.#kids = list ?? node;
     const rare = this.#rare;
     // The index, once built, stays (and stays complete) even when the key shrinks below 8 again.
-    if (rare?.index) rare.index.set(upcaseName(node.name), node);
+    if (rare?.index) indexAdd(rare.index, node);
     else if (list && list.length > 8) {
-      KeyNode.#rareFields(this).index = new Map(list.map((k) => [upcaseName(k.name), k]));
+      const index: SubkeyIndex = new Map();
+      for (const k of list) indexAdd(index, k);
+      KeyNode.#rareFields(this).index = index;
     }
     if (this.#rare) this.#rare.sorted = null;
   }
@@ -332,7 +379,7 @@ export class KeyNode {
     }
     const rare = this.#rare;
     if (rare) {
-      rare.index?.delete(upcaseName(node.name));
+      if (rare.index) indexRemove(rare.index, node);
       rare.sorted = null;
     }
   }
