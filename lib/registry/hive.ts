@@ -6,6 +6,8 @@
  */
 import {
   KEY_ALL_ACCESS,
+  KEY_READ,
+  KEY_WRITE,
   REG_BINARY,
   REG_DWORD,
   REG_LINK,
@@ -209,11 +211,22 @@ interface RareKeyFields {
   link: string | null;
   /** The class string given to ZwCreateKey. */
   className: string;
+  /** The rights the key's security lets a caller be granted, when not one of COMMON_ACCESS. */
+  allowed: number;
 }
 
 const VOLATILE = 1;
 const NO_DELETE = 2;
 const DELETED = 4;
+const FLAG_BITS = 7;
+
+/**
+ * The access masks nearly every key has: the default and PnP's read/write for its own keys (and
+ * KEY_READ). A key keeps which one it has in its flags word, above the flag bits (1 for the first,
+ * 0 for a mask kept in its side fields), rather than in a slot of its own.
+ */
+const COMMON_ACCESS: readonly number[] = [KEY_ALL_ACCESS, KEY_READ | KEY_WRITE, KEY_READ];
+const ACCESS_SHIFT = 3;
 
 /**
  * A registry key. Fields are the model's; routines read them, drivers only see handles. A machine
@@ -237,8 +250,6 @@ export class KeyNode {
   #values: unknown[] | LoneValue | null = null;
   /** Simulated clock time of the last write. */
   lastWrite: number;
-  /** The rights the key's security lets a caller be granted. */
-  allowed: number = KEY_ALL_ACCESS;
   /** The path the trace shows for this key, computed on first use. */
   friendlyPath: string | undefined = undefined;
   #flags: number;
@@ -249,7 +260,7 @@ export class KeyNode {
     // A component cut from a longer path would keep the whole path alive: keep a flat copy.
     this.name = name.length > 12 ? JSON.parse(JSON.stringify(name)) : name;
     this.parent = parent;
-    this.#flags = volatile ? VOLATILE : 0;
+    this.#flags = (volatile ? VOLATILE : 0) | (1 << ACCESS_SHIFT);
     this.lastWrite = time;
   }
 
@@ -260,7 +271,24 @@ export class KeyNode {
   }
 
   static #rareFields(key: KeyNode): RareKeyFields {
-    return key.#rare ??= { index: null, sorted: null, link: null, className: "" };
+    return key.#rare ??= {
+      index: null,
+      sorted: null,
+      link: null,
+      className: "",
+      allowed: KEY_ALL_ACCESS,
+    };
+  }
+
+  /** The rights the key's security lets a caller be granted. */
+  get allowed(): number {
+    const common = this.#flags >> ACCESS_SHIFT;
+    return common ? COMMON_ACCESS[common - 1]! : this.#rare!.allowed;
+  }
+  set allowed(rights: number) {
+    const common = COMMON_ACCESS.indexOf(rights) + 1;
+    if (!common) KeyNode.#rareFields(this).allowed = rights;
+    this.#flags = (this.#flags & FLAG_BITS) | (common << ACCESS_SHIFT);
   }
 
   /** A volatile key lives in memory only. */
