@@ -203,7 +203,7 @@ function indexRemove(index: SubkeyIndex, node: KeyNode): void {
 
 /** What a key keeps only when it needs it: most keys have none of these. */
 interface RareKeyFields {
-  /** Subkeys by upper-cased name, built once a key has many. */
+  /** Subkeys by a hash of their upper-cased names, built once a key has many. */
   index: SubkeyIndex | null;
   /** Subkeys in enumeration order, cached until one is added or removed. */
   sorted: KeyNode[] | null;
