@@ -129,31 +129,50 @@ export function busDepartures(): number {
 
 const NO_BUS_CHILDREN: readonly BusChild[] = Object.freeze([]);
 
+const PRESENT = 1;
+const REPORTED_MISSING = 2;
+const STATIC = 4;
+
 /** One device on a virtual bus: the hardware, whether it is there, and its PDO once reported. */
 export class BusChild {
   /** The device. */
   readonly spec: DeviceSpec;
   /** The resolved instance ID the bus reports. */
   instanceId: string;
-  #present = true;
+  // The yes/no fields share one number: a bus keeps a record per device.
+  #flags = PRESENT;
   /** Whether the device is physically there. */
   get present(): boolean {
-    return this.#present;
+    return (this.#flags & PRESENT) !== 0;
   }
   set present(value: boolean) {
-    if (this.#present && !value) departures++;
-    this.#present = value;
+    if (this.present && !value) departures++;
+    this.#flags = value ? this.#flags | PRESENT : this.#flags & ~PRESENT;
   }
   /** The PDO, created the first time the bus reports the child. */
   pdo: DeviceObject | null = null;
   /** Left out of the last BusRelations answer: the next REMOVE deletes the PDO. */
-  reportedMissing = false;
+  get reportedMissing(): boolean {
+    return (this.#flags & REPORTED_MISSING) !== 0;
+  }
+  set reportedMissing(on: boolean) {
+    this.#flags = on ? this.#flags | REPORTED_MISSING : this.#flags & ~REPORTED_MISSING;
+  }
   /** Created by its bus driver (static enumeration) rather than plugged in. */
-  static = false;
+  get static(): boolean {
+    return (this.#flags & STATIC) !== 0;
+  }
+  set static(on: boolean) {
+    this.#flags = on ? this.#flags | STATIC : this.#flags & ~STATIC;
+  }
   /** The IRP_MN_WAIT_WAKE the bus holds for this device (one at a time per PDO), or null. */
   waitWake: Irp | null = null;
   /** How many times the device entered D1, D2 and D3 (IRP_MN_POWER_SEQUENCE's counters). */
-  readonly powerSequence = { SequenceD1: 0, SequenceD2: 0, SequenceD3: 0 };
+  get powerSequence(): { SequenceD1: number; SequenceD2: number; SequenceD3: number } {
+    // Made on first use: most devices never change power state or get asked.
+    return this.#powerSequence ??= { SequenceD1: 0, SequenceD2: 0, SequenceD3: 0 };
+  }
+  #powerSequence: { SequenceD1: number; SequenceD2: number; SequenceD3: number } | null = null;
   /** The device power state the bus driver keeps for the device (its device extension's). */
   devicePowerState: number = PowerDeviceUnspecified;
   #children: BusChild[] | null = null;

@@ -192,7 +192,10 @@ export type DeviceRole = "PDO" | "FDO" | "filter";
 /** `DEVICE_OBJECT`. */
 export class DeviceObject {
   /** `IO_TYPE_DEVICE`. */
-  readonly Type = 3;
+  get Type(): 3 {
+    // A getter, not a field: the same for every device object, so no slot in each.
+    return 3;
+  }
   /** The driver that created it. */
   readonly DriverObject: DriverObject;
   /** The device attached above this one, or null at the top. */
@@ -226,6 +229,14 @@ export class DeviceObject {
   busDispatch: DispatchRoutine | null = null;
   /** A serial number for names and the trace. */
   readonly serial: number;
+  /**
+   * The device power state PoSetPowerState last recorded (Windows keeps it in DEVOBJ_EXTENSION);
+   * the power manager reads it through `deviceState`. Kept here, not in a table keyed by device
+   * object: a table entry costs several times these two slots.
+   */
+  powerState = 0;
+  /** The power manager's boot count when `powerState` was set: a reboot forgets every state. */
+  powerStateBoot = 0;
 
   /** Creates a device object; IoCreateDevice does this. */
   constructor(

@@ -68,7 +68,12 @@ export class WorkQueue {
   shift(): QueuedAction | undefined {
     if (this.#head >= this.#items.length) return undefined;
     const a = this.#items[this.#head++]!;
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+    if (this.#head === this.#items.length) {
+      // Empty: drop the taken actions now, or the list (and every action's closure) stays as long
+      // as the largest burst it ever held.
+      this.#items.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
       this.#items.splice(0, this.#head);
       this.#head = 0;
     }

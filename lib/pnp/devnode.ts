@@ -59,6 +59,25 @@ export const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 const NO_DEVNODES: readonly DevNode[] = Object.freeze([]);
 
+const REPORTED = 1;
+const ENUMERATION_QUEUED = 2;
+const REMOVAL_IN_PROGRESS = 4;
+const REMOVE_WAITS_FOR_HANDLES = 8;
+const START_COMPLETED = 16;
+
+/**
+ * What a devnode keeps only when it needs it: most devices have no problem, container ID, filter
+ * or open handle, and a machine holds a devnode per device.
+ */
+interface RareDevNodeFields {
+  problemStatus: number;
+  containerId: string;
+  lowerFilters: readonly string[];
+  upperFilters: readonly string[];
+  opens: Set<FileObject> | null;
+  removal: "gone" | "withBus" | "stays" | null;
+}
+
 /** A device node. */
 export class DevNode {
   /** The device instance ID (`ROOT\TOASTER\0000`): device ID, `\`, instance ID. */
@@ -87,7 +106,12 @@ export class DevNode {
   /** A CM_PROB_* problem code, 0 for none. */
   problem = 0;
   /** The problem's status, when a routine's failure caused it. */
-  problemStatus = 0;
+  get problemStatus(): number {
+    return this.#rare?.problemStatus ?? 0;
+  }
+  set problemStatus(status: number) {
+    if (status !== 0 || this.#rare) DevNode.#rareOf(this).problemStatus = status;
+  }
   /** Depth in the tree: the root is 0. */
   readonly level: number;
   /** Capabilities from IRP_MN_QUERY_CAPABILITIES. */
@@ -100,49 +124,110 @@ export class DevNode {
   description = "";
   location = "";
   /** ContainerID from IRP_MN_QUERY_ID(BusQueryContainerID), "" when the bus has none. */
-  containerId = "";
+  get containerId(): string {
+    return this.#rare?.containerId ?? "";
+  }
+  set containerId(id: string) {
+    if (id !== "" || this.#rare) DevNode.#rareOf(this).containerId = id;
+  }
   /** The function driver's service name, when one was found. */
   service: string | null = null;
   /** Filter service names, lower then upper, in attach order. */
-  lowerFilters: readonly string[] = NO_STRINGS;
-  upperFilters: readonly string[] = NO_STRINGS;
+  get lowerFilters(): readonly string[] {
+    return this.#rare?.lowerFilters ?? NO_STRINGS;
+  }
+  set lowerFilters(names: readonly string[]) {
+    if (names !== NO_STRINGS || this.#rare) DevNode.#rareOf(this).lowerFilters = names;
+  }
+  /** Upper filter service names, in attach order. */
+  get upperFilters(): readonly string[] {
+    return this.#rare?.upperFilters ?? NO_STRINGS;
+  }
+  set upperFilters(names: readonly string[]) {
+    if (names !== NO_STRINGS || this.#rare) DevNode.#rareOf(this).upperFilters = names;
+  }
   /** The software key's name under Control\Class (`{guid}\0000`). */
   driverKey: string | null = null;
   /** Open file objects on this device (application handles and kernel references). */
   get opens(): ReadonlySet<FileObject> {
-    return this.#opens ?? NO_OPENS;
+    return this.#rare?.opens ?? NO_OPENS;
   }
-  #opens: Set<FileObject> | null = null;
 
   /** Records an open of the device. */
   addOpen(file: FileObject): void {
-    (this.#opens ??= new Set()).add(file);
+    (DevNode.#rareOf(this).opens ??= new Set()).add(file);
   }
 
   /** Forgets an open of the device. */
   removeOpen(file: FileObject): void {
-    this.#opens?.delete(file);
+    this.#rare?.opens?.delete(file);
   }
   /** Set while a query-remove or surprise removal is in progress (new opens fail). */
-  removalInProgress = false;
+  get removalInProgress(): boolean {
+    return (this.#flags & REMOVAL_IN_PROGRESS) !== 0;
+  }
+  set removalInProgress(on: boolean) {
+    this.#flags = on ? this.#flags | REMOVAL_IN_PROGRESS : this.#flags & ~REMOVAL_IN_PROGRESS;
+  }
   /** Its Enum instance key, once looked up (lib/pnp/devreg.ts enumKey). */
   enumKey: unknown = null;
   /** In its bus's latest BusRelations answer. */
-  reported = true;
+  get reported(): boolean {
+    return (this.#flags & REPORTED) !== 0;
+  }
+  set reported(on: boolean) {
+    this.#flags = on ? this.#flags | REPORTED : this.#flags & ~REPORTED;
+  }
   /** An enumeration of this node is queued. */
-  enumerationQueued = false;
+  get enumerationQueued(): boolean {
+    return (this.#flags & ENUMERATION_QUEUED) !== 0;
+  }
+  set enumerationQueued(on: boolean) {
+    this.#flags = on ? this.#flags | ENUMERATION_QUEUED : this.#flags & ~ENUMERATION_QUEUED;
+  }
   /** The parent's last BusRelations answer that listed this device (PnP's bookkeeping). */
   reportedStamp = 0;
   /** REMOVE is waiting for the last open handle (after a surprise removal). */
-  removeWaitsForHandles = false;
+  get removeWaitsForHandles(): boolean {
+    return (this.#flags & REMOVE_WAITS_FOR_HANDLES) !== 0;
+  }
+  set removeWaitsForHandles(on: boolean) {
+    this.#flags = on
+      ? this.#flags | REMOVE_WAITS_FOR_HANDLES
+      : this.#flags & ~REMOVE_WAITS_FOR_HANDLES;
+  }
   /**
    * What the pending surprise removal's REMOVE does with the devnode: "gone" (the device left its
    * bus: it leaves the tree), "withBus" (its parent is being removed: its bus deletes the PDO),
    * "stays" (it failed while present: it stays, removed), or null when none is pending.
    */
-  removal: "gone" | "withBus" | "stays" | null = null;
+  get removal(): "gone" | "withBus" | "stays" | null {
+    return this.#rare?.removal ?? null;
+  }
+  set removal(what: "gone" | "withBus" | "stays" | null) {
+    if (what !== null || this.#rare) DevNode.#rareOf(this).removal = what;
+  }
+  #rare: RareDevNodeFields | null = null;
+  static #rareOf(node: DevNode): RareDevNodeFields {
+    return node.#rare ??= {
+      problemStatus: 0,
+      containerId: "",
+      lowerFilters: NO_STRINGS,
+      upperFilters: NO_STRINGS,
+      opens: null,
+      removal: null,
+    };
+  }
   /** Whether START has completed for the whole stack at least once since the last removal. */
-  startCompleted = false;
+  get startCompleted(): boolean {
+    return (this.#flags & START_COMPLETED) !== 0;
+  }
+  set startCompleted(on: boolean) {
+    this.#flags = on ? this.#flags | START_COMPLETED : this.#flags & ~START_COMPLETED;
+  }
+  // The yes/no fields above share one number: a machine holds a devnode per device, and five
+  // booleans cost five slots each.
+  #flags = REPORTED;
   /** PNP_DEVICE_STATE flags from the last IRP_MN_QUERY_PNP_DEVICE_STATE. */
   pnpDeviceState = 0;
 

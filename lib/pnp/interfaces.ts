@@ -74,7 +74,8 @@ export class InterfaceManager {
   /** Registered interfaces by upper-cased symbolic link. */
   readonly byLink: Map<string, DeviceInterface> = new Map();
   /** The same interfaces by upper-cased device instance ID, in registration order. */
-  readonly #byInstance: Map<string, DeviceInterface[]> = new Map();
+  // A device's lone interface (most devices register one) is kept without a list of one.
+  readonly #byInstance: Map<string, DeviceInterface | DeviceInterface[]> = new Map();
 
   /** Creates the manager and rebuilds the registrations stored in `Control\DeviceClasses`. */
   constructor(sys: System) {
@@ -120,16 +121,17 @@ export class InterfaceManager {
 
   /** Interfaces of a device instance. */
   ofDevice(instanceId: string): DeviceInterface[] {
-    return [...(this.#byInstance.get(instanceId.toUpperCase()) ?? [])];
+    const entry = this.#byInstance.get(instanceId.toUpperCase());
+    return Array.isArray(entry) ? [...entry] : entry ? [entry] : [];
   }
 
   /** Records a registration in both indexes. */
   #add(i: DeviceInterface): void {
     this.byLink.set(i.symbolicLinkName.toUpperCase(), i);
     const key = i.instanceId.toUpperCase();
-    const list = this.#byInstance.get(key);
-    if (list) list.push(i);
-    else this.#byInstance.set(key, [i]);
+    const entry = this.#byInstance.get(key);
+    if (Array.isArray(entry)) entry.push(i);
+    else this.#byInstance.set(key, entry ? [entry, i] : i);
   }
 
   /** The `#<ref>` key of an interface. */

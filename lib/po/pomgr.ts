@@ -123,7 +123,8 @@ export class PowerManager {
   lastAction: (PowerAction & { status: string }) | null = null;
   /** Device objects that called IoRegisterShutdownNotification, in order. */
   readonly shutdownNotifications: DeviceObject[] = [];
-  #states = new WeakMap<DeviceObject, number>();
+  /** Counts boots: a device object's power state from an earlier boot is forgotten. */
+  #boot = 1;
   readonly #inFlight = new Map<Irp, PowerIrpRecord>();
   readonly #sys: System;
 
@@ -138,13 +139,13 @@ export class PowerManager {
     this.action = null;
     this.lastAction = null;
     this.shutdownNotifications.length = 0;
-    this.#states = new WeakMap();
+    this.#boot++;
     this.#inFlight.clear();
   }
 
   /** The device power state a device object's driver last reported, PowerDeviceUnspecified before. */
   deviceState(device: DeviceObject): number {
-    return this.#states.get(device) ?? PowerDeviceUnspecified;
+    return device.powerStateBoot === this.#boot ? device.powerState : PowerDeviceUnspecified;
   }
 
   /** The power IRPs pending in a device's stack (for `!podev` and the 0x9F checks). */
@@ -159,7 +160,8 @@ export class PowerManager {
   PoSetPowerState(DeviceObject: DeviceObject, Type: number, State: number): number {
     if (Type !== DevicePowerState) return this.systemState;
     const previous = this.deviceState(DeviceObject);
-    this.#states.set(DeviceObject, State);
+    DeviceObject.powerState = State ?? PowerDeviceUnspecified;
+    DeviceObject.powerStateBoot = this.#boot;
     return previous;
   }
 

@@ -4,7 +4,17 @@
  *
  * @module
  */
-import { KEY_ALL_ACCESS, REG_LINK } from "../constants.ts";
+import {
+  KEY_ALL_ACCESS,
+  KEY_READ,
+  KEY_WRITE,
+  REG_BINARY,
+  REG_DWORD,
+  REG_LINK,
+  REG_MULTI_SZ,
+  REG_QWORD,
+  REG_SZ,
+} from "../constants.ts";
 import { type RegData, regTypeName, type RegValue } from "./data.ts";
 
 /** Any UTF-16 code unit outside ASCII: such names take the per-unit path of `upcaseName`. */
@@ -74,26 +84,149 @@ export function appendChild<T>(list: T[] | null, item: T): T[] {
   return list;
 }
 
-/** A value stored with bytes other than its data's natural encoding: kept whole in the data slot. */
-class RawValue {
+/**
+ * A value stored whole in the data slot: one whose type is not the one its JS data implies (a
+ * REG_EXPAND_SZ string, a REG_DWORD_BIG_ENDIAN's bytes) or that keeps bytes other than its data's
+ * natural encoding.
+ */
+class WholeValue {
   constructor(readonly value: RegValue) {}
+}
+
+/**
+ * A key's only value, without a list: most keys that have values have one (a device interface's
+ * keys), and a list of two slots costs more than this.
+ */
+class LoneValue {
+  constructor(readonly name: string, readonly data: unknown) {}
+}
+
+/** A value read back from its name and data slot. */
+function readSlot(name: string, data: unknown): RegValue {
+  if (data instanceof WholeValue) return data.value;
+  return { name, type: impliedType(data as RegData), data: data as RegData };
+}
+
+/**
+ * The type a key's data slot implies when it holds bare data: nearly every value is a REG_SZ
+ * string, a REG_DWORD number, a REG_MULTI_SZ list, a REG_QWORD bigint or REG_BINARY bytes, so
+ * the type needs no slot of its own (a machine holds hundreds of thousands of values).
+ */
+function impliedType(data: RegData): number {
+  switch (typeof data) {
+    case "string":
+      return REG_SZ;
+    case "number":
+      return REG_DWORD;
+    case "bigint":
+      return REG_QWORD;
+  }
+  return Array.isArray(data) ? REG_MULTI_SZ : REG_BINARY;
+}
+
+/**
+ * Short texts stored as value data, by their text: most of them repeat from device to device (a
+ * class GUID, a service name, a matching ID), and each device would otherwise keep its own copy,
+ * often a rope or a slice that keeps a longer string alive. Cleared when full, so it stays small
+ * whatever the registry holds; a text stored after a clear is a copy again, which changes nothing
+ * but memory.
+ */
+const SHARED_TEXT = new Map<string, string>();
+const SHARED_TEXT_LIMIT = 4096;
+const SHARED_TEXT_LENGTH = 128;
+
+/** A flat copy of a short text shared with the equal texts stored before it. */
+function sharedText(text: string): string {
+  if (text.length > SHARED_TEXT_LENGTH) return text;
+  let shared = SHARED_TEXT.get(text);
+  if (shared === undefined) {
+    // JSON's round trip gives a flat string that keeps no rope or parent string alive.
+    shared = JSON.parse(JSON.stringify(text)) as string;
+    if (SHARED_TEXT.size >= SHARED_TEXT_LIMIT) SHARED_TEXT.clear();
+    SHARED_TEXT.set(shared, shared);
+  }
+  return shared;
+}
+
+/**
+ * Value data as a key stores it: a string shared, everything else as given (a REG_MULTI_SZ list
+ * too: PnP stores a devnode's own ID lists, and a copy would double them).
+ */
+function storedData(data: RegData): RegData {
+  return typeof data === "string" ? sharedText(data) : data;
+}
+
+/**
+ * The subkeys of a key with many, by a case-insensitive hash of their names (`nameHash`): keyed by
+ * a number, not by the upcased name, which would be a second copy of nearly every name (a device
+ * interface's key name is 60 characters, and a class of them has one per device). Names whose
+ * hashes collide share a list.
+ */
+type SubkeyIndex = Map<number, KeyNode | KeyNode[]>;
+
+/** FNV-1a over a name's upcased UTF-16 units, as a 32-bit integer (a small integer Map key). */
+function nameHash(name: string): number {
+  const upper = upcaseName(name);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < upper.length; i++) hash = Math.imul(hash ^ upper.charCodeAt(i), 0x01000193);
+  return hash;
+}
+
+/** Whether two names are the same key name (case-insensitively, as `upcaseName` folds). */
+function sameName(a: string, b: string): boolean {
+  return a === b || (a.length === b.length && upcaseName(a) === upcaseName(b));
+}
+
+function indexFind(index: SubkeyIndex, name: string): KeyNode | undefined {
+  const entry = index.get(nameHash(name));
+  if (entry instanceof KeyNode) return sameName(entry.name, name) ? entry : undefined;
+  return entry?.find((k) => sameName(k.name, name));
+}
+
+function indexAdd(index: SubkeyIndex, node: KeyNode): void {
+  const hash = nameHash(node.name);
+  const entry = index.get(hash);
+  if (!entry) index.set(hash, node);
+  else if (entry instanceof KeyNode) index.set(hash, [entry, node]);
+  else entry.push(node);
+}
+
+function indexRemove(index: SubkeyIndex, node: KeyNode): void {
+  const hash = nameHash(node.name);
+  const entry = index.get(hash);
+  if (entry === node) index.delete(hash);
+  else if (Array.isArray(entry)) {
+    const rest = entry.filter((k) => k !== node);
+    index.set(hash, rest.length === 1 ? rest[0]! : rest);
+  }
 }
 
 /** What a key keeps only when it needs it: most keys have none of these. */
 interface RareKeyFields {
-  /** Subkeys by upper-cased name, built once a key has many. */
-  index: Map<string, KeyNode> | null;
+  /** Subkeys by a hash of their upper-cased names, built once a key has many. */
+  index: SubkeyIndex | null;
   /** Subkeys in enumeration order, cached until one is added or removed. */
   sorted: KeyNode[] | null;
   /** The target of a link key (`\Registry\Machine\...`). */
   link: string | null;
   /** The class string given to ZwCreateKey. */
   className: string;
+  /** The rights the key's security lets a caller be granted, when not one of COMMON_ACCESS. */
+  allowed: number;
 }
 
 const VOLATILE = 1;
 const NO_DELETE = 2;
 const DELETED = 4;
+const FLAG_BITS = 7;
+
+/**
+ * The access masks nearly every key has: the default and PnP's read/write for its own keys (and
+ * KEY_READ). A key keeps which one it has in its flags word, above the flag bits (1 for the first,
+ * 0 for a mask kept in its side fields), rather than in a slot of its own.
+ */
+const COMMON_ACCESS: readonly number[] = [KEY_ALL_ACCESS, KEY_READ | KEY_WRITE, KEY_READ];
+const ACCESS_SHIFT = 3;
 
 /**
  * A registry key. Fields are the model's; routines read them, drivers only see handles. A machine
@@ -105,14 +238,18 @@ export class KeyNode {
   name: string;
   /** The parent key, or null for `\Registry`. */
   parent: KeyNode | null;
-  /** Subkeys in creation order (a list: most keys have few). */
-  #kids: KeyNode[] | null = null;
-  /** Values in creation order, three slots each: name, type, data (a RawValue when it has bytes). */
-  #values: unknown[] | null = null;
+  /**
+   * Subkeys in creation order: a lone subkey bare (a device's keys are mostly chains of one,
+   * and a list of one costs more than the key's own fields), more in a list.
+   */
+  #kids: KeyNode | KeyNode[] | null = null;
+  /**
+   * Values in creation order, two slots each: name and data, the data bare when its type is the one
+   * it implies (`impliedType`), else a WholeValue; a lone value as a LoneValue.
+   */
+  #values: unknown[] | LoneValue | null = null;
   /** Simulated clock time of the last write. */
   lastWrite: number;
-  /** The rights the key's security lets a caller be granted. */
-  allowed: number = KEY_ALL_ACCESS;
   /** The path the trace shows for this key, computed on first use. */
   friendlyPath: string | undefined = undefined;
   #flags: number;
@@ -123,16 +260,35 @@ export class KeyNode {
     // A component cut from a longer path would keep the whole path alive: keep a flat copy.
     this.name = name.length > 12 ? JSON.parse(JSON.stringify(name)) : name;
     this.parent = parent;
-    this.#flags = volatile ? VOLATILE : 0;
+    this.#flags = (volatile ? VOLATILE : 0) | (1 << ACCESS_SHIFT);
     this.lastWrite = time;
   }
 
-  #flag(bit: number, on: boolean): void {
-    this.#flags = on ? this.#flags | bit : this.#flags & ~bit;
+  // Static, not instance, private methods: an instance private method costs every key a slot
+  // (V8's brand check).
+  static #flag(key: KeyNode, bit: number, on: boolean): void {
+    key.#flags = on ? key.#flags | bit : key.#flags & ~bit;
   }
 
-  #rareFields(): RareKeyFields {
-    return this.#rare ??= { index: null, sorted: null, link: null, className: "" };
+  static #rareFields(key: KeyNode): RareKeyFields {
+    return key.#rare ??= {
+      index: null,
+      sorted: null,
+      link: null,
+      className: "",
+      allowed: KEY_ALL_ACCESS,
+    };
+  }
+
+  /** The rights the key's security lets a caller be granted. */
+  get allowed(): number {
+    const common = this.#flags >> ACCESS_SHIFT;
+    return common ? COMMON_ACCESS[common - 1]! : this.#rare!.allowed;
+  }
+  set allowed(rights: number) {
+    const common = COMMON_ACCESS.indexOf(rights) + 1;
+    if (!common) KeyNode.#rareFields(this).allowed = rights;
+    this.#flags = (this.#flags & FLAG_BITS) | (common << ACCESS_SHIFT);
   }
 
   /** A volatile key lives in memory only. */
@@ -140,7 +296,7 @@ export class KeyNode {
     return (this.#flags & VOLATILE) !== 0;
   }
   set volatile(on: boolean) {
-    this.#flag(VOLATILE, on);
+    KeyNode.#flag(this, VOLATILE, on);
   }
 
   /** Keys the configuration manager owns (hive roots, links): ZwDeleteKey says STATUS_CANNOT_DELETE. */
@@ -148,7 +304,7 @@ export class KeyNode {
     return (this.#flags & NO_DELETE) !== 0;
   }
   set noDelete(on: boolean) {
-    this.#flag(NO_DELETE, on);
+    KeyNode.#flag(this, NO_DELETE, on);
   }
 
   /** Set once ZwDeleteKey removed the key; handles to it then see STATUS_KEY_DELETED. */
@@ -156,7 +312,7 @@ export class KeyNode {
     return (this.#flags & DELETED) !== 0;
   }
   set deleted(on: boolean) {
-    this.#flag(DELETED, on);
+    KeyNode.#flag(this, DELETED, on);
   }
 
   /** The target of a link key (`\Registry\Machine\...`), or null for an ordinary key. */
@@ -164,7 +320,7 @@ export class KeyNode {
     return this.#rare?.link ?? null;
   }
   set link(target: string | null) {
-    if (target !== null || this.#rare) this.#rareFields().link = target;
+    if (target !== null || this.#rare) KeyNode.#rareFields(this).link = target;
   }
 
   /** The class string given to ZwCreateKey. */
@@ -172,20 +328,26 @@ export class KeyNode {
     return this.#rare?.className ?? "";
   }
   set className(name: string) {
-    if (name !== "" || this.#rare) this.#rareFields().className = name;
+    if (name !== "" || this.#rare) KeyNode.#rareFields(this).className = name;
   }
 
   /** How many subkeys it has. */
   get childCount(): number {
-    return this.#kids?.length ?? 0;
+    const kids = this.#kids;
+    return kids instanceof KeyNode ? 1 : kids?.length ?? 0;
   }
 
   /** Looks a subkey up by name, case-insensitively. */
   child(name: string): KeyNode | undefined {
     const kids = this.#kids;
     if (!kids) return undefined;
+    if (kids instanceof KeyNode) {
+      if (kids.name === name) return kids;
+      const same = kids.name.length === name.length && upcaseName(kids.name) === upcaseName(name);
+      return same ? kids : undefined;
+    }
     const index = this.#rare?.index;
-    if (index) return index.get(upcaseName(name));
+    if (index) return indexFind(index, name);
     for (const k of kids) if (k.name === name) return k;
     const upper = upcaseName(name);
     for (const k of kids) {
@@ -200,7 +362,7 @@ export class KeyNode {
     if (cached) return cached;
     const kids = this.#kids;
     if (!kids) return [];
-    if (kids.length === 1) return kids;
+    if (kids instanceof KeyNode) return [kids];
     const all = kids.map((k) => [upcaseName(k.name), k] as [string, KeyNode]);
     const order = (a: [string, KeyNode], b: [string, KeyNode]) =>
       a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
@@ -208,18 +370,22 @@ export class KeyNode {
       ...all.filter(([, k]) => !k.volatile).sort(order),
       ...all.filter(([, k]) => k.volatile).sort(order),
     ].map(([, k]) => k);
-    this.#rareFields().sorted = sorted;
+    KeyNode.#rareFields(this).sorted = sorted;
     return sorted;
   }
 
   /** Adds a subkey. */
   addChild(node: KeyNode): void {
-    this.#kids = appendChild(this.#kids, node);
+    const kids = this.#kids;
+    const list = kids ? appendChild(kids instanceof KeyNode ? [kids] : kids, node) : null;
+    this.#kids = list ?? node;
     const rare = this.#rare;
     // The index, once built, stays (and stays complete) even when the key shrinks below 8 again.
-    if (rare?.index) rare.index.set(upcaseName(node.name), node);
-    else if (this.#kids!.length > 8) {
-      this.#rareFields().index = new Map(this.#kids!.map((k) => [upcaseName(k.name), k]));
+    if (rare?.index) indexAdd(rare.index, node);
+    else if (list && list.length > 8) {
+      const index: SubkeyIndex = new Map();
+      for (const k of list) indexAdd(index, k);
+      KeyNode.#rareFields(this).index = index;
     }
     if (this.#rare) this.#rare.sorted = null;
   }
@@ -227,22 +393,29 @@ export class KeyNode {
   /** Removes a subkey. */
   removeChild(node: KeyNode): void {
     const kids = this.#kids;
-    if (!kids) return;
-    const i = kids.lastIndexOf(node);
-    if (i < 0) return;
-    // A shared single-child list may be the cached enumeration order: replace, never edit in place.
-    if (kids.length <= 8) this.#kids = kids.length === 1 ? null : kids.filter((k) => k !== node);
-    else kids.splice(i, 1);
+    if (!kids || kids instanceof KeyNode) {
+      if (kids !== node) return;
+      this.#kids = null;
+    } else {
+      const i = kids.lastIndexOf(node);
+      if (i < 0) return;
+      // A short list may be shared with a caller: replace, never edit in place.
+      if (kids.length <= 8) {
+        const rest = kids.filter((k) => k !== node);
+        this.#kids = rest.length === 1 ? rest[0]! : rest;
+      } else kids.splice(i, 1);
+    }
     const rare = this.#rare;
     if (rare) {
-      rare.index?.delete(upcaseName(node.name));
+      if (rare.index) indexRemove(rare.index, node);
       rare.sorted = null;
     }
   }
 
   /** How many values it has. */
   get valueCount(): number {
-    return this.#values ? this.#values.length / 3 : 0;
+    const slots = this.#values;
+    return slots instanceof LoneValue ? 1 : slots ? slots.length / 2 : 0;
   }
 
   /** Looks a value up by name, case-insensitively ("" is the default value). */
@@ -254,14 +427,9 @@ export class KeyNode {
   /** The value at a position in creation order. */
   valueAt(i: number): RegValue | undefined {
     const slots = this.#values;
-    if (!slots || i < 0 || i * 3 >= slots.length) return undefined;
-    const data = slots[i * 3 + 2];
-    if (data instanceof RawValue) return data.value;
-    return {
-      name: slots[i * 3] as string,
-      type: slots[i * 3 + 1] as number,
-      data: data as RegData,
-    };
+    if (slots instanceof LoneValue) return i === 0 ? readSlot(slots.name, slots.data) : undefined;
+    if (!slots || i < 0 || i * 2 >= slots.length) return undefined;
+    return readSlot(slots[i * 2] as string, slots[i * 2 + 1]);
   }
 
   /**
@@ -271,11 +439,17 @@ export class KeyNode {
   valueIndex(name: string): number {
     const slots = this.#values;
     if (!slots) return -1;
-    for (let i = 0; i < slots.length; i += 3) if (slots[i] === name) return i / 3;
+    if (slots instanceof LoneValue) {
+      const n = slots.name;
+      return n === name || (n.length === name.length && upcaseName(n) === upcaseName(name))
+        ? 0
+        : -1;
+    }
+    for (let i = 0; i < slots.length; i += 2) if (slots[i] === name) return i / 2;
     const upper = upcaseName(name);
-    for (let i = 0; i < slots.length; i += 3) {
+    for (let i = 0; i < slots.length; i += 2) {
       const n = slots[i] as string;
-      if (n.length === name.length && upcaseName(n) === upper) return i / 3;
+      if (n.length === name.length && upcaseName(n) === upper) return i / 2;
     }
     return -1;
   }
@@ -295,19 +469,35 @@ export class KeyNode {
   putValue(value: RegValue): RegValue {
     const at = this.valueIndex(value.name);
     const slots = this.#values;
-    const name = at < 0 ? value.name : slots![at * 3] as string;
-    const stored = name === value.name ? value : { ...value, name };
-    const triple = [name, stored.type, stored.raw ? new RawValue(stored) : stored.data];
-    if (at < 0) this.#values = slots ? slots.concat(triple) : triple;
-    else slots!.splice(at * 3, 3, ...triple);
+    const name = at < 0
+      ? value.name
+      : slots instanceof LoneValue
+      ? slots.name
+      : slots![at * 2] as string;
+    const data = storedData(value.data);
+    const stored = name === value.name && data === value.data ? value : { ...value, name, data };
+    const bare = !stored.raw && impliedType(data) === stored.type;
+    const slot = bare ? data : new WholeValue(stored);
+    if (!slots || (slots instanceof LoneValue && at === 0)) {
+      this.#values = new LoneValue(name, slot);
+    } else if (slots instanceof LoneValue) this.#values = [slots.name, slots.data, name, slot];
+    else if (at < 0) this.#values = slots.concat([name, slot]);
+    else slots.splice(at * 2, 2, name, slot);
     return stored;
   }
 
   /** Removes the value at a position in creation order. */
   removeValueAt(i: number): void {
     const slots = this.#values;
-    if (!slots || i < 0 || i * 3 >= slots.length) return;
-    this.#values = slots.length === 3 ? null : slots.filter((_, j) => Math.floor(j / 3) !== i);
+    if (slots instanceof LoneValue) {
+      if (i === 0) this.#values = null;
+      return;
+    }
+    if (!slots || i < 0 || i * 2 >= slots.length) return;
+    if (slots.length === 4) {
+      const keep = i === 0 ? 2 : 0;
+      this.#values = new LoneValue(slots[keep] as string, slots[keep + 1]);
+    } else this.#values = slots.filter((_, j) => Math.floor(j / 2) !== i);
   }
 
   /** The kernel path, `\Registry\Machine\SYSTEM\ControlSet001\...`. */
