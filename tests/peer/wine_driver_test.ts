@@ -9,18 +9,18 @@
  * recorded, not thrown (a throw in driver code is a bug check), and asserted once the work ran.
  *
  * Ported: DriverEntry (the device and link statuses), test_irp_struct, test_queue (its IoCancelIrp
- * checks), test_sync (its remove-lock checks), test_call_driver, test_cancel_irp, test_completion,
- * test_IoAttachDeviceToDeviceStack, test_ob_reference (the FILE_OBJECT's Type).
+ * checks), test_sync (its KEVENT and remove-lock checks), test_call_driver, test_cancel_irp,
+ * test_completion, test_IoAttachDeviceToDeviceStack, test_ob_reference (the FILE_OBJECT's Type).
  *
  * Left out, with the reason:
  * - test_irp_struct: `AllocationFlags` (IRP_ALLOCATED_FIXED_SIZE), `Tail.Overlay.Thread` and
  *   IoGetRequestorProcess: the model's IRP has no allocation flags and no thread.
  * - test_queue: KeInitializeDeviceQueue / KeInsertDeviceQueue / KeRemoveDeviceQueue (no device
  *   queues in the model); only what IoCancelIrp does to the queued IRP is kept.
- * - test_sync: events are modelled but their Wine checks are not ported here (this file is about
- *   the I/O manager); semaphores, mutexes, timers, DPCs, ZwCreateEvent, IoCreateSynchronizationEvent
- *   and KeWaitForMultipleObjects have no model. The remove-lock part runs with the roles of the two
- *   threads swapped (the model has one thread, so the waiter must be the outer routine); the
+ * - test_sync: semaphores, mutexes, timers, DPCs, ZwCreateEvent, IoCreateSynchronizationEvent,
+ *   ObReferenceObjectByHandle on an event and KeWaitForMultipleObjects have no model (its KEVENT
+ *   checks with KeWaitForSingleObject are ported). The remove-lock part runs with the roles of the
+ *   two threads swapped (the model has one thread, so the waiter must be the outer routine); the
  *   operations and their order on the lock are Wine's.
  * - test_ob_reference: ObReferenceObjectByHandle on event, file and thread handles, ObGetObjectType,
  *   ObOpenObjectByPointer, ZwCreateFile, ZwDuplicateObject, PsCreateSystemThread: no model. The
@@ -75,6 +75,7 @@ import {
   STATUS_SUCCESS,
   STATUS_TIMEOUT,
   STATUS_UNSUCCESSFUL,
+  SynchronizationEvent,
 } from "../../mod.ts";
 
 /** The test's own control codes (Wine's driver.h has its own; only the dispatch tells them apart). */
@@ -507,6 +508,52 @@ Deno.test("Wine driver.c test_sync (remove lock part): acquisitions succeed unti
   });
   assertChecks(t, cite);
   assertChecks(t, "driver.c remove_lock_thread");
+});
+
+Deno.test("Wine driver.c test_sync (KEVENT part): a notification event stays signaled through waits until reset; a synchronization event is reset by the wait it satisfies", () => {
+  const { m, t } = setUp();
+  const cite = "driver.c test_sync";
+  inWorkItem(m, t, (k) => {
+    const wait = (event: KEVENT) => k.KeWaitForSingleObject(event, 0, 0, false, 0);
+    const manual = new KEVENT();
+    k.KeInitializeEvent(manual, NotificationEvent, false);
+    let ret = wait(manual);
+    t.ok(
+      `${cite}: ok(ret == STATUS_TIMEOUT) for a new notification event`,
+      ret === STATUS_TIMEOUT,
+      ret,
+    );
+    ret = k.KeReadStateEvent(manual);
+    t.ok(`${cite}: KeReadStateEvent ok(ret == 0) before KeSetEvent`, ret === 0, ret);
+    k.KeSetEvent(manual, 0, false);
+    ret = k.KeReadStateEvent(manual);
+    t.ok(`${cite}: KeReadStateEvent ok(ret == 1) after KeSetEvent`, ret === 1, ret);
+    ret = wait(manual);
+    t.ok(`${cite}: ok(ret == 0) for the first wait on the set notification event`, ret === 0, ret);
+    ret = wait(manual);
+    t.ok(`${cite}: ok(ret == 0) for the second wait on the set notification event`, ret === 0, ret);
+    k.KeResetEvent(manual);
+    ret = wait(manual);
+    t.ok(`${cite}: ok(ret == STATUS_TIMEOUT) after KeResetEvent`, ret === STATUS_TIMEOUT, ret);
+
+    const auto = new KEVENT();
+    k.KeInitializeEvent(auto, SynchronizationEvent, false);
+    ret = wait(auto);
+    t.ok(
+      `${cite}: ok(ret == STATUS_TIMEOUT) for a new synchronization event`,
+      ret === STATUS_TIMEOUT,
+      ret,
+    );
+    k.KeSetEvent(auto, 0, false);
+    ret = wait(auto);
+    t.ok(`${cite}: ok(ret == 0) for the wait on the set synchronization event`, ret === 0, ret);
+    ret = wait(auto);
+    t.ok(`${cite}: ok(ret == STATUS_TIMEOUT) for the next wait on it`, ret === STATUS_TIMEOUT, ret);
+    k.KeInitializeEvent(auto, SynchronizationEvent, true);
+    ret = wait(auto);
+    t.ok(`${cite}: ok(ret == 0) for a synchronization event initialized signaled`, ret === 0, ret);
+  });
+  assertChecks(t, cite);
 });
 
 Deno.test("Wine driver.c test_call_driver: IoBuildAsynchronousFsdRequest / IoBuildSynchronousFsdRequest fields; a pending IRP leaves IoStatus and the caller's IO_STATUS_BLOCK untouched until IoCompleteRequest copies them and signals the event", () => {
