@@ -657,9 +657,13 @@ export function IoCompleteRequest(sys: System, Irp: Irp, _PriorityBoost: number)
     const owner = Irp.CurrentLocation <= Irp.StackCount
       ? Irp.stack[Irp.CurrentLocation]!.DeviceObject
       : null;
+    // A cancelled IRP also runs a routine set with InvokeOnCancel, whatever its status: Wine
+    // ntoskrnl.exe/tests/driver.c test_cancel_irp (run on Windows) completes a cancelled IRP with
+    // STATUS_CANCELLED and sees a routine set with InvokeOnError FALSE, InvokeOnCancel TRUE called.
     if (
       routine &&
-      ((success && control & SL_INVOKE_ON_SUCCESS) || (!success && control & SL_INVOKE_ON_ERROR))
+      ((success && control & SL_INVOKE_ON_SUCCESS) || (!success && control & SL_INVOKE_ON_ERROR) ||
+        (Irp.Cancel && control & SL_INVOKE_ON_CANCEL))
     ) {
       const driver = owner?.DriverObject ?? loc.DeviceObject?.DriverObject;
       const r = driver
