@@ -917,7 +917,7 @@ export class Kernel {
       const caller = this._sys.caller;
       const r = this._sys.users.openFile(ObjectName, caller.name, caller.process);
       if (!r.file) return { status: r.status };
-      return { status: r.status, fileObject: r.file, deviceObject: r.file.DeviceObject };
+      return { status: r.status, fileObject: r.file, deviceObject: r.file.relatedDevice };
     });
   }
 

@@ -326,8 +326,17 @@ export type IoWorkItemRoutine = (
 export class FileObject {
   /** `IO_TYPE_FILE`. */
   readonly Type = 5;
-  /** The device the open went to (the top of the stack at open time). */
+  /**
+   * The device opened: the one the name resolved to (for an interface, its PDO), not the top of its
+   * stack (Wine ntoskrnl.exe/tests/driver.c test_irp_struct, run on Windows: the open of the lower
+   * device's name gives `FileObject->DeviceObject == lower_device` while the IRP goes to the upper).
+   */
   readonly DeviceObject: DeviceObject;
+  /**
+   * Where the open's IRPs go (IoGetRelatedDeviceObject): the top of the opened device's stack when
+   * it was opened.
+   */
+  readonly relatedDevice: DeviceObject;
   /** The name opened. */
   readonly FileName: string;
   /** Object references; the open is closed when they reach zero. */
@@ -342,6 +351,7 @@ export class FileObject {
   /** Creates a file object; opens do this. */
   constructor(device: DeviceObject, fileName: string, openedBy: string, serial: number) {
     this.DeviceObject = device;
+    this.relatedDevice = device.top;
     this.FileName = fileName;
     this.openedBy = openedBy;
     this.serial = serial;

@@ -306,7 +306,7 @@ export class UserMode {
     if (node.state === "RemovePending" || node.removalInProgress) {
       return { status: STATUS_DELETE_PENDING };
     }
-    const file = newFileObject(this.#sys, node.top, i.symbolicLinkName, openedBy);
+    const file = newFileObject(this.#sys, node.pdo, i.symbolicLinkName, openedBy);
     const r = this.#sys.pnp.sendIrp(node, 0, {}, {
       major: IRP_MJ_CREATE,
       fileObject: file,
@@ -347,9 +347,16 @@ export class UserMode {
       node?.state === "SurpriseRemoved" || node?.state === "RemovePending" ||
       node?.removalInProgress
     ) return { status: STATUS_NO_SUCH_DEVICE };
-    const top = device.top;
-    const file = newFileObject(this.#sys, top, name, openedBy);
-    const r = sendToDevice(this.#sys, top, IRP_MJ_CREATE, {}, file, openedBy, process);
+    const file = newFileObject(this.#sys, device, name, openedBy);
+    const r = sendToDevice(
+      this.#sys,
+      file.relatedDevice,
+      IRP_MJ_CREATE,
+      {},
+      file,
+      openedBy,
+      process,
+    );
     if (!NT_SUCCESS(r.status)) return { status: r.status };
     node?.addOpen(file);
     return { status: STATUS_SUCCESS, file };
@@ -357,21 +364,21 @@ export class UserMode {
 
   /** Ends an open: IRP_MJ_CLEANUP and IRP_MJ_CLOSE, then PnP may finish a waiting removal. */
   closeFile(file: FileObject, process: string): void {
-    const node = this.#sys.pnp.nodeOf(file.DeviceObject.bottom);
-    if (!node && !file.DeviceObject.deleted) {
+    const node = this.#sys.pnp.nodeOf(file.relatedDevice.bottom);
+    if (!node && !file.relatedDevice.deleted) {
       // A device outside PnP (a driver's named control device) gets the same two IRPs.
       for (const major of [IRP_MJ_CLEANUP, IRP_MJ_CLOSE]) {
-        sendToDevice(this.#sys, file.DeviceObject, major, {}, file, file.openedBy, process);
+        sendToDevice(this.#sys, file.relatedDevice, major, {}, file, file.openedBy, process);
       }
     }
-    if (node && !file.DeviceObject.deleted && !file.DeviceObject.bottom.deleted) {
+    if (node && !file.relatedDevice.deleted && !file.relatedDevice.bottom.deleted) {
       for (const major of [IRP_MJ_CLEANUP, IRP_MJ_CLOSE]) {
-        if (file.DeviceObject.deleted) break;
+        if (file.relatedDevice.deleted) break;
         this.#sys.pnp.sendIrp(node, 0, {}, {
           major,
           fileObject: file,
           preset: STATUS_SUCCESS,
-          target: file.DeviceObject,
+          target: file.relatedDevice,
           frame: { name: file.openedBy, process },
         });
       }
@@ -418,7 +425,7 @@ export class UserMode {
     const h = this.#handles.get(handle)?.object;
     const file = h?.file;
     if (!h || !file) return { status: STATUS_INVALID_HANDLE, information: 0 };
-    const node = this.#sys.pnp.nodeOf(file.DeviceObject.bottom);
+    const node = this.#sys.pnp.nodeOf(file.relatedDevice.bottom);
     let r: { status: number; information: unknown } = {
       status: STATUS_NO_SUCH_DEVICE,
       information: 0,
@@ -429,11 +436,11 @@ export class UserMode {
       status: undefined,
     };
     this.log(h.app, "DeviceIoControl", detail);
-    if (!node && !file.DeviceObject.deleted) {
+    if (!node && !file.relatedDevice.deleted) {
       // A device outside PnP (a driver's named control device).
       r = sendToDevice(
         this.#sys,
-        file.DeviceObject,
+        file.relatedDevice,
         IRP_MJ_DEVICE_CONTROL,
         {
           DeviceIoControl: {
@@ -447,7 +454,7 @@ export class UserMode {
         file.openedBy,
         h.app.name,
       );
-    } else if (node && !file.DeviceObject.deleted) {
+    } else if (node && !file.relatedDevice.deleted) {
       r = this.#sys.pnp.sendIrp(node, 0, {
         DeviceIoControl: {
           IoControlCode: ioControlCode >>> 0,
@@ -459,7 +466,7 @@ export class UserMode {
         major: IRP_MJ_DEVICE_CONTROL,
         fileObject: file,
         preset: STATUS_SUCCESS,
-        target: file.DeviceObject,
+        target: file.relatedDevice,
         frame: { name: file.openedBy, process: h.app.name },
       });
     }
