@@ -29,22 +29,25 @@
  * - RegEnumValueA and RegFlushKey on a deleted key (test_deleted_key): no such calls in the model.
  * - The HKEY_CURRENT_USER forms of the 64-bit predefined-key check (test_reg_open_key): no HKCU; the
  *   HKEY_LOCAL_MACHINE form is ported.
+ * - test_symlinks' link target is `\Registry\Machine\Software\Wine\Test\target` (Wine builds
+ *   it from RtlFormatCurrentUserKeyPath), and its final NtDeleteKey on the link handle is
+ *   RegDeleteKey(link, ""), which runs the same service on that handle.
  *
  * Where the model differs from Windows the check says `MISMATCH` and asserts only what matches:
  * test_set_value's intra-zeroed REG_SZ (the data Windows returns keeps the embedded NULs; the
  * model's decoded string stops at the first one, lib/registry/data.ts).
  *
  * Skipped Wine functions (the model has no such call or tree): test_enum_value (RegEnumValue),
- * test_query_value_ex and test_get_value (RegGetValue, environment expansion), test_reg_query_info
- * (RegQueryInfoKey), test_reg_query_value (RegQueryValueA/W), test_reg_save_key, test_reg_load_key,
- * test_reg_unload_key, test_regconnectregistry, test_reg_copy_tree, test_reg_delete_tree,
- * test_rw_order, test_string_termination and test_multistring_termination (they read a caller's
- * buffer sizes and RegEnumValue), test_reg_load_app_key, test_redirection (WOW64),
- * test_classesroot, test_classesroot_enum, test_classesroot_mask (HKCR), test_delete_key_value
+ * test_query_value_ex (RegQueryValueExA sizes, HKEY_CLASSES_ROOT), test_get_value (RegGetValue),
+ * test_reg_query_value (RegQueryValueA/W), test_reg_query_info (RegQueryInfoKey),
+ * test_string_termination (RegSetValueExA sizes, a caller's buffer, RegEnumValueA), test_rw_order
+ * (RegQueryInfoKey, RegEnumValue), test_redirection (WOW64), test_classesroot,
+ * test_classesroot_enum and test_classesroot_mask (HKCR), test_reg_save_key, test_reg_load_key,
+ * test_reg_unload_key, test_reg_copy_tree, test_reg_delete_tree, test_delete_key_value
  * (RegDeleteKeyValue), test_RegOpenCurrentUser, test_RegNotifyChangeKeyValue,
  * test_RegQueryValueExPerformanceData (HKEY_PERFORMANCE_DATA), test_RegLoadMUIString,
- * test_EnumDynamicTimeZoneInformation, test_perflib_key, test_symlinks, test_reg_open_key's and
- * test_reg_create_key's security parts, and the NT-level checks (`NtDeleteKey`).
+ * test_EnumDynamicTimeZoneInformation, test_regconnectregistry, and the security (DACL) parts of
+ * test_reg_open_key and test_reg_create_key. This revision has no test_multistring_termination.
  *
  * @module
  */
@@ -52,6 +55,7 @@ import assert from "node:assert/strict";
 import {
   boot,
   ERROR_ACCESS_DENIED,
+  ERROR_ALREADY_EXISTS,
   ERROR_BAD_PATHNAME,
   ERROR_CHILD_MUST_BE_VOLATILE,
   ERROR_FILE_NOT_FOUND,
@@ -68,6 +72,9 @@ import {
   KEY_READ,
   KEY_SET_VALUE,
   REG_DWORD,
+  REG_LINK,
+  REG_OPTION_CREATE_LINK,
+  REG_OPTION_OPEN_LINK,
   REG_OPTION_VOLATILE,
   REG_SZ,
   type UserApp,
@@ -370,4 +377,105 @@ Deno.test("Wine advapi32 registry.c test_delete_value: a deleted value is gone, 
   assert.equal(app.RegQueryValueEx(main, "").error, ERROR_SUCCESS);
   assert.equal(app.RegDeleteValue(main, ""), ERROR_SUCCESS);
   assert.deepEqual(app.RegQueryValueEx(main, ""), { error: ERROR_FILE_NOT_FOUND });
+});
+
+Deno.test("Wine advapi32 registry.c test_symlinks: a link key holds only a REG_LINK SymbolicLinkValue, opens its target once the target exists, REG_OPTION_OPEN_LINK opens the link itself, and creating it again is ERROR_ALREADY_EXISTS", () => {
+  const { app, main } = setupMainKey();
+  const target = "\\Registry\\Machine\\Software\\Wine\\Test\\target";
+  // The target without its NUL (target_len - sizeof(WCHAR)), as UTF-16LE bytes.
+  const targetBytes = new Uint8Array(target.length * 2);
+  for (let i = 0; i < target.length; i++) targetBytes[i * 2] = target.charCodeAt(i);
+
+  // RegCreateKeyExA(hkey_main, "link", REG_OPTION_CREATE_LINK): ok(err == ERROR_SUCCESS)
+  const link = app.RegCreateKeyEx(main, "link", 0, null, REG_OPTION_CREATE_LINK, KEY_ALL_ACCESS);
+  assert.equal(link.error, ERROR_SUCCESS);
+  // "REG_SZ is not allowed": ok(err == ERROR_ACCESS_DENIED)
+  assert.equal(
+    app.RegSetValueEx(link.hkResult!, "SymbolicLinkValue", 0, REG_SZ, "foobar"),
+    ERROR_ACCESS_DENIED,
+  );
+  // SymbolicLinkValue as REG_LINK: ok(err == ERROR_SUCCESS)
+  assert.equal(
+    app.RegSetValueEx(link.hkResult!, "SymbolicLinkValue", 0, REG_LINK, targetBytes),
+    ERROR_SUCCESS,
+  );
+  // "other values are not allowed": ok(err == ERROR_ACCESS_DENIED)
+  assert.equal(
+    app.RegSetValueEx(link.hkResult!, "link", 0, REG_LINK, targetBytes),
+    ERROR_ACCESS_DENIED,
+  );
+
+  // opening the link before its target exists: ok(err == ERROR_FILE_NOT_FOUND)
+  assert.deepEqual(app.RegOpenKeyEx(main, "link", 0, KEY_ALL_ACCESS), {
+    error: ERROR_FILE_NOT_FOUND,
+  });
+  // RegCreateKeyExA(hkey_main, "target"): ok(err == ERROR_SUCCESS); its DWORD "value":
+  // ok(err == ERROR_SUCCESS)
+  const t = app.RegCreateKeyEx(main, "target", 0, null, 0, KEY_ALL_ACCESS);
+  assert.equal(t.error, ERROR_SUCCESS);
+  assert.equal(app.RegSetValueEx(t.hkResult!, "value", 0, REG_DWORD, 0xbeef), ERROR_SUCCESS);
+  app.RegCloseKey(t.hkResult!);
+
+  // RegOpenKeyA(hkey_main, "link"): ok(err == ERROR_SUCCESS); "value" through it:
+  // ok(err == ERROR_SUCCESS), ok(len == sizeof(DWORD)); SymbolicLinkValue:
+  // ok(err == ERROR_FILE_NOT_FOUND)
+  const key = app.RegOpenKeyEx(main, "link", 0, KEY_ALL_ACCESS);
+  assert.equal(key.error, ERROR_SUCCESS);
+  assert.equal(app.RegQueryValueEx(key.hkResult!, "value").cbData, 4);
+  assert.deepEqual(app.RegQueryValueEx(key.hkResult!, "SymbolicLinkValue"), {
+    error: ERROR_FILE_NOT_FOUND,
+  });
+
+  // "REG_LINK can be created in non-link keys": set ok(ERROR_SUCCESS), query ok(ERROR_SUCCESS) with
+  // ok(len == target_len - sizeof(WCHAR)), delete ok(ERROR_SUCCESS)
+  assert.equal(
+    app.RegSetValueEx(key.hkResult!, "SymbolicLinkValue", 0, REG_LINK, targetBytes),
+    ERROR_SUCCESS,
+  );
+  const inTarget = app.RegQueryValueEx(key.hkResult!, "SymbolicLinkValue");
+  assert.equal(inTarget.error, ERROR_SUCCESS);
+  assert.equal(inTarget.cbData, targetBytes.length);
+  assert.equal(app.RegDeleteValue(key.hkResult!, "SymbolicLinkValue"), ERROR_SUCCESS);
+  app.RegCloseKey(key.hkResult!);
+
+  // RegCreateKeyExA(hkey_main, "link", 0): ok(ERROR_SUCCESS), the target's "value" with
+  // ok(len == sizeof(DWORD)), and no SymbolicLinkValue: ok(err == ERROR_FILE_NOT_FOUND)
+  const through = app.RegCreateKeyEx(main, "link", 0, null, 0, KEY_ALL_ACCESS);
+  assert.equal(through.error, ERROR_SUCCESS);
+  assert.equal(app.RegQueryValueEx(through.hkResult!, "value").cbData, 4);
+  assert.deepEqual(app.RegQueryValueEx(through.hkResult!, "SymbolicLinkValue"), {
+    error: ERROR_FILE_NOT_FOUND,
+  });
+  app.RegCloseKey(through.hkResult!);
+
+  // "now open the symlink itself", with RegOpenKeyExA and then RegCreateKeyExA and
+  // REG_OPTION_OPEN_LINK: ok(ERROR_SUCCESS), SymbolicLinkValue ok(ERROR_SUCCESS) with
+  // ok(len == target_len - sizeof(WCHAR))
+  const self = [
+    app.RegOpenKeyEx(main, "link", REG_OPTION_OPEN_LINK, KEY_ALL_ACCESS),
+    app.RegCreateKeyEx(main, "link", 0, null, REG_OPTION_OPEN_LINK, KEY_ALL_ACCESS),
+  ];
+  for (const r of self) {
+    assert.equal(r.error, ERROR_SUCCESS);
+    const v = app.RegQueryValueEx(r.hkResult!, "SymbolicLinkValue");
+    assert.equal(v.error, ERROR_SUCCESS);
+    assert.equal(v.cbData, targetBytes.length);
+    app.RegCloseKey(r.hkResult!);
+  }
+
+  // REG_OPTION_CREATE_LINK on the existing link, alone and with REG_OPTION_OPEN_LINK:
+  // ok(err == ERROR_ALREADY_EXISTS)
+  for (const options of [REG_OPTION_CREATE_LINK, REG_OPTION_CREATE_LINK | REG_OPTION_OPEN_LINK]) {
+    assert.deepEqual(app.RegCreateKeyEx(main, "link", 0, null, options, KEY_ALL_ACCESS), {
+      error: ERROR_ALREADY_EXISTS,
+    });
+  }
+
+  // RegDeleteKeyA(hkey_main, "target"): ok(ERROR_SUCCESS); RegDeleteKeyA(hkey_main, "link") now
+  // follows the link to nothing: ok(err == ERROR_FILE_NOT_FOUND)
+  assert.equal(app.RegDeleteKey(main, "target"), ERROR_SUCCESS);
+  assert.equal(app.RegDeleteKey(main, "link"), ERROR_FILE_NOT_FOUND);
+  // NtDeleteKey(link): ok(!status)
+  assert.equal(app.RegDeleteKey(link.hkResult!, ""), ERROR_SUCCESS);
+  assert.equal(app.RegCloseKey(link.hkResult!), ERROR_SUCCESS);
 });
