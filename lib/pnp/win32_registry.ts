@@ -65,8 +65,8 @@ const PREDEFINED_KEYS: ReadonlyMap<Handle, { name: string; path: string }> = new
 /**
  * The predefined key a handle stands for, by its low 32 bits: a 64-bit process's HKEY_LOCAL_MACHINE
  * with any upper half (zero-extended, or 0xdeadbeef above) opens as HKEY_LOCAL_MACHINE (Wine
- * advapi32/tests/registry.c test_reg_open_key, run on Windows: "only the lower 4 bytes of the
- * supplied key are used"). Handle-table handles are multiples of 4, so they never match.
+ * advapi32/tests/registry.c test_reg_open_key, run on Windows). Handle-table handles are multiples
+ * of 4, so they never match.
  */
 function predefinedKey(hKey: Handle): Handle | undefined {
   if (!/^0x[0-9a-f]{1,16}$/i.test(hKey.value)) return undefined;

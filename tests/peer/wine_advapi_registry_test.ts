@@ -116,7 +116,7 @@ Deno.test("Wine advapi32 registry.c test_set_value: REG_SZ strings, the empty st
   const string1 = "ThisNeverBreaks";
   const string1Bytes = (string1.length + 1) * 2;
 
-  // "test RegSetValueExW with normal string": ok(ret == ERROR_SUCCESS), then
+  // RegSetValueExW with the whole string: ok(ret == ERROR_SUCCESS), then
   // test_hkey_main_Value_W: ok(ret == ERROR_SUCCESS), ok(type == REG_SZ),
   // ok(cbData == full_byte_len), and the data is the string.
   assert.equal(app.RegSetValueEx(main, "CleanSingleString", 0, REG_SZ, string1), ERROR_SUCCESS);
@@ -137,7 +137,7 @@ Deno.test("Wine advapi32 registry.c test_set_value: REG_SZ strings, the empty st
     cbData: 2,
   });
 
-  // "test RegSetValueExW with intrazeroed string": ok(ret == ERROR_SUCCESS), then
+  // RegSetValueExW with the intra-zeroed string: ok(ret == ERROR_SUCCESS), then
   // test_hkey_main_Value_W(name2W, string2W, sizeof(string2W)): the whole buffer, 25 WCHARs.
   const string2 = "This\0Breaks\0\0A\0\0\0Lot\0\0\0\0\0";
   const string2Bytes = new Uint8Array(string2.length * 2);
@@ -239,7 +239,7 @@ Deno.test("Wine advapi32 registry.c test_reg_open_key: a new handle per open, tr
   });
   assert.equal(app.RegCloseKey(hkPreserve), ERROR_SUCCESS);
 
-  // "only the lower 4 bytes of the supplied key are used" on 64-bit: HKEY_LOCAL_MACHINE with
+  // On 64-bit Windows a predefined key is read from its low 32 bits: HKEY_LOCAL_MACHINE with
   // 0xdeadbeef in its upper half opens "Software": ok(ret == ERROR_SUCCESS), ok(hkResult != NULL).
   // The zero-extended form (UlongToHandle) is the same rule.
   for (const value of ["0xdeadbeef80000002", "0x0000000080000002", "0x80000002"]) {
@@ -252,8 +252,8 @@ Deno.test("Wine advapi32 registry.c test_reg_open_key: a new handle per open, tr
 
 Deno.test("Wine advapi32 registry.c test_reg_create_key: the parent handle's access is ignored, a volatile parent needs volatile children, an existing child opens whatever the options, a leading backslash is ERROR_BAD_PATHNAME and trailing ones are accepted", () => {
   const { app, main, m } = setupMainKey();
-  // ok(!ret) for a parent opened with KEY_NOTIFY only, then the child under it: "all versions of
-  // Windows ignore the access rights to the parent handle".
+  // ok(!ret) for a parent opened with KEY_NOTIFY only, then ok(!ret) for the child under it: Windows
+  // does not check the parent handle's access when it creates a subkey.
   const hkey1 = app.RegCreateKeyEx(main, "Subkey1", 0, null, 0, KEY_NOTIFY);
   assert.equal(hkey1.error, ERROR_SUCCESS);
   const hkey2 = app.RegCreateKeyEx(hkey1.hkResult!, "Subkey2", 0, null, 0, KEY_SET_VALUE);
@@ -280,7 +280,7 @@ Deno.test("Wine advapi32 registry.c test_reg_create_key: the parent handle's acc
   );
   assert.equal(vc.error, ERROR_SUCCESS);
   app.RegCloseKey(vc.hkResult!);
-  // "should succeed if the key already exists": the non-volatile request opens it, ok(!ret)
+  // The key exists now, so the non-volatile request opens it: ok(!ret)
   const again = app.RegCreateKeyEx(v.hkResult!, "Subkey2", 0, null, 0, KEY_ALL_ACCESS);
   assert.equal(again.error, ERROR_SUCCESS);
   assert.equal(app.RegDeleteKey(again.hkResult!, ""), ERROR_SUCCESS);
@@ -389,7 +389,7 @@ Deno.test("Wine advapi32 registry.c test_symlinks: a link key holds only a REG_L
   // RegCreateKeyExA(hkey_main, "link", REG_OPTION_CREATE_LINK): ok(err == ERROR_SUCCESS)
   const link = app.RegCreateKeyEx(main, "link", 0, null, REG_OPTION_CREATE_LINK, KEY_ALL_ACCESS);
   assert.equal(link.error, ERROR_SUCCESS);
-  // "REG_SZ is not allowed": ok(err == ERROR_ACCESS_DENIED)
+  // SymbolicLinkValue as REG_SZ: ok(err == ERROR_ACCESS_DENIED)
   assert.equal(
     app.RegSetValueEx(link.hkResult!, "SymbolicLinkValue", 0, REG_SZ, "foobar"),
     ERROR_ACCESS_DENIED,
@@ -399,7 +399,7 @@ Deno.test("Wine advapi32 registry.c test_symlinks: a link key holds only a REG_L
     app.RegSetValueEx(link.hkResult!, "SymbolicLinkValue", 0, REG_LINK, targetBytes),
     ERROR_SUCCESS,
   );
-  // "other values are not allowed": ok(err == ERROR_ACCESS_DENIED)
+  // a REG_LINK under another name: ok(err == ERROR_ACCESS_DENIED)
   assert.equal(
     app.RegSetValueEx(link.hkResult!, "link", 0, REG_LINK, targetBytes),
     ERROR_ACCESS_DENIED,
@@ -426,7 +426,7 @@ Deno.test("Wine advapi32 registry.c test_symlinks: a link key holds only a REG_L
     error: ERROR_FILE_NOT_FOUND,
   });
 
-  // "REG_LINK can be created in non-link keys": set ok(ERROR_SUCCESS), query ok(ERROR_SUCCESS) with
+  // A REG_LINK SymbolicLinkValue in the target, an ordinary key: set ok(ERROR_SUCCESS), query ok(ERROR_SUCCESS) with
   // ok(len == target_len - sizeof(WCHAR)), delete ok(ERROR_SUCCESS)
   assert.equal(
     app.RegSetValueEx(key.hkResult!, "SymbolicLinkValue", 0, REG_LINK, targetBytes),
@@ -448,7 +448,7 @@ Deno.test("Wine advapi32 registry.c test_symlinks: a link key holds only a REG_L
   });
   app.RegCloseKey(through.hkResult!);
 
-  // "now open the symlink itself", with RegOpenKeyExA and then RegCreateKeyExA and
+  // The link key itself, opened with RegOpenKeyExA and then RegCreateKeyExA and
   // REG_OPTION_OPEN_LINK: ok(ERROR_SUCCESS), SymbolicLinkValue ok(ERROR_SUCCESS) with
   // ok(len == target_len - sizeof(WCHAR))
   const self = [
