@@ -183,11 +183,11 @@ export class UserApp {
     return this.#registry.RegSetValueEx(hKey, lpValueName, Reserved, dwType, data);
   }
 
-  /** `RegQueryValueEx(hKey, lpValueName)`: the value's type and data. */
+  /** `RegQueryValueEx(hKey, lpValueName)`: the value's type, data and size in bytes (`cbData`). */
   RegQueryValueEx(
     hKey: Handle,
     lpValueName: string | null,
-  ): { error: number; type?: number; data?: RegData } {
+  ): { error: number; type?: number; data?: RegData; cbData?: number } {
     return this.#registry.RegQueryValueEx(hKey, lpValueName);
   }
 

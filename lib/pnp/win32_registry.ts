@@ -62,6 +62,21 @@ const PREDEFINED_KEYS: ReadonlyMap<Handle, { name: string; path: string }> = new
   [HKEY_USERS, { name: "HKEY_USERS", path: "\\Registry\\User" }],
 ]);
 
+/**
+ * The predefined key a handle stands for, by its low 32 bits: a 64-bit process's HKEY_LOCAL_MACHINE
+ * with any upper half (zero-extended, or 0xdeadbeef above) opens as HKEY_LOCAL_MACHINE (Wine
+ * advapi32/tests/registry.c test_reg_open_key, run on Windows). Handle-table handles are multiples
+ * of 4, so they never match.
+ */
+function predefinedKey(hKey: Handle): Handle | undefined {
+  if (!/^0x[0-9a-f]{1,16}$/i.test(hKey.value)) return undefined;
+  const low = Number(BigInt(hKey.value) & 0xffffffffn);
+  for (const key of PREDEFINED_KEYS.keys()) {
+    if (Number(BigInt(key.value) & 0xffffffffn) === low) return key;
+  }
+  return undefined;
+}
+
 /** An argument as the trace shows it: strings, numbers and null as they are, anything else as text. */
 function traceText(value: unknown): string | number | null {
   return typeof value === "string" || typeof value === "number" || value === null
@@ -113,7 +128,7 @@ export class Win32Registry {
 
   #start(hKey: unknown): Start | undefined {
     if (!(hKey instanceof Handle)) return undefined;
-    const predefined = PREDEFINED_KEYS.get(hKey);
+    const predefined = PREDEFINED_KEYS.get(predefinedKey(hKey) ?? hKey);
     return predefined ? { path: predefined.path } : { handle: hKey };
   }
 
@@ -254,11 +269,14 @@ export class Win32Registry {
     return this.#done("RegSetValueEx", detail, RtlNtStatusToDosError(status));
   }
 
-  /** `RegQueryValueEx`: the value's type and data; the handle needs KEY_QUERY_VALUE. */
+  /**
+   * `RegQueryValueEx`: the value's type, data and size in bytes (`cbData`, what `*lpcbData` receives:
+   * UTF-16 strings with their NULs, as stored); the handle needs KEY_QUERY_VALUE.
+   */
   RegQueryValueEx(
     hKey: Handle,
     lpValueName: string | null,
-  ): { error: number; type?: number; data?: RegData } {
+  ): { error: number; type?: number; data?: RegData; cbData?: number } {
     const detail = { hKey: this.#keyText(hKey), valueName: traceText(lpValueName) };
     let info: KEY_VALUE_PARTIAL_INFORMATION | undefined;
     const status = this.#withKey(hKey, (h) => {
@@ -268,7 +286,7 @@ export class Win32Registry {
     });
     const error = this.#done("RegQueryValueEx", detail, RtlNtStatusToDosError(status));
     return error === ERROR_SUCCESS && info
-      ? { error, type: info.Type, data: info.Data }
+      ? { error, type: info.Type, data: info.Data, cbData: info.DataLength }
       : { error };
   }
 
@@ -288,10 +306,13 @@ export class Win32Registry {
     const detail = { hKey: this.#keyText(hKey), subKey: traceText(lpSubKey) };
     const start = this.#start(hKey);
     if (!start) return this.#done("RegDeleteKey", detail, ERROR_INVALID_HANDLE);
-    const subKey = lpSubKey ?? "";
-    if (typeof subKey !== "string") {
+    // A NULL name is refused, not read as "" (which deletes hKey itself): Wine
+    // advapi32/tests/registry.c test_reg_delete_key (run on Windows) accepts ERROR_INVALID_PARAMETER
+    // or ERROR_ACCESS_DENIED, and only NT4 and Windows 2000 deleted the key.
+    if (typeof lpSubKey !== "string") {
       return this.#done("RegDeleteKey", detail, ERROR_INVALID_PARAMETER);
     }
+    const subKey = lpSubKey;
     if (subKey === "" && "handle" in start) {
       const status = this.#asApp(() => ZwDeleteKey(this.#sys, start.handle));
       return this.#done("RegDeleteKey", detail, RtlNtStatusToDosError(status));

@@ -101,6 +101,7 @@ Deno.test("RegOpenKeyEx with KEY_READ, then RegSetValueEx, is ERROR_ACCESS_DENIE
     error: ERROR_SUCCESS,
     type: REG_DWORD,
     data: 109,
+    cbData: 4,
   });
   // KEY_SET_VALUE alone cannot read.
   assert.equal(app.RegQueryValueEx(w.hkResult!, "Value").error, ERROR_ACCESS_DENIED);
