@@ -53,6 +53,10 @@ export const KEY_EXECUTE = 0x20019;
 export const KEY_WRITE = 0x20006;
 /** `KEY_ALL_ACCESS` (0xF003F): STANDARD_RIGHTS_REQUIRED and every key right. */
 export const KEY_ALL_ACCESS = 0xf003f;
+/** `KEY_WOW64_64KEY` (0x0100): which registry view, not an access right. */
+export const KEY_WOW64_64KEY = 0x0100;
+/** `KEY_WOW64_32KEY` (0x0200): which registry view, not an access right. */
+export const KEY_WOW64_32KEY = 0x0200;
 
 // ---- Object attributes (wdm.h) ----------------------------------------------------------------------
 

@@ -22,6 +22,8 @@ import {
   KEY_QUERY_VALUE,
   KEY_READ,
   KEY_SET_VALUE,
+  KEY_WOW64_32KEY,
+  KEY_WOW64_64KEY,
   KEY_WRITE,
   KeyBasicInformation,
   KeyFullInformation,
@@ -308,8 +310,12 @@ export function accessCheck(
   node: KeyNode,
   desired: unknown,
 ): { granted: number } | { status: number } {
-  const mask = ulongArgument(desired);
-  if (mask === undefined) return { status: STATUS_INVALID_PARAMETER };
+  const asked = ulongArgument(desired);
+  if (asked === undefined) return { status: STATUS_INVALID_PARAMETER };
+  // The KEY_WOW64_* flags pick a view and are not checked or granted: READ_CONTROL with either or
+  // both opens \Registry\Machine\Software and grants READ_CONTROL alone (ReactOS apitests
+  // ntdll/NtCreateKey.c (Windows results)).
+  const mask = (asked & ~(KEY_WOW64_32KEY | KEY_WOW64_64KEY)) >>> 0;
   const mapped = mapKeyAccess(mask);
   const explicit = (mapped & ~MAXIMUM_ALLOWED) >>> 0;
   if ((explicit & ~node.allowed) !== 0) return { status: STATUS_ACCESS_DENIED };
