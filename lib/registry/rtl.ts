@@ -459,22 +459,22 @@ function storeDirect(
 }
 
 /**
- * The strings a routine is called with for a stored REG_MULTI_SZ: the raw data is walked string by
- * string up to its double NUL (added when the data lacks it), so an empty string in the middle of
- * the list is reported too, and only the terminating one is not (Wine's RtlQueryRegistryValues
- * walk, which its test_RtlQueryRegistryValues checks against Windows).
+ * The strings a routine is called with for a stored REG_MULTI_SZ: the raw data (given a closing NUL
+ * when it lacks one) is walked string by string up to its last WCHAR, which only closes the list.
+ * So an empty string before that WCHAR is reported too: a stored "\0\0" gives one call with "",
+ * a stored "\0" none, and "String1\0\0String3\0" three (ReactOS kmtests rtl/RtlRegistry.c
+ * (Windows results); Wine's test_RtlQueryRegistryValues rows read the same under this rule).
  */
 function multiSzStrings(raw: Uint8Array): string[] {
-  let text = "";
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    text += String.fromCharCode(raw[i]! | (raw[i + 1]! << 8));
-  }
-  while (text.length < 2 || !text.endsWith("\0\0")) text += "\0";
+  const units: number[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) units.push(raw[i]! | (raw[i + 1]! << 8));
+  if (units.length === 0 || units.at(-1) !== 0) units.push(0);
+  const end = units.length - 1;
   const out: string[] = [];
-  for (let at = 0; at + 2 < text.length;) {
-    const end = text.indexOf("\0", at);
-    out.push(text.slice(at, end));
-    at = end + 1;
+  for (let at = 0; at < end;) {
+    const nul = units.indexOf(0, at);
+    out.push(String.fromCharCode(...units.slice(at, nul)));
+    at = nul + 1;
   }
   return out;
 }

@@ -1,8 +1,9 @@
 /**
  * A peer test for the registry: ReactOS's user-mode API tests for the NT registry services
  * (`modules/rostests/apitests/ntdll/NtCreateKey.c`, `NtOpenKey.c`, `NtDeleteKey.c`, `NtQueryKey.c`,
- * `NtQueryValueKey.c`, `NtSetValueKey.c` in reactos/reactos), whose checks encode what Windows
- * returns, run against pnplab's Zw routines. One Deno test per ReactOS file; each assertion cites
+ * `NtQueryValueKey.c`, `NtSetValueKey.c` in reactos/reactos) and its kernel-mode test of
+ * RtlQueryRegistryValues (`modules/rostests/kmtests/rtl/RtlRegistry.c`), whose checks encode what
+ * Windows returns, run against pnplab's Zw and Rtl routines. One Deno test per ReactOS file; each assertion cites
  * the `ok`/`ok_hex`/`ok_ntstatus` check it mirrors. Where a check is special-cased for ReactOS or
  * names a Windows 7 result in a comment, only the check's own (current Windows) result is asserted.
  *
@@ -28,7 +29,9 @@
  *
  * Where the model differs from Windows the check says `MISMATCH` and asserts only what matches:
  * NtQueryKey.c's subkey counts of `\Registry\Machine` and `\Registry\Machine\Software` (the boot
- * hive has fewer keys than a Windows installation).
+ * hive has fewer keys than a Windows installation), and RtlRegistry.c's REG_MULTI_SZ defaults with
+ * DefaultLength given, rows 3, 5, 7 and 8 (Wine's test_RtlQueryRegistryValues rows 28 and 29, also
+ * run on Windows, say otherwise; the model follows Wine's).
  *
  * @module
  */
@@ -39,6 +42,7 @@ import {
   type Handle,
   type Kernel,
   KEY_ALL_ACCESS,
+  KEY_CREATE_SUB_KEY,
   KEY_QUERY_VALUE,
   KEY_READ,
   KEY_SET_VALUE,
@@ -51,10 +55,12 @@ import {
   OBJ_CASE_INSENSITIVE,
   type OBJECT_ATTRIBUTES,
   READ_CONTROL,
+  REG_MULTI_SZ,
   REG_NONE,
   REG_OPTION_NON_VOLATILE,
   REG_OPTION_VOLATILE,
   REG_SZ,
+  RTL_REGISTRY_HANDLE,
   STATUS_BUFFER_OVERFLOW,
   STATUS_BUFFER_TOO_SMALL,
   STATUS_CANNOT_DELETE,
@@ -66,6 +72,7 @@ import type {
   KEY_NAME_INFORMATION,
   KEY_VALUE_PARTIAL_INFORMATION,
   KEY_VALUE_PARTIAL_INFORMATION_ALIGN64,
+  RTL_QUERY_REGISTRY_TABLE,
 } from "../../mod.ts";
 import { assertStatus, createKey, openKey } from "../registry/_helpers.ts";
 
@@ -422,3 +429,164 @@ function checkValue(
   // ok(!memcmp(Data, Tests[i].Data, DataSize)): nothing to compare when the size is 0.
   if (row.size > 0) assert.equal(info.Data, row.reads, what);
 }
+
+/** A C wide string literal's bytes: the characters, then the NUL `sizeof` counts. */
+function wideLiteral(s: string): Uint8Array {
+  const out = new Uint8Array((s.length + 1) * 2);
+  for (let i = 0; i < s.length; i++) {
+    out[i * 2] = s.charCodeAt(i) & 0xff;
+    out[i * 2 + 1] = s.charCodeAt(i) >> 8;
+  }
+  return out;
+}
+
+Deno.test("ReactOS kmtests RtlRegistry: a REG_MULTI_SZ value, and a REG_MULTI_SZ default with its length given or computed, reach the QueryRoutine one string at a time", () => {
+  const k = boot().kernel;
+  // A kernel-mode test: the Zw calls run with KernelMode, as the model's do.
+  const software = openKey(
+    k,
+    abs("\\Registry\\MACHINE\\Software"),
+    KEY_CREATE_SUB_KEY,
+  ); // ok_eq_hex(ZwOpenKey, STATUS_SUCCESS)
+  const key = createKey(
+    k,
+    rel(software, "RtlRegistryKmtestKey"),
+    KEY_QUERY_VALUE | KEY_SET_VALUE | DELETE,
+    REG_OPTION_VOLATILE,
+  ); // ok_eq_hex(ZwCreateKey, STATUS_SUCCESS)
+
+  // Tests[]: the C literal (null for the NULL row), the strings a stored value gives, and, where
+  // they differ (DEFAULT_DIFFERS, AUTO_DIFFERS), the strings a default with DefaultLength given
+  // or 0 gives; `null` where the row is not run that way (NO_DEFAULT, NO_AUTO_LEN).
+  const rows: readonly {
+    literal: string | null;
+    stored: readonly string[];
+    given: readonly string[] | null;
+    auto: readonly string[] | null;
+  }[] = [
+    { literal: null, stored: [], given: null, auto: null },
+    { literal: "", stored: [], given: [], auto: null },
+    { literal: "\0", stored: [""], given: [], auto: [] },
+    { literal: "String", stored: ["String"], given: ["String"], auto: null },
+    { literal: "String\0", stored: ["String"], given: ["String"], auto: ["String"] },
+    {
+      literal: "String1\0String2",
+      stored: ["String1", "String2"],
+      given: ["String1", "String2"],
+      auto: null,
+    },
+    {
+      literal: "String1\0String2\0",
+      stored: ["String1", "String2"],
+      given: ["String1", "String2"],
+      auto: ["String1", "String2"],
+    },
+    {
+      literal: "String1\0\0String3",
+      stored: ["String1", "", "String3"],
+      given: ["String1", "", "String3"],
+      auto: null,
+    },
+    {
+      literal: "String1\0\0String3\0",
+      stored: ["String1", "", "String3"],
+      given: ["String1", "", "String3"],
+      auto: ["String1"],
+    },
+  ];
+
+  /**
+   * DO_QUERY: RtlQueryRegistryValues(RTL_REGISTRY_HANDLE) of "TestValue" returns STATUS_SUCCESS
+   * and the routine is called once per expected string, each with the name, REG_SZ, the string
+   * and its size with the NUL; with one call expected, EntryContext is passed through.
+   */
+  const query = (
+    row: Partial<RTL_QUERY_REGISTRY_TABLE>,
+    expected: readonly string[],
+    what: string,
+    mismatch = false,
+  ) => {
+    const calls: unknown[][] = [];
+    const entryContext = {};
+    const status = k.RtlQueryRegistryValues(RTL_REGISTRY_HANDLE, key, [{
+      QueryRoutine: (...args) => {
+        calls.push(args);
+        return STATUS_SUCCESS;
+      },
+      Flags: 0,
+      Name: "TestValue",
+      EntryContext: expected.length === 1 ? entryContext : null,
+      DefaultType: REG_NONE,
+      ...row,
+    }]);
+    assertStatus(status, STATUS_SUCCESS, what); // ok_eq_hex(Status, STATUS_SUCCESS)
+    if (mismatch) {
+      // Only the strings the model does report are asserted: the first of Windows' list.
+      assert.deepEqual(
+        calls.map(([name, type, data, length]) => [name, type, data, length]),
+        expected.slice(0, calls.length).map((s) => ["TestValue", REG_SZ, s, (s.length + 1) * 2]),
+        what,
+      );
+      assert.ok(calls.length < expected.length, `${what}: the MISMATCH is gone, assert it all`);
+      return;
+    }
+    // ok_eq_ulong(Expected.CurrentIndex, Expected.Count), and per call ok_eq_wstr(ValueName),
+    // ok_eq_ulong(ValueType, REG_SZ), ok_eq_ulong(ValueLength), the data's bytes, the EntryContext.
+    assert.deepEqual(
+      calls.map(([name, type, data, length, , context]) => [name, type, data, length, context]),
+      expected.map((s) => [
+        "TestValue",
+        REG_SZ,
+        s,
+        (s.length + 1) * 2,
+        expected.length === 1 ? entryContext : null,
+      ]),
+      what,
+    );
+  };
+
+  // Stored values: ZwSetValueKey(REG_MULTI_SZ, the literal, sizeof) returns STATUS_SUCCESS.
+  for (const [i, row] of rows.entries()) {
+    const bytes = row.literal === null ? null : wideLiteral(row.literal);
+    assertStatus(
+      k.ZwSetValueKey(key, "TestValue", 0, REG_MULTI_SZ, bytes, bytes?.length ?? 0),
+      STATUS_SUCCESS,
+      `Set: ${i}`,
+    );
+    query({}, row.stored, `Set: ${i}`);
+  }
+  // ZwDeleteValueKey: STATUS_SUCCESS or STATUS_OBJECT_NAME_NOT_FOUND.
+  const deleted = k.ZwDeleteValueKey(key, "TestValue");
+  assert.ok(deleted === STATUS_SUCCESS || deleted === STATUS_OBJECT_NAME_NOT_FOUND);
+  // A missing value with DefaultType REG_NONE: no call.
+  query({}, [], "Default: REG_NONE");
+  for (const [i, row] of rows.entries()) {
+    if (row.literal === null) continue;
+    const bytes = wideLiteral(row.literal);
+    if (row.given) {
+      // DefaultLength = sizeof(literal).
+      // MISMATCH: Windows reports every string before the buffer's last WCHAR, as for a stored
+      // value ("String" as 14 bytes: 1 call; "String1\0String2": 2; "String1\0\0String3[\0]": 3)
+      // vs the model, which follows Wine's test_RtlQueryRegistryValues rows 28 and 29 (run on
+      // Windows: "A\0B\0C\0" as 12 bytes gives "A" and "B" only) and stops before a string whose
+      // NUL is that last WCHAR, and at an empty string. The two sources disagree; rows 3, 5, 7, 8.
+      query(
+        { DefaultType: REG_MULTI_SZ, DefaultData: bytes, DefaultLength: bytes.length },
+        row.given,
+        `Default: ${i}`,
+        [3, 5, 7, 8].includes(i),
+      );
+    }
+    if (row.auto) {
+      // DefaultLength = 0: the list's length is computed.
+      query(
+        { DefaultType: REG_MULTI_SZ, DefaultData: bytes, DefaultLength: 0 },
+        row.auto,
+        `Auto: ${i}`,
+      );
+    }
+  }
+  assertStatus(k.ZwDeleteKey(key), STATUS_SUCCESS); // ok_eq_hex(ZwDeleteKey, STATUS_SUCCESS)
+  assertStatus(k.ZwClose(key), STATUS_SUCCESS); // ok_eq_hex(ZwClose, STATUS_SUCCESS)
+  k.ZwClose(software);
+});
