@@ -151,7 +151,7 @@ Deno.test("ReactOS apitests NtDeleteKey: a key with a subkey cannot be deleted, 
   assertStatus(k.ZwDeleteKey(parent.key), STATUS_CANNOT_DELETE); // ok_ntstatus: parent with a child
   assertStatus(k.ZwDeleteKey(child.key), STATUS_SUCCESS); // ok_ntstatus: the child
   assertStatus(k.ZwDeleteKey(parent.key), STATUS_SUCCESS); // ok_ntstatus: retry the parent
-  assertStatus(k.ZwDeleteKey(parent.key), STATUS_SUCCESS); // ok_ntstatus: "re-retry"
+  assertStatus(k.ZwDeleteKey(parent.key), STATUS_SUCCESS); // ok_ntstatus: the third try
   k.ZwClose(child.key);
   k.ZwClose(parent.key);
 
@@ -182,7 +182,7 @@ Deno.test("ReactOS apitests NtDeleteKey: a key with a subkey cannot be deleted, 
   }
   assertStatus(status, STATUS_SUCCESS); // ok_ntstatus after the creation loop (the last Pet)
 
-  // "Test hive rerooting": delete Child5000\Pet, then Child5000.
+  // The hive rerooting part: delete Child5000\Pet, then Child5000.
   const pet = createVolatile(k, DELETE, `${name(5000)}\\Pet`);
   assertStatus(pet.status, STATUS_SUCCESS); // ok_ntstatus: open Child5000\Pet
   assertStatus(k.ZwDeleteKey(pet.key), STATUS_SUCCESS); // ok_ntstatus: delete it
