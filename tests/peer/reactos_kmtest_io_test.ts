@@ -1,6 +1,6 @@
 /**
  * The peer test of ReactOS's kernel-mode tests of the I/O manager, `modules/rostests/kmtests/ntos_io/`
- * (reactos/reactos): `IoIrp.c`, `IoDeviceObject_drv.c` and `IoDeviceInterface.c`. kmtests are
+ * (reactos/reactos): `IoIrp.c`, `IoDeviceObject_drv.c`, `IoDeviceInterface.c` and `IoDeviceProperty.c`. kmtests are
  * written to pass on Windows; where a check is special-cased for ReactOS only the Windows branch is
  * taken. Each Deno test mirrors one ReactOS test routine; each check cites the `ok()` it mirrors.
  * As in the Wine port (`wine_driver_test.ts`), checks made in driver code are recorded, not thrown
@@ -10,7 +10,10 @@
  * TestDeviceCreateDelete, TestDeviceCreated, TestAttachDevice, TestLowerDeviceKernelAPI, and
  * TestDeviceDeletion's device checks), IoDeviceInterface (Test_IoGetDeviceInterfaces over its GUID
  * list, Test_IoOpenDeviceInterfaceRegistryKey, Test_IoSetDeviceInterfaceState,
- * Test_IoRegisterPlugPlayNotification with its NotificationCallback).
+ * Test_IoRegisterPlugPlayNotification with its NotificationCallback), IoDeviceProperty
+ * (Test_InterfaceParameters, Test_StoreRoundTrip, Test_Locales, Test_DeviceBuiltins,
+ * Test_InterfaceBuiltins, each on a device of the model's with an enabled disk-class interface, as
+ * FindTestInterface finds one).
  *
  * Left out, with the reason:
  * - IoIrp: `Size` (bytes of the C IRP and its stack locations), `ThreadListEntry` (no threads) and
@@ -35,10 +38,20 @@
  *   with a NULL link, and ZwOpenSymbolicLinkObject / ObCloseHandle in the callback (no symbolic link
  *   objects to open). The Windows box has KS interfaces registered; the model registers one on a
  *   device of its own so the loop has a link to work on.
- * - IoDeviceProperty.c: not ported this round (DEVPROPKEY store round trips).
+ * - IoDeviceProperty: DEVPROP_TYPE_NULL, DEVPROP_TYPE_STRING_INDIRECT and DEVPROP_TYPE_UINT32 |
+ *   DEVPROP_TYPEMOD_ARRAY (the model has no such types); Test_Validation (byte-level cases:
+ *   unterminated strings, odd sizes, bad booleans and FILETIMEs; the model takes typed JS values);
+ *   ExpectProperty's untouched-buffer checks (no buffers); Test_RootDevice (reaches the root devnode
+ *   through DEVOBJ_EXTENSION->DeviceNode, no model).
  *
- * Mismatches: none left. The IRP and DRIVER_OBJECT had no `Type` (IO_TYPE_IRP 6, IO_TYPE_DRIVER 4)
- * until this port.
+ * Mismatches: none left. Model fixes this port made (each cites its kmtest in lib/): the IRP and
+ * DRIVER_OBJECT gained `Type` (IO_TYPE_IRP 6, IO_TYPE_DRIVER 4); the property routines now refuse a
+ * write to a read-only system property with STATUS_ACCESS_DENIED (was STATUS_NOT_IMPLEMENTED),
+ * keep each LCID's value on its own (a language no longer falls back to LOCALE_NEUTRAL, and
+ * LOCALE_NEUTRAL no longer sets or deletes the languages' values), return
+ * STATUS_OBJECT_NAME_NOT_FOUND for deleting a property that is not there, take a NULL or empty
+ * interface name as STATUS_INVALID_PARAMETER, and let a driver set DEVPKEY_Device_FriendlyName (the
+ * Enum key's FriendlyName, a string only).
  *
  * @module
  */
@@ -47,6 +60,13 @@ import {
   boot,
   DEVICE_INTERFACE_INCLUDE_NONACTIVE,
   type DeviceObject,
+  DevicePropertyEnumeratorName,
+  DevicePropertyFriendlyName,
+  DevicePropertyHardwareID,
+  DevicePropertyPhysicalDeviceObjectName,
+  DEVPKEYS,
+  DEVPROP_TYPE,
+  type DEVPROPKEY,
   DO_DEVICE_HAS_NAME,
   DO_DEVICE_INITIALIZING,
   DO_EXCLUSIVE,
@@ -56,10 +76,17 @@ import {
   type Kernel,
   KEY_CREATE_SUB_KEY,
   KEY_WRITE,
+  LOCALE_NEUTRAL,
   NT_SUCCESS,
+  ntStatusName,
   PASSIVE_LEVEL,
   PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES,
+  type PropertyData,
   REG_OPTION_NON_VOLATILE,
+  STATUS_ACCESS_DENIED,
+  STATUS_BUFFER_TOO_SMALL,
+  STATUS_INVALID_PARAMETER,
+  STATUS_OBJECT_NAME_NOT_FOUND,
   STATUS_OBJECT_PATH_NOT_FOUND,
   STATUS_SUCCESS,
 } from "../../mod.ts";
@@ -435,5 +462,407 @@ Deno.test("ReactOS kmtest IoDeviceInterface: Test_IoRegisterPlugPlayNotification
     entry as Parameters<Kernel["IoUnregisterPlugPlayNotification"]>[0],
   );
   c.ok(`${cite}: ok_eq_hex(Status, STATUS_SUCCESS) for unregister`, u === STATUS_SUCCESS, u);
+  c.assertAll();
+});
+
+// ---- IoDeviceProperty.c ------------------------------------------------------------------------------
+
+/** The kmtest's own property set, KMT_PROPERTY_FMTID. */
+const KMT_FMTID = "{5f1e3c8a-7d2b-4e61-9a0c-3b8d4f2e6a17}";
+const TestKeyNumber = { fmtid: KMT_FMTID, pid: 2 };
+const TestKeyString = { fmtid: KMT_FMTID, pid: 3 };
+const TestKeyList = { fmtid: KMT_FMTID, pid: 4 };
+const TestKeyBinary = { fmtid: KMT_FMTID, pid: 5 };
+const TestKeyLocalized = { fmtid: KMT_FMTID, pid: 6 };
+const TestKeyWidePid = { fmtid: KMT_FMTID, pid: 0x12345 };
+const LCID_EN_US = 0x0409;
+const LCID_DE_DE = 0x0407;
+/** KmtDiskInterface (GUID_DEVINTERFACE_DISK), the first of the kmtest's candidate classes. */
+const KmtDiskInterface = "{53f56307-b6bf-11d0-94f2-00a0c91efb8b}";
+
+/** IoDeviceProperty.c PROPERTY_TARGET: a PDO or an interface, with SetProperty / GetProperty. */
+interface Target {
+  description: string;
+  set(key: DEVPROPKEY, lcid: number, type: number, size: number, data: PropertyData | null): number;
+  get(key: DEVPROPKEY, lcid: number, size?: number): ReturnType<Kernel["IoGetDevicePropertyData"]>;
+}
+
+function deviceTarget(k: Kernel, pdo: DeviceObject): Target {
+  return {
+    description: "device",
+    set: (key, lcid, type, size, data) =>
+      k.IoSetDevicePropertyData(pdo, key, lcid, 0, type, size, data),
+    get: (key, lcid, size) => k.IoGetDevicePropertyData(pdo, key, lcid, 0, size),
+  };
+}
+
+function interfaceTarget(k: Kernel, link: string): Target {
+  return {
+    description: "interface",
+    set: (key, lcid, type, size, data) =>
+      k.IoSetDeviceInterfacePropertyData(link, key, lcid, 0, type, size, data),
+    get: (key, lcid, size) => k.IoGetDeviceInterfacePropertyData(link, key, lcid, 0, size),
+  };
+}
+
+/** IoDeviceProperty.c ExpectProperty: size 0 and size - 1 are too small, a big buffer gets it all. */
+function expectProperty(
+  c: Checks,
+  t: Target,
+  cite: string,
+  key: DEVPROPKEY,
+  lcid: number,
+  type: number,
+  data: PropertyData,
+  size: number,
+): void {
+  const at = `IoDeviceProperty.c ExpectProperty(${t.description}, ${cite})`;
+  const empty = t.get(key, lcid, 0);
+  c.ok(
+    `${at}: ok_eq_hex(Status, STATUS_BUFFER_TOO_SMALL) for size 0`,
+    empty.status === STATUS_BUFFER_TOO_SMALL,
+    empty.status,
+  );
+  c.ok(
+    `${at}: ok_eq_ulong(Required, ExpectedSize)`,
+    empty.requiredSize === size,
+    empty.requiredSize,
+  );
+  c.ok(`${at}: ok_eq_hex(Type, ExpectedType)`, empty.type === type, empty.type);
+  const short = t.get(key, lcid, size - 1);
+  c.ok(
+    `${at}: ok_eq_hex(Status, STATUS_BUFFER_TOO_SMALL) for size - 1`,
+    short.status === STATUS_BUFFER_TOO_SMALL,
+    short.status,
+  );
+  c.ok(`${at}: ok_eq_ulong(Required, ExpectedSize) for size - 1`, short.requiredSize === size);
+  const full = t.get(key, lcid, 128);
+  c.ok(`${at}: ok_eq_hex(Status, STATUS_SUCCESS)`, full.status === STATUS_SUCCESS, full.status);
+  c.ok(`${at}: ok_eq_ulong(Required, ExpectedSize) in full`, full.requiredSize === size);
+  c.ok(`${at}: ok_eq_hex(Type, ExpectedType) in full`, full.type === type, full.type);
+  c.ok(
+    `${at}: ok(RtlEqualMemory(Buffer, ExpectedData))`,
+    JSON.stringify(full.data instanceof Uint8Array ? [...full.data] : full.data) ===
+      JSON.stringify(data instanceof Uint8Array ? [...data] : data),
+    full.data,
+  );
+}
+
+/** IoDeviceProperty.c ExpectNoProperty: STATUS_OBJECT_NAME_NOT_FOUND, Required 0, DEVPROP_TYPE_EMPTY. */
+function expectNoProperty(c: Checks, t: Target, cite: string, key: DEVPROPKEY, lcid: number) {
+  const at = `IoDeviceProperty.c ExpectNoProperty(${t.description}, ${cite})`;
+  const r = t.get(key, lcid, 16);
+  c.ok(
+    `${at}: ok_eq_hex(Status, STATUS_OBJECT_NAME_NOT_FOUND)`,
+    r.status === STATUS_OBJECT_NAME_NOT_FOUND,
+    r.status,
+  );
+  c.ok(`${at}: ok_eq_ulong(Required, 0)`, r.requiredSize === 0, r.requiredSize);
+  c.ok(
+    `${at}: ok_eq_hex(Type, DEVPROP_TYPE_EMPTY)`,
+    r.type === DEVPROP_TYPE.DEVPROP_TYPE_EMPTY,
+    r.type,
+  );
+}
+
+/** A status check of SetProperty. */
+function expectSet(c: Checks, t: Target, cite: string, status: number, expected: number): void {
+  c.ok(
+    `IoDeviceProperty.c ${cite} (${t.description}): ok_eq_hex(Status, ${ntStatusName(expected)})`,
+    status === expected,
+    ntStatusName(status),
+  );
+}
+
+/** IoDeviceProperty.c Test_StoreRoundTrip (the types the model has). */
+function storeRoundTrip(c: Checks, t: Target): void {
+  const cite = "Test_StoreRoundTrip";
+  const N = LOCALE_NEUTRAL;
+  const T = DEVPROP_TYPE;
+  t.set(TestKeyNumber, N, T.DEVPROP_TYPE_EMPTY, 0, null);
+  expectNoProperty(c, t, `${cite} start`, TestKeyNumber, N);
+  expectSet(c, t, cite, t.set(TestKeyNumber, N, T.DEVPROP_TYPE_UINT32, 4, 0x12345678), 0);
+  expectProperty(c, t, `${cite} UINT32`, TestKeyNumber, N, T.DEVPROP_TYPE_UINT32, 0x12345678, 4);
+  const text = "ReactOS property store";
+  const textSize = (text.length + 1) * 2;
+  expectSet(c, t, cite, t.set(TestKeyString, N, T.DEVPROP_TYPE_STRING, textSize, text), 0);
+  expectProperty(c, t, `${cite} STRING`, TestKeyString, N, T.DEVPROP_TYPE_STRING, text, textSize);
+  const list = ["First", "Second", "Third"];
+  const listSize = ("First\0Second\0Third\0".length + 1) * 2;
+  expectSet(c, t, cite, t.set(TestKeyList, N, T.DEVPROP_TYPE_STRING_LIST, listSize, list), 0);
+  expectProperty(c, t, `${cite} LIST`, TestKeyList, N, T.DEVPROP_TYPE_STRING_LIST, list, listSize);
+  const binary = new Uint8Array([0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66]);
+  expectSet(c, t, cite, t.set(TestKeyBinary, N, T.DEVPROP_TYPE_BINARY, 7, binary), 0);
+  expectProperty(c, t, `${cite} BINARY`, TestKeyBinary, N, T.DEVPROP_TYPE_BINARY, binary, 7);
+  expectSet(c, t, cite, t.set(TestKeyWidePid, N, T.DEVPROP_TYPE_UINT32, 4, 0x12345678), 0);
+  expectProperty(c, t, `${cite} wide pid`, TestKeyWidePid, N, T.DEVPROP_TYPE_UINT32, 0x12345678, 4);
+  // A UINT32 with a NULL buffer deletes; deleting what is not there is STATUS_OBJECT_NAME_NOT_FOUND.
+  expectSet(c, t, `${cite} NULL data`, t.set(TestKeyNumber, N, T.DEVPROP_TYPE_UINT32, 4, null), 0);
+  expectNoProperty(c, t, `${cite} deleted`, TestKeyNumber, N);
+  expectSet(
+    c,
+    t,
+    `${cite} delete again`,
+    t.set(TestKeyNumber, N, T.DEVPROP_TYPE_EMPTY, 0, null),
+    STATUS_OBJECT_NAME_NOT_FOUND,
+  );
+  for (const key of [TestKeyString, TestKeyList, TestKeyBinary, TestKeyWidePid]) {
+    expectSet(c, t, `${cite} EMPTY`, t.set(key, N, T.DEVPROP_TYPE_EMPTY, 0, null), 0);
+    expectNoProperty(c, t, `${cite} emptied`, key, N);
+  }
+}
+
+/** IoDeviceProperty.c Test_Locales (without DEVPROP_TYPE_STRING_INDIRECT, which the model lacks). */
+function locales(c: Checks, t: Target): void {
+  const cite = "Test_Locales";
+  const S = DEVPROP_TYPE.DEVPROP_TYPE_STRING;
+  const E = DEVPROP_TYPE.DEVPROP_TYPE_EMPTY;
+  const size = (s: string) => (s.length + 1) * 2;
+  const K = TestKeyLocalized;
+  expectSet(c, t, cite, t.set(K, LCID_EN_US, S, size("Hello"), "Hello"), 0);
+  expectProperty(c, t, `${cite} en-US`, K, LCID_EN_US, S, "Hello", size("Hello"));
+  expectNoProperty(c, t, `${cite} neutral unset`, K, LOCALE_NEUTRAL);
+  expectNoProperty(c, t, `${cite} de-DE unset`, K, LCID_DE_DE);
+  expectSet(c, t, cite, t.set(K, LCID_DE_DE, S, size("Hallo"), "Hallo"), 0);
+  expectSet(c, t, cite, t.set(K, LOCALE_NEUTRAL, S, size("Neutral"), "Neutral"), 0);
+  expectProperty(c, t, `${cite} en-US kept`, K, LCID_EN_US, S, "Hello", size("Hello"));
+  expectProperty(c, t, `${cite} de-DE`, K, LCID_DE_DE, S, "Hallo", size("Hallo"));
+  expectProperty(c, t, `${cite} neutral`, K, LOCALE_NEUTRAL, S, "Neutral", size("Neutral"));
+  expectSet(c, t, cite, t.set(K, LCID_EN_US, E, 0, null), 0);
+  expectNoProperty(c, t, `${cite} en-US deleted`, K, LCID_EN_US);
+  expectProperty(c, t, `${cite} de-DE still`, K, LCID_DE_DE, S, "Hallo", size("Hallo"));
+  expectProperty(c, t, `${cite} neutral still`, K, LOCALE_NEUTRAL, S, "Neutral", size("Neutral"));
+  expectSet(c, t, cite, t.set(K, LCID_DE_DE, E, 0, null), 0);
+  expectSet(c, t, cite, t.set(K, LOCALE_NEUTRAL, E, 0, null), 0);
+  expectNoProperty(c, t, `${cite} de-DE deleted`, K, LCID_DE_DE);
+  expectNoProperty(c, t, `${cite} neutral deleted`, K, LOCALE_NEUTRAL);
+}
+
+/** A started device with an enabled interface of KmtDiskInterface (FindTestInterface's find). */
+function propertyMachine() {
+  const { m, pdo, links } = machineWithInterfaces([KmtDiskInterface]);
+  m.kernel.IoSetDeviceInterfaceState(links[0]!, true);
+  m.settle();
+  return { m, k: m.kernel, pdo, link: links[0]! };
+}
+
+Deno.test("ReactOS kmtest IoDeviceProperty: Test_InterfaceParameters: a NULL or empty link is STATUS_INVALID_PARAMETER for the interface property routines, a missing interface fails", () => {
+  const { k } = propertyMachine();
+  const c = new Checks();
+  const cite = "IoDeviceProperty.c Test_InterfaceParameters";
+  const U = DEVPROP_TYPE.DEVPROP_TYPE_UINT32;
+  for (const [what, name] of [["NULL", null], ["empty", ""]] as const) {
+    const s = k.IoSetDeviceInterfacePropertyData(
+      name as unknown as string,
+      TestKeyNumber,
+      0,
+      0,
+      U,
+      4,
+      1,
+    );
+    c.ok(
+      `${cite}: set with a ${what} name is STATUS_INVALID_PARAMETER`,
+      s === STATUS_INVALID_PARAMETER,
+      ntStatusName(s),
+    );
+    const g = k.IoGetDeviceInterfacePropertyData(name as unknown as string, TestKeyNumber, 0, 0, 4);
+    c.ok(
+      `${cite}: get with a ${what} name is STATUS_INVALID_PARAMETER`,
+      g.status === STATUS_INVALID_PARAMETER,
+      ntStatusName(g.status),
+    );
+  }
+  const missing = `\\??\\KMTEST#NoSuchDevice#0#${KMT_FMTID.toUpperCase()}`;
+  const s = k.IoSetDeviceInterfacePropertyData(missing, TestKeyNumber, 0, 0, U, 4, 1);
+  c.ok(`${cite}: ok(!NT_SUCCESS(Status)) setting on a missing interface`, !NT_SUCCESS(s), s);
+  const g = k.IoGetDeviceInterfacePropertyData(missing, TestKeyNumber, 0, 0, 4);
+  c.ok(`${cite}: ok(!NT_SUCCESS(Status)) getting from a missing interface`, !NT_SUCCESS(g.status));
+  c.assertAll();
+});
+
+Deno.test("ReactOS kmtest IoDeviceProperty: Test_StoreRoundTrip and Test_Locales on the device and on the interface: sizes, types, deletion (deleting a missing property is STATUS_OBJECT_NAME_NOT_FOUND), per-locale values", () => {
+  const { k, pdo, link } = propertyMachine();
+  const c = new Checks();
+  for (const t of [deviceTarget(k, pdo), interfaceTarget(k, link)]) {
+    storeRoundTrip(c, t);
+    locales(c, t);
+  }
+  c.assertAll();
+});
+
+Deno.test("ReactOS kmtest IoDeviceProperty: Test_DeviceBuiltins: instance ID, PDO name, hardware IDs, devnode status, problem code, presence and parent read as IoGetDeviceProperty does; the instance ID, PDO name and hardware IDs refuse writes with STATUS_ACCESS_DENIED; the friendly name is writable, read back by IoGetDeviceProperty, and a UINT32 for it is STATUS_INVALID_PARAMETER", () => {
+  const { k, pdo } = propertyMachine();
+  const c = new Checks();
+  const t = deviceTarget(k, pdo);
+  const cite = "IoDeviceProperty.c Test_DeviceBuiltins";
+  const T = DEVPROP_TYPE;
+  const N = LOCALE_NEUTRAL;
+  const enumerator = k.IoGetDeviceProperty(pdo, DevicePropertyEnumeratorName);
+  c.ok(`${cite}: ok_eq_hex(Status, STATUS_SUCCESS) for the enumerator`, enumerator.status === 0);
+  const id = t.get(DEVPKEYS.DEVPKEY_Device_InstanceId!, N, 512);
+  c.ok(`${cite}: InstanceId ok_eq_hex(Status, STATUS_SUCCESS)`, id.status === 0, id.status);
+  c.ok(
+    `${cite}: InstanceId ok_eq_hex(Type, DEVPROP_TYPE_STRING)`,
+    id.type === T.DEVPROP_TYPE_STRING,
+  );
+  c.ok(
+    `${cite}: InstanceId ok_eq_ulong(Required, (wcslen + 1) * sizeof(WCHAR))`,
+    id.requiredSize === (String(id.data).length + 1) * 2,
+  );
+  c.ok(
+    `${cite}: the instance ID starts with the enumerator and a backslash`,
+    String(id.data).toUpperCase().startsWith(
+      `${String(enumerator.propertyBuffer).toUpperCase()}\\`,
+    ),
+    id.data,
+  );
+  const pdoName = k.IoGetDeviceProperty(pdo, DevicePropertyPhysicalDeviceObjectName);
+  c.ok(`${cite}: PDO name ok_eq_hex(Status, STATUS_SUCCESS)`, pdoName.status === 0);
+  const pdoKey = t.get(DEVPKEYS.DEVPKEY_Device_PDOName!, N, 512);
+  c.ok(`${cite}: PDOName ok_eq_hex(Status, STATUS_SUCCESS)`, pdoKey.status === 0, pdoKey.status);
+  c.ok(
+    `${cite}: PDOName ok_eq_hex(Type, DEVPROP_TYPE_STRING)`,
+    pdoKey.type === T.DEVPROP_TYPE_STRING,
+  );
+  c.ok(`${cite}: PDOName ok_eq_wstr`, pdoKey.data === pdoName.propertyBuffer, pdoKey.data);
+  const hw = k.IoGetDeviceProperty(pdo, DevicePropertyHardwareID);
+  if (NT_SUCCESS(hw.status)) {
+    const hwKey = t.get(DEVPKEYS.DEVPKEY_Device_HardwareIds!, N, 1024);
+    c.ok(`${cite}: HardwareIds ok_eq_hex(Status, STATUS_SUCCESS)`, hwKey.status === 0);
+    c.ok(
+      `${cite}: HardwareIds ok_eq_hex(Type, DEVPROP_TYPE_STRING_LIST)`,
+      hwKey.type === T.DEVPROP_TYPE_STRING_LIST,
+    );
+    c.ok(
+      `${cite}: HardwareIds ok_eq_wstr (the first ID)`,
+      (hwKey.data as string[])[0] === (hw.propertyBuffer as string[])[0],
+      hwKey.data,
+    );
+    // The PDO's driver is the model's bus driver, not \Driver\PnpManager: the kmtest expects a refusal.
+    const s = t.set(
+      DEVPKEYS.DEVPKEY_Device_HardwareIds!,
+      N,
+      T.DEVPROP_TYPE_STRING_LIST,
+      hwKey.requiredSize!,
+      hwKey.data!,
+    );
+    expectSet(c, t, "Test_DeviceBuiltins HardwareIds write", s, STATUS_ACCESS_DENIED);
+  }
+  const status = t.get(DEVPKEYS.DEVPKEY_Device_DevNodeStatus!, N, 4);
+  c.ok(
+    `${cite}: DevNodeStatus STATUS_SUCCESS, UINT32, Required 4`,
+    status.status === 0 && status.type === T.DEVPROP_TYPE_UINT32 && status.requiredSize === 4,
+  );
+  const problem = t.get(DEVPKEYS.DEVPKEY_Device_ProblemCode!, N, 4);
+  c.ok(
+    `${cite}: ProblemCode STATUS_SUCCESS, UINT32`,
+    problem.status === 0 && problem.type === T.DEVPROP_TYPE_UINT32,
+  );
+  const present = t.get(DEVPKEYS.DEVPKEY_Device_IsPresent!, N, 1);
+  c.ok(
+    `${cite}: IsPresent STATUS_SUCCESS, BOOLEAN, DEVPROP_TRUE`,
+    present.status === 0 && present.type === T.DEVPROP_TYPE_BOOLEAN && present.data === true,
+  );
+  const parent = t.get(DEVPKEYS.DEVPKEY_Device_Parent!, N, 512);
+  c.ok(
+    `${cite}: Parent STATUS_SUCCESS, STRING`,
+    parent.status === 0 && parent.type === T.DEVPROP_TYPE_STRING,
+    parent.status,
+  );
+  const friendly = "kmtest friendly name";
+  const fSize = (friendly.length + 1) * 2;
+  for (const key of ["DEVPKEY_Device_InstanceId", "DEVPKEY_Device_PDOName"]) {
+    const s = t.set(DEVPKEYS[key]!, N, T.DEVPROP_TYPE_STRING, fSize, friendly);
+    expectSet(c, t, `Test_DeviceBuiltins ${key} write`, s, STATUS_ACCESS_DENIED);
+  }
+  const FN = DEVPKEYS.DEVPKEY_Device_FriendlyName!;
+  const before = t.get(FN, N, 512);
+  c.ok(
+    `${cite}: ok(HadFriendlyName || Status == STATUS_OBJECT_NAME_NOT_FOUND)`,
+    before.status === 0 || before.status === STATUS_OBJECT_NAME_NOT_FOUND,
+    before.status,
+  );
+  expectSet(
+    c,
+    t,
+    "Test_DeviceBuiltins FriendlyName write",
+    t.set(FN, N, T.DEVPROP_TYPE_STRING, fSize, friendly),
+    0,
+  );
+  expectProperty(c, t, "FriendlyName", FN, N, T.DEVPROP_TYPE_STRING, friendly, fSize);
+  const legacy = k.IoGetDeviceProperty(pdo, DevicePropertyFriendlyName);
+  c.ok(
+    `${cite}: IoGetDeviceProperty(DevicePropertyFriendlyName) ok_eq_hex(Status, STATUS_SUCCESS)`,
+    legacy.status === 0,
+    legacy.status,
+  );
+  c.ok(
+    `${cite}: IoGetDeviceProperty(DevicePropertyFriendlyName) ok_eq_wstr`,
+    legacy.propertyBuffer === friendly,
+    legacy.propertyBuffer,
+  );
+  expectSet(
+    c,
+    t,
+    "Test_DeviceBuiltins FriendlyName as UINT32",
+    t.set(FN, N, T.DEVPROP_TYPE_UINT32, 4, 1),
+    STATUS_INVALID_PARAMETER,
+  );
+  if (before.status === 0) {
+    expectSet(
+      c,
+      t,
+      "Test_DeviceBuiltins FriendlyName restored",
+      t.set(FN, N, T.DEVPROP_TYPE_STRING, before.requiredSize!, before.data!),
+      0,
+    );
+  } else {
+    expectSet(
+      c,
+      t,
+      "Test_DeviceBuiltins FriendlyName deleted",
+      t.set(FN, N, T.DEVPROP_TYPE_EMPTY, 0, null),
+      0,
+    );
+    expectNoProperty(c, t, "FriendlyName deleted", FN, N);
+  }
+  c.assertAll();
+});
+
+Deno.test("ReactOS kmtest IoDeviceProperty: Test_InterfaceBuiltins: the class GUID (16 bytes), Enabled (TRUE) and the instance ID read back; writing the class GUID is STATUS_ACCESS_DENIED", () => {
+  const { k, link } = propertyMachine();
+  const c = new Checks();
+  const t = interfaceTarget(k, link);
+  const cite = "IoDeviceProperty.c Test_InterfaceBuiltins";
+  const T = DEVPROP_TYPE;
+  const N = LOCALE_NEUTRAL;
+  const g = t.get(DEVPKEYS.DEVPKEY_DeviceInterface_ClassGuid!, N, 16);
+  c.ok(`${cite}: ClassGuid ok_eq_hex(Status, STATUS_SUCCESS)`, g.status === 0, g.status);
+  c.ok(`${cite}: ClassGuid ok_eq_hex(Type, DEVPROP_TYPE_GUID)`, g.type === T.DEVPROP_TYPE_GUID);
+  c.ok(`${cite}: ClassGuid ok_eq_ulong(Required, sizeof(GUID))`, g.requiredSize === 16);
+  c.ok(
+    `${cite}: ClassGuid is the interface class`,
+    String(g.data).toLowerCase() === KmtDiskInterface,
+    g.data,
+  );
+  const e = t.get(DEVPKEYS.DEVPKEY_DeviceInterface_Enabled!, N, 1);
+  c.ok(
+    `${cite}: Enabled STATUS_SUCCESS, BOOLEAN, DEVPROP_TRUE`,
+    e.status === 0 && e.type === T.DEVPROP_TYPE_BOOLEAN && e.data === true,
+  );
+  const id = t.get(DEVPKEYS.DEVPKEY_Device_InstanceId!, N, 512);
+  c.ok(
+    `${cite}: InstanceId STATUS_SUCCESS, STRING`,
+    id.status === 0 && id.type === T.DEVPROP_TYPE_STRING,
+  );
+  const s = t.set(
+    DEVPKEYS.DEVPKEY_DeviceInterface_ClassGuid!,
+    N,
+    T.DEVPROP_TYPE_GUID,
+    16,
+    KmtDiskInterface,
+  );
+  expectSet(c, t, "Test_InterfaceBuiltins ClassGuid write", s, STATUS_ACCESS_DENIED);
   c.assertAll();
 });
