@@ -68,6 +68,10 @@ export interface DRIVER_EXTENSION {
 
 /** `DRIVER_OBJECT`. */
 export class DriverObject {
+  /** `IO_TYPE_DRIVER` (ReactOS kmtests ntos_io/IoDeviceObject_drv.c TestDriverObject, passes on Windows). */
+  get Type(): 4 {
+    return 4;
+  }
   /** `\Driver\<name>`. */
   readonly DriverName: string;
   /** `DriverExtension.AddDevice`. */
@@ -415,6 +419,10 @@ function emptyLocation(): IO_STACK_LOCATION {
 
 /** `IRP`. Stack locations are numbered 1..StackCount; `CurrentLocation` counts down as the IRP goes down. */
 export class Irp {
+  /** `IO_TYPE_IRP` (ReactOS kmtests ntos_io/IoIrp.c, passes on Windows). */
+  get Type(): 6 {
+    return 6;
+  }
   /** `IoStatus`. */
   readonly IoStatus: IO_STATUS_BLOCK;
   /** The stack locations, index 1 is the lowest. */

@@ -10,10 +10,10 @@
  */
 import { REG_MULTI_SZ, REG_SZ } from "../constants.ts";
 import {
+  STATUS_ACCESS_DENIED,
   STATUS_BUFFER_TOO_SMALL,
   STATUS_INVALID_DEVICE_REQUEST,
   STATUS_INVALID_PARAMETER,
-  STATUS_NOT_IMPLEMENTED,
   STATUS_OBJECT_NAME_NOT_FOUND,
   STATUS_SUCCESS,
   STATUS_UNSUCCESSFUL,
@@ -175,8 +175,9 @@ function decodeStored(v: { type: number; data: unknown }): Stored {
 }
 
 /**
- * A stored property for a locale. A language's own value comes first; without one the
- * language-neutral value answers, as the property is the same in every language.
+ * A stored property for a locale. Each LCID has its own value, LOCALE_NEUTRAL included: a language
+ * without one has none, whatever the neutral value is (ReactOS kmtests ntos_io/IoDeviceProperty.c
+ * Test_Locales, passes on Windows).
  */
 function readStored(
   sys: System,
@@ -187,19 +188,16 @@ function readStored(
 ): Stored | undefined {
   const byLocale = volatileProps.get(holder)?.get(keyOf(key)!);
   const node = base ? sys.hive.find(propertyKeyPath(base, key)) : undefined;
-  for (const l of lcid === LOCALE_NEUTRAL ? [lcid] : [lcid, LOCALE_NEUTRAL]) {
-    const mem = byLocale?.get(l);
-    if (mem) return mem;
-    const v = node?.value(localeValueName(l));
-    if (v) return decodeStored(v);
-  }
-  return undefined;
+  const mem = byLocale?.get(lcid);
+  if (mem) return mem;
+  const v = node?.value(localeValueName(lcid));
+  return v ? decodeStored(v) : undefined;
 }
 
 /**
- * Sets or deletes (`value` null) a property for a locale. LOCALE_NEUTRAL stands for every locale
- * (IoSetDevicePropertyData: to modify or delete the property for all locales, pass LOCALE_NEUTRAL),
- * so it also drops the languages' own values; a language's LCID touches that language only.
+ * Sets or deletes (`value` null) a property for one locale: setting or deleting the LOCALE_NEUTRAL
+ * value leaves the languages' own values alone (ReactOS kmtests ntos_io/IoDeviceProperty.c
+ * Test_Locales, passes on Windows).
  */
 function writeStored(
   sys: System,
@@ -217,14 +215,9 @@ function writeStored(
   all.set(k, byLocale);
   const path = propertyKeyPath(base, key);
   const existing = sys.hive.find(path);
-  if (lcid === LOCALE_NEUTRAL) {
-    byLocale.clear();
-    for (const v of existing?.valueList() ?? []) sys.hive.deleteValue(existing!, v.name);
-  } else {
-    byLocale.delete(lcid);
-    if (existing?.value(localeValueName(lcid))) {
-      sys.hive.deleteValue(existing, localeValueName(lcid));
-    }
+  byLocale.delete(lcid);
+  if (existing?.value(localeValueName(lcid))) {
+    sys.hive.deleteValue(existing, localeValueName(lcid));
   }
   if (!value) return;
   if (!(flags & PLUGPLAY_PROPERTY_PERSISTENT)) {
@@ -337,12 +330,34 @@ function systemDeviceProperty(
     }
     case keyOf(DEVPKEYS.DEVPKEY_Device_FriendlyName!): {
       const f = v("FriendlyName");
-      return typeof f === "string"
-        ? { type: DEVPROP_TYPE.DEVPROP_TYPE_STRING, data: f }
-        : undefined;
+      return typeof f === "string" ? { type: DEVPROP_TYPE.DEVPROP_TYPE_STRING, data: f } : null;
     }
   }
   return undefined;
+}
+
+/**
+ * DEVPKEY_Device_FriendlyName is the Enum key's `FriendlyName` value, the one
+ * IoGetDeviceProperty(DevicePropertyFriendlyName) reads: a driver may set it (a string only) or
+ * delete it (ReactOS kmtests ntos_io/IoDeviceProperty.c Test_DeviceBuiltins, passes on Windows).
+ */
+function setFriendlyName(
+  sys: System,
+  base: KeyNode,
+  Type: number,
+  Data: unknown,
+  Size: number,
+): number {
+  if (Data === null || Data === undefined || Size === 0) {
+    return sys.hive.deleteValue(base, "FriendlyName")
+      ? STATUS_SUCCESS
+      : STATUS_OBJECT_NAME_NOT_FOUND;
+  }
+  if (Type !== DEVPROP_TYPE.DEVPROP_TYPE_STRING || typeof Data !== "string") {
+    return STATUS_INVALID_PARAMETER;
+  }
+  sys.hive.setValue(base, { name: "FriendlyName", type: REG_SZ, data: Data });
+  return STATUS_SUCCESS;
 }
 
 /** `IoGetDevicePropertyData`. */
@@ -380,13 +395,19 @@ export function IoSetDevicePropertyData(
   if (!keyOf(PropertyKey) || badLcid(Lcid) || (Flags & ~PLUGPLAY_PROPERTY_PERSISTENT)) {
     return STATUS_INVALID_PARAMETER;
   }
-  if (systemDeviceProperty(sys, node, PropertyKey) !== undefined) return STATUS_NOT_IMPLEMENTED;
   const base = enumKey(sys, node, true)!;
+  if (keyOf(PropertyKey) === keyOf(DEVPKEYS.DEVPKEY_Device_FriendlyName!)) {
+    return setFriendlyName(sys, base, Type, Data, Size);
+  }
+  // A read-only system property refuses the write (ReactOS kmtests ntos_io/IoDeviceProperty.c
+  // Test_DeviceBuiltins: instance ID, PDO name, hardware IDs; passes on Windows).
+  if (systemDeviceProperty(sys, node, PropertyKey) !== undefined) return STATUS_ACCESS_DENIED;
   // The routine's page: Windows 8 and later treat Flags as if PLUGPLAY_PROPERTY_PERSISTENT were
   // always passed, so a device property is kept across restarts whatever Flags says. (The
   // interface routine's page says no such thing; there the flag still decides.)
   const persistent = Flags | PLUGPLAY_PROPERTY_PERSISTENT;
   if (Data === null || Data === undefined || Size === 0) {
+    if (!readStored(sys, node, base, PropertyKey, Lcid)) return STATUS_OBJECT_NAME_NOT_FOUND;
     writeStored(sys, node, base, PropertyKey, Lcid, persistent, null);
     return STATUS_SUCCESS;
   }
@@ -416,6 +437,11 @@ export function IoGetDeviceInterfacePropertyData(
   Flags: number,
   Size?: number,
 ): PropertyResult {
+  // A NULL or empty name is a bad parameter, not a missing interface (ReactOS kmtests
+  // ntos_io/IoDeviceProperty.c Test_InterfaceParameters, passes on Windows).
+  if (typeof SymbolicLinkName !== "string" || SymbolicLinkName === "") {
+    return { status: STATUS_INVALID_PARAMETER };
+  }
   const i = sys.interfaces.lookup(SymbolicLinkName);
   if (!i) return { status: STATUS_OBJECT_NAME_NOT_FOUND };
   if (!keyOf(PropertyKey) || Flags !== 0) return { status: STATUS_INVALID_PARAMETER };
@@ -436,16 +462,22 @@ export function IoSetDeviceInterfacePropertyData(
   Size: number,
   Data: unknown,
 ): number {
+  if (typeof SymbolicLinkName !== "string" || SymbolicLinkName === "") {
+    return STATUS_INVALID_PARAMETER;
+  }
   const i = sys.interfaces.lookup(SymbolicLinkName);
   if (!i) return STATUS_OBJECT_NAME_NOT_FOUND;
   if (!keyOf(PropertyKey) || (Flags & ~PLUGPLAY_PROPERTY_PERSISTENT)) {
     return STATUS_INVALID_PARAMETER;
   }
-  // The routine's page: STATUS_UNSUCCESSFUL for a bad LCID, STATUS_NOT_IMPLEMENTED for an unsupported property.
+  // The routine's page: STATUS_UNSUCCESSFUL for a bad LCID.
   if (badLcid(Lcid)) return STATUS_UNSUCCESSFUL;
-  if (systemInterfaceProperty(i, PropertyKey) !== undefined) return STATUS_NOT_IMPLEMENTED;
+  // ReactOS kmtests ntos_io/IoDeviceProperty.c Test_InterfaceBuiltins (passes on Windows): the
+  // class GUID refuses the write with STATUS_ACCESS_DENIED.
+  if (systemInterfaceProperty(i, PropertyKey) !== undefined) return STATUS_ACCESS_DENIED;
   const base = sys.interfaces.refKey(i, true)!;
   if (Data === null || Data === undefined || Size === 0) {
+    if (!readStored(sys, i, base, PropertyKey, Lcid)) return STATUS_OBJECT_NAME_NOT_FOUND;
     writeStored(sys, i, base, PropertyKey, Lcid, Flags, null);
     return STATUS_SUCCESS;
   }
