@@ -62,20 +62,22 @@ const PREDEFINED_KEYS: ReadonlyMap<Handle, { name: string; path: string }> = new
   [HKEY_USERS, { name: "HKEY_USERS", path: "\\Registry\\User" }],
 ]);
 
+/** A handle value's low 32 bits, or undefined for a value that is not hex. */
+function low32(hKey: Handle): number | undefined {
+  return /^0x[0-9a-f]{1,16}$/i.test(hKey.value)
+    ? Number(BigInt(hKey.value) & 0xffffffffn)
+    : undefined;
+}
+
 /**
- * The predefined key a handle stands for, by its low 32 bits: a 64-bit process's HKEY_LOCAL_MACHINE
- * with any upper half (zero-extended, or 0xdeadbeef above) opens as HKEY_LOCAL_MACHINE (Wine
+ * The predefined keys by their low 32 bits: a 64-bit process's HKEY_LOCAL_MACHINE with any upper
+ * half (zero-extended, or 0xdeadbeef above) opens as HKEY_LOCAL_MACHINE (Wine
  * advapi32/tests/registry.c test_reg_open_key, run on Windows). Handle-table handles are multiples
  * of 4, so they never match.
  */
-function predefinedKey(hKey: Handle): Handle | undefined {
-  if (!/^0x[0-9a-f]{1,16}$/i.test(hKey.value)) return undefined;
-  const low = Number(BigInt(hKey.value) & 0xffffffffn);
-  for (const key of PREDEFINED_KEYS.keys()) {
-    if (Number(BigInt(key.value) & 0xffffffffn) === low) return key;
-  }
-  return undefined;
-}
+const PREDEFINED_BY_LOW32: ReadonlyMap<number | undefined, Handle> = new Map(
+  [...PREDEFINED_KEYS.keys()].map((key) => [low32(key), key]),
+);
 
 /** An argument as the trace shows it: strings, numbers and null as they are, anything else as text. */
 function traceText(value: unknown): string | number | null {
@@ -128,7 +130,7 @@ export class Win32Registry {
 
   #start(hKey: unknown): Start | undefined {
     if (!(hKey instanceof Handle)) return undefined;
-    const predefined = PREDEFINED_KEYS.get(predefinedKey(hKey) ?? hKey);
+    const predefined = PREDEFINED_KEYS.get(PREDEFINED_BY_LOW32.get(low32(hKey)) ?? hKey);
     return predefined ? { path: predefined.path } : { handle: hKey };
   }
 
