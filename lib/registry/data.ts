@@ -47,7 +47,8 @@ function utf16(s: string, nuls: number): Uint8Array {
   return out;
 }
 
-function fromUtf16(bytes: Uint8Array, start: number, end: number): string {
+/** UTF-16LE bytes from `start` to `end` as a string, an odd last byte dropped. */
+export function fromUtf16(bytes: Uint8Array, start: number, end: number): string {
   let s = "";
   for (let i = start; i + 1 < end; i += 2) {
     s += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));

@@ -42,7 +42,7 @@ import {
   STATUS_SUCCESS,
 } from "../ntstatus.ts";
 import type { System } from "../system.ts";
-import { dataSize, normalizeData, type RegData, valueBytes, valueSize } from "./data.ts";
+import { dataSize, fromUtf16, normalizeData, type RegData, valueBytes, valueSize } from "./data.ts";
 import { type KeyNode, splitPath } from "./hive.ts";
 import {
   accessCheck,
@@ -466,14 +466,12 @@ function storeDirect(
  * (Windows results); Wine's test_RtlQueryRegistryValues rows read the same under this rule).
  */
 function multiSzStrings(raw: Uint8Array): string[] {
-  const units: number[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) units.push(raw[i]! | (raw[i + 1]! << 8));
-  if (units.length === 0 || units.at(-1) !== 0) units.push(0);
-  const end = units.length - 1;
+  let text = fromUtf16(raw, 0, raw.length);
+  if (!text.endsWith("\0")) text += "\0";
   const out: string[] = [];
-  for (let at = 0; at < end;) {
-    const nul = units.indexOf(0, at);
-    out.push(String.fromCharCode(...units.slice(at, nul)));
+  for (let at = 0; at < text.length - 1;) {
+    const nul = text.indexOf("\0", at);
+    out.push(text.slice(at, nul));
     at = nul + 1;
   }
   return out;

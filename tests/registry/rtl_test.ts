@@ -262,6 +262,30 @@ Deno.test("without RTL_QUERY_REGISTRY_NOEXPAND a REG_EXPAND_SZ is expanded and r
   ]);
 });
 
+Deno.test("a REG_MULTI_SZ whose string is 400,000 characters long reaches the QueryRoutine whole, one call per string, with no JavaScript exception (RtlQueryRegistryValues: NOEXPAND; ground rule: routines return NTSTATUS values)", () => {
+  const m = toasterMachine();
+  const long = "x".repeat(400_000);
+  assertStatus(
+    m.kernel.RtlWriteRegistryValue(RTL_REGISTRY_SERVICES, "Toaster", "Long", REG_MULTI_SZ, [
+      long,
+      "y",
+    ]),
+    STATUS_SUCCESS,
+  );
+  const seen: Seen[] = [];
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
+      { QueryRoutine: recorder(seen), Flags: 0, Name: "Long" },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.equal(m.halted, false);
+  assert.deepEqual(seen.map((c) => [c.type, c.data, c.length]), [
+    [REG_SZ, long, 800_002],
+    [REG_SZ, "y", 4],
+  ]);
+});
+
 Deno.test("a missing value with RTL_QUERY_REGISTRY_REQUIRED is STATUS_OBJECT_NAME_NOT_FOUND, and so is a missing Path (RtlQueryRegistryValues)", () => {
   const m = toasterMachine();
   assertStatus(
