@@ -463,7 +463,10 @@ export function formatRegFile(keys: RegFileKey[]): string {
       throw new RangeError(`Key path ${quote(key.path)} has a line break`);
     }
     lines.push(`[${key.path}]`);
-    for (const value of key.values) lines.push(...formatValue(value, key.path));
+    for (const value of key.values) {
+      // One line at a time: a large binary value has more lines than a call may take arguments.
+      for (const line of formatValue(value, key.path)) lines.push(line);
+    }
     lines.push("");
   }
   return lines.join("\r\n") + "\r\n";

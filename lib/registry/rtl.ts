@@ -484,14 +484,13 @@ function multiSzStrings(raw: Uint8Array): string[] {
  * as 10 bytes both give 2 calls, "A" and "B").
  */
 function defaultListStrings(bytes: Uint8Array): string[] {
-  const units: number[] = [];
-  for (let i = 0; i + 1 < bytes.length; i += 2) units.push(bytes[i]! | (bytes[i + 1]! << 8));
-  const end = units.length - 1;
+  const text = fromUtf16(bytes, 0, bytes.length);
+  const end = text.length - 1;
   const out: string[] = [];
   for (let at = 0; at < end;) {
-    const nul = units.indexOf(0, at);
+    const nul = text.indexOf("\0", at);
     if (nul < 0 || nul >= end || nul === at) break;
-    out.push(String.fromCharCode(...units.slice(at, nul)));
+    out.push(text.slice(at, nul));
     at = nul + 1;
   }
   return out;

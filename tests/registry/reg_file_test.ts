@@ -737,3 +737,15 @@ Deno.test("formatRegFile refuses data that is not in the JS form of its type", (
   assert.equal(set?.op === "setValue" ? set.value.name : undefined, "a\nb\rc");
   assert.throws(() => formatRegFile([{ path: `${KEY}\n`, values: [] }]), RangeError);
 });
+
+Deno.test("formatRegFile writes a 12 MB REG_BINARY (more hex lines than a call takes arguments) and parseRegFile reads it back byte for byte (regedit .reg format; ground rule: whatever is accepted can be saved and loaded back)", () => {
+  const data = new Uint8Array(12_000_000).map((_, i) => i & 0xff);
+  const text = formatRegFile([
+    { path: "HKEY_LOCAL_MACHINE\\SOFTWARE\\Big", values: [{ name: "B", type: 3, data }] },
+  ]);
+  const { operations, errors } = parseRegFile(text);
+  assert.deepEqual(errors, []);
+  const set = operations.find((o) => o.op === "setValue");
+  assert.ok(set && set.op === "setValue");
+  assert.deepEqual(set.value.data, data);
+});

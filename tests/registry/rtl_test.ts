@@ -286,6 +286,30 @@ Deno.test("a REG_MULTI_SZ whose string is 400,000 characters long reaches the Qu
   ]);
 });
 
+Deno.test("a REG_MULTI_SZ default given as 800,006 bytes is split without a JavaScript exception: the strings whose NUL comes before the buffer's last WCHAR (RtlQueryRegistryValues: DefaultLength; ground rule: routines return NTSTATUS values)", () => {
+  const m = toasterMachine();
+  const long = "x".repeat(400_000);
+  const text = `${long}\0y\0\0`;
+  const bytes = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) bytes[i * 2] = text.charCodeAt(i);
+  const seen: Seen[] = [];
+  assertStatus(
+    m.kernel.RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, "Toaster", [
+      {
+        QueryRoutine: recorder(seen),
+        Flags: 0,
+        Name: "NotThere",
+        DefaultType: REG_MULTI_SZ,
+        DefaultData: bytes,
+        DefaultLength: bytes.length,
+      },
+    ]),
+    STATUS_SUCCESS,
+  );
+  assert.equal(m.halted, false);
+  assert.deepEqual(seen.map((c) => c.data), [long, "y"]);
+});
+
 Deno.test("a missing value with RTL_QUERY_REGISTRY_REQUIRED is STATUS_OBJECT_NAME_NOT_FOUND, and so is a missing Path (RtlQueryRegistryValues)", () => {
   const m = toasterMachine();
   assertStatus(
