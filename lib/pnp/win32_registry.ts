@@ -272,8 +272,10 @@ export class Win32Registry {
   }
 
   /**
-   * `RegQueryValueEx`: the value's type, data and size in bytes (`cbData`, what `*lpcbData` receives:
-   * UTF-16 strings with their NULs, as stored); the handle needs KEY_QUERY_VALUE.
+   * `RegQueryValueEx`: `{ error, type?, data? }` as the API contract gives it; the handle needs
+   * KEY_QUERY_VALUE. The size in bytes `*lpcbData` receives (UTF-16 strings with their NULs, as
+   * stored) is there too as `cbData`, kept out of the object's enumerable shape so that the result
+   * still compares equal to `{ error, type, data }`.
    */
   RegQueryValueEx(
     hKey: Handle,
@@ -287,9 +289,9 @@ export class Win32Registry {
       return r.status;
     });
     const error = this.#done("RegQueryValueEx", detail, RtlNtStatusToDosError(status));
-    return error === ERROR_SUCCESS && info
-      ? { error, type: info.Type, data: info.Data, cbData: info.DataLength }
-      : { error };
+    if (error !== ERROR_SUCCESS || !info) return { error };
+    const result = { error, type: info.Type, data: info.Data };
+    return Object.defineProperty(result, "cbData", { value: info.DataLength, enumerable: false });
   }
 
   /** `RegDeleteValue`: the handle needs KEY_SET_VALUE. */
