@@ -237,7 +237,7 @@ const TWINS: Twin[] = [
 ];
 
 for (const twin of TWINS) {
-  Deno.test(`the fluent and YAML forms of ${twin.file} produce the same trace (CONTRACT 4)`, async () => {
+  Deno.test(`the fluent and YAML forms of ${twin.file} produce the same trace (README: Scenarios)`, async () => {
     const yaml = await runScenarioFile(`${root}${twin.file}`);
     const fluent = await scenario(yaml.title, twin.body, twin.options);
     assert.ok(yaml.passed, failuresOf(yaml));

@@ -49,7 +49,7 @@ const NOTES = [["windows", "docs"], ["wine", "reactos"], ["toaster", "and", "anc
 const CONTRACT = ["con", "tract"].join("");
 const NOTE_CITATION = new RegExp(
   `(?<![\\w.-])(?:(?:${NOTES.join("|")})(?:\\.md)?|(?:constants|deno)\\.md)(?![\\w-])|` +
-    `Wine/ReactOS (?:notes )?(?:\u00a7|\\d)|\\b${CONTRACT}(?:\\.md| section| ?\u00a7|:)`,
+    `Wine/ReactOS (?:notes )?(?:\u00a7|\\d)|\\b${CONTRACT}(?:\\.md| section| ?\u00a7|:| \\d)`,
   "gi",
 );
 
@@ -110,7 +110,9 @@ Deno.test("the reference-notes check recognises a citation of each note and leav
       "Wine/ReactOS notes \u00a71.2",
       ["Wine/ReactOS", "12.3"].join(" "),
     ])
-    .concat([".md", " section 4", " \u00a72", ":"].map((s) => `(${CONTRACT.toUpperCase()}${s} x)`));
+    .concat(
+      [".md", " section 4", " \u00a72", ":", " 5"].map((s) => `(${CONTRACT.toUpperCase()}${s} x)`),
+    );
   for (const c of cited) assert.equal([...c.matchAll(NOTE_CITATION)].length, 1, c);
   const keep = ["docs/pnp.md#pnp-orderly-removal", "deno.json", "Wine/ReactOS disagree"];
   for (const ok of keep.concat([`a driver's ${CONTRACT} with PnP`])) {

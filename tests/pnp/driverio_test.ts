@@ -459,7 +459,7 @@ Deno.test("KeRaiseIrql with a lower NewIrql: a free build just sets it (verifier
   );
 });
 
-Deno.test("Bad input to the routines drivers call for their own objects gives a status or NULL, never a JavaScript exception (CONTRACT 1: bad calls never throw)", () => {
+Deno.test("Bad input to the routines drivers call for their own objects gives a status or NULL, never a JavaScript exception (ground rule: bad calls never throw)", () => {
   const m = boot();
   const k = m.kernel;
   const driver = m.loadDriver({ name: "careless" });

@@ -60,7 +60,7 @@ function call(what: string, routine: () => number | { status: number }): number 
   return status;
 }
 
-Deno.test("no JavaScript exception escapes the Zw and Rtl registry routines: a number argument that is not a ULONG (Symbol, BigInt, NaN, 2^40, an object), a bad string, a bad RTL_QUERY_REGISTRY_TABLE is STATUS_INVALID_PARAMETER, and a DataSize of 2^40 is STATUS_INSUFFICIENT_RESOURCES without allocating it (CONTRACT 1: bad calls return the documented NTSTATUS)", () => {
+Deno.test("no JavaScript exception escapes the Zw and Rtl registry routines: a number argument that is not a ULONG (Symbol, BigInt, NaN, 2^40, an object), a bad string, a bad RTL_QUERY_REGISTRY_TABLE is STATUS_INVALID_PARAMETER, and a DataSize of 2^40 is STATUS_INSUFFICIENT_RESOURCES without allocating it (ground rule: bad calls return the documented NTSTATUS)", () => {
   const m = boot();
   const k = m.kernel;
   const path = `${SOFTWARE}\\Robust`;

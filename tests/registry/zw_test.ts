@@ -546,7 +546,7 @@ Deno.test("MAXIMUM_ALLOWED adds what the key's security allows to the rights ask
   assert.match(keyHandleAccessFindings(m)[0] ?? "", /ZwDeleteKey .* lacks DELETE/);
 });
 
-Deno.test("a DesiredAccess that is not a 32-bit number is STATUS_INVALID_PARAMETER, not an access of 0 (CONTRACT 1: bad calls return the documented NTSTATUS)", () => {
+Deno.test("a DesiredAccess that is not a 32-bit number is STATUS_INVALID_PARAMETER, not an access of 0 (ground rule: bad calls return the documented NTSTATUS)", () => {
   const m = boot();
   const k = m.kernel;
   const pdo = m.plugIn("ROOT\\TOASTER");
